@@ -1,0 +1,156 @@
+// The contract between the core and everything that talks to it (renderer, CLI, Electron shell):
+// record types, event types and the control-API routes, declared once. The renderer imports only
+// this folder. Records are JSON, camelCase (see ARCHITECTURE.md ★ Command line).
+import { z } from 'zod';
+
+export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
+export type Firmware = (typeof FIRMWARES)[number];
+
+export const ARCHES = ['x86', 'x86_64', 'arm32', 'arm64', 'unknown'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+// ★ Host states: discovered → queued → booting → installing → installed · or failed.
+export const HOST_STATES = ['discovered', 'queued', 'booting', 'installing', 'installed', 'failed'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+export interface Host {
+  mac: string; // lower-case, colon-separated
+  firmware: Firmware;
+  arch: Arch;
+  /** Option 93 as sent (RFC 4578), null when the client sent none. */
+  clientArch: number | null;
+  ip: string | null;
+  state: HostState;
+  distro: string | null;
+  uuid: string | null;
+  vendorClass: string | null;
+  userClass: string | null;
+  hostname: string | null;
+  firstSeen: string; // ISO 8601
+  lastSeen: string; // ISO 8601
+  failureReason?: string;
+}
+
+export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
+
+export interface NicAddress {
+  address: string;
+  prefix: number;
+}
+
+export interface NicInfo {
+  name: string;
+  mac: string | null;
+  ipv4: NicAddress[];
+  mtu: number | null;
+  up: boolean;
+  kind: NicKind;
+  speedMbps: number | null;
+}
+
+export type ServiceName = 'dhcp' | 'proxydhcp' | 'tftp' | 'http' | 'syslog' | 'control';
+export type ServiceState = 'starting' | 'up' | 'failed' | 'stopped';
+
+export interface ServiceStatus {
+  name: ServiceName;
+  state: ServiceState;
+  address: string | null; // "10.0.0.1:67"
+  error: string | null;
+  counters: Record<string, number>;
+}
+
+export type DhcpMode = 'auto' | 'dhcp' | 'proxy';
+
+export interface ServerStatus {
+  version: string;
+  interface: string;
+  serverIp: string;
+  /** The mode asked for, and the one in force after foreign-DHCP detection. */
+  requestedMode: DhcpMode;
+  mode: 'dhcp' | 'proxy';
+  foreignDhcp: ForeignDhcpServer[];
+  services: ServiceStatus[];
+  startedAt: string;
+}
+
+export interface ForeignDhcpServer {
+  serverId: string;
+  from: string;
+  offeredIp: string | null;
+  mac: string | null;
+}
+
+export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'install' | 'core';
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+interface EventBase {
+  seq: number;
+  time: string;
+}
+
+export interface LogEvent extends EventBase {
+  type: 'log';
+  source: EventSource;
+  level: EventLevel;
+  /** Stable machine-readable name, e.g. "dhcp.ack", "dhcp.dropped". */
+  kind: string;
+  mac: string | null;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface HostEvent extends EventBase {
+  type: 'host';
+  host: Host;
+}
+
+export interface ServiceEvent extends EventBase {
+  type: 'service';
+  service: ServiceStatus;
+}
+
+export type CoreEvent = LogEvent | HostEvent | ServiceEvent;
+/** What an emitter hands in; the bus stamps seq and time. */
+export type CoreEventInput =
+  | Omit<LogEvent, 'seq' | 'time'>
+  | Omit<HostEvent, 'seq' | 'time'>
+  | Omit<ServiceEvent, 'seq' | 'time'>;
+
+export const MacAddress = z
+  .string()
+  .transform((s) => s.trim().toLowerCase().replace(/-/g, ':'))
+  .pipe(z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address like 52:54:00:12:34:56'));
+
+export const EventsQuery = z.object({
+  since: z.coerce.number().int().min(0).optional(),
+  mac: MacAddress.optional(),
+});
+
+/**
+ * Control API routes: one declaration both sides use. Paths are relative to the control URL;
+ * every request carries the token (header `Authorization: Bearer <token>`).
+ * The event stream is a WebSocket at `/api/events/stream` (token in the `token` query parameter,
+ * since browsers cannot set headers on a WebSocket), sending one JSON CoreEvent per message.
+ */
+export interface ControlRoutes {
+  'GET /api/status': { query: undefined; output: ServerStatus };
+  'GET /api/hosts': { query: undefined; output: Host[] };
+  'GET /api/interfaces': { query: undefined; output: NicInfo[] };
+  'GET /api/events': { query: z.infer<typeof EventsQuery>; output: CoreEvent[] };
+}
+
+export const EVENTS_STREAM_PATH = '/api/events/stream';
+
+/** `server.json` in the data dir (mode 0600): how the other CLI verbs find a running server. */
+export interface ServerInfo {
+  pid: number;
+  controlUrl: string; // http://127.0.0.1:PORT
+  token: string;
+  uiUrl: string; // controlUrl with the token, for a browser
+  interface: string;
+  startedAt: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
