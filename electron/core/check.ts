@@ -1,0 +1,117 @@
+// Preflight, like `cobbler check`: can Bootbench serve on this interface, and if not, how to fix it.
+// Each check is tried for real (a port is free when binding it works), not guessed.
+import { access, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { NicInfo } from '../shared/contract.js';
+import { BootbenchError, isBootbenchError } from './errors.js';
+import { findInterface } from './net/interfaces.js';
+import { openBoundUdpSocket } from './net/bound-socket.js';
+import { probeForeignDhcp } from './app.js';
+import { describeForeign } from './dhcp/foreign.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckItem {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  fix?: string;
+}
+
+export interface CheckReport {
+  interface: string;
+  ok: boolean;
+  checks: CheckItem[];
+}
+
+export interface CheckOptions {
+  iface: string;
+  assetsDir: string;
+  foreignWaitMs?: number;
+}
+
+const UDP_PORTS = [
+  { port: 67, what: 'DHCP' },
+  { port: 69, what: 'TFTP' },
+  { port: 4011, what: 'PXE boot server (proxyDHCP)' },
+];
+
+export async function runChecks(options: CheckOptions): Promise<CheckReport> {
+  const checks: CheckItem[] = [];
+  const { iface } = options;
+  let nic: NicInfo | null = null;
+  try {
+    nic = await findInterface(iface);
+    checks.push({ id: 'interface', status: 'ok', message: `${iface} exists (${nic.kind}${nic.mac ? `, ${nic.mac}` : ''})` });
+  } catch (e) {
+    checks.push(failure('interface', e));
+  }
+  if (nic) {
+    if (nic.kind === 'wifi') checks.push({ id: 'interface-kind', status: 'warn', message: `${iface} is Wi-Fi: machines cannot PXE-boot over Wi-Fi`, fix: 'Use the Ethernet port that is plugged into the lab switch.' });
+    else if (nic.kind === 'vpn' || nic.kind === 'loopback') checks.push({ id: 'interface-kind', status: 'warn', message: `${iface} is a ${nic.kind} interface, not a lab network`, fix: 'Choose the Ethernet port plugged into the lab switch.' });
+    checks.push(nic.up ? { id: 'link', status: 'ok', message: `${iface} is up` } : failure('link', new BootbenchError('INTERFACE_DOWN', { iface })));
+    const v4 = nic.ipv4[0];
+    checks.push(v4 ? { id: 'ipv4', status: 'ok', message: `${iface} has ${v4.address}/${v4.prefix}` } : failure('ipv4', new BootbenchError('INTERFACE_NO_IPV4', { iface })));
+    for (const { port, what } of UDP_PORTS) checks.push(await checkPort(iface, port, what));
+    checks.push(await checkForeign(iface, nic, options.foreignWaitMs));
+  }
+  checks.push(await checkBootFiles(options.assetsDir));
+  return { interface: iface, ok: checks.every((c) => c.status !== 'fail'), checks };
+}
+
+async function checkPort(iface: string, port: number, what: string): Promise<CheckItem> {
+  const id = `port-udp-${port}`;
+  try {
+    const socket = await openBoundUdpSocket({ iface, port, reuseAddr: false });
+    socket.close();
+    return { id, status: 'ok', message: `UDP ${port} (${what}) can be bound on ${iface}` };
+  } catch (e) {
+    return failure(id, e);
+  }
+}
+
+async function checkForeign(iface: string, nic: NicInfo, waitMs?: number): Promise<CheckItem> {
+  try {
+    const servers = await probeForeignDhcp(iface, nic.mac, nic.ipv4[0]?.address ?? null, waitMs);
+    if (servers.length === 0) return { id: 'foreign-dhcp', status: 'ok', message: `no other DHCP server answers on ${iface}` };
+    return {
+      id: 'foreign-dhcp',
+      status: 'warn',
+      message: `another DHCP server answers on ${iface}: ${describeForeign(servers)}`,
+      fix: 'Bootbench will serve in proxy mode beside it (the default, --mode auto). Use --mode dhcp --force only if you are sure.',
+    };
+  } catch (e) {
+    return { id: 'foreign-dhcp', status: 'warn', message: `could not ask for other DHCP servers on ${iface}: ${(e as Error).message}` };
+  }
+}
+
+/** The iPXE loaders Bootbench ships, checked against assets/boot/SHA256SUMS. */
+async function checkBootFiles(assetsDir: string): Promise<CheckItem> {
+  const fix = 'Reinstall Bootbench, or rebuild the loaders with `bash assets/boot/update.sh`.';
+  let sums: string;
+  try {
+    sums = await readFile(join(assetsDir, 'SHA256SUMS'), 'utf8');
+  } catch {
+    return { id: 'boot-files', status: 'fail', message: `boot loaders missing: no SHA256SUMS in ${assetsDir}`, fix };
+  }
+  const bad: string[] = [];
+  const entries = sums.split('\n').filter(Boolean).map((line) => line.split(/\s+\*?/) as [string, string]);
+  for (const [sum, name] of entries) {
+    const path = join(assetsDir, name);
+    try {
+      await access(path);
+      const actual = createHash('sha256').update(await readFile(path)).digest('hex');
+      if (actual !== sum) bad.push(`${name} (checksum mismatch)`);
+    } catch {
+      bad.push(`${name} (missing)`);
+    }
+  }
+  if (bad.length > 0) return { id: 'boot-files', status: 'fail', message: `boot loaders damaged: ${bad.join(', ')}`, fix };
+  return { id: 'boot-files', status: 'ok', message: `boot loaders present and verified: ${entries.map((e) => e[1]).join(', ')}` };
+}
+
+function failure(id: string, e: unknown): CheckItem {
+  // Catalog messages already say how to fix the problem.
+  return { id, status: 'fail', message: isBootbenchError(e) ? e.message : `unexpected: ${(e as Error).message}` };
+}

@@ -1,0 +1,204 @@
+// `bootbench`: the command line (see ARCHITECTURE.md ★ Command line). `serve` and `check` run here;
+// every other verb talks to the running server through its control API.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CoreEvent, DhcpMode, Host } from '../shared/contract.js';
+import { MacAddress } from '../shared/contract.js';
+import { BootbenchError, isBootbenchError } from './errors.js';
+import { resolveDataDir } from './store/data-dir.js';
+import { serve } from './app.js';
+import { runChecks, type CheckReport } from './check.js';
+import { ControlClient } from './control/client.js';
+import { listInterfaces } from './net/interfaces.js';
+import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
+import { formatEvent } from './format.js';
+import { VERSION } from './version.js';
+
+const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machine.
+
+Usage:
+  bootbench serve --interface IF [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
+  bootbench check --interface IF [--json]
+  bootbench interfaces [--json]
+  bootbench hosts [--json]
+  bootbench logs [MAC] [--follow]
+
+Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
+
+const common = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const verbs = {
+  serve: {
+    ...common,
+    interface: { type: 'string', short: 'i' },
+    mode: { type: 'string', default: 'auto' },
+    pool: { type: 'string' },
+    'http-port': { type: 'string', default: '80' },
+    'ui-port': { type: 'string', default: '0' },
+    force: { type: 'boolean', default: false },
+    reserve: { type: 'string', multiple: true },
+    'lease-time': { type: 'string', default: '3600' },
+    'no-probe': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', short: 'q', default: false },
+  },
+  check: { ...common, interface: { type: 'string', short: 'i' } },
+  interfaces: common,
+  hosts: common,
+  logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
+} as const satisfies Record<string, ParseArgsConfig['options']>;
+
+type Verb = keyof typeof verbs;
+
+function fail(message: string): never {
+  throw new BootbenchError('BAD_ARGUMENT', { message });
+}
+
+function portArg(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name} must be a port number (0-65535), not "${value}".`);
+  return n;
+}
+
+function requireInterface(value: string | undefined, verb: string): string {
+  if (value) return value;
+  return fail(`${verb} needs --interface IF: the network interface plugged into the lab switch. Run \`bootbench interfaces\` to list them.`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [verbArg, ...rest] = argv;
+  if (!verbArg || verbArg === '--help' || verbArg === '-h' || verbArg === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return verbArg ? 0 : 2;
+  }
+  if (verbArg === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (!(verbArg in verbs)) fail(`unknown command "${verbArg}".\n\n${USAGE}`);
+  const verb = verbArg as Verb;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: verbs[verb], allowPositionals: true, strict: true });
+  } catch (e) {
+    return fail(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const dataDir = resolveDataDir(values.data as string | undefined);
+  const json = values.json === true;
+  switch (verb) {
+    case 'serve':
+      return runServe(values, dataDir);
+    case 'check': {
+      const report = await runChecks({ iface: requireInterface(values.interface as string | undefined, 'check'), assetsDir: BOOT_ASSETS_DIR });
+      process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      return report.ok ? 0 : 1;
+    }
+    case 'interfaces': {
+      const nics = await listInterfaces();
+      if (json) process.stdout.write(`${JSON.stringify(nics, null, 2)}\n`);
+      else for (const n of nics) process.stdout.write(`${n.name.padEnd(16)} ${n.kind.padEnd(9)} ${(n.up ? 'up' : 'down').padEnd(5)} ${n.ipv4.map((a) => `${a.address}/${a.prefix}`).join(' ') || '(no IPv4)'}\n`);
+      return 0;
+    }
+    case 'hosts': {
+      const client = await ControlClient.fromDataDir(dataDir);
+      const hosts = await client.call('GET /api/hosts');
+      process.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts));
+      return 0;
+    }
+    case 'logs': {
+      const client = await ControlClient.fromDataDir(dataDir);
+      const macText = parsed.positionals[0];
+      const mac = macText ? MacAddress.safeParse(macText) : null;
+      if (mac && !mac.success) fail(`"${macText}" is not a MAC address (like 52:54:00:12:34:56).`);
+      const filter = mac?.success ? { mac: mac.data } : {};
+      const print = (e: CoreEvent) => process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${formatEvent(e)}\n`);
+      const history = await client.call('GET /api/events', { query: filter });
+      history.forEach(print);
+      if (!values.follow) return 0;
+      const since = history.at(-1)?.seq ?? 0;
+      await new Promise<void>((resolve, reject) => {
+        client.streamEvents({ ...filter, since }, print).then((stop) => {
+          process.once('SIGINT', () => { stop(); resolve(); });
+        }, reject);
+      });
+      return 0;
+    }
+  }
+}
+
+async function runServe(values: Record<string, string | boolean | string[] | undefined>, dataDir: string): Promise<number> {
+  const iface = requireInterface(values.interface as string | undefined, 'serve');
+  const mode = values.mode as string;
+  if (mode !== 'auto' && mode !== 'dhcp' && mode !== 'proxy') fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
+  const leaseTime = Number(values['lease-time']);
+  if (!Number.isInteger(leaseTime) || leaseTime < 60) fail('--lease-time must be a whole number of seconds, at least 60.');
+  const reservations = ((values.reserve as string[] | undefined) ?? []).map((text) => {
+    const [macText, ip] = text.split('=');
+    const mac = MacAddress.safeParse(macText ?? '');
+    if (!mac.success || !ip) fail(`--reserve takes MAC=IP, e.g. --reserve 52:54:00:12:34:56=10.0.0.50, not "${text}".`);
+    return { mac: mac.data, ip };
+  });
+  const server = await serve({
+    iface,
+    mode: mode as DhcpMode,
+    ...(values.pool ? { pool: values.pool as string } : {}),
+    dataDir,
+    httpPort: portArg(values['http-port'] as string, 'http-port'),
+    uiPort: portArg(values['ui-port'] as string, 'ui-port'),
+    force: values.force === true,
+    reservations,
+    leaseTimeSec: leaseTime,
+    conflictProbe: values['no-probe'] !== true,
+    uiRoot: UI_ROOT,
+  });
+  if (!values.quiet) {
+    server.bus.history().forEach((e) => process.stdout.write(`${formatEvent(e)}\n`));
+    server.bus.subscribe((e) => {
+      if (e.type === 'log' && e.level !== 'debug') process.stdout.write(`${formatEvent(e)}\n`);
+    });
+  }
+  const status = server.status();
+  process.stdout.write(`Bootbench ${VERSION} serving on ${iface} (${status.serverIp}), mode ${status.mode}${status.requestedMode === 'auto' ? ' (auto)' : ''}\n`);
+  process.stdout.write(`UI: ${server.uiUrl}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.stop();
+  process.stdout.write('stopped\n');
+  return 0;
+}
+
+function formatReport(report: CheckReport): string {
+  const mark = { ok: '[ ok ]', warn: '[warn]', fail: '[FAIL]' } as const;
+  const lines = report.checks.map((c) => `${mark[c.status]} ${c.message}${c.fix ? `\n       ${c.fix}` : ''}`);
+  lines.push(report.ok ? `Ready to serve on ${report.interface}.` : `Not ready to serve on ${report.interface}: fix the items marked FAIL.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatHosts(hosts: Host[]): string {
+  if (hosts.length === 0) return 'No hosts seen yet: power on a machine set to boot from the network.\n';
+  const rows = hosts.map((h) => `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}`);
+  return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
+}
+
+// A stray exception in one handler must not take the server down with every lab machine mid-boot.
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`bootbench: internal error (kept running): ${e.stack ?? e.message}\n`);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bootbench: ${isBootbenchError(e) ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.exit(isBootbenchError(e) && e.code === 'BAD_ARGUMENT' ? 2 : 1);
+  },
+);

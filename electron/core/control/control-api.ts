@@ -1,0 +1,523 @@
+// The control API: the one transport between the core and everything that drives it (the React UI,
+// the CLI verbs, tests). HTTP + a WebSocket event stream on loopback, guarded by a token, a Host
+// check (DNS rebinding) and an Origin check (cross-site calls); it also serves the built UI.
+// Routes are declared once in `routeSchemas` below (input validation) and typed by the shared
+// ControlRoutes contract; adding a route is one entry here, one in ControlRoutes, one handler.
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { extname, join, sep } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import { EVENTS_STREAM_PATH, EventsQuery, type ApiErrorBody, type ControlRoutes, type CoreEvent } from '../../shared/contract.js';
+import { BootbenchError, isBootbenchError, type ErrorCode } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
+
+// ---------------------------------------------------------------------------------------------
+// Route table
+
+export type RouteKey = keyof ControlRoutes;
+type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
+type ParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}`
+  ? N | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer N}`
+    ? N
+    : never;
+/** `'POST /api/hosts/:mac/install'` → `{ mac: string }`. */
+export type RouteParams<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
+type Field<K extends RouteKey, F extends string> = ControlRoutes[K] extends Record<F, infer T> ? T : undefined;
+export type RouteQuery<K extends RouteKey> = Field<K, 'query'>;
+export type RouteBody<K extends RouteKey> = Field<K, 'body'>;
+export type RouteOutput<K extends RouteKey> = ControlRoutes[K]['output'];
+export interface RouteInput<K extends RouteKey> {
+  params: RouteParams<K>;
+  query: RouteQuery<K>;
+  body: RouteBody<K>;
+}
+export type RouteHandler<K extends RouteKey> = (input: RouteInput<K>) => RouteOutput<K> | Promise<RouteOutput<K>>;
+
+/** Routes the API answers itself (from the event bus); every other route needs a handler. */
+type BuiltinRoute = 'GET /api/events';
+export type ControlHandlers = { [K in Exclude<RouteKey, BuiltinRoute>]: RouteHandler<K> };
+
+// A schema is required exactly where the contract says the route takes that input.
+type Slot<F extends string, T> = [T] extends [undefined] ? { [P in F]?: never } : { [P in F]: z.ZodType<T> };
+type RouteSchema<K extends RouteKey> = Slot<'query', RouteQuery<K>> &
+  Slot<'body', RouteBody<K>> &
+  ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: z.ZodType<RouteParams<K>> });
+
+/** Input validation per route: the one place a new route is declared on the server side. */
+export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
+  'GET /api/status': {},
+  'GET /api/hosts': {},
+  'GET /api/interfaces': {},
+  'GET /api/events': { query: EventsQuery },
+};
+
+/** A route table with its types erased: what the HTTP layer below works with. */
+export type RouteTable = Readonly<Record<string, { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }>>;
+export type UntypedHandler = (input: { params: unknown; query: unknown; body: unknown }) => unknown;
+
+interface CompiledRoute {
+  key: string;
+  method: string;
+  segments: string[]; // ':name' marks a parameter
+  schema: RouteTable[string];
+}
+
+function compileRoutes(table: RouteTable): CompiledRoute[] {
+  return Object.entries(table).map(([key, schema]) => {
+    const [method = '', path = ''] = key.split(' ');
+    return { key, method, segments: path.split('/').filter(Boolean), schema };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** An answer other than 200, with the ApiErrorBody code and words. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+// BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
+// is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE']);
+
+export function statusOfError(e: BootbenchError): 400 | 409 {
+  return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
+}
+
+function describeZodError(where: string, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+export interface ControlApiOptions {
+  port: number; // 0 = any free port
+  token: string;
+  bus: EventBus;
+  handlers: ControlHandlers;
+  /** Folder of the built renderer, served statically when it holds an index.html. */
+  uiRoot?: string;
+  /** A stream client whose unsent data exceeds this is dropped (close 1013) instead of buffered without bound. */
+  maxBufferedBytes?: number;
+}
+
+export interface ControlApi {
+  url: string; // http://127.0.0.1:PORT
+  uiUrl: string; // url + '/?token=' + token
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BUFFERED = 8 * 1024 * 1024;
+const DROP_GRACE_MS = 5000;
+
+/** The control API with the contract's routes: the typed entry the core uses. */
+export function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
+  const { bus } = opts;
+  return startRouteServer({
+    ...opts,
+    routes: routeSchemas,
+    handlers: {
+      ...(opts.handlers as unknown as Record<string, UntypedHandler>),
+      'GET /api/events': ({ query }) => bus.history(query as z.infer<typeof EventsQuery>),
+    },
+  });
+}
+
+export interface RouteServerOptions extends Omit<ControlApiOptions, 'handlers'> {
+  routes: RouteTable;
+  handlers: Readonly<Record<string, UntypedHandler>>;
+}
+
+/**
+ * The HTTP + WebSocket layer under startControlApi, for any route table. Exported so that tests can
+ * exercise route mechanics (path parameters, JSON bodies) that the contract has no route for yet.
+ */
+export async function startRouteServer(opts: RouteServerOptions): Promise<ControlApi> {
+  if (opts.token.length < 16) throw new BootbenchError('BAD_ARGUMENT', { message: 'The control token must be at least 16 characters long.' });
+  const { bus, token, handlers } = opts;
+  const routes = compileRoutes(opts.routes);
+  const uiRoot = opts.uiRoot ? await realpath(opts.uiRoot).catch(() => null) : null;
+  const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
+  let port = 0; // set once listening; no request can arrive before
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((e: unknown) => sendError(res, internalError(e, `${req.method} ${req.url}`)));
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const streams = new EventStreams(bus, maxBuffered);
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    guardHostAndOrigin(req, port);
+    const target = parseTarget(req.url ?? '');
+    if (target.segments[0] === 'api') {
+      if (!tokenMatches(bearerToken(req.headers.authorization), token)) {
+        throw new HttpError(401, 'UNAUTHORIZED', 'A valid control token is required (Authorization: Bearer <token>; see server.json).', {
+          'WWW-Authenticate': 'Bearer realm="bootbench"',
+        });
+      }
+      await handleApi(req, res, target);
+    } else {
+      await serveUi(req, res, target.segments, uiRoot, port, routes);
+    }
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
+    const { route, params } = matchRoute(routes, req.method ?? 'GET', target.segments);
+    const input = {
+      params: route.schema.params ? parseWith(route.schema.params, 'params', params) : params,
+      query: route.schema.query ? parseWith(route.schema.query, 'query', Object.fromEntries(target.query)) : undefined,
+      body: route.schema.body ? parseWith(route.schema.body, 'body', await readJsonBody(req)) : undefined,
+    };
+    const handler = handlers[route.key];
+    if (!handler) throw new HttpError(501, 'NOT_IMPLEMENTED', `${route.key} is declared but has no handler.`);
+    let output: unknown;
+    try {
+      output = await handler(input);
+    } catch (e) {
+      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message);
+      throw internalError(e, route.key);
+    }
+    sendJson(res, output === undefined ? 204 : 200, output);
+  }
+
+  function internalError(e: unknown, what: string): HttpError {
+    if (e instanceof HttpError) return e;
+    bus.log('core', 'error', 'control.error', `Control API ${what} failed: ${e instanceof Error ? e.message : String(e)}`, {
+      data: { route: what, stack: e instanceof Error ? (e.stack ?? '') : '' },
+    });
+    return new HttpError(500, 'INTERNAL', 'Internal error in the Bootbench server; see its log for details.');
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      guardHostAndOrigin(req, port);
+      const target = parseTarget(req.url ?? '');
+      if (`/${target.segments.join('/')}` !== EVENTS_STREAM_PATH) throw new HttpError(404, 'NOT_FOUND', 'No WebSocket here.');
+      if (!tokenMatches(target.query.get('token'), token)) throw new HttpError(401, 'UNAUTHORIZED', 'A valid token query parameter is required.');
+      const query = parseWith(EventsQuery, 'query', Object.fromEntries([...target.query].filter(([k]) => k !== 'token')));
+      wss.handleUpgrade(req, socket, head, (ws) => streams.add(ws, query));
+    } catch (e) {
+      rejectUpgrade(socket, e instanceof HttpError ? e : internalError(e, 'upgrade'));
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the control API is never reachable from the lab network.
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://127.0.0.1:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    await streams.closeAll(wss.clients);
+    wss.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+    });
+  };
+  return {
+    url,
+    uiUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    port,
+    close: () => (closing ??= close()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request plumbing
+
+interface Target {
+  segments: string[]; // decoded, never '.', '..' or containing '/', '\' or NUL
+  query: URLSearchParams;
+}
+
+/**
+ * Split the request target by hand rather than with `new URL`, which would resolve '..' and read
+ * `//host/x` as another host. Each segment is decoded on its own so that an encoded '/' or '..'
+ * can never become a path separator or a step up (`/%2e%2e/`, `/..%2f..`).
+ */
+function parseTarget(raw: string): Target {
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (!path.startsWith('/')) throw new HttpError(400, 'BAD_PATH', 'The request path must start with "/".');
+  const segments: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '') continue;
+    let s: string;
+    try {
+      s = decodeURIComponent(part);
+    } catch {
+      throw new HttpError(400, 'BAD_PATH', 'The request path is not valid percent-encoding.');
+    }
+    if (s === '.' || s === '..' || /[/\\\0]/.test(s)) throw new HttpError(400, 'BAD_PATH', 'The request path may not contain ".", ".." or encoded separators.');
+    segments.push(s);
+  }
+  return { segments, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+}
+
+function guardHostAndOrigin(req: IncomingMessage, port: number): void {
+  // 421 Misdirected Request (RFC 9110 §15.5.20): this server is not authoritative for that name.
+  if (!hostAllowed(req.headers.host, port)) throw new HttpError(421, 'WRONG_HOST', `This server only answers to 127.0.0.1:${port} or localhost:${port}.`);
+  if (!originAllowed(req.headers.origin, port)) throw new HttpError(403, 'FOREIGN_ORIGIN', 'Cross-origin requests are not allowed.');
+}
+
+function matchRoute(routes: CompiledRoute[], method: string, segments: string[]): { route: CompiledRoute; params: Record<string, string> } {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    if (route.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const hit = route.segments.every((s, i) => {
+      const actual = segments[i] ?? '';
+      if (s.startsWith(':')) params[s.slice(1)] = actual;
+      return s.startsWith(':') || s === actual;
+    });
+    if (!hit) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  if (allowed.length > 0) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')} here.`, { Allow: allowed.join(', ') });
+  throw new HttpError(404, 'NOT_FOUND', `No route ${method} /${segments.join('/')}.`);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, where: string, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error));
+  return result.data;
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The body is not valid JSON.');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = status === 204 ? '' : JSON.stringify(value);
+  res.writeHead(status, {
+    ...commonHeaders,
+    'Cache-Control': 'no-store',
+    ...(status === 204 ? {} : { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }),
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, e: HttpError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
+  const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+  sendJson(res, e.status, body);
+}
+
+function rejectUpgrade(socket: Duplex, e: HttpError): void {
+  const body = JSON.stringify({ error: { code: e.code, message: e.message } } satisfies ApiErrorBody);
+  const headers = { ...commonHeaders, ...e.headers, 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\n${head}\r\n${body}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built UI (static files confined to uiRoot)
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+async function serveUi(req: IncomingMessage, res: ServerResponse, segments: string[], root: string | null, port: number, routes: CompiledRoute[]): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'The UI is read-only: use GET.', { Allow: 'GET, HEAD' });
+  const index = root ? await regularFile(join(root, 'index.html')) : null;
+  if (!root || !index) return sendHtml(req, res, port, notBuiltPage(routes));
+  let file = segments.length === 0 ? index : await regularFile(join(root, ...segments));
+  // Client-side routes (no file extension) get the app; a missing asset is a plain 404.
+  if (!file && !extname(segments.at(-1) ?? '')) file = index;
+  if (!file) throw new HttpError(404, 'NOT_FOUND', 'No such file in the UI.');
+  // Defence in depth beyond parseTarget: a symlink inside the UI folder may not lead out of it.
+  const real = await realpath(file.path);
+  if (real !== root && !real.startsWith(root + sep)) throw new HttpError(403, 'FORBIDDEN', 'Outside the UI folder.');
+  const type = CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    ...commonHeaders,
+    ...(type.startsWith('text/html') ? htmlHeaders(port) : { 'Cache-Control': 'no-cache' }),
+    'Content-Type': type,
+    'Content-Length': String(file.size),
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(real).on('error', () => res.destroy()).pipe(res);
+}
+
+async function regularFile(path: string): Promise<{ path: string; size: number } | null> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? { path, size: s.size } : null;
+  } catch {
+    return null;
+  }
+}
+
+function sendHtml(req: IncomingMessage, res: ServerResponse, port: number, html: string): void {
+  res.writeHead(200, { ...commonHeaders, ...htmlHeaders(port), 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(html)) });
+  res.end(req.method === 'HEAD' ? undefined : html);
+}
+
+function notBuiltPage(table: CompiledRoute[]): string {
+  const routes = [...table.map((r) => r.key), `WebSocket ${EVENTS_STREAM_PATH}?token=…&since=N&mac=…`];
+  const items = routes.map((r) => `<li><code>${escapeHtml(r)}</code></li>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bootbench</title></head>
+<body>
+<h1>Bootbench</h1>
+<p>The user interface is not built (run <code>npm run build</code>). The control API is running:</p>
+<ul>
+${items}
+</ul>
+<p>Every API request needs <code>Authorization: Bearer &lt;token&gt;</code>; the token is in <code>server.json</code> in the data folder.</p>
+</body></html>
+`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event stream (WebSocket)
+
+interface StreamClient {
+  ws: WebSocket;
+  mac: string | undefined;
+}
+
+/** Fans bus events out to WebSocket clients, one JSON CoreEvent per message, dropping slow ones. */
+class EventStreams {
+  private readonly clients = new Set<StreamClient>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly maxBuffered: number,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => {
+      if (this.clients.size === 0) return;
+      const text = JSON.stringify(event); // once per event, not once per client
+      const mac = macOf(event);
+      for (const client of this.clients) if (!client.mac || client.mac === mac) this.deliver(client, text);
+    });
+  }
+
+  /** Backlog after `since`, then live events: both in the same tick, so nothing is missed or doubled. */
+  add(ws: WebSocket, query: z.infer<typeof EventsQuery>): void {
+    const client: StreamClient = { ws, mac: query.mac };
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => this.clients.delete(client));
+    ws.on('message', () => undefined); // the stream is one-way; what a client sends is ignored
+    for (const event of this.bus.history(query)) if (!this.deliver(client, JSON.stringify(event))) return;
+    this.clients.add(client);
+  }
+
+  private deliver(client: StreamClient, text: string): boolean {
+    const { ws } = client;
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (ws.bufferedAmount > this.maxBuffered) {
+      this.drop(client);
+      return false;
+    }
+    ws.send(text);
+    return true;
+  }
+
+  private drop(client: StreamClient): void {
+    this.clients.delete(client);
+    // 1013 "Try Again Later" (RFC 6455 §7.4 registry): the client can reconnect with since=<last seq>.
+    client.ws.close(1013, 'event stream dropped: client too slow');
+    // The close frame queues behind the unsent data, so a stalled client would never see it:
+    // bound the wait, then cut the connection.
+    setTimeout(() => client.ws.terminate(), DROP_GRACE_MS).unref();
+    // Logged after the current emit returns: emitting from inside a listener would reorder events.
+    queueMicrotask(() =>
+      this.bus.log('core', 'warn', 'control.stream.dropped', `Dropped a slow event-stream client (more than ${this.maxBuffered} bytes unsent).`, {
+        data: { bufferedAmount: client.ws.bufferedAmount },
+      }),
+    );
+  }
+
+  /** Every socket, including ones already dropped or still receiving their backlog. */
+  async closeAll(sockets: Iterable<WebSocket>): Promise<void> {
+    this.unsubscribe();
+    this.clients.clear();
+    await Promise.all(
+      [...sockets].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve();
+            const timer = setTimeout(() => ws.terminate(), 1000);
+            ws.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            ws.close(1001, 'Bootbench is shutting down');
+          }),
+      ),
+    );
+  }
+}
+
+function macOf(event: CoreEvent): string | null {
+  switch (event.type) {
+    case 'log':
+      return event.mac;
+    case 'host':
+      return event.host.mac;
+    case 'service':
+      return null;
+  }
+}

@@ -1,0 +1,91 @@
+// `server.json` in the data dir: how the CLI verbs find a running server (its control URL and token).
+// It holds a secret, so it is written atomically with mode 0600 and only its owner removes it.
+import { chmod, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { platform } from 'node:os';
+import { z } from 'zod';
+import type { ServerInfo } from '../../shared/contract.js';
+import { BootbenchError, errnoCode } from '../errors.js';
+import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
+import { dataFiles } from '../store/data-dir.js';
+
+const ServerInfoSchema = z.object({
+  pid: z.number().int().positive(),
+  controlUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/),
+  token: z.string().min(16),
+  uiUrl: z.string(),
+  interface: z.string(),
+  startedAt: z.string(),
+}) satisfies z.ZodType<ServerInfo>;
+
+export function serverInfoPath(dataDir: string): string {
+  return join(dataDir, dataFiles.serverInfo);
+}
+
+/**
+ * Atomic write with mode 0600. The temporary file is created 0600 (a umask can only narrow that),
+ * and the rename replaces any older, wider file; the mode is still checked afterwards, since a
+ * token readable by other users would let them drive the server.
+ */
+export async function writeServerInfo(dataDir: string, info: ServerInfo): Promise<void> {
+  const path = serverInfoPath(dataDir);
+  await writeJsonAtomic(path, ServerInfoSchema.parse(info), 0o600);
+  if (platform() === 'win32') return; // POSIX modes mean nothing there; the per-user folder is the guard
+  let mode = (await stat(path)).mode & 0o777;
+  if (mode !== 0o600) {
+    await chmod(path, 0o600);
+    mode = (await stat(path)).mode & 0o777;
+  }
+  if (mode !== 0o600) {
+    throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json has mode ${mode.toString(8)} instead of 600 and cannot be narrowed` });
+  }
+}
+
+/** The server.json of this data dir, or null when there is none. A malformed one is an error, never guessed at. */
+export async function readServerInfo(dataDir: string): Promise<ServerInfo | null> {
+  const path = serverInfoPath(dataDir);
+  let raw: unknown;
+  try {
+    raw = await readJsonFile<unknown>(path, null);
+  } catch (e) {
+    throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is unreadable: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
+  }
+  if (raw === null) return null;
+  const parsed = ServerInfoSchema.safeParse(raw);
+  if (!parsed.success) throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is malformed (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it if no server is running` });
+  return parsed.data;
+}
+
+/**
+ * Remove server.json only if it is ours (same pid): a second server started on the same data dir
+ * must not lose its file when the first one exits. Returns whether it removed the file.
+ */
+export async function removeServerInfo(dataDir: string, pid: number): Promise<boolean> {
+  let info: ServerInfo | null;
+  try {
+    info = await readServerInfo(dataDir);
+  } catch {
+    return false; // malformed: not provably ours, so leave it for a person to look at
+  }
+  if (!info || info.pid !== pid) return false;
+  await rm(serverInfoPath(dataDir), { force: true });
+  return true;
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  // kill(0) and kill(-n) address process groups: never let a bad pid reach them.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM'; // exists, but belongs to another user
+  }
+}
+
+/** server.json when its server process is still alive, else null (a crash leaves a stale file). */
+export async function findRunningServer(dataDir: string): Promise<ServerInfo | null> {
+  const info = await readServerInfo(dataDir);
+  return info && isProcessAlive(info.pid) ? info : null;
+}

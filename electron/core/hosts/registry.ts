@@ -1,0 +1,127 @@
+// The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
+// coalesced so that a burst of packets costs one write), and announced on the event bus.
+import { join } from 'node:path';
+import type { Arch, Firmware, Host, HostState } from '../../shared/contract.js';
+import type { EventBus } from '../events.js';
+import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
+import { dataFiles } from '../store/data-dir.js';
+
+/** What the DHCP server learns of a client, in contract terms. */
+export interface ClientSighting {
+  mac: string;
+  firmware: Firmware;
+  arch: Arch;
+  clientArch: number | null;
+  uuid: string | null;
+  vendorClass: string | null;
+  userClass: string | null;
+}
+
+interface HostsFile {
+  version: 1;
+  hosts: Host[];
+}
+
+export class HostRegistry {
+  private readonly hosts = new Map<string, Host>();
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string,
+    private readonly bus: EventBus,
+    private readonly clock: () => Date,
+    private readonly saveDelayMs: number,
+  ) {}
+
+  static async open(dataDir: string, bus: EventBus, options: { clock?: () => Date; saveDelayMs?: number } = {}): Promise<HostRegistry> {
+    const registry = new HostRegistry(join(dataDir, dataFiles.hosts), bus, options.clock ?? (() => new Date()), options.saveDelayMs ?? 200);
+    const file = await readJsonFile<HostsFile>(registry.path, { version: 1, hosts: [] });
+    for (const host of file.hosts) registry.hosts.set(host.mac, host);
+    return registry;
+  }
+
+  list(): Host[] {
+    return [...this.hosts.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.mac.localeCompare(b.mac));
+  }
+
+  get(mac: string): Host | undefined {
+    return this.hosts.get(mac);
+  }
+
+  /** A PXE/HTTP-boot client was seen: record it (new hosts start `discovered`). */
+  seen(sighting: ClientSighting, ip: string | null = null): Host {
+    const now = this.clock().toISOString();
+    const known = this.hosts.get(sighting.mac);
+    const host: Host = known
+      ? {
+          ...known,
+          // A later sighting from a chainloaded iPXE may lack some options: keep what we knew.
+          firmware: sighting.firmware !== 'unknown' ? sighting.firmware : known.firmware,
+          arch: sighting.arch !== 'unknown' ? sighting.arch : known.arch,
+          clientArch: sighting.clientArch ?? known.clientArch,
+          uuid: sighting.uuid ?? known.uuid,
+          vendorClass: sighting.vendorClass ?? known.vendorClass,
+          userClass: sighting.userClass ?? known.userClass,
+          ip: ip ?? known.ip,
+          lastSeen: now,
+        }
+      : {
+          mac: sighting.mac,
+          firmware: sighting.firmware,
+          arch: sighting.arch,
+          clientArch: sighting.clientArch,
+          uuid: sighting.uuid,
+          vendorClass: sighting.vendorClass,
+          userClass: sighting.userClass,
+          ip,
+          state: 'discovered',
+          distro: null,
+          hostname: null,
+          firstSeen: now,
+          lastSeen: now,
+        };
+    this.hosts.set(host.mac, host);
+    if (!known) this.bus.log('dhcp', 'info', 'host.discovered', `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`, { mac: host.mac });
+    this.changed(host);
+    return host;
+  }
+
+  setState(mac: string, state: HostState, extra: Partial<Pick<Host, 'distro' | 'failureReason'>> = {}): Host | undefined {
+    const known = this.hosts.get(mac);
+    if (!known) return undefined;
+    const host = { ...known, state, ...extra };
+    this.hosts.set(mac, host);
+    this.changed(host);
+    return host;
+  }
+
+  private changed(host: Host): void {
+    this.bus.emit({ type: 'host', host });
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saving = this.saving.then(() => this.save()).catch((e: unknown) => {
+        this.bus.log('core', 'error', 'store.write', `could not save hosts: ${(e as Error).message}`);
+      });
+    }, this.saveDelayMs);
+  }
+
+  private save(): Promise<void> {
+    return writeJsonAtomic(this.path, { version: 1, hosts: this.list() } satisfies HostsFile);
+  }
+
+  /** Writes any pending change now (at shutdown). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      this.saving = this.saving.then(() => this.save());
+    }
+    await this.saving;
+  }
+}

@@ -1,0 +1,170 @@
+// A small typed facade over the libc socket calls that Node's own `dgram` does not expose
+// (SO_BINDTODEVICE, IP_BOUND_IF, raw ICMP sockets), loaded through koffi's prebuilt FFI.
+// Every call throws a SyscallError carrying the errno name on failure, so callers map errors by
+// name ('EADDRINUSE'), not by a number that differs between Linux and macOS.
+// libc is loaded on first use only: importing this module on Windows (no libc) costs nothing.
+import koffi from 'koffi';
+
+export interface SocketConstants {
+  readonly AF_INET: number;
+  readonly SOCK_DGRAM: number;
+  readonly SOCK_RAW: number;
+  /** Flags OR-ed into the socket type (SOCK_NONBLOCK|SOCK_CLOEXEC on Linux; 0 where unsupported). */
+  readonly SOCK_FLAGS: number;
+  readonly SOL_SOCKET: number;
+  readonly SO_REUSEADDR: number;
+  readonly SO_BROADCAST: number;
+  readonly SO_REUSEPORT: number;
+  readonly SO_BINDTODEVICE: number | null; // Linux
+  readonly IPPROTO_IP: number;
+  readonly IP_BOUND_IF: number | null; // macOS
+  readonly IPPROTO_ICMP: number;
+  readonly SOL_RAW: number | null; // Linux: level of ICMP_FILTER
+  readonly ICMP_FILTER: number | null;
+  readonly MSG_DONTWAIT: number;
+}
+
+const LINUX: SocketConstants = {
+  AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0o4000 | 0o2000000,
+  SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_BROADCAST: 6, SO_REUSEPORT: 15, SO_BINDTODEVICE: 25,
+  IPPROTO_IP: 0, IP_BOUND_IF: null, IPPROTO_ICMP: 1, SOL_RAW: 255, ICMP_FILTER: 1, MSG_DONTWAIT: 0x40,
+};
+
+// <sys/socket.h> and <netinet/in.h> of macOS; no SOCK_NONBLOCK there (libuv sets O_NONBLOCK itself).
+const DARWIN: SocketConstants = {
+  AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0,
+  SOL_SOCKET: 0xffff, SO_REUSEADDR: 0x4, SO_BROADCAST: 0x20, SO_REUSEPORT: 0x200, SO_BINDTODEVICE: null,
+  IPPROTO_IP: 0, IP_BOUND_IF: 25, IPPROTO_ICMP: 1, SOL_RAW: null, ICMP_FILTER: null, MSG_DONTWAIT: 0x80,
+};
+
+/** A failed system call, named by its errno ('EACCES', 'EADDRINUSE', …). */
+export class SyscallError extends Error {
+  readonly syscall: string;
+  readonly errno: number;
+  readonly code: string;
+
+  constructor(syscall: string, errno: number) {
+    const code = errnoName(errno);
+    super(`${syscall} failed: ${code} (errno ${errno})`);
+    this.name = 'SyscallError';
+    this.syscall = syscall;
+    this.errno = errno;
+    this.code = code;
+  }
+}
+
+export interface RecvResult {
+  bytes: number;
+  address: string;
+}
+
+export interface SocketApi {
+  readonly consts: SocketConstants;
+  socket(domain: number, type: number, protocol: number): number;
+  setsockoptInt(fd: number, level: number, name: number, value: number): void;
+  setsockoptBuffer(fd: number, level: number, name: number, value: Buffer): void;
+  getsockoptInt(fd: number, level: number, name: number): number;
+  bindInet4(fd: number, address: string, port: number): void;
+  sendtoInet4(fd: number, data: Buffer, address: string, port: number): number;
+  /** Non-blocking receive; null when nothing is queued (EAGAIN). */
+  recvfromInet4(fd: number, into: Buffer): RecvResult | null;
+  close(fd: number): void;
+  ifNameToIndex(name: string): number;
+}
+
+type Fn<A extends unknown[]> = (...args: A) => number | bigint;
+
+let cached: SocketApi | null = null;
+
+/** The socket API of this platform (Linux or macOS); throws on platforms without a libc. */
+export function libc(): SocketApi {
+  cached ??= load();
+  return cached;
+}
+
+let errnoNames: Map<number, string> | null = null;
+function errnoName(errno: number): string {
+  if (!errnoNames) {
+    errnoNames = new Map();
+    // EAGAIN and EWOULDBLOCK share a number on Linux and macOS: keep the common name.
+    for (const [name, value] of Object.entries(koffi.os.errno).sort(([a], [b]) => (a === 'EAGAIN' ? -1 : b === 'EAGAIN' ? 1 : 0))) {
+      if (!errnoNames.has(value)) errnoNames.set(value, name);
+    }
+  }
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+function load(): SocketApi {
+  const consts = process.platform === 'linux' ? LINUX : process.platform === 'darwin' ? DARWIN : null;
+  if (!consts) throw new Error(`no libc socket bindings on ${process.platform}`);
+  const lib = koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
+  const fn = <A extends unknown[]>(decl: string) => lib.func(decl) as unknown as Fn<A>;
+
+  const socket = fn<[number, number, number]>('int socket(int domain, int type, int protocol)');
+  const setsockopt = fn<[number, number, number, Buffer, number]>('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)');
+  const getsockopt = fn<[number, number, number, Buffer, number[]]>('int getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)');
+  const bind = fn<[number, Buffer, number]>('int bind(int fd, const void *addr, uint32_t len)');
+  const sendto = fn<[number, Buffer, number, number, Buffer, number]>('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)');
+  const recvfrom = fn<[number, Buffer, number, number, Buffer, number[]]>('intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *alen)');
+  const close = fn<[number]>('int close(int fd)');
+  const ifNameToIndex = fn<[string]>('unsigned int if_nametoindex(const char *name)');
+
+  // Reads errno right after the call returned -1 (koffi saves it per call).
+  const check = (syscall: string, result: number | bigint): number => {
+    const n = Number(result);
+    if (n < 0) throw new SyscallError(syscall, koffi.errno());
+    return n;
+  };
+
+  return {
+    consts,
+    socket: (d, t, p) => check('socket', socket(d, t, p)),
+    setsockoptInt: (fd, level, name, value) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(value); // little-endian hosts only: x86-64 and arm64 (all we ship)
+      check('setsockopt', setsockopt(fd, level, name, b, 4));
+    },
+    setsockoptBuffer: (fd, level, name, value) => void check('setsockopt', setsockopt(fd, level, name, value, value.length)),
+    getsockoptInt: (fd, level, name) => {
+      const b = Buffer.alloc(4);
+      check('getsockopt', getsockopt(fd, level, name, b, [4]));
+      return b.readInt32LE();
+    },
+    bindInet4: (fd, address, port) => void check('bind', bind(fd, sockaddrIn(address, port), 16)),
+    sendtoInet4: (fd, data, address, port) => check('sendto', sendto(fd, data, data.length, 0, sockaddrIn(address, port), 16)),
+    recvfromInet4: (fd, into) => {
+      const addr = Buffer.alloc(16);
+      const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, addr, [16]));
+      if (n < 0) {
+        const errno = koffi.errno();
+        if (errnoName(errno) === 'EAGAIN') return null;
+        throw new SyscallError('recvfrom', errno);
+      }
+      return { bytes: n, address: [...addr.subarray(4, 8)].join('.') };
+    },
+    close: (fd) => void close(fd),
+    ifNameToIndex: (name) => {
+      const index = Number(ifNameToIndex(name));
+      if (index === 0) throw new SyscallError('if_nametoindex', koffi.errno());
+      return index;
+    },
+  };
+}
+
+/** struct sockaddr_in: Linux has a 16-bit family; BSDs a length byte then a family byte. */
+export function sockaddrIn(address: string, port: number): Buffer {
+  const b = Buffer.alloc(16);
+  if (process.platform === 'darwin') {
+    b.writeUInt8(16, 0);
+    b.writeUInt8(2, 1);
+  } else {
+    b.writeUInt16LE(2, 0);
+  }
+  b.writeUInt16BE(port, 2);
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new Error(`not an IPv4 address: ${address}`);
+  }
+  b.set(octets, 4);
+  return b;
+}

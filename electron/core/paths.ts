@@ -1,0 +1,17 @@
+// Where the package's own files are, whether the core runs bundled (dist/cli.mjs) or from source.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i += 1) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'assets'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+export const PACKAGE_ROOT = packageRoot();
+export const BOOT_ASSETS_DIR = join(PACKAGE_ROOT, 'assets', 'boot');
+export const UI_ROOT = join(PACKAGE_ROOT, 'dist', 'renderer');

@@ -1,0 +1,104 @@
+// Full DHCP mode on one segment, against real clients (udhcpc, dhclient) and scripted PXE
+// firmware; the hosts they become are then read back through `bootbench hosts --json`.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Lab, type LabHost } from '../../helpers/netns.js';
+import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
+import { dhclient, runScriptedClient, udhcpc } from '../../helpers/clients.js';
+import type { Host } from '../../../electron/shared/contract.js';
+
+const OVMF_UUID = '00' + '1e4a6f5c2b9d4e8fa1b2c3d4e5f60718';
+
+describe('full DHCP on one interface', { timeout: 300_000 }, () => {
+  let lab: Lab;
+  let server: RunningBootbench;
+  let dataDir: string;
+  const clients: Record<string, LabHost> = {};
+
+  before(async () => {
+    lab = Lab.create('full');
+    const seg = lab.segment('bbfull0', '10.231.1.1/24');
+    for (const name of ['udhcpc', 'dhclient', 'bios', 'uefi7', 'uefi9', 'ipxe']) clients[name] = lab.host(seg);
+    dataDir = tempDataDir('full');
+    server = await startBootbench(lab, ['--interface', 'bbfull0'], dataDir);
+  });
+
+  after(async () => {
+    await server?.stop();
+    lab?.destroy();
+    if (dataDir) removeDir(dataDir);
+  });
+
+  test('serve comes up in full DHCP mode on a silent segment', () => {
+    assert.match(server.output(), /mode dhcp \(auto\)/);
+  });
+
+  test('udhcpc gets a lease from the pool with the network options', () => {
+    const lease = udhcpc(lab, clients.udhcpc!.ns);
+    assert.ok(lease, `udhcpc got no lease; server output:\n${server.output()}`);
+    assert.match(lease.ip, /^10\.231\.1\.(1[2-9]\d|2[0-4]\d|25[0-4])$/, 'address from the default pool (upper half of the /24)');
+    assert.equal(lease.subnet, '255.255.255.0');
+    assert.equal(lease.serverid, '10.231.1.1');
+    assert.equal(lease.lease, '3600');
+    assert.equal(lease.broadcast, '10.231.1.255');
+    assert.equal(lease.boot_file, undefined, 'a plain client gets no boot file');
+  });
+
+  test('dhclient gets a lease too', () => {
+    const lease = dhclient(lab, clients.dhclient!.ns);
+    assert.ok(lease, `dhclient got no lease; server output:\n${server.output()}`);
+    assert.match(lease.ip!, /^10\.231\.1\./);
+    assert.equal(lease['subnet-mask'], '255.255.255.0');
+    assert.equal(lease['dhcp-server-identifier'], '10.231.1.1');
+  });
+
+  const pxeCases = [
+    { name: 'bios', arch: 0, vendor: 'PXEClient:Arch:00000:UNDI:002001', file: 'undionly.kpxe', firmware: 'bios' },
+    { name: 'uefi7', arch: 7, vendor: 'PXEClient:Arch:00007:UNDI:003000', file: 'snponly.efi', firmware: 'uefi' },
+    { name: 'uefi9', arch: 9, vendor: 'PXEClient:Arch:00009:UNDI:003000', file: 'snponly.efi', firmware: 'uefi' },
+  ] as const;
+
+  for (const c of pxeCases) {
+    test(`PXE client with option 93 = ${c.arch} gets ${c.file} and siaddr`, () => {
+      const host = clients[c.name]!;
+      const { replies } = runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: c.vendor, clientArch: c.arch, uuid: OVMF_UUID });
+      const offer = replies.find((r) => r.type === 2);
+      const ack = replies.find((r) => r.type === 5);
+      assert.ok(offer && ack, `expected OFFER and ACK, got ${JSON.stringify(replies)}\n${server.output()}`);
+      for (const reply of [offer, ack]) {
+        assert.equal(reply.file, c.file);
+        assert.equal(reply.siaddr, '10.231.1.1');
+        assert.equal(Buffer.from(reply.options['67']!, 'hex').toString(), c.file);
+        assert.equal(Buffer.from(reply.options['66']!, 'hex').toString(), '10.231.1.1');
+        assert.equal(Buffer.from(reply.options['60']!, 'hex').toString(), 'PXEClient');
+        assert.equal(reply.options['97'], OVMF_UUID, 'option 97 echoed');
+      }
+      assert.equal(ack.yiaddr, offer.yiaddr);
+    });
+  }
+
+  test('a client whose user class is iPXE gets the URL of its iPXE script, not the loader again', () => {
+    const host = clients.ipxe!;
+    const { replies } = runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: 'PXEClient:Arch:00007:UNDI:003010', clientArch: 7, userClass: 'iPXE' });
+    const ack = replies.find((r) => r.type === 5);
+    assert.ok(ack, JSON.stringify(replies));
+    assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), `http://10.231.1.1/ipxe/${host.mac.replace(/:/g, '-')}.ipxe`);
+  });
+
+  test('the PXE clients appear in `bootbench hosts --json` with their firmware', async () => {
+    const r = server.cli(['hosts', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const hosts = JSON.parse(r.stdout) as Host[];
+    const byMac = new Map(hosts.map((h) => [h.mac, h]));
+    for (const c of pxeCases) {
+      const h = byMac.get(clients[c.name]!.mac);
+      assert.ok(h, `host ${c.name} missing from ${r.stdout}`);
+      assert.equal(h.firmware, c.firmware);
+      assert.equal(h.state, 'discovered');
+      assert.match(h.ip ?? '', /^10\.231\.1\./);
+      assert.match(h.uuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID from option 97');
+    }
+    assert.equal(byMac.get(clients.ipxe!.mac)?.userClass, 'iPXE');
+    assert.ok(!byMac.has(clients.udhcpc!.mac), 'a plain DHCP client is not a PXE host');
+  });
+});
