@@ -1,5 +1,6 @@
 // Composition: one chosen interface, the services on it, the state they share. This is the only
 // place that knows every part; the protocol servers are handed their policy from here.
+import type { Socket } from 'node:dgram';
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { DhcpMode, ForeignDhcpServer, NicInfo, ServerStatus, ServiceStatus } from '../shared/contract.js';
@@ -87,12 +88,24 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
   const pool = choosePool(options.pool, serverIp, prefix, options.iface);
 
-  // Foreign DHCP: decide the mode before opening port 67.
+  // Port 67 first: without privileges, the message must name the port the user cares about
+  // (and not 68, which the foreign-DHCP probe below binds). The server adopts this socket.
+  const preopened = new Map<number, Socket>([[67, await openBoundUdpSocket({ iface: options.iface, port: 67, broadcast: true, reuseAddr: false })]]);
+  const closePreopened = () => {
+    for (const socket of preopened.values()) socket.close();
+    preopened.clear();
+  };
+
+  // Foreign DHCP: decide the mode before serving on port 67.
   let foreign: ForeignDhcpServer[] = [];
   if (options.mode !== 'proxy') {
-    foreign = await probeForeignDhcp(options.iface, nic.mac, serverIp, options.foreignWaitMs);
+    foreign = await probeForeignDhcp(options.iface, nic.mac, serverIp, options.foreignWaitMs).catch((e: unknown) => {
+      closePreopened();
+      throw e;
+    });
     if (foreign.length > 0) {
       if (options.mode === 'dhcp' && !options.force) {
+        closePreopened();
         throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
       }
       bus.log('dhcp', 'warn', 'dhcp.foreign', `another DHCP server answers on ${options.iface}: ${describeForeign(foreign)}`);
@@ -140,12 +153,18 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     bus,
     bootPolicy: createBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
     onClient: (client, ip) => hosts.seen(client, ip),
-    openSocket: (port) => openBoundUdpSocket({ iface: options.iface, port, broadcast: true, reuseAddr: true }),
+    ownMac: nic.mac,
+    openSocket: async (port) => {
+      const socket = preopened.get(port);
+      preopened.delete(port);
+      return socket ?? openBoundUdpSocket({ iface: options.iface, port, broadcast: true, reuseAddr: false });
+    },
     ...(leases ? { leases } : {}),
   });
   try {
     await dhcp.start();
   } catch (e) {
+    closePreopened();
     closeProber?.();
     await leases?.store.close();
     throw e;

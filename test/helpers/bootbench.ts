@@ -30,7 +30,7 @@ export interface RunningBootbench {
   output: () => string;
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
   /** Runs another CLI verb against the same data dir, inside the server namespace. */
-  cli: (args: string[], timeoutMs?: number) => RunResult;
+  cli: (args: string[], timeoutMs?: number) => Promise<RunResult>;
   stop: () => Promise<void>;
 }
 
@@ -42,7 +42,7 @@ export async function startBootbench(lab: Lab, args: string[], dataDir: string, 
     child,
     output: watch.text,
     waitFor: (pattern, timeoutMs = 30_000) => watch.waitFor(pattern, timeoutMs),
-    cli: (cliArgs, timeoutMs = 30_000) => lab.run(lab.serverNs, NODE, [BIN, ...cliArgs, '--data', dataDir], { timeoutMs }),
+    cli: (cliArgs, timeoutMs = 30_000) => lab.exec(lab.serverNs, NODE, [BIN, ...cliArgs, '--data', dataDir], { timeoutMs }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

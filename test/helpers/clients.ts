@@ -6,8 +6,8 @@ import type { Lab } from './netns.js';
 import { NODE, REPO } from './bootbench.js';
 import type { ClientScript, ReplySummary } from './dhcp-client.js';
 
-export function runScriptedClient(lab: Lab, ns: string, script: ClientScript): { replies: ReplySummary[] } {
-  const r = lab.run(ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-client.ts'), JSON.stringify(script)], { timeoutMs: 60_000 });
+export async function runScriptedClient(lab: Lab, ns: string, script: ClientScript): Promise<{ replies: ReplySummary[] }> {
+  const r = await lab.exec(ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-client.ts'), JSON.stringify(script)], { timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`dhcp-client failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as { replies: ReplySummary[] };
 }
@@ -28,7 +28,7 @@ export interface UdhcpcLease {
  * busybox udhcpc: gets a lease (or gives up after `tries` DISCOVERs) and reports what it received
  * through its script environment. Returns null when no lease was obtained.
  */
-export function udhcpc(lab: Lab, ns: string, options: { tries?: number; requestIp?: string; vendorClass?: string } = {}): UdhcpcLease | null {
+export async function udhcpc(lab: Lab, ns: string, options: { tries?: number; requestIp?: string; vendorClass?: string } = {}): Promise<UdhcpcLease | null> {
   const dir = mkdtempSync(join(tmpdir(), 'udhcpc-'));
   const out = join(dir, 'lease.env');
   const script = join(dir, 'script.sh');
@@ -37,7 +37,7 @@ export function udhcpc(lab: Lab, ns: string, options: { tries?: number; requestI
   const args = ['udhcpc', '-i', 'eth0', '-n', '-q', '-f', '-t', String(options.tries ?? 4), '-T', '2', '-A', '1', '-s', script];
   if (options.requestIp) args.push('-r', options.requestIp);
   if (options.vendorClass) args.push('-V', options.vendorClass);
-  const r = lab.run(ns, 'busybox', args, { timeoutMs: 60_000 });
+  const r = await lab.exec(ns, 'busybox', args, { timeoutMs: 60_000 });
   if (r.code !== 0 || !existsSync(out)) return null;
   const env: Record<string, string> = {};
   for (const line of readFileSync(out, 'utf8').split('\n')) {
@@ -48,13 +48,19 @@ export function udhcpc(lab: Lab, ns: string, options: { tries?: number; requestI
 }
 
 /** ISC dhclient, one try, lease written to a file we read back (no interface configured). */
-export function dhclient(lab: Lab, ns: string): Record<string, string> | null {
+export async function dhclient(lab: Lab, ns: string): Promise<Record<string, string> | null> {
   const dir = mkdtempSync(join(tmpdir(), 'dhclient-'));
   const leaseFile = join(dir, 'dhclient.leases');
   const pidFile = join(dir, 'dhclient.pid');
   const conf = join(dir, 'dhclient.conf');
   writeFileSync(conf, 'timeout 20;\nretry 1;\nrequest subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;\n');
-  const r = lab.run(ns, 'dhclient', ['-1', '-4', '-d', '-cf', conf, '-sf', '/bin/true', '-lf', leaseFile, '-pf', pidFile, 'eth0'], { timeoutMs: 60_000 });
+  // -1: one try, exit 2 without a lease; with a lease it goes to the background (pid file), and
+  // is stopped at once: the test wants the lease it got, not a running client.
+  const r = await lab.exec(ns, 'dhclient', ['-1', '-4', '-cf', conf, '-sf', '/bin/true', '-lf', leaseFile, '-pf', pidFile, 'eth0'], { timeoutMs: 60_000 });
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
   if (r.code !== 0 || !existsSync(leaseFile)) return null;
   const text = readFileSync(leaseFile, 'utf8');
   const lease: Record<string, string> = {};

@@ -2,14 +2,15 @@
 //   node --import tsx test/helpers/dhcp-client.ts '<json options>'
 // It plays what firmware does (DISCOVER with PXE options, REQUEST of the offer, or a PXE
 // REQUEST to port 4011) and prints one JSON object with every reply it received.
-import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { decodeDhcp, encodeDhcp } from '../../electron/core/dhcp/codec.js';
 import { BOOTREQUEST, BROADCAST_FLAG, MessageType, Opt, ZERO_IP, type DhcpMessage } from '../../electron/core/dhcp/message.js';
+import { openBoundUdpSocket } from '../../electron/core/net/bound-socket.js';
 import { ipOption, messageType, serverId, stringOption, u16Option, u8Option } from '../../electron/core/dhcp/options.js';
 
 export interface ClientScript {
   mac: string;
+  iface?: string; // default eth0
   /** 'dora' (DISCOVER, REQUEST), 'discover' (DISCOVER only), 'pxe4011' (REQUEST to server:4011). */
   flow: 'dora' | 'discover' | 'pxe4011';
   vendorClass?: string; // e.g. PXEClient:Arch:00007:UNDI:003000
@@ -58,9 +59,9 @@ function request(script: ClientScript, xid: number, type: number, extra: [number
 }
 
 async function run(script: ClientScript): Promise<{ replies: ReplySummary[] }> {
-  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-  await new Promise<void>((r) => socket.bind(script.flow === 'pxe4011' ? 0 : 68, () => r()));
-  socket.setBroadcast(true);
+  // Pinned to eth0 like real firmware: with no address and no route, only a socket bound to the
+  // device can send to 255.255.255.255.
+  const socket = await openBoundUdpSocket({ iface: script.iface ?? 'eth0', port: script.flow === 'pxe4011' ? 0 : 68, broadcast: true, reuseAddr: true });
   const xid = randomBytes(4).readUInt32BE(0);
   const replies: ReplySummary[] = [];
   let onReply: ((m: DhcpMessage) => void) | null = null;
@@ -82,7 +83,7 @@ async function run(script: ClientScript): Promise<{ replies: ReplySummary[] }> {
       };
     });
   const send = (m: DhcpMessage, address = '255.255.255.255', port = 67) =>
-    new Promise<void>((r) => socket.send(encodeDhcp(m), port, address, () => r()));
+    new Promise<void>((resolve, reject) => socket.send(encodeDhcp(m), port, address, (err) => (err ? reject(err) : resolve())));
 
   if (script.flow === 'pxe4011') {
     const answer = waitReply(MessageType.Ack);

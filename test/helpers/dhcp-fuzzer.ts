@@ -5,7 +5,7 @@
 // fields, repeated and oversized options. They go to the broadcast address and to the server,
 // on ports 67 and 4011. Sending is paced in batches so that the kernel's socket buffers, not the
 // fuzzer, decide what gets through; the count actually sent is printed.
-import dgram from 'node:dgram';
+import { openBoundUdpSocket } from '../../electron/core/net/bound-socket.js';
 import { encodeDhcp } from '../../electron/core/dhcp/codec.js';
 import { BOOTREQUEST, MessageType, Opt, ZERO_IP, type DhcpMessage } from '../../electron/core/dhcp/message.js';
 
@@ -70,9 +70,7 @@ function mutate(buf: Buffer, r: () => number): Buffer {
 
 async function main(o: FuzzOptions): Promise<void> {
   const r = rng(o.seed);
-  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-  await new Promise<void>((res) => socket.bind(68, () => res()));
-  socket.setBroadcast(true);
+  const socket = await openBoundUdpSocket({ iface: 'eth0', port: 68, broadcast: true, reuseAddr: true });
   socket.on('message', () => undefined); // replies are not the point here
   const targets = [['255.255.255.255', 67], [o.server, 67], [o.server, 4011]] as const;
   let sent = 0;

@@ -134,6 +134,29 @@ export class Lab {
     return sh('ip', ['netns', 'exec', ns, cmd, ...args], { allowFail: true, ...options });
   }
 
+  /**
+   * Runs a command inside a namespace without blocking this process's event loop (so output from
+   * servers it started keeps flowing meanwhile), and waits for it.
+   */
+  exec(ns: string, cmd: string, args: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+    return new Promise((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => {
+        stderr += `\n[killed after ${options.timeoutMs ?? 60_000} ms]`;
+        child.kill('SIGKILL');
+      }, options.timeoutMs ?? 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
   /** Starts a long-running command inside a namespace; destroy() stops it. */
   spawn(ns: string, cmd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });

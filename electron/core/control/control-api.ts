@@ -11,7 +11,7 @@ import { extname, join, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { EVENTS_STREAM_PATH, EventsQuery, type ApiErrorBody, type ControlRoutes, type CoreEvent } from '../../shared/contract.js';
-import { BootbenchError, isBootbenchError, type ErrorCode } from '../errors.js';
+import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
 
@@ -219,14 +219,22 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: the control API is never reachable from the lab network.
-    server.listen(opts.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // Loopback only: the control API is never reachable from the lab network.
+      server.listen(opts.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await streams.closeAll([]);
+    const where = { port: opts.port, proto: 'tcp', address: '127.0.0.1' };
+    if (errnoCode(e) === 'EADDRINUSE') throw new BootbenchError('PORT_IN_USE', where, { cause: e });
+    if (errnoCode(e) === 'EACCES') throw new BootbenchError('BIND_DENIED', where, { cause: e });
+    throw e;
+  }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://127.0.0.1:${port}`;
@@ -313,15 +321,23 @@ function parseWith<T>(schema: z.ZodType<T>, where: string, value: unknown): T {
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      // Answer at once and close the connection rather than read the rest: its remaining bytes
+      // would otherwise be taken for the next request on a kept-alive connection.
+      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { Connection: 'close' }));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'BAD_REQUEST', 'The body is not valid JSON.');
   }

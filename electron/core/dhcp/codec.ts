@@ -35,13 +35,16 @@ interface OptionState {
   overload: number;
 }
 
-export function decodeDhcp(buf: Buffer): DecodeResult {
-  if (buf.length < DHCP_MIN_LENGTH) return fail(`short packet (${buf.length} bytes, need ${DHCP_MIN_LENGTH})`);
-  const op = buf[0]!;
+export function decodeDhcp(packet: Buffer): DecodeResult {
+  if (packet.length < DHCP_MIN_LENGTH) return fail(`short packet (${packet.length} bytes, need ${DHCP_MIN_LENGTH})`);
+  const op = packet[0]!;
   if (op !== 1 && op !== 2) return fail(`bad op ${op}`);
-  const hlen = buf[2]!;
+  const hlen = packet[2]!;
   if (hlen > CHADDR_LEN) return fail(`bad hlen ${hlen}`);
-  if (buf.readUInt32BE(OFF_COOKIE) !== MAGIC_COOKIE) return fail('bad magic cookie');
+  if (packet.readUInt32BE(OFF_COOKIE) !== MAGIC_COOKIE) return fail('bad magic cookie');
+  // One copy of the whole packet, of which chaddr and option values are views: the caller may reuse
+  // its receive buffer, and one copy costs less than one per option.
+  const buf = Buffer.from(packet);
 
   const state: OptionState = { options: new Map(), overload: 0 };
   let error = parseOptions(buf, OFF_OPTIONS, buf.length, state, true);
@@ -70,8 +73,7 @@ export function decodeDhcp(buf: Buffer): DecodeResult {
       yiaddr: readIp(buf, 16),
       siaddr: readIp(buf, 20),
       giaddr: readIp(buf, 24),
-      // copied: the caller may reuse the receive buffer, and the MAC outlives the packet
-      chaddr: Buffer.from(buf.subarray(OFF_CHADDR, OFF_CHADDR + CHADDR_LEN)),
+      chaddr: buf.subarray(OFF_CHADDR, OFF_CHADDR + CHADDR_LEN),
       sname: state.overload & OVERLOAD_SNAME ? '' : readCString(buf, OFF_SNAME, SNAME_LEN),
       file: state.overload & OVERLOAD_FILE ? '' : readCString(buf, OFF_FILE, FILE_LEN),
       options: state.options,
@@ -110,7 +112,7 @@ function parseOptions(buf: Buffer, start: number, end: number, state: OptionStat
       state.overload = buf[from]!;
       continue;
     }
-    const value = Buffer.from(buf.subarray(from, to)); // copied, for the same reason as chaddr
+    const value = buf.subarray(from, to);
     const previous = options.get(code);
     // RFC 3396: repeated instances of one option are one value, concatenated in order
     options.set(code, previous ? Buffer.concat([previous, value]) : value);
@@ -152,7 +154,7 @@ export function encodeDhcp(msg: DhcpMessage, opts: EncodeOptions = {}): Buffer {
     optionsLength += value.length + 2 * chunks;
   }
   const needed = OFF_OPTIONS + optionsLength + 1; // + End
-  const buf = Buffer.alloc(Math.max(needed, minSize)); // zero-filled: sname, file, chaddr and padding
+  const buf = Buffer.allocUnsafe(Math.max(needed, minSize)).fill(0); // pooled; zeroed: sname, file, chaddr, padding
 
   buf[0] = msg.op;
   buf[1] = msg.htype;

@@ -82,7 +82,8 @@ export function classifyClient(msg: DhcpMessage): ClientInfo {
     const m = VENDOR_ARCH.exec(vc);
     if (m) type = Number(m[1]);
   }
-  let { firmware, arch } = archInfo(type);
+  const info = archInfo(type);
+  let firmware = info.firmware;
   // an HTTPClient that gave a PXE arch type (or none) still boots over HTTP
   if (kind === 'http' && firmware === 'uefi') firmware = 'uefi-http';
 
@@ -91,7 +92,7 @@ export function classifyClient(msg: DhcpMessage): ClientInfo {
     kind,
     ipxe,
     firmware,
-    arch,
+    arch: info.arch,
     clientArch: type,
     uuid: clientUuid(msg),
     vendorClass: vc,
@@ -121,7 +122,6 @@ export function defaultBootFile(info: ClientInfo, opts: { uefiLoader?: UefiLoade
     case 'uefi':
       if (info.arch === 'x86_64') return { file: opts.uefiLoader ?? 'snponly.efi' };
       return { file: null, reason: `no iPXE loader is bundled for ${describe(info)} (architecture type ${code})` };
-    case 'uefi-http':
     case 'unknown':
       break;
   }

@@ -22,6 +22,8 @@ export interface DhcpServerOptions {
   bus: EventBus;
   bootPolicy: BootPolicy;
   onClient: (client: ClientInfo, ip: string | null) => void;
+  /** The interface's own MAC: our own foreign-DHCP probe is not a client. */
+  ownMac?: string | null;
   /** Opens a UDP socket pinned to the interface (net/bound-socket.ts in production). */
   openSocket: (port: number) => Promise<Socket>;
   /** Full DHCP mode only. */
@@ -88,6 +90,7 @@ export class DhcpServer {
 
   private async handle(req: DhcpMessage, type: number, rinfo: RemoteInfo, socket: 'dhcp' | 'proxy'): Promise<void> {
     const client = classifyClient(req);
+    if (client.mac === this.options.ownMac) return;
     const isNetboot = client.kind !== 'plain';
     if (isNetboot && (type === MessageType.Discover || type === MessageType.Request)) this.options.onClient(client, null);
     const boot = isNetboot ? this.options.bootPolicy(client) : null;
@@ -170,7 +173,7 @@ export class DhcpServer {
     if (!decision.ok) return this.nak(req, client, decision.reason);
     await leases.store.append(decision.lease); // on disk before the client is told
     this.counters.acks += 1;
-    this.options.onClient(client, ip);
+    if (client.kind !== 'plain') this.options.onClient(client, ip);
     this.log('info', 'dhcp.ack', client, `ack ${ip} to ${client.mac}${boot ? ` (${client.firmware}, boot ${boot.file})` : ''}`, { ip });
     return this.send(buildReply(req, 'ack', { net: this.options.net, yiaddr: ip, leaseTimeSec: leases.table.leaseTimeSec, boot }), replyDestination(req, 'ack'));
   }

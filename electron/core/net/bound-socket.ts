@@ -51,7 +51,7 @@ async function openPinned(opts: BoundSocketOptions): Promise<dgram.Socket> {
   try {
     if (opts.reuseAddr) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_REUSEADDR, 1);
     if (opts.broadcast) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_BROADCAST, 1);
-    // pin(api, fd, iface);
+    pin(api, fd, iface);
     bindOrExplain(api, fd, opts);
   } catch (e) {
     api.close(fd);
@@ -66,8 +66,13 @@ async function openPinned(opts: BoundSocketOptions): Promise<dgram.Socket> {
   // which would let any later socket that also asks for reuse share our port on this interface.
   // Put back what the caller asked for, so a second Bootbench on the same NIC is refused.
   if (!opts.reuseAddr) {
-    for (const name of [c.SO_REUSEADDR, c.SO_REUSEPORT]) {
-      if (api.getsockoptInt(fd, c.SOL_SOCKET, name) !== 0) api.setsockoptInt(fd, c.SOL_SOCKET, name, 0);
+    try {
+      for (const name of [c.SO_REUSEADDR, c.SO_REUSEPORT]) {
+        if (api.getsockoptInt(fd, c.SOL_SOCKET, name) !== 0) api.setsockoptInt(fd, c.SOL_SOCKET, name, 0);
+      }
+    } catch (e) {
+      socket.close(); // dgram owns the fd now
+      throw new BootbenchError('BIND_TO_DEVICE_FAILED', { iface, reason: `could not make port ${port} exclusive: ${(e as Error).message}` }, { cause: e });
     }
   }
   return socket;

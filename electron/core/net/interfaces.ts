@@ -85,7 +85,8 @@ async function listLinux(options: ListOptions): Promise<NicInfo[]> {
   const addresses = options.addresses ?? networkInterfaces();
   let names: string[];
   try {
-    names = (await readdir(root)).filter((n) => !n.startsWith('.') && n !== 'bonding_masters');
+    // one symlink to a directory per interface; plain files (bonding_masters) are not interfaces
+    names = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() || d.isSymbolicLink()).map((d) => d.name);
   } catch {
     names = Object.keys(addresses); // no sysfs (unusual container): addresses only
   }

@@ -35,8 +35,8 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     if (dataDir) removeDir(dataDir);
   });
 
-  test('check names the other server and says what to do', () => {
-    const r = lab.run(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--json', '--data', dataDir], { timeoutMs: 60_000 });
+  test('check names the other server and says what to do', async () => {
+    const r = await lab.exec(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--json', '--data', dataDir], { timeoutMs: 60_000 });
     const report = JSON.parse(r.stdout) as { checks: { id: string; status: string; message: string; fix?: string }[] };
     const foreign = report.checks.find((c) => c.id === 'foreign-dhcp');
     assert.ok(foreign, r.stdout);
@@ -44,12 +44,12 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     assert.match(foreign.message, /10\.231\.4\.2/);
     assert.match(foreign.message, /offered 10\.231\.4\.1\d\d/);
     assert.match(foreign.fix ?? '', /proxy/);
-    const human = lab.run(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--data', dataDir], { timeoutMs: 60_000 });
+    const human = await lab.exec(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--data', dataDir], { timeoutMs: 60_000 });
     assert.match(human.stdout, /another DHCP server answers on bbfor0: 10\.231\.4\.2/);
   });
 
-  test('serve --mode dhcp refuses to start, naming the server', () => {
-    const r = lab.run(lab.serverNs, NODE, [BIN, 'serve', '--interface', 'bbfor0', '--mode', 'dhcp', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
+  test('serve --mode dhcp refuses to start, naming the server', async () => {
+    const r = await lab.exec(lab.serverNs, NODE, [BIN, 'serve', '--interface', 'bbfor0', '--mode', 'dhcp', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
     assert.equal(r.code, 1, `expected exit 1, got ${r.code}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /Another DHCP server answers on bbfor0: 10\.231\.4\.2/);
     assert.match(r.stderr, /--mode proxy/);
@@ -59,7 +59,7 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     const server = await startBootbench(lab, ['--interface', 'bbfor0'], dataDir);
     try {
       assert.match(server.output(), /mode proxy \(auto\)/);
-      const { replies } = runScriptedClient(lab, pxeNs, { mac: pxeMac, flow: 'discover', vendorClass: 'PXEClient:Arch:00007:UNDI:003000', clientArch: 7 });
+      const { replies } = await runScriptedClient(lab, pxeNs, { mac: pxeMac, flow: 'discover', vendorClass: 'PXEClient:Arch:00007:UNDI:003000', clientArch: 7 });
       const fromUs = replies.find((r) => r.from === '10.231.4.1');
       const fromDnsmasq = replies.find((r) => r.from === '10.231.4.2');
       assert.ok(fromUs, `no proxy offer from Bootbench: ${JSON.stringify(replies)}\n${server.output()}`);

@@ -29,12 +29,12 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     if (dataDir) removeDir(dataDir);
   });
 
-  test('serve comes up in full DHCP mode on a silent segment', () => {
+  test('serve comes up in full DHCP mode on a silent segment', async () => {
     assert.match(server.output(), /mode dhcp \(auto\)/);
   });
 
-  test('udhcpc gets a lease from the pool with the network options', () => {
-    const lease = udhcpc(lab, clients.udhcpc!.ns);
+  test('udhcpc gets a lease from the pool with the network options', async () => {
+    const lease = await udhcpc(lab, clients.udhcpc!.ns);
     assert.ok(lease, `udhcpc got no lease; server output:\n${server.output()}`);
     assert.match(lease.ip, /^10\.231\.1\.(1[2-9]\d|2[0-4]\d|25[0-4])$/, 'address from the default pool (upper half of the /24)');
     assert.equal(lease.subnet, '255.255.255.0');
@@ -44,8 +44,8 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.equal(lease.boot_file, undefined, 'a plain client gets no boot file');
   });
 
-  test('dhclient gets a lease too', () => {
-    const lease = dhclient(lab, clients.dhclient!.ns);
+  test('dhclient gets a lease too', async () => {
+    const lease = await dhclient(lab, clients.dhclient!.ns);
     assert.ok(lease, `dhclient got no lease; server output:\n${server.output()}`);
     assert.match(lease.ip!, /^10\.231\.1\./);
     assert.equal(lease['subnet-mask'], '255.255.255.0');
@@ -59,9 +59,9 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
   ] as const;
 
   for (const c of pxeCases) {
-    test(`PXE client with option 93 = ${c.arch} gets ${c.file} and siaddr`, () => {
+    test(`PXE client with option 93 = ${c.arch} gets ${c.file} and siaddr`, async () => {
       const host = clients[c.name]!;
-      const { replies } = runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: c.vendor, clientArch: c.arch, uuid: OVMF_UUID });
+      const { replies } = await runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: c.vendor, clientArch: c.arch, uuid: OVMF_UUID });
       const offer = replies.find((r) => r.type === 2);
       const ack = replies.find((r) => r.type === 5);
       assert.ok(offer && ack, `expected OFFER and ACK, got ${JSON.stringify(replies)}\n${server.output()}`);
@@ -77,16 +77,16 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     });
   }
 
-  test('a client whose user class is iPXE gets the URL of its iPXE script, not the loader again', () => {
+  test('a client whose user class is iPXE gets the URL of its iPXE script, not the loader again', async () => {
     const host = clients.ipxe!;
-    const { replies } = runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: 'PXEClient:Arch:00007:UNDI:003010', clientArch: 7, userClass: 'iPXE' });
+    const { replies } = await runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: 'PXEClient:Arch:00007:UNDI:003010', clientArch: 7, userClass: 'iPXE' });
     const ack = replies.find((r) => r.type === 5);
     assert.ok(ack, JSON.stringify(replies));
     assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), `http://10.231.1.1/ipxe/${host.mac.replace(/:/g, '-')}.ipxe`);
   });
 
   test('the PXE clients appear in `bootbench hosts --json` with their firmware', async () => {
-    const r = server.cli(['hosts', '--json']);
+    const r = await server.cli(['hosts', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const hosts = JSON.parse(r.stdout) as Host[];
     const byMac = new Map(hosts.map((h) => [h.mac, h]));

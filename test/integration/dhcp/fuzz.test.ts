@@ -33,19 +33,19 @@ describe('DHCP fuzzing', { timeout: 600_000 }, () => {
   });
 
   test('the server survives 100,000 bad packets and then serves a real client', async () => {
-    const r = lab.run(fuzzer.ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-fuzzer.ts'), JSON.stringify({ server: '10.231.7.1', count: 100_000, seed: 20261126 })], { timeoutMs: 400_000 });
+    const r = await lab.exec(fuzzer.ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-fuzzer.ts'), JSON.stringify({ server: '10.231.7.1', count: 100_000, seed: 20261126 })], { timeoutMs: 400_000 });
     assert.equal(r.code, 0, r.stderr);
     const { sent } = JSON.parse(r.stdout) as { sent: number };
     assert.ok(sent >= 100_000, `the fuzzer sent ${sent} packets`);
     assert.equal(server.child.exitCode, null, `the server exited:\n${server.output()}`);
 
-    const st = JSON.parse(lab.run(lab.serverNs, NODE, ['-e', STATUS_SCRIPT, dataDir]).stdout) as ServerStatus;
+    const st = JSON.parse((await lab.exec(lab.serverNs, NODE, ["-e", STATUS_SCRIPT, dataDir])).stdout) as ServerStatus;
     const dhcp = st.services.find((s) => s.name === 'dhcp');
     assert.ok(dhcp && dhcp.state === 'up', JSON.stringify(st));
     assert.ok((dhcp.counters.received ?? 0) >= 50_000, `the server read ${dhcp.counters.received} of ${sent} packets`);
     assert.ok((dhcp.counters.dropped ?? 0) > 10_000, `malformed packets are counted as dropped: ${JSON.stringify(dhcp.counters)}`);
 
-    const lease = udhcpc(lab, real.ns);
+    const lease = await udhcpc(lab, real.ns);
     assert.ok(lease, `no lease after the fuzzing:\n${server.output().slice(-4000)}`);
     assert.match(lease.ip, /^10\.231\.1\d\d\.\d+$/);
     assert.equal(lease.serverid, '10.231.7.1');

@@ -29,19 +29,19 @@ describe('DHCP answers only on the chosen interface', { timeout: 300_000 }, () =
     if (dataDir) removeDir(dataDir);
   });
 
-  test("a DISCOVER on B's segment gets no answer", () => {
-    const pxe = runScriptedClient(lab, onB.ns, { mac: onB.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0, timeoutMs: 4000 });
+  test("a DISCOVER on B's segment gets no answer", async () => {
+    const pxe = await runScriptedClient(lab, onB.ns, { mac: onB.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0, timeoutMs: 4000 });
     assert.deepEqual(pxe.replies, [], 'no reply at all on segment B');
-    assert.equal(udhcpc(lab, onB.ns, { tries: 2 }), null, 'udhcpc on B gets no lease');
+    assert.equal(await udhcpc(lab, onB.ns, { tries: 2 }), null, 'udhcpc on B gets no lease');
   });
 
-  test("a DISCOVER on A's segment is answered", () => {
-    const lease = udhcpc(lab, onA.ns);
+  test("a DISCOVER on A's segment is answered", async () => {
+    const lease = await udhcpc(lab, onA.ns);
     assert.ok(lease, server.output());
     assert.match(lease.ip, /^10\.231\.3\./);
   });
 
-  test('nothing from B was even seen', () => {
+  test('nothing from B was even seen', async () => {
     assert.ok(!server.output().includes(onB.mac), `B's MAC appears in the server log:\n${server.output()}`);
   });
 });

@@ -28,7 +28,7 @@ describe('leases across kill -9 and restart', { timeout: 300_000 }, () => {
   test('the same MAC gets the same address after kill -9, and another MAC a different one', async () => {
     const args = ['--interface', 'bblease0', '--mode', 'dhcp'];
     const one = await startBootbench(lab, args, dataDir);
-    const before = udhcpc(lab, first.ns);
+    const before = await udhcpc(lab, first.ns);
     assert.ok(before, one.output());
     one.child.kill('SIGKILL');
     await new Promise((r) => one.child.once('exit', r));
@@ -36,14 +36,14 @@ describe('leases across kill -9 and restart', { timeout: 300_000 }, () => {
     const two = await startBootbench(lab, args, dataDir);
     try {
       // A fresh DISCOVER, not asking for its old address: the server must remember it.
-      const again = udhcpc(lab, first.ns);
+      const again = await udhcpc(lab, first.ns);
       assert.ok(again, two.output());
       assert.equal(again.ip, before.ip, 'same MAC, same address after kill -9');
-      const other = udhcpc(lab, second.ns);
+      const other = await udhcpc(lab, second.ns);
       assert.ok(other, two.output());
       assert.notEqual(other.ip, before.ip, 'two MACs never share an address');
       // The other MAC asking for the first one's address explicitly is refused that address.
-      const greedy = udhcpc(lab, second.ns, { requestIp: before.ip });
+      const greedy = await udhcpc(lab, second.ns, { requestIp: before.ip });
       assert.ok(greedy);
       assert.notEqual(greedy.ip, before.ip);
     } finally {

@@ -28,14 +28,14 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
     if (dataDir) removeDir(dataDir);
   });
 
-  test('a plain DHCP client gets no address from Bootbench', () => {
-    const lease = udhcpc(lab, plain.ns, { tries: 2 });
+  test('a plain DHCP client gets no address from Bootbench', async () => {
+    const lease = await udhcpc(lab, plain.ns, { tries: 2 });
     assert.equal(lease, null, `udhcpc got a lease in proxy mode: ${JSON.stringify(lease)}`);
     assert.doesNotMatch(server.output(), /offer 10\.231\.2\./);
   });
 
-  test('a PXE client gets a proxy offer: boot file, no address', () => {
-    const { replies } = runScriptedClient(lab, pxe.ns, { mac: pxe.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0 });
+  test('a PXE client gets a proxy offer: boot file, no address', async () => {
+    const { replies } = await runScriptedClient(lab, pxe.ns, { mac: pxe.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0 });
     const offer = replies.find((r) => r.type === 2);
     assert.ok(offer, `no proxy offer: ${JSON.stringify(replies)}\n${server.output()}`);
     assert.equal(offer.yiaddr, '0.0.0.0');
@@ -47,8 +47,8 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
     assert.ok(offer.options['43'], 'PXE vendor options (discovery control)');
   });
 
-  test('port 4011 answers a UEFI client with its boot file', () => {
-    const { replies } = runScriptedClient(lab, pxe.ns, {
+  test('port 4011 answers a UEFI client with its boot file', async () => {
+    const { replies } = await runScriptedClient(lab, pxe.ns, {
       mac: pxe.mac, flow: 'pxe4011', server: '10.231.2.1', ciaddr: '10.231.2.50',
       vendorClass: 'PXEClient:Arch:00007:UNDI:003000', clientArch: 7, broadcastFlag: false,
     });
@@ -59,8 +59,8 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
     assert.equal(ack.yiaddr, '0.0.0.0');
   });
 
-  test('the PXE client is recorded as a host', () => {
-    const r = server.cli(['hosts', '--json']);
+  test('the PXE client is recorded as a host', async () => {
+    const r = await server.cli(['hosts', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const hosts = JSON.parse(r.stdout) as { mac: string; firmware: string }[];
     assert.ok(hosts.some((h) => h.mac === pxe.mac), r.stdout);

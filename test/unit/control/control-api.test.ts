@@ -237,6 +237,10 @@ describe('control API over HTTP', () => {
     assert.equal(post.status, 405);
   });
 
+  test('a port already taken is PORT_IN_USE, not a bare errno', async () => {
+    await assert.rejects(startControlApi({ port, token, bus, handlers }), (e: BootbenchError) => e.code === 'PORT_IN_USE' && e.message.includes(String(port)));
+  });
+
   test('refuses to start with a short token', async () => {
     await assert.rejects(startControlApi({ port: 0, token: 'short', bus, handlers }), (e: BootbenchError) => e.code === 'BAD_ARGUMENT');
   });
