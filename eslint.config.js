@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'electron/core runs in plain Node: it never imports electron.' }],
-        patterns: [{ group: ['electron/*', '**/renderer/**'], message: 'electron/core never imports electron or the renderer.' }],
+        patterns: [{ group: ['electron/*', '**/renderer/**', '../main*', '../preload*', '../window*'], message: 'electron/core never imports electron, the Electron shell or the renderer.' }],
       }],
     },
   },
@@ -34,7 +34,8 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/electron/core/**', '**/core/**', 'electron', 'node:*'], message: 'the renderer imports only the shared contract (electron/shared).' }],
+        paths: [{ name: 'electron', message: 'the renderer imports only the shared contract (electron/shared).' }],
+        patterns: [{ group: ['**/electron/core/**', '**/electron/main*', '**/electron/preload*', 'node:*'], message: 'the renderer imports only the shared contract (electron/shared).' }],
       }],
     },
   },

@@ -1,16 +1,26 @@
-// Bundles the core's command line into dist/ with esbuild: one file that plain Node runs.
-// Dependencies stay external (koffi ships a native module; ws and zod load from node_modules).
+// Builds with esbuild:
+//   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
+//   dist/electron/main.cjs       the Electron shell's main process
+//   dist/electron/preload.cjs    its preload script (sandboxed: one self-contained CommonJS file)
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { cli: 'electron/core/cli.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'electron/core/cli.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    entryPoints: { main: 'electron/main.ts', preload: 'electron/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    external: ['electron'],
+  }),
+]);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Bootbench and its tests need on a Debian/Ubuntu machine: the Debian packages
+# (real DHCP clients and servers that the tests talk to), then the npm dependencies.
+# Run as root from the repository: sudo bash scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  iproute2          # ip netns, veth, bridges: every network test builds its own namespaces
+  util-linux        # setpriv: the unprivileged-start test
+  isc-dhcp-client   # dhclient: a real DHCP client
+  busybox           # udhcpc: a second real DHCP client
+  dnsmasq-base      # a foreign DHCP server on a test segment (the binary only: no service)
+  procps psmisc     # ps, fuser: diagnostics when a test fails
+)
+
+if command -v apt-get > /dev/null; then
+  if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo bash scripts/setup.sh)" >&2; exit 1; fi
+  # No package may start a service on this machine while it installs (dnsmasq, kea …).
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; made_policy=1; fi
+  trap 'if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi' EXIT
+  echo "setup: apt-get install ${packages[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" > /tmp/bootbench-setup-apt.log 2>&1 \
+    || { tail -30 /tmp/bootbench-setup-apt.log; echo "setup: apt-get install failed" >&2; exit 1; }
+else
+  echo "setup: not a Debian-like system; install the equivalents of: ${packages[*]}" >&2
+fi
+
+echo "setup: npm ci"
+# The Electron binary is fetched from outside the npm registry; where that is impossible the
+# desktop shell is skipped and `npm start` serves the same UI headless.
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund > /tmp/bootbench-setup-npm.log 2>&1 \
+  || { tail -30 /tmp/bootbench-setup-npm.log; echo "setup: npm ci failed" >&2; exit 1; }
+echo "setup: done"
