@@ -62,7 +62,8 @@ export class EventBus {
   }
 }
 
-function macOf(event: CoreEvent): string | null {
+/** The host an event is about, if any. */
+export function macOf(event: CoreEvent): string | null {
   switch (event.type) {
     case 'log':
       return event.mac;

@@ -8,7 +8,8 @@
 // Namespaces are named `bbt<pid>-…` so that a later run can sweep leftovers of a dead run, and
 // everything is removed by destroy(), which tests call in a finally/after hook even on failure.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import koffi from 'koffi';
 
 const PREFIX = 'bbt';
 
@@ -221,4 +222,31 @@ export function watchOutput(child: ChildProcess): { text: () => string; waitFor:
 
 export function listLabNamespaces(): string[] {
   return existsSync('/var/run/netns') ? readdirSync('/var/run/netns').filter((n) => n.startsWith(PREFIX)) : [];
+}
+
+const CLONE_NEWNET = 0x40000000;
+let setnsFn: ((fd: number, type: number) => number) | null = null;
+
+/**
+ * Moves this process's main thread into namespace `ns`, so that sockets the test itself opens live
+ * there (libuv's threads stay where they are; sockets belong to the namespace they were made in).
+ * Returns the function that moves it back.
+ */
+export function enterNamespace(ns: string): () => void {
+  setnsFn ??= koffi.load('libc.so.6').func('int setns(int fd, int nstype)') as unknown as (fd: number, type: number) => number;
+  const setns = setnsFn;
+  const home = openSync('/proc/thread-self/ns/net', 'r');
+  const target = openSync(`/var/run/netns/${ns}`, 'r');
+  try {
+    if (setns(target, CLONE_NEWNET) !== 0) throw new Error(`setns(${ns}) failed: errno ${koffi.errno()}`);
+  } catch (e) {
+    closeSync(home);
+    throw e;
+  } finally {
+    closeSync(target);
+  }
+  return () => {
+    setns(home, CLONE_NEWNET);
+    closeSync(home);
+  };
 }

@@ -10,9 +10,9 @@ import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, EventsQuery, type ApiErrorBody, type ControlRoutes, type CoreEvent } from '../../shared/contract.js';
+import { EVENTS_STREAM_PATH, EventsQuery, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
-import type { EventBus } from '../events.js';
+import { macOf, type EventBus } from '../events.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -524,16 +524,5 @@ class EventStreams {
           }),
       ),
     );
-  }
-}
-
-function macOf(event: CoreEvent): string | null {
-  switch (event.type) {
-    case 'log':
-      return event.mac;
-    case 'host':
-      return event.host.mac;
-    case 'service':
-      return null;
   }
 }

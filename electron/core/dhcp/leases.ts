@@ -93,7 +93,9 @@ export class LeaseTable {
     const reservation = this.reservedByMac.get(mac);
     if (reservation) return this.usableFor(ipToInt(reservation.ip), mac, now, true) ? reservation.ip : null;
     const current = this.byMac.get(mac);
-    if (current && this.usableFor(current.ip, mac, now)) return intToIp(current.ip);
+    // A lease from another subnet (the data dir moved with the laptop to another NIC or network)
+    // would be NAKed at REQUEST time ("not on this network") and offered again: a DORA loop.
+    if (current && this.isHostAddress(current.ip) && this.usableFor(current.ip, mac, now)) return intToIp(current.ip);
     if (requested) {
       const want = ipToInt(requested);
       if (this.inPool(want) && this.usableFor(want, mac, now)) return requested;
@@ -176,6 +178,12 @@ export class LeaseTable {
 
   inSubnet(ip: string): boolean {
     return inSubnet(ipToInt(ip), this.options.subnet);
+  }
+
+  /** In the subnet, and neither its network nor its broadcast address. */
+  private isHostAddress(ip: number): boolean {
+    const { subnet } = this.options;
+    return inSubnet(ip, subnet) && ip !== subnet.network && ip !== subnet.broadcast;
   }
 
   /**

@@ -4,24 +4,11 @@
 // clients are short node scripts run inside their own namespaces.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync } from 'node:fs';
 import type { Socket } from 'node:dgram';
-import koffi from 'koffi';
-import { Lab, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
+import { Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
 import { openBoundUdpSocket, boundPort } from '../../../electron/core/net/bound-socket.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 
-const CLONE_NEWNET = 0x40000000;
-const setns = koffi.load('libc.so.6').func('int setns(int fd, int nstype)') as unknown as (fd: number, type: number) => number;
-
-function enterNetns(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    if (setns(fd, CLONE_NEWNET) !== 0) throw new Error(`setns(${path}) failed: errno ${koffi.errno()}`);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const node = process.execPath;
 const tsxLoader = import.meta.resolve('tsx');
@@ -53,7 +40,7 @@ describe('openBoundUdpSocket in a two-segment lab', { timeout: 120_000 }, () => 
   let b: Segment;
   let clientA: LabHost;
   let clientB: LabHost;
-  let home = -1;
+  let leave: (() => void) | null = null;
   const sockets: Socket[] = [];
 
   before(() => {
@@ -62,16 +49,12 @@ describe('openBoundUdpSocket in a two-segment lab', { timeout: 120_000 }, () => 
     b = lab.segment('bbB', '10.231.62.1/24');
     clientA = lab.host(a, { cidr: '10.231.61.10/24' });
     clientB = lab.host(b, { cidr: '10.231.62.10/24' });
-    home = openSync('/proc/thread-self/ns/net', 'r');
-    enterNetns(`/var/run/netns/${lab.serverNs}`);
+    leave = enterNamespace(lab.serverNs);
   });
 
   after(() => {
     for (const s of sockets) s.close();
-    if (home >= 0) {
-      setns(home, CLONE_NEWNET);
-      closeSync(home);
-    }
+    leave?.();
     lab?.destroy();
   });
 

@@ -2,46 +2,29 @@
 // its main thread into the server namespace (setns) so the raw socket is created there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync } from 'node:fs';
-import koffi from 'koffi';
-import { Lab, type LabHost, type Segment } from '../../helpers/netns.js';
+import { Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/netns.js';
 import { createIcmpProber, type IcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
-const CLONE_NEWNET = 0x40000000;
-const setns = koffi.load('libc.so.6').func('int setns(int fd, int nstype)') as unknown as (fd: number, type: number) => number;
-
-function enterNetns(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    if (setns(fd, CLONE_NEWNET) !== 0) throw new Error(`setns(${path}) failed: errno ${koffi.errno()}`);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe('ICMP address-conflict probe in a lab', { timeout: 120_000 }, () => {
   let lab: Lab;
   let a: Segment;
   let held: LabHost;
   let prober: IcmpProber;
-  let home = -1;
+  let leave: (() => void) | null = null;
 
   before(async () => {
     lab = Lab.create('icmp');
     a = lab.segment('bbP', '10.231.63.1/24');
     lab.segment('bbQ', '10.231.64.1/24');
     held = lab.host(a, { cidr: '10.231.63.10/24' });
-    home = openSync('/proc/thread-self/ns/net', 'r');
-    enterNetns(`/var/run/netns/${lab.serverNs}`);
+    leave = enterNamespace(lab.serverNs);
     prober = await createIcmpProber({ iface: 'bbP' });
   });
 
   after(() => {
     prober?.close();
-    if (home >= 0) {
-      setns(home, CLONE_NEWNET);
-      closeSync(home);
-    }
+    leave?.();
     lab?.destroy();
   });
 
