@@ -130,7 +130,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       try {
         const prober = await createIcmpProber({ iface: options.iface });
         closeProber = () => prober.close();
-        guard = new ConflictGuard(prober, table);
+        guard = new ConflictGuard(prober, table, {
+          onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a ping: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
+        });
         guard.prime();
       } catch (e) {
         bus.log('dhcp', 'warn', 'dhcp.no-probe', `address-conflict probe unavailable (${(e as Error).message}); offering addresses without it`);

@@ -1,5 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,7 +184,21 @@ describe('LeaseStore', () => {
   test('an explicit compact() racing an automatic one leaves a working journal', async () => {
     const dir = await tempDir();
     const m = model();
-    const { store } = await LeaseStore.open(dir, m.records, 5);
+    // Each compaction must start from the finished previous one: two at once both write
+    // generation N+1 and both truncate the journal, the later truncation erasing appends
+    // acknowledged in between.
+    const overlaps: string[] = [];
+    let snapshots = 0;
+    const snapshot = () => {
+      snapshots += 1;
+      if (snapshots > 1) {
+        const journalGen = (JSON.parse(readFileSync(join(dir, 'leases.journal'), 'utf8').split('\n')[0] ?? '{}') as { generation?: number }).generation;
+        const fileGen = existsSync(join(dir, 'leases.json')) ? (JSON.parse(readFileSync(join(dir, 'leases.json'), 'utf8')) as { generation: number }).generation : null;
+        if (fileGen !== snapshots - 1 || journalGen !== snapshots - 1) overlaps.push(`snapshot ${snapshots}: leases.json generation ${fileGen}, journal ${journalGen}`);
+      }
+      return m.records();
+    };
+    const { store } = await LeaseStore.open(dir, snapshot, 5);
     const batch: Promise<void>[] = [];
     for (let i = 1; i <= 5; i += 1) {
       m.set(lease(i));
@@ -207,6 +222,7 @@ describe('LeaseStore', () => {
     }
     await Promise.all(later);
     await store.close();
+    assert.deepEqual(overlaps, [], 'a compaction started while another was running');
     assert.deepEqual(await reopen(dir), sortByMac(m.records()));
   });
 });
