@@ -31,6 +31,10 @@ export interface ServeOptions {
   force: boolean;
   reservations?: Reservation[];
   leaseTimeSec?: number;
+  /** Options 3, 6 and 15: none by default (an isolated lab switch has no router and no DNS). */
+  router?: string | null;
+  dns?: string[];
+  domain?: string | null;
   /** Run the ICMP address-conflict probe before offering (default on). */
   conflictProbe?: boolean;
   /** How long to listen for another DHCP server before serving. */
@@ -148,9 +152,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       serverIp,
       subnetMask: intToIp(subnet.mask),
       broadcast: intToIp(subnet.broadcast),
-      router: null, // an isolated lab switch has no router; the laptop must not become one
-      dns: [],
-      domain: null,
+      // An isolated lab switch has no router: the laptop must not become the default gateway unasked.
+      router: options.router ?? null,
+      dns: options.dns ?? [],
+      domain: options.domain ?? null,
     },
     bus,
     bootPolicy: createBootPolicy({ serverIp, httpPort: options.httpPort, bus }),

@@ -11,12 +11,14 @@ import { ControlClient } from './control/client.js';
 import { listInterfaces } from './net/interfaces.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
 import { formatEvent } from './format.js';
+import { isIpv4 } from './dhcp/ipv4.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machine.
 
 Usage:
   bootbench serve --interface IF [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
+                  [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
   bootbench check --interface IF [--json]
   bootbench interfaces [--json]
   bootbench hosts [--json]
@@ -41,6 +43,9 @@ const verbs = {
     force: { type: 'boolean', default: false },
     reserve: { type: 'string', multiple: true },
     'lease-time': { type: 'string', default: '3600' },
+    router: { type: 'string' },
+    dns: { type: 'string' },
+    domain: { type: 'string' },
     'no-probe': { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
   },
@@ -145,7 +150,19 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     if (!mac.success || !ip) fail(`--reserve takes MAC=IP, e.g. --reserve 52:54:00:12:34:56=10.0.0.50, not "${text}".`);
     return { mac: mac.data, ip };
   });
+  const ipList = (name: string): string[] => {
+    const text = values[name] as string | undefined;
+    if (!text) return [];
+    const ips = text.split(',').map((s) => s.trim());
+    for (const ip of ips) if (!isIpv4(ip)) fail(`--${name} takes IPv4 addresses separated by commas, not "${text}".`);
+    return ips;
+  };
+  const domain = values.domain as string | undefined;
+  if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain)) fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
   const server = await serve({
+    router: ipList('router')[0] ?? null,
+    dns: ipList('dns'),
+    domain: domain ?? null,
     iface,
     mode: mode as DhcpMode,
     ...(values.pool ? { pool: values.pool as string } : {}),

@@ -22,6 +22,12 @@ export interface ConflictGuardOptions {
   maxAhead?: number;
   clock?: () => number;
   onConflict?: (ip: string) => void;
+  /**
+   * The prober failed (socket error, no permission): the addresses count as free, as in dnsmasq
+   * (the probe is a SHOULD in RFC 2131 §2.2, and a DHCP server that stops offering because ping
+   * broke helps nobody), but the user must be able to see that the safety net is gone.
+   */
+  onProbeError?: (error: Error) => void;
 }
 
 export class ConflictGuard {
@@ -72,7 +78,10 @@ export class ConflictGuard {
     const fresh = ips.filter((ip) => !this.inFlight.has(ip));
     let batch: Promise<Set<string>> = Promise.resolve(new Set());
     if (fresh.length > 0) {
-      batch = this.prober.probeMany(fresh, this.timeoutMs).catch(() => new Set<string>());
+      batch = this.prober.probeMany(fresh, this.timeoutMs).catch((e: unknown) => {
+        this.options.onProbeError?.(e instanceof Error ? e : new Error(String(e)));
+        return new Set<string>();
+      });
       for (const ip of fresh) {
         const one = batch.then((busy) => busy.has(ip));
         this.inFlight.set(ip, one);

@@ -27,7 +27,10 @@ export class LeaseStore {
   private pending: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private compacting = false;
+  private compaction: Promise<void> | null = null;
   private generation = 0;
+  /** Bytes of the journal file worth keeping (up to its last whole line), or null: start a fresh one. */
+  private journalKeep: number | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -42,9 +45,21 @@ export class LeaseStore {
   static async open(dir: string, snapshot: () => LeaseRecord[], compactAfter = 20_000): Promise<{ store: LeaseStore; leases: LeaseRecord[] }> {
     const store = new LeaseStore(dir, compactAfter, snapshot);
     const leases = await store.readAll();
-    store.journal = await open(join(dir, dataFiles.leaseJournal), 'a', 0o644);
-    if (store.journalLines === 0 && (await store.journal.stat()).size === 0) {
+    const path = join(dir, dataFiles.leaseJournal);
+    if (store.journalKeep === null) {
+      // No journal, or a stale one (a crash between snapshot and truncation): appending to a stale
+      // journal would hide the new records behind its old generation header on the next start.
+      store.journal = await open(path, 'w', 0o644);
       await store.journal.write(`${JSON.stringify({ generation: store.generation } satisfies JournalHeader)}\n`);
+      await store.journal.datasync();
+    } else {
+      store.journal = await open(path, 'a', 0o644);
+      // Cut a torn last line (a crash mid-append): the next record would otherwise be glued onto
+      // it and be unreadable, losing the first lease acknowledged after the restart.
+      if ((await store.journal.stat()).size > store.journalKeep) {
+        await store.journal.truncate(store.journalKeep);
+        await store.journal.datasync();
+      }
     }
     return { store, leases };
   }
@@ -73,6 +88,8 @@ export class LeaseStore {
     const lines = journalText.split('\n');
     const header = parseLine(lines[0] ?? '');
     const journalGeneration = isHeader(header) ? header.generation : 0;
+    const complete = journalText.slice(0, journalText.lastIndexOf('\n') + 1);
+    this.journalKeep = complete.length === 0 || journalGeneration < snapshotGeneration ? null : Buffer.byteLength(complete);
     if (journalGeneration < snapshotGeneration) lines.length = 0; // already in the snapshot
     for (const line of lines) {
       if (!line) continue;
@@ -130,8 +147,16 @@ export class LeaseStore {
    * (the table already holds their changes, so the snapshot includes them; they are appended to
    * the new journal afterwards, harmlessly twice).
    */
-  async compact(): Promise<void> {
-    if (this.compacting) return;
+  compact(): Promise<void> {
+    // One at a time: two at once would both write generation N+1 and both truncate the journal,
+    // the later truncation erasing records appended (and acknowledged) after the earlier one.
+    this.compaction ??= this.compactNow().finally(() => {
+      this.compaction = null;
+    });
+    return this.compaction;
+  }
+
+  private async compactNow(): Promise<void> {
     while (this.flushing) await this.flushing;
     this.compacting = true;
     try {
@@ -152,7 +177,8 @@ export class LeaseStore {
   }
 
   async close(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    // an automatic compaction still running would reopen the journal after this closed it
+    while (this.flushing || this.compaction) await (this.compaction ?? this.flushing)?.catch(() => undefined);
     await this.journal?.close();
     this.journal = null;
   }

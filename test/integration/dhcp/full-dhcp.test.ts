@@ -20,7 +20,7 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     const seg = lab.segment('bbfull0', '10.231.1.1/24');
     for (const name of ['udhcpc', 'dhclient', 'bios', 'uefi7', 'uefi9', 'ipxe']) clients[name] = lab.host(seg);
     dataDir = tempDataDir('full');
-    server = await startBootbench(lab, ['--interface', 'bbfull0'], dataDir);
+    server = await startBootbench(lab, ['--interface', 'bbfull0', '--router', '10.231.1.1', '--dns', '10.231.1.1,10.231.1.2', '--domain', 'lab.test'], dataDir);
   });
 
   after(async () => {
@@ -41,6 +41,9 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.equal(lease.serverid, '10.231.1.1');
     assert.equal(lease.lease, '3600');
     assert.equal(lease.broadcast, '10.231.1.255');
+    assert.equal(lease.router, '10.231.1.1');
+    assert.equal(lease.dns, '10.231.1.1 10.231.1.2');
+    assert.equal(lease.domain, 'lab.test');
     assert.equal(lease.boot_file, undefined, 'a plain client gets no boot file');
   });
 
@@ -50,6 +53,9 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.match(lease.ip!, /^10\.231\.1\./);
     assert.equal(lease['subnet-mask'], '255.255.255.0');
     assert.equal(lease['dhcp-server-identifier'], '10.231.1.1');
+    assert.equal(lease.routers, '10.231.1.1');
+    assert.equal(lease['domain-name-servers'], '10.231.1.1,10.231.1.2');
+    assert.equal(lease['domain-name'], 'lab.test');
   });
 
   const pxeCases = [
