@@ -118,7 +118,9 @@ export class ConflictGuard {
     void this.probe(next)
       .then((busy) => {
         const at = this.clock();
-        for (const ip of next) if (!busy.has(ip)) this.clearedAt.set(ip, at);
+        // Skip what a client took while the probe was out (isFree waited on this very batch):
+        // counted as "probed ahead", it would stop refill while every later client waits.
+        for (const ip of next) if (!busy.has(ip) && this.table.isAvailable(ip)) this.clearedAt.set(ip, at);
       })
       .finally(() => {
         this.refilling = false;

@@ -205,6 +205,11 @@ export class LeaseTable {
     return out;
   }
 
+  /** Whether nobody holds `ip` now (what peekFree returns): a probe result may be stale by then. */
+  isAvailable(ip: string): boolean {
+    return this.isFree(ipToInt(ip), this.clock());
+  }
+
   private nextFree(mac: string, now: number): string | null {
     const { start, end } = this.options.pool;
     const size = end - start + 1;

@@ -196,6 +196,29 @@ describe('ConflictGuard', () => {
     }
   });
 
+  test('addresses handed out while their look-ahead probe was in flight do not count as probed ahead', async () => {
+    // A PXE boot storm right after start: the first clients take the addresses of the first
+    // look-ahead batch before it answers. Those must not be kept as "cleared", or refill thinks
+    // enough is probed ahead and every later client waits for its own probe.
+    const { prober, guard, table } = setup({ minAhead: 4 });
+    guard.prime();
+    const first = prober.last();
+    const offers: Promise<boolean>[] = [];
+    for (let k = 0; k < 4; k += 1) {
+      const m = `52:54:00:00:02:0${k}`;
+      const ip = table.candidateFor(m, null);
+      assert.ok(ip);
+      table.hold(m, ip);
+      offers.push(guard.isFree(ip));
+    }
+    first.answer([]);
+    assert.deepEqual(await Promise.all(offers), [true, true, true, true]);
+    await tick();
+    await new Promise((r) => setTimeout(r, 80)); // the guard's 50 ms refill retry
+    const ahead = prober.calls.slice(1).flatMap((c) => c.ips);
+    assert.ok(ahead.includes('10.231.77.104'), `the next free addresses are probed ahead (probes after the first: ${JSON.stringify(ahead)})`);
+  });
+
   test('a prober that fails counts as "free" (as dnsmasq does) but is reported', async () => {
     const { prober, guard, probeErrors, conflicts } = setup();
     const p = guard.isFree('10.231.77.120');
