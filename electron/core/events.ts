@@ -11,10 +11,34 @@ export interface EventBusOptions {
   clock?: () => Date;
 }
 
+/** A fixed-capacity ring: pushing past capacity drops the oldest, in O(1). */
+export class Ring<T> {
+  private readonly items: (T | undefined)[];
+  private start = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.items = new Array<T | undefined>(capacity);
+  }
+
+  push(item: T): void {
+    const end = (this.start + this.count) % this.capacity;
+    this.items[end] = item;
+    if (this.count < this.capacity) this.count += 1;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+
+  toArray(): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.count; i += 1) out.push(this.items[(this.start + i) % this.capacity] as T);
+    return out;
+  }
+}
+
 export class EventBus {
   private seq = 0;
-  private readonly all: CoreEvent[] = [];
-  private readonly perHost = new Map<string, CoreEvent[]>();
+  private readonly all: Ring<CoreEvent>;
+  private readonly perHost = new Map<string, Ring<CoreEvent>>();
   private readonly listeners = new Set<Listener>();
   private readonly backlog: number;
   private readonly perHostBacklog: number;
@@ -24,16 +48,17 @@ export class EventBus {
     this.backlog = options.backlog ?? 5000;
     this.perHostBacklog = options.perHostBacklog ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.all = new Ring(this.backlog);
   }
 
   emit(input: CoreEventInput): CoreEvent {
     const event = { ...input, seq: ++this.seq, time: this.clock().toISOString() } as CoreEvent;
-    pushBounded(this.all, event, this.backlog);
+    this.all.push(event);
     const mac = macOf(event);
     if (mac) {
-      let list = this.perHost.get(mac);
-      if (!list) this.perHost.set(mac, (list = []));
-      pushBounded(list, event, this.perHostBacklog);
+      let ring = this.perHost.get(mac);
+      if (!ring) this.perHost.set(mac, (ring = new Ring(this.perHostBacklog)));
+      ring.push(event);
     }
     for (const listener of this.listeners) {
       try {
@@ -57,8 +82,8 @@ export class EventBus {
 
   /** Events after `since` (a seq), from the whole backlog or one host's. */
   history({ since = 0, mac }: { since?: number; mac?: string } = {}): CoreEvent[] {
-    const list = mac ? (this.perHost.get(mac) ?? []) : this.all;
-    return list.filter((e) => e.seq > since);
+    const ring = mac ? this.perHost.get(mac) : this.all;
+    return ring ? ring.toArray().filter((e) => e.seq > since) : [];
   }
 }
 
@@ -72,9 +97,4 @@ export function macOf(event: CoreEvent): string | null {
     case 'service':
       return null;
   }
-}
-
-function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
 }
