@@ -136,6 +136,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         closeProber = () => prober.close();
         guard = new ConflictGuard(prober, table, {
           onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a ping: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
+          onProbeError: (e) => bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e instanceof Error ? e.message : String(e)}): offering without it`),
         });
         guard.prime();
       } catch (e) {

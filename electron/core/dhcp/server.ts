@@ -151,8 +151,7 @@ export class DhcpServer {
       const own = leases.table.holds(client.mac, ip);
       leases.table.hold(client.mac, ip);
       if (!own && leases.guard && !(await leases.guard.isFree(ip))) {
-        this.counters.conflicts += 1;
-        this.log('warn', 'dhcp.conflict', client, `${ip} answered a ping: another machine uses it without a lease; skipping it`);
+        this.counters.conflicts += 1; // the guard's onConflict reports it
         continue;
       }
       this.counters.offers += 1;

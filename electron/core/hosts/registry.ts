@@ -120,7 +120,10 @@ export class HostRegistry {
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;
-      this.saving = this.saving.then(() => this.save());
+      const save = this.saving.then(() => this.save());
+      // The caller hears of a failure; the chain must not keep it, or every later save is skipped.
+      this.saving = save.catch(() => undefined);
+      return save;
     }
     await this.saving;
   }

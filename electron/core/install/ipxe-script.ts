@@ -1,0 +1,113 @@
+// The per-host iPXE script, rendered on each request from the host's state (ARCHITECTURE.md ★ Host
+// states, Boot flow step 2). Pure: text in, text out; the HTTP route serves it.
+//
+//   discovered / failed / unknown MAC → wait: a banner, then poll Bootbench every few seconds with
+//                                      `chain --replace`, so that a click on Install boots the host
+//                                      without a reboot;
+//   queued / booting / installing     → (provisioning issue) boot the installer; wait for now;
+//   installed                         → boot the local disk (until it is queued again).
+import type { Host } from '../../shared/contract.js';
+import { ipxeScriptPath } from './boot-policy.js';
+
+export interface IpxeScriptInput {
+  /** Lower-case, colon-separated: the MAC in the requested script path. */
+  mac: string;
+  /** The registry's record, or undefined for a MAC Bootbench has not seen over DHCP. */
+  host: Host | undefined;
+  /** http://SERVER[:PORT], no trailing slash. */
+  serverBase: string;
+  /** Seconds between two polls of the wait loop. */
+  pollSeconds: number;
+  /** This fetch is the wait loop's poll, not the first fetch after DHCP: no banner, no BIOS chain. */
+  poll?: boolean;
+  /**
+   * URL of undionly.kpxe (tftp://SERVER/undionly.kpxe), or null/undefined for none. When set, an
+   * iPXE running on a BIOS machine from a NIC ROM (QEMU's ROM *is* iPXE, `${net0/chip}` is the NIC
+   * driver's name) chains undionly.kpxe once, as a vendor BIOS PXE ROM would have fetched it
+   * itself from DHCP; the chained iPXE (chip `undionly`) asks DHCP again and gets this script
+   * again. Real BIOS hardware with a vendor ROM already runs undionly, so the step never fires
+   * there: it exists so that the QEMU lab exercises the TFTP path of real hardware (the reference
+   * lab's PXELAB_BIOS_CHAIN). Costs one TFTP transfer and one iPXE start (~13 s without IPv6 RAs).
+   */
+  biosChainUrl?: string | null;
+}
+
+/** The script text (starts with `#!ipxe`). */
+export function renderIpxeScript(input: IpxeScriptInput): string {
+  const state = input.host?.state ?? 'unknown';
+  switch (state) {
+    case 'unknown':
+    case 'discovered':
+    case 'failed':
+      return waitScript(input, state);
+    case 'queued':
+    case 'booting':
+    case 'installing':
+      // Provisioning issue: kernel + initrd from /iso/<distro>/…, the family's kernel arguments
+      // and the answer-file URL. Until then a queued host keeps waiting (and picks the install up
+      // on its next poll once this branch exists).
+      return waitScript(input, state);
+    case 'installed':
+      return [
+        '#!ipxe',
+        `# Bootbench script for ${input.mac} (state: installed): boot the local disk.`,
+        'echo Bootbench: installed, booting from the local disk',
+        ...localBootLines(input.host?.firmware),
+        '',
+      ].join('\n');
+    default:
+      return assertNever(state);
+  }
+}
+
+/**
+ * Boot from the local disk, for the `installed` branch. BIOS: `sanboot --no-describe --drive 0x80`
+ * boots the first hard disk (no iBFT/ABFT described, the disk is not a SAN target). UEFI: `exit`
+ * hands control back to the firmware, which tries the next boot option (the installed OS).
+ * Unknown firmware: decide at run time from `${platform}`.
+ */
+export function localBootLines(firmware: Host['firmware'] | undefined): string[] {
+  const sanboot = 'sanboot --no-describe --drive 0x80 || exit';
+  if (firmware === 'bios') return [sanboot];
+  if (firmware === 'uefi' || firmware === 'uefi-http') return ['exit'];
+  return ['iseq ${platform} pcbios || exit', sanboot];
+}
+
+function waitScript(input: IpxeScriptInput, state: string): string {
+  const self = `${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1`;
+  const seconds = Math.max(1, Math.round(input.pollSeconds));
+  const lines = ['#!ipxe', `# Bootbench script for ${input.mac} (state: ${state}); generated on each request.`];
+  if (!input.poll) {
+    lines.push(
+      'echo',
+      'echo Bootbench  mac ${net0/mac}  ip ${net0/ip}',
+      ...biosChainLines(input),
+      'echo Waiting for Bootbench: click Install in the app. Checking again every ' + `${seconds} s.`,
+    );
+  }
+  lines.push(
+    ':bb_poll',
+    `sleep ${seconds}`,
+    // --replace: the fetched script takes this one's place (no nesting however long the host
+    // waits); --autofree: it is freed once run. On failure (server restarting) poll again.
+    `chain --replace --autofree ${self} || goto bb_poll`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function biosChainLines(input: IpxeScriptInput): string[] {
+  // UEFI hosts never take this step: skip the lines rather than test ${platform} at run time.
+  if (!input.biosChainUrl || input.host?.firmware === 'uefi' || input.host?.firmware === 'uefi-http') return [];
+  return [
+    'iseq ${platform} pcbios || goto bb_wait',
+    'iseq ${net0/chip} undionly && goto bb_wait ||',
+    `echo Bootbench: BIOS NIC ROM is iPXE (chip \${net0/chip}): chaining ${input.biosChainUrl} as a vendor PXE ROM would`,
+    `chain ${input.biosChainUrl} || goto bb_wait`,
+    ':bb_wait',
+  ];
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled host state ${String(value)}`);
+}
