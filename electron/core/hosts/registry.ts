@@ -1,21 +1,14 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { Arch, Firmware, Host, HostState } from '../../shared/contract.js';
+import type { Host, HostState } from '../../shared/contract.js';
+import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { dataFiles } from '../store/data-dir.js';
 
-/** What the DHCP server learns of a client, in contract terms. */
-export interface ClientSighting {
-  mac: string;
-  firmware: Firmware;
-  arch: Arch;
-  clientArch: number | null;
-  uuid: string | null;
-  vendorClass: string | null;
-  userClass: string | null;
-}
+/** What the DHCP server learns of a client that the registry keeps. */
+export type ClientSighting = Pick<ClientInfo, 'mac' | 'firmware' | 'arch' | 'clientArch' | 'uuid' | 'vendorClass' | 'userClass'>;
 
 interface HostsFile {
   version: 1;
