@@ -9,6 +9,14 @@ export type ServerName = 'bootbench' | 'bootbench-no-probe' | 'dnsmasq' | 'dnsma
 
 export const ALL_SERVERS: readonly ServerName[] = ['bootbench', 'bootbench-no-probe', 'dnsmasq', 'dnsmasq-no-ping', 'kea'];
 
+export const LABELS: Record<ServerName, string> = {
+  bootbench: 'Bootbench (conflict probe on)',
+  'bootbench-no-probe': 'Bootbench --no-probe',
+  dnsmasq: 'dnsmasq (default: ping check)',
+  'dnsmasq-no-ping': 'dnsmasq --no-ping',
+  kea: 'Kea (memfile)',
+};
+
 export interface Network {
   iface: string;
   serverIp: string;
@@ -49,7 +57,7 @@ export function serverCommand(name: ServerName, o: CommandOptions): ServerComman
       const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
       return {
         name,
-        label: name === 'bootbench' ? 'Bootbench (conflict probe on)' : 'Bootbench --no-probe',
+        label: LABELS[name],
         cmd: join(o.root, 'node_modules/.bin/node'),
         args: [
           ...prof, join(o.root, 'bin/bootbench.mjs'), 'serve', '--interface', net.iface, '--mode', 'dhcp',
@@ -64,7 +72,7 @@ export function serverCommand(name: ServerName, o: CommandOptions): ServerComman
     case 'dnsmasq-no-ping':
       return {
         name,
-        label: name === 'dnsmasq' ? 'dnsmasq (default: ping check)' : 'dnsmasq --no-ping',
+        label: LABELS[name],
         cmd: 'dnsmasq',
         args: [
           '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--user=root', '--group=root',
@@ -83,7 +91,7 @@ export function serverCommand(name: ServerName, o: CommandOptions): ServerComman
       writeFileSync(conf, `${JSON.stringify(keaConfig(net, dir), null, 2)}\n`);
       return {
         name,
-        label: 'Kea (memfile)',
+        label: LABELS[name],
         cmd: 'kea-dhcp4',
         args: ['-c', conf],
         // Kea writes its pid and lock files here instead of /run/kea: nothing outside the run's folder.

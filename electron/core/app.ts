@@ -20,6 +20,9 @@ import { createBootPolicy } from './install/boot-policy.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
 import { VERSION } from './version.js';
+import { createTftpServer } from './tftp/server.js';
+import { directoryResolver } from './files/directory.js';
+import { BOOT_ASSETS_DIR } from './paths.js';
 
 export interface ServeOptions {
   iface: string;
@@ -178,6 +181,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     throw e;
   }
 
+  // TFTP serves the first-stage boot loaders; everything after that goes over HTTP.
+  const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
+  const tftp = createTftpServer({
+    iface: options.iface,
+    address: serverIp,
+    mtu: nic.mtu ?? 1500,
+    resolve: directoryResolver(BOOT_ASSETS_DIR),
+    bus,
+    macForIp,
+  });
+  try {
+    await tftp.start();
+  } catch (e) {
+    await dhcp.stop();
+    closeProber?.();
+    await leases?.store.close();
+    throw e;
+  }
+
   const startedAt = new Date().toISOString();
   const status = (): ServerStatus => ({
     version: VERSION,
@@ -186,7 +208,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     requestedMode: options.mode,
     mode,
     foreignDhcp: foreign,
-    services: [...dhcp.status(), controlStatus()],
+    services: [...dhcp.status(), tftp.status(), controlStatus()],
     startedAt,
   });
   let control: ControlApi | null = null;
@@ -206,6 +228,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
   } catch (e) {
     await dhcp.stop();
+    await tftp.stop();
     closeProber?.();
     await leases?.store.close();
     throw e;
@@ -230,6 +253,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       if (stopped) return;
       stopped = true;
       await dhcp.stop();
+      await tftp.stop();
       closeProber?.();
       await control?.close();
       await hosts.flush();

@@ -162,6 +162,18 @@ export class LeaseTable {
     }
   }
 
+  /** The client bound to `ip`, for naming the host behind a TFTP or HTTP request. */
+  macForIp(ip: string): string | null {
+    let n: number;
+    try {
+      n = ipToInt(ip);
+    } catch {
+      return null;
+    }
+    const entry = this.byIp.get(n);
+    return entry && entry.bound ? entry.mac : null;
+  }
+
   leaseOf(mac: string): LeaseRecord | null {
     const entry = this.byMac.get(mac);
     return entry && entry.bound ? toRecord(entry) : null;

@@ -38,6 +38,12 @@ export class HostRegistry {
     return [...this.hosts.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.mac.localeCompare(b.mac));
   }
 
+  /** The host last seen with this address (proxy mode: the network's DHCP server gave it). */
+  macForIp(ip: string): string | null {
+    for (const host of this.hosts.values()) if (host.ip === ip) return host.mac;
+    return null;
+  }
+
   get(mac: string): Host | undefined {
     return this.hosts.get(mac);
   }

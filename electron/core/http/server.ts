@@ -22,8 +22,6 @@ export interface BootHttpServerOptions {
   bus: EventBus;
   /** The MAC of a client address (from the DHCP leases / host registry), for per-host event logs. */
   macForIp?: (ip: string) => string | null;
-  /** Idle socket timeout: a client that stops reading for this long is dropped (default 120 s). */
-  idleTimeoutMs?: number;
 }
 
 export interface BootHttpServer {
@@ -119,10 +117,7 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
     counters.requests += 1;
     counters.active += 1;
     const path = (req.url ?? '').split('?', 1)[0] ?? '';
-    let logged = false;
     const log = () => {
-      if (logged) return;
-      logged = true;
       counters.active -= 1;
       const bytes = Math.max(0, socket.bytesWritten - writtenBefore);
       counters.bytes += bytes;
@@ -138,7 +133,8 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
         data: { method: req.method, path, status, bytes, durationMs: Math.round(durationMs * 10) / 10, client, complete },
       });
     };
-    res.once('finish', log);
+    // 'close' follows 'finish' on every response (kept-alive ones too) and also comes alone when
+    // the client goes away mid-transfer: one listener sees both; writableFinished tells them apart.
     res.once('close', log);
 
     const parsed = parseRequestPath(req.url ?? '');
@@ -176,9 +172,9 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
       const s = createServer({ keepAlive: true, requestTimeout: 60_000, headersTimeout: 30_000 }, onRequest);
       // iPXE reuses a connection for its next fetch from the same server (kernel, then initrd).
       s.keepAliveTimeout = 30_000;
-      // Destroys a socket idle this long (no 'timeout' listener): a client that stopped reading
-      // would otherwise hold a stalled transfer and its file open forever.
-      s.setTimeout(opts.idleTimeoutMs ?? 120_000);
+      // No server-wide socket timeout: Node would re-arm a timer on every request. Stalled
+      // transfers are cut by sendFile's own idle timeout; idle kept-alive sockets by
+      // keepAliveTimeout; slow request heads by headersTimeout.
       s.on('connection', (socket: Socket) => {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));

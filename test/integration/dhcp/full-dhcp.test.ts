@@ -3,9 +3,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type LabHost } from '../../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
+import { REPO, removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
 import { dhclient, runScriptedClient, udhcpc } from '../../helpers/clients.js';
 import type { Host } from '../../../electron/shared/contract.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const OVMF_UUID = '00' + '1e4a6f5c2b9d4e8fa1b2c3d4e5f60718';
 
@@ -45,6 +50,20 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.equal(lease.dns, '10.231.1.1 10.231.1.2');
     assert.equal(lease.domain, 'lab.test');
     assert.equal(lease.boot_file, undefined, 'a plain client gets no boot file');
+  });
+
+  test('a client with a lease fetches the BIOS loader by TFTP, logged under its MAC', async () => {
+    const host = clients.udhcpc!;
+    const lease = await udhcpc(lab, host.ns);
+    assert.ok(lease);
+    await lab.exec(host.ns, 'ip', ['addr', 'add', `${lease.ip}/24`, 'dev', 'eth0']);
+    const out = join(dataDir, 'fetched.kpxe');
+    const r = await lab.exec(host.ns, 'curl', ['-sS', '--tftp-blksize', '1432', '-o', out, 'tftp://10.231.1.1/undionly.kpxe'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(sha256(readFileSync(out)), sha256(readFileSync(join(REPO, 'assets/boot/undionly.kpxe'))));
+    const logs = await server.cli(['logs', host.mac]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /undionly\.kpxe/, `no TFTP event for ${host.mac}:\n${logs.stdout}`);
   });
 
   test('dhclient gets a lease too', async () => {

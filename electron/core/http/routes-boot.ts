@@ -1,0 +1,66 @@
+// The boot routes every network boot starts with:
+//   /boot/<file>        the boot loaders (undionly.kpxe, snponly.efi, ipxe.efi) through a FileResolver
+//                       (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP);
+//   /ipxe/<mac>.ipxe    the host's iPXE script, rendered on each request from its current state
+//                       (boot-policy.ts hands iPXE this URL; MAC with dashes, colons accepted).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Host } from '../../shared/contract.js';
+import type { FileResolver } from '../files/file-source.js';
+import { httpBase } from '../install/boot-policy.js';
+import { renderIpxeScript } from '../install/ipxe-script.js';
+import { sendFile, sendText } from './file-response.js';
+import { logQuietly, type BootHttpServer } from './server.js';
+
+export interface BootRoutesOptions {
+  loaders: FileResolver;
+  hosts: { get(mac: string): Host | undefined };
+  serverIp: string;
+  httpPort: number;
+  /** Seconds between polls of a waiting host (default 5). */
+  pollSeconds?: number;
+  /**
+   * Emulate a vendor BIOS PXE ROM on iPXE NIC ROMs (QEMU): chain tftp://serverIp/undionly.kpxe
+   * once. Off by default: real BIOS machines already run undionly.kpxe. See ipxe-script.ts.
+   */
+  biosChain?: boolean;
+}
+
+const MAC_SCRIPT = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\.ipxe$/i;
+const SCRIPT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } as const;
+
+export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: BootRoutesOptions): void {
+  const serverBase = httpBase(opts.serverIp, opts.httpPort);
+  const pollSeconds = opts.pollSeconds ?? 5;
+  const biosChainUrl = opts.biosChain ? `tftp://${opts.serverIp}/undionly.kpxe` : null;
+
+  server.mount('/boot', async (req, res, rest) => {
+    if (!readOnly(req, res)) return;
+    if (rest === '') return sendText(req, res, 404, 'Not found\n'); // no directory listings
+    const opened = await opts.loaders(rest);
+    if (!opened.ok) {
+      // Forbidden (a directory, a link out of the folder) answers like a missing file: the
+      // client learns nothing about what lies outside the served names.
+      const status = opened.failure.kind === 'error' ? 500 : 404;
+      return sendText(req, res, status, status === 404 ? 'Not found\n' : 'Internal error\n');
+    }
+    await sendFile(req, res, opened.file, { name: rest });
+  });
+
+  server.mount('/ipxe', (req, res, rest) => {
+    if (!readOnly(req, res)) return;
+    const m = MAC_SCRIPT.exec(rest);
+    if (!m?.[1]) return sendText(req, res, 404, 'Not found: use /ipxe/<mac-with-dashes>.ipxe\n');
+    const mac = m[1].toLowerCase().replace(/-/g, ':');
+    // The wait loop polls with ?poll=1 (see ipxe-script.ts): quiet log lines, no banner.
+    const poll = (req.url ?? '').endsWith('?poll=1');
+    if (poll) logQuietly(res);
+    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl });
+    sendText(req, res, 200, script, SCRIPT_HEADERS);
+  });
+}
+
+function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  sendText(req, res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+  return false;
+}
