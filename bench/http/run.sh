@@ -34,8 +34,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- Bootbench ---
-"$NODE" --import tsx bench/http/serve.ts "$WORK/root" "$BB_PORT" > "$WORK/bootbench.out" 2> "$WORK/bootbench.err" &
+# --- Bootbench: bundled by esbuild as the product's bin is (scripts/build.mjs); under tsx every
+# closure would also pay esbuild's keepNames wrapper, which the product does not. ---
+"$REPO/node_modules/.bin/esbuild" bench/http/serve.ts --bundle --platform=node --target=node20 --format=esm \
+  --packages=external --log-level=warning --outfile="$WORK/serve.mjs"
+"$NODE" "$WORK/serve.mjs" "$WORK/root" "$BB_PORT" > "$WORK/bootbench.out" 2> "$WORK/bootbench.err" &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^ready' "$WORK/bootbench.out" 2>/dev/null && break; sleep 0.1; done
 grep -q '^ready' "$WORK/bootbench.out" || { cat "$WORK/bootbench.err" >&2; exit 1; }

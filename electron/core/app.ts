@@ -1,15 +1,13 @@
 // Composition: one chosen interface, the services on it, the state they share. This is the only
 // place that knows every part; the protocol servers are handed their policy from here.
-import type { Socket } from 'node:dgram';
 import { mkdir } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import type { DhcpMode, ForeignDhcpServer, NicInfo, ServerStatus, ServiceStatus } from '../shared/contract.js';
 import { BootbenchError } from './errors.js';
 import { EventBus } from './events.js';
 import { findInterface, listInterfaces } from './net/interfaces.js';
 import { openBoundUdpSocket } from './net/bound-socket.js';
 import { createIcmpProber } from './net/icmp-probe.js';
-import { defaultPool, inSubnet, intToIp, ipToInt, parsePool, subnetOf, type Pool } from './dhcp/ipv4.js';
+import { defaultPool, inSubnet, intToIp, ipToInt, parsePool, subnetOf, type Pool, type Subnet } from './dhcp/ipv4.js';
 import { LeaseTable, type Reservation } from './dhcp/leases.js';
 import { LeaseStore } from './dhcp/lease-store.js';
 import { ConflictGuard } from './dhcp/conflict.js';
@@ -19,6 +17,9 @@ import { HostRegistry } from './hosts/registry.js';
 import { createBootPolicy } from './install/boot-policy.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
+import { newToken } from './control/auth.js';
+import { createBootHttpServer } from './http/server.js';
+import { mountBootRoutes } from './http/routes-boot.js';
 import { VERSION } from './version.js';
 import { createTftpServer } from './tftp/server.js';
 import { directoryResolver } from './files/directory.js';
@@ -95,59 +96,62 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
   const pool = choosePool(options.pool, serverIp, prefix, options.iface);
 
-  // Port 67 first: without privileges, the message must name the port the user cares about
-  // (and not 68, which the foreign-DHCP probe below binds). The server adopts this socket.
-  const preopened = new Map<number, Socket>([[67, await openBoundUdpSocket({ iface: options.iface, port: 67, broadcast: true, reuseAddr: false })]]);
-  const closePreopened = () => {
-    for (const socket of preopened.values()) socket.close();
-    preopened.clear();
+  // Everything started is undone in reverse order, on a failed start as on stop().
+  const teardown: (() => unknown)[] = [];
+  const undo = async () => {
+    for (const step of teardown.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
   };
+  try {
+    return await compose(options, bus, nic, serverIp, prefix, pool, teardown, undo);
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
+
+async function compose(
+  options: ServeOptions,
+  bus: EventBus,
+  nic: NicInfo,
+  serverIp: string,
+  prefix: number,
+  pool: Pool,
+  teardown: (() => unknown)[],
+  undo: () => Promise<void>,
+): Promise<RunningServer> {
+  // Port 67 first: without privileges, the message must name the port the user cares about
+  // (and not 68, which the foreign-DHCP probe below binds). The DHCP server adopts this socket.
+  const port67 = await openBoundUdpSocket({ iface: options.iface, port: 67, broadcast: true, reuseAddr: false });
+  let port67Adopted = false;
+  teardown.push(() => port67Adopted || port67.close());
 
   // Foreign DHCP: decide the mode before serving on port 67.
   let foreign: ForeignDhcpServer[] = [];
   if (options.mode !== 'proxy') {
-    foreign = await probeForeignDhcp(options.iface, nic.mac, serverIp, options.foreignWaitMs).catch((e: unknown) => {
-      closePreopened();
-      throw e;
-    });
+    foreign = await probeForeignDhcp(options.iface, nic.mac, serverIp, options.foreignWaitMs);
     if (foreign.length > 0) {
-      if (options.mode === 'dhcp' && !options.force) {
-        closePreopened();
-        throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
-      }
+      if (options.mode === 'dhcp' && !options.force) throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
       bus.log('dhcp', 'warn', 'dhcp.foreign', `another DHCP server answers on ${options.iface}: ${describeForeign(foreign)}`);
     }
   }
   const mode: 'dhcp' | 'proxy' = options.mode === 'auto' ? (foreign.length > 0 ? 'proxy' : 'dhcp') : options.mode;
 
   const hosts = await HostRegistry.open(options.dataDir, bus);
+  teardown.push(() => hosts.flush());
   const subnet = subnetOf(serverIp, prefix);
-  let leases: { table: LeaseTable; store: LeaseStore; guard: ConflictGuard | null } | undefined;
-  let closeProber: (() => void) | null = null;
-  if (mode === 'dhcp') {
-    const table = new LeaseTable({
-      pool, subnet, serverIp,
-      reservations: options.reservations ?? [],
-      leaseTimeSec: options.leaseTimeSec ?? 3600,
-    });
-    const { store, leases: saved } = await LeaseStore.open(options.dataDir, () => table.records());
-    table.load(saved);
-    let guard: ConflictGuard | null = null;
-    if (options.conflictProbe !== false) {
-      try {
-        const prober = await createIcmpProber({ iface: options.iface });
-        closeProber = () => prober.close();
-        guard = new ConflictGuard(prober, table, {
-          onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a ping: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
-          onProbeError: (e) => bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e instanceof Error ? e.message : String(e)}): offering without it`),
-        });
-        guard.prime();
-      } catch (e) {
-        bus.log('dhcp', 'warn', 'dhcp.no-probe', `address-conflict probe unavailable (${(e as Error).message}); offering addresses without it`);
-      }
-    }
-    leases = { table, store, guard };
-  }
+  const leases = mode === 'dhcp' ? await openLeases(options, bus, pool, subnet, serverIp, teardown) : undefined;
+  const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
+
+  // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
+  // before DHCP, so that the first client sent to them finds them.
+  const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  const tftp = createTftpServer({ iface: options.iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: loaders, bus, macForIp });
+  await tftp.start();
+  teardown.push(() => tftp.stop());
+  const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
+  mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort });
+  await http.start();
+  teardown.push(() => http.stop());
 
   const dhcp = new DhcpServer({
     mode,
@@ -166,41 +170,20 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     onClient: (client, ip) => hosts.seen(client, ip),
     ownMac: nic.mac,
     openSocket: async (port) => {
-      const socket = preopened.get(port);
-      preopened.delete(port);
-      return socket ?? openBoundUdpSocket({ iface: options.iface, port, broadcast: true, reuseAddr: false });
+      if (port === 67 && !port67Adopted) {
+        port67Adopted = true;
+        return port67;
+      }
+      return openBoundUdpSocket({ iface: options.iface, port, broadcast: true, reuseAddr: false });
     },
     ...(leases ? { leases } : {}),
   });
-  try {
-    await dhcp.start();
-  } catch (e) {
-    closePreopened();
-    closeProber?.();
-    await leases?.store.close();
-    throw e;
-  }
-
-  // TFTP serves the first-stage boot loaders; everything after that goes over HTTP.
-  const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
-  const tftp = createTftpServer({
-    iface: options.iface,
-    address: serverIp,
-    mtu: nic.mtu ?? 1500,
-    resolve: directoryResolver(BOOT_ASSETS_DIR),
-    bus,
-    macForIp,
-  });
-  try {
-    await tftp.start();
-  } catch (e) {
-    await dhcp.stop();
-    closeProber?.();
-    await leases?.store.close();
-    throw e;
-  }
+  teardown.push(() => dhcp.stop());
+  await dhcp.start();
 
   const startedAt = new Date().toISOString();
+  let control: ControlApi | null = null;
+  const controlStatus = (): ServiceStatus => ({ name: 'control', state: control ? 'up' : 'starting', address: control?.url ?? null, error: null, counters: {} });
   const status = (): ServerStatus => ({
     version: VERSION,
     interface: options.iface,
@@ -208,60 +191,52 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     requestedMode: options.mode,
     mode,
     foreignDhcp: foreign,
-    services: [...dhcp.status(), tftp.status(), controlStatus()],
+    services: [...dhcp.status(), tftp.status(), http.status(), controlStatus()],
     startedAt,
   });
-  let control: ControlApi | null = null;
-  const controlStatus = (): ServiceStatus => ({ name: 'control', state: control ? 'up' : 'starting', address: control?.url ?? null, error: null, counters: {} });
-  const token = randomBytes(24).toString('base64url');
-  try {
-    control = await startControlApi({
-      port: options.uiPort,
-      token,
-      bus,
-      handlers: {
-        'GET /api/status': () => status(),
-        'GET /api/hosts': () => hosts.list(),
-        'GET /api/interfaces': () => listInterfaces(),
-      },
-      ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
-    });
-  } catch (e) {
-    await dhcp.stop();
-    await tftp.stop();
-    closeProber?.();
-    await leases?.store.close();
-    throw e;
-  }
-  await writeServerInfo(options.dataDir, {
-    pid: process.pid,
-    controlUrl: control.url,
+  const token = newToken();
+  control = await startControlApi({
+    port: options.uiPort,
     token,
-    uiUrl: control.uiUrl,
-    interface: options.iface,
-    startedAt,
-  });
-  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${options.iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}`);
-
-  let stopped = false;
-  return {
     bus,
-    status,
-    uiUrl: control.uiUrl,
-    controlUrl: control.url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await dhcp.stop();
-      await tftp.stop();
-      closeProber?.();
-      await control?.close();
-      await hosts.flush();
-      if (leases) {
-        await leases.store.compact().catch(() => undefined);
-        await leases.store.close();
-      }
-      await removeServerInfo(options.dataDir, process.pid);
+    handlers: {
+      'GET /api/status': () => status(),
+      'GET /api/hosts': () => hosts.list(),
+      'GET /api/interfaces': () => listInterfaces(),
     },
-  };
+    ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
+  });
+  const api = control;
+  teardown.push(() => api.close());
+  await writeServerInfo(options.dataDir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: options.iface, startedAt });
+  teardown.push(() => removeServerInfo(options.dataDir, process.pid));
+  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${options.iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`);
+
+  return { bus, status, uiUrl: api.uiUrl, controlUrl: api.url, stop: undo };
+}
+
+/** The lease table, its durable store and (when raw sockets are allowed) the conflict probe. */
+async function openLeases(options: ServeOptions, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, teardown: (() => unknown)[]) {
+  const table = new LeaseTable({ pool, subnet, serverIp, reservations: options.reservations ?? [], leaseTimeSec: options.leaseTimeSec ?? 3600 });
+  const { store, leases: saved } = await LeaseStore.open(options.dataDir, () => table.records());
+  teardown.push(async () => {
+    await store.compact().catch(() => undefined);
+    await store.close();
+  });
+  table.load(saved);
+  let guard: ConflictGuard | null = null;
+  if (options.conflictProbe !== false) {
+    try {
+      const prober = await createIcmpProber({ iface: options.iface });
+      teardown.push(() => prober.close());
+      guard = new ConflictGuard(prober, table, {
+        onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a ping: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
+        onProbeError: (e) => bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e.message}): offering without it`),
+      });
+      guard.prime();
+    } catch (e) {
+      bus.log('dhcp', 'warn', 'dhcp.no-probe', `address-conflict probe unavailable (${(e as Error).message}); offering addresses without it`);
+    }
+  }
+  return { table, store, guard };
 }

@@ -4,7 +4,9 @@ import { access, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { NicInfo } from '../shared/contract.js';
-import { BootbenchError, isBootbenchError } from './errors.js';
+import { createServer } from 'node:net';
+import { BootbenchError, errnoCode, isBootbenchError } from './errors.js';
+import { findPortHolder } from './net/port-holder.js';
 import { findInterface } from './net/interfaces.js';
 import { openBoundUdpSocket } from './net/bound-socket.js';
 import { probeForeignDhcp } from './app.js';
@@ -28,6 +30,7 @@ export interface CheckReport {
 export interface CheckOptions {
   iface: string;
   assetsDir: string;
+  httpPort?: number;
   foreignWaitMs?: number;
 }
 
@@ -54,6 +57,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
     const v4 = nic.ipv4[0];
     checks.push(v4 ? { id: 'ipv4', status: 'ok', message: `${iface} has ${v4.address}/${v4.prefix}` } : failure('ipv4', new BootbenchError('INTERFACE_NO_IPV4', { iface })));
     for (const { port, what } of UDP_PORTS) checks.push(await checkPort(iface, port, what));
+    if (v4) checks.push(await checkTcpPort(iface, v4.address, options.httpPort ?? 80));
     checks.push(await checkForeign(iface, nic, options.foreignWaitMs));
   }
   checks.push(await checkBootFiles(options.assetsDir));
@@ -68,6 +72,25 @@ async function checkPort(iface: string, port: number, what: string): Promise<Che
     return { id, status: 'ok', message: `UDP ${port} (${what}) can be bound on ${iface}` };
   } catch (e) {
     return failure(id, e);
+  }
+}
+
+async function checkTcpPort(iface: string, address: string, port: number): Promise<CheckItem> {
+  const id = `port-tcp-${port}`;
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: address, port, exclusive: true }, resolve);
+    });
+    return { id, status: 'ok', message: `TCP ${port} (boot HTTP) can be bound on ${address}` };
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'EACCES') return failure(id, new BootbenchError('BIND_DENIED', { port, proto: 'tcp', iface }));
+    if (code === 'EADDRINUSE') return failure(id, new BootbenchError('PORT_IN_USE', { port, proto: 'tcp', iface, holder: await findPortHolder(port, 'tcp').catch(() => null) }));
+    return failure(id, e);
+  } finally {
+    server.close();
   }
 }
 

@@ -19,7 +19,7 @@ const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machi
 Usage:
   bootbench serve --interface IF [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
-  bootbench check --interface IF [--json]
+  bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench hosts [--json]
   bootbench logs [MAC] [--follow]
@@ -49,7 +49,7 @@ const verbs = {
     'no-probe': { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
   },
-  check: { ...common, interface: { type: 'string', short: 'i' } },
+  check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
   hosts: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServe(values, dataDir);
     case 'check': {
-      const report = await runChecks({ iface: requireInterface(values.interface as string | undefined, 'check'), assetsDir: BOOT_ASSETS_DIR });
+      const report = await runChecks({ iface: requireInterface(values.interface as string | undefined, 'check'), assetsDir: BOOT_ASSETS_DIR, httpPort: portArg(values['http-port'] as string, 'http-port') });
       process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return report.ok ? 0 : 1;
     }

@@ -66,6 +66,18 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.match(logs.stdout, /undionly\.kpxe/, `no TFTP event for ${host.mac}:\n${logs.stdout}`);
   });
 
+  test('the same client fetches its iPXE script and a loader over HTTP', async () => {
+    const host = clients.udhcpc!;
+    const script = await lab.exec(host.ns, 'curl', ['-sS', '-D', '-', `http://10.231.1.1/ipxe/${host.mac.replace(/:/g, '-')}.ipxe`]);
+    assert.equal(script.code, 0, script.stderr);
+    assert.match(script.stdout, /^HTTP\/1\.1 200/);
+    assert.match(script.stdout, /content-length: \d+/i);
+    assert.match(script.stdout, /#!ipxe/);
+    assert.ok(script.stdout.includes(host.mac) || script.stdout.includes('${net0/mac}'), script.stdout);
+    const loader = await lab.exec(host.ns, 'curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', 'http://10.231.1.1/boot/snponly.efi']);
+    assert.equal(loader.stdout, `200 ${readFileSync(join(REPO, 'assets/boot/snponly.efi')).length}`);
+  });
+
   test('dhclient gets a lease too', async () => {
     const lease = await dhclient(lab, clients.dhclient!.ns);
     assert.ok(lease, `dhclient got no lease; server output:\n${server.output()}`);
