@@ -12,6 +12,10 @@ packages=(
   isc-dhcp-client   # dhclient: a real DHCP client
   busybox           # udhcpc: a second real DHCP client
   dnsmasq-base      # a foreign DHCP server on a test segment (the binary only: no service)
+  curl              # HTTP and TFTP client (--tftp-blksize)
+  atftp             # TFTP client with blksize/tsize/windowsize options
+  tftp-hpa          # the classic TFTP client
+  ipxe              # Debian's iPXE loaders, compared with the bundled ones
   procps psmisc     # ps, fuser: diagnostics when a test fails
 )
 
