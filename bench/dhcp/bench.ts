@@ -11,8 +11,9 @@
 //   BENCH_SERVERS=bootbench,bootbench-no-probe,dnsmasq,dnsmasq-no-ping,kea  BENCH_MAX_SECONDS=40
 //   BENCH_DEADLINE_SECONDS=570  BENCH_TIMEOUT_MS=4000  BENCH_TRIES=3  BENCH_CPU_PROF=1 (profiles
 //   Bootbench into bench/dhcp/work/latest/profiles)  BENCH_PERFDHCP=0  BENCH_WRITE_DOCS=0
+//   BENCH_RENDER=FILE.json: measure nothing, rewrite the docs section from a saved results.json
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -223,7 +224,15 @@ async function main(): Promise<void> {
   say(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s; raw results in bench/dhcp/work/latest/results.json`);
 }
 
-main().catch((e: unknown) => {
+/** Re-renders the report from a saved results.json (e.g. after a change to the table's format). */
+function renderOnly(file: string): void {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { machine: Machine; settings: typeof settings; runs: RunRecord[]; cross: CrossCheck[] };
+  const section = renderSection(saved.runs, saved.cross, saved.machine, { ...saved.settings, keaConfig: JSON.stringify(keaConfig(net, '$WORK')) });
+  process.stdout.write(`${section}\n`);
+  if (settings.writeDocs) writeDocs(join(ROOT, 'docs/benchmarks.md'), section);
+}
+
+(env.BENCH_RENDER ? Promise.resolve(renderOnly(env.BENCH_RENDER)) : main()).catch((e: unknown) => {
   process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 // A diagnostic for the address-conflict guard (electron/core/dhcp/conflict.ts), without sockets:
 //   node --import tsx bench/dhcp/guard-sim.ts [clients=2000] [inflight=64] [probeMs=500] [ackMs=3] [minAhead]
 // K simulated clients run the server's offer path (LeaseTable.candidateFor → hold →
-// ConflictGuard.isFree) against a prober on which nothing ever answers (an empty pool, as in the
+// ConflictGuard.takeReady / isFree) against a prober on which nothing ever answers (an empty pool, as in the
 // benchmark) and that takes the full timeout, then "ACK" after ackMs (about one fdatasync here).
 // It prints how many offers had to wait for a probe, and the offer rate: with probing truly ahead
 // of demand, almost no offer waits and the rate is bounded by ackMs and K, not by probeMs.
@@ -32,7 +32,7 @@ const table = new LeaseTable({
   serverIp: '10.231.0.1',
   leaseTimeSec: 3600,
 });
-// minAhead: try the guard's own tuning knob (app.ts uses the default, 16).
+// minAhead: try the guard's own tuning knob (app.ts uses the default).
 const guard = new ConflictGuard(prober, table, { timeoutMs: probeMs, ...(minAhead ? { minAhead } : {}) });
 guard.prime();
 await sleep(probeMs + 50); // the server starts serving after its foreign-DHCP probe: primed by then
@@ -48,10 +48,12 @@ async function client(): Promise<void> {
     const start = performance.now();
     let ip: string | null = null;
     for (let attempt = 0; attempt < 8 && ip === null; attempt += 1) {
-      const candidate = table.candidateFor(mac, null);
+      // The server's offer path (DhcpServer.offer): a ready address first, else probe one now.
+      const ready = guard.takeReady();
+      const candidate = ready ?? table.candidateFor(mac, null);
       if (!candidate) throw new Error('pool exhausted');
       table.hold(mac, candidate);
-      if (await guard.isFree(candidate)) ip = candidate;
+      if (ready || (await guard.isFree(candidate))) ip = candidate;
     }
     const wait = performance.now() - start;
     waits.push(wait);

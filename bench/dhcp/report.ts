@@ -57,7 +57,9 @@ function rate(r: RunRecord | undefined): number | null {
 }
 
 function ratio(a: number | null, b: number | null): string {
-  return a !== null && b !== null && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
+  if (a === null || b === null || b <= 0) return '–';
+  const r = a / b;
+  return `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;
 }
 
 function num(n: number | null | undefined): string {

@@ -52,6 +52,7 @@ export class LeaseTable {
   private readonly reservedIps = new Map<number, string>();
   private readonly excluded = new Set<number>();
   private cursor: number;
+  private peekCursor = -1;
   private readonly clock: () => number;
   private readonly offerHoldMs: number;
   private readonly declineHoldMs: number;
@@ -89,6 +90,16 @@ export class LeaseTable {
 
   /** The address to offer this client, or null when the pool is exhausted. Does not hold it yet. */
   candidateFor(mac: string, requested: string | null): string | null {
+    const preferred = this.preferredFor(mac, requested);
+    return preferred !== undefined ? preferred : this.nextFree(mac, this.clock());
+  }
+
+  /**
+   * The address this client should get before any other: its reservation, its current lease, or
+   * the free pool address it asks for. `undefined` when none applies (any free address will do);
+   * null when its reservation cannot be used now.
+   */
+  preferredFor(mac: string, requested: string | null): string | null | undefined {
     const now = this.clock();
     const reservation = this.reservedByMac.get(mac);
     if (reservation) return this.usableFor(ipToInt(reservation.ip), mac, now, true) ? reservation.ip : null;
@@ -100,7 +111,7 @@ export class LeaseTable {
       const want = ipToInt(requested);
       if (this.inPool(want) && this.usableFor(want, mac, now)) return requested;
     }
-    return this.nextFree(mac, now);
+    return undefined;
   }
 
   /** Whether this address is one the client already holds (no conflict probe needed then). */
@@ -207,13 +218,17 @@ export class LeaseTable {
     const out: string[] = [];
     const { start, end } = this.options.pool;
     const size = end - start + 1;
-    let ip = this.cursor;
+    // Its own cursor, so that successive look-aheads move on through the pool instead of
+    // rescanning (and re-probing) the same addresses while clients take them out of order.
+    if (this.peekCursor < start || this.peekCursor > end) this.peekCursor = this.cursor;
+    let ip = this.peekCursor;
     for (let i = 0; i < size && out.length < count; i += 1) {
       if (ip > end) ip = start;
       const text = intToIp(ip);
       if (!skip.has(text) && this.isFree(ip, now)) out.push(text);
       ip += 1;
     }
+    this.peekCursor = ip > end ? start : ip;
     return out;
   }
 

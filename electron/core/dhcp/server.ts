@@ -142,15 +142,25 @@ export class DhcpServer {
   private async offer(req: DhcpMessage, client: ClientInfo, boot: BootAnswer | null, leases: NonNullable<DhcpServerOptions['leases']>): Promise<void> {
     if (!this.servesRelay(req)) return;
     const wanted = requestedIpOf(req);
+    const { table, guard } = leases;
     for (let attempt = 0; attempt < 8; attempt += 1) {
-      const ip = leases.table.candidateFor(client.mac, attempt === 0 ? wanted : null);
+      // Its reservation, its lease, or the address it asks for; else an address the conflict
+      // guard already probed silent (no wait); else the next free one, probed now.
+      let ip = table.preferredFor(client.mac, attempt === 0 ? wanted : null);
+      let probed = false;
+      if (ip === undefined && guard) {
+        ip = guard.takeReady();
+        probed = ip !== null;
+      }
+      if (ip === undefined || ip === null) ip = table.candidateFor(client.mac, null);
       if (!ip) {
         this.log('warn', 'dhcp.pool-exhausted', client, `no free address for ${client.mac}: the pool is exhausted`);
         return;
       }
-      const own = leases.table.holds(client.mac, ip);
-      leases.table.hold(client.mac, ip);
-      if (!own && leases.guard && !(await leases.guard.isFree(ip))) {
+      // A bound lease is the client's own address: it needs no probe (and would answer one).
+      const own = table.leaseOf(client.mac)?.ip === ip;
+      table.hold(client.mac, ip);
+      if (!own && !probed && guard && !(await guard.isFree(ip))) {
         this.counters.conflicts += 1; // the guard's onConflict reports it
         continue;
       }

@@ -22,12 +22,14 @@ export interface SocketConstants {
   readonly SOL_RAW: number | null; // Linux: level of ICMP_FILTER
   readonly ICMP_FILTER: number | null;
   readonly MSG_DONTWAIT: number;
+  readonly AF_PACKET: number | null; // Linux link-layer sockets (packet(7)); macOS has BPF instead
 }
 
 const LINUX: SocketConstants = {
   AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0o4000 | 0o2000000,
   SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_BROADCAST: 6, SO_REUSEPORT: 15, SO_BINDTODEVICE: 25,
   IPPROTO_IP: 0, IP_BOUND_IF: null, IPPROTO_ICMP: 1, SOL_RAW: 255, ICMP_FILTER: 1, MSG_DONTWAIT: 0x40,
+  AF_PACKET: 17,
 };
 
 // <sys/socket.h> and <netinet/in.h> of macOS; no SOCK_NONBLOCK there (libuv sets O_NONBLOCK itself).
@@ -35,6 +37,7 @@ const DARWIN: SocketConstants = {
   AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0,
   SOL_SOCKET: 0xffff, SO_REUSEADDR: 0x4, SO_BROADCAST: 0x20, SO_REUSEPORT: 0x200, SO_BINDTODEVICE: null,
   IPPROTO_IP: 0, IP_BOUND_IF: 25, IPPROTO_ICMP: 1, SOL_RAW: null, ICMP_FILTER: null, MSG_DONTWAIT: 0x80,
+  AF_PACKET: null,
 };
 
 /** A failed system call, named by its errno ('EACCES', 'EADDRINUSE', …). */
@@ -58,6 +61,15 @@ export interface RecvResult {
   address: string;
 }
 
+/** What recvfrom on an AF_PACKET socket read, with sll_pkttype (PACKET_HOST, …, PACKET_OUTGOING = 4). */
+export interface PacketRecvResult {
+  bytes: number;
+  pkttype: number;
+}
+
+/** <linux/if_packet.h> sll_pkttype of a frame this host sent (seen by packet taps). */
+export const PACKET_OUTGOING = 4;
+
 export interface SocketApi {
   readonly consts: SocketConstants;
   socket(domain: number, type: number, protocol: number): number;
@@ -70,6 +82,12 @@ export interface SocketApi {
   recvfromInet4(fd: number, into: Buffer): RecvResult | null;
   close(fd: number): void;
   ifNameToIndex(name: string): number;
+  /** Linux AF_PACKET: bind to one interface and one ethertype (`protocol` in host order). */
+  bindPacket(fd: number, protocol: number, ifindex: number): void;
+  /** Linux AF_PACKET SOCK_RAW: send a whole Ethernet frame out of `ifindex`. */
+  sendtoPacket(fd: number, frame: Buffer, protocol: number, ifindex: number): number;
+  /** Non-blocking receive of one frame; null when nothing is queued (EAGAIN). */
+  recvfromPacket(fd: number, into: Buffer): PacketRecvResult | null;
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number | bigint;
@@ -143,6 +161,19 @@ function load(): SocketApi {
       return { bytes: n, address: [...addr.subarray(4, 8)].join('.') };
     },
     close: (fd) => void close(fd),
+    bindPacket: (fd, protocol, ifindex) => void check('bind', bind(fd, sockaddrLl(protocol, ifindex), SOCKADDR_LL_SIZE)),
+    sendtoPacket: (fd, frame, protocol, ifindex) =>
+      check('sendto', sendto(fd, frame, frame.length, 0, sockaddrLl(protocol, ifindex), SOCKADDR_LL_SIZE)),
+    recvfromPacket: (fd, into) => {
+      const addr = Buffer.alloc(SOCKADDR_LL_SIZE);
+      const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, addr, [SOCKADDR_LL_SIZE]));
+      if (n < 0) {
+        const errno = koffi.errno();
+        if (errnoName(errno) === 'EAGAIN') return null;
+        throw new SyscallError('recvfrom', errno);
+      }
+      return { bytes: n, pkttype: addr.readUInt8(10) };
+    },
     ifNameToIndex: (name) => {
       const index = Number(ifNameToIndex(name));
       if (index === 0) throw new SyscallError('if_nametoindex', koffi.errno());
@@ -166,5 +197,20 @@ export function sockaddrIn(address: string, port: number): Buffer {
     throw new Error(`not an IPv4 address: ${address}`);
   }
   b.set(octets, 4);
+  return b;
+}
+
+const SOCKADDR_LL_SIZE = 20;
+
+/**
+ * struct sockaddr_ll (Linux packet(7)): family, protocol (network order), ifindex, hatype, pkttype,
+ * halen, addr[8]. For SOCK_RAW sends the frame carries its own Ethernet header, so only family,
+ * protocol and ifindex matter; the address fields stay zero.
+ */
+export function sockaddrLl(protocol: number, ifindex: number): Buffer {
+  const b = Buffer.alloc(SOCKADDR_LL_SIZE);
+  b.writeUInt16LE(17, 0); // AF_PACKET, host order (little-endian hosts only, as above)
+  b.writeUInt16BE(protocol, 2);
+  b.writeInt32LE(ifindex, 4);
   return b;
 }

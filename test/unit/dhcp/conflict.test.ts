@@ -228,3 +228,30 @@ describe('ConflictGuard', () => {
     assert.ok(probeErrors.some((m) => m.includes('EPERM')), 'the failure is visible');
   });
 });
+
+describe('ConflictGuard under demand (the server path: takeReady first)', () => {
+  test('after priming, sequential clients are served from the ready queue without ever waiting', async () => {
+    const { prober, guard, table } = setup();
+    guard.prime();
+    prober.last().answer([]);
+    await tick();
+    const taken = new Set<string>();
+    for (let i = 0; i < 3; i += 1) {
+      const ip = guard.takeReady();
+      assert.ok(ip, `client ${i} found a probed address ready`);
+      assert.ok(!taken.has(ip), 'each ready address is handed out once');
+      taken.add(ip);
+      table.hold(`02:00:00:00:00:0${i}`, ip);
+    }
+  });
+
+  test('a miss (nothing ready) makes the next look-ahead batch larger, in overlapping batches', async () => {
+    const { prober, guard } = setup({ poolEnd: 250 });
+    guard.prime();
+    const first = prober.calls.length;
+    for (let i = 0; i < 6; i += 1) assert.equal(guard.takeReady(), null, 'nothing answered yet: nothing ready');
+    assert.ok(prober.calls.length > first, 'a new batch was started while the first is still out');
+    const sizes = prober.calls.map((c) => c.ips.length);
+    assert.ok((sizes.at(-1) ?? 0) >= (sizes[0] ?? 0), `batch sizes ${sizes}`);
+  });
+});

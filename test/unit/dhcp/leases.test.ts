@@ -204,8 +204,9 @@ describe('peekFree', () => {
     t.block('10.231.77.102');
     const free = t.peekFree(3, new Set(['10.231.77.105']));
     assert.deepEqual(free, ['10.231.77.106', '10.231.77.107', '10.231.77.108']);
-    assert.deepEqual(t.peekFree(3, new Set(['10.231.77.105'])), free, 'peeking takes nothing');
-    assert.equal(t.peekFree(100).length, 5, '105..109');
+    assert.deepEqual(t.peekFree(1), ['10.231.77.109'], 'a second look-ahead moves on instead of returning the same addresses');
+    assert.equal(t.peekFree(100).length, 5, 'peeking takes nothing: 105..109 are all still free');
+    assert.equal(t.candidateFor(mac(3), null), '10.231.77.105', 'allocation is not moved by peeking');
   });
 });
 
