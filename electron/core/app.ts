@@ -7,10 +7,11 @@ import { EventBus } from './events.js';
 import { findInterface, listInterfaces } from './net/interfaces.js';
 import { openBoundUdpSocket } from './net/bound-socket.js';
 import { createIcmpProber } from './net/icmp-probe.js';
+import { createArpProber } from './net/arp-probe.js';
 import { defaultPool, inSubnet, intToIp, ipToInt, parsePool, subnetOf, type Pool, type Subnet } from './dhcp/ipv4.js';
 import { LeaseTable, type Reservation } from './dhcp/leases.js';
 import { LeaseStore } from './dhcp/lease-store.js';
-import { ConflictGuard } from './dhcp/conflict.js';
+import { ConflictGuard, type AddressProber } from './dhcp/conflict.js';
 import { DhcpServer } from './dhcp/server.js';
 import { detectForeignDhcp, describeForeign } from './dhcp/foreign.js';
 import { HostRegistry } from './hosts/registry.js';
@@ -139,7 +140,7 @@ async function compose(
   const hosts = await HostRegistry.open(options.dataDir, bus);
   teardown.push(() => hosts.flush());
   const subnet = subnetOf(serverIp, prefix);
-  const leases = mode === 'dhcp' ? await openLeases(options, bus, pool, subnet, serverIp, teardown) : undefined;
+  const leases = mode === 'dhcp' ? await openLeases(options, bus, pool, subnet, serverIp, nic.mac, teardown) : undefined;
   const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
 
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
@@ -216,7 +217,7 @@ async function compose(
 }
 
 /** The lease table, its durable store and (when raw sockets are allowed) the conflict probe. */
-async function openLeases(options: ServeOptions, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, teardown: (() => unknown)[]) {
+async function openLeases(options: ServeOptions, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, mac: string | null, teardown: (() => unknown)[]) {
   const table = new LeaseTable({ pool, subnet, serverIp, reservations: options.reservations ?? [], leaseTimeSec: options.leaseTimeSec ?? 3600 });
   const { store, leases: saved } = await LeaseStore.open(options.dataDir, () => table.records());
   teardown.push(async () => {
@@ -227,16 +228,37 @@ async function openLeases(options: ServeOptions, bus: EventBus, pool: Pool, subn
   let guard: ConflictGuard | null = null;
   if (options.conflictProbe !== false) {
     try {
-      const prober = await createIcmpProber({ iface: options.iface });
+      const prober = await openProber(options.iface, serverIp, mac, bus);
       teardown.push(() => prober.close());
       guard = new ConflictGuard(prober, table, {
-        onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a ping: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
+        // ICMP probes cost a kernel neighbour entry each (the table holds ~1,024); ARP probes none.
+        maxInFlight: prober.kind === 'arp' ? 4096 : 256,
+        onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a probe: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
         onProbeError: (e) => bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e.message}): offering without it`),
       });
       guard.prime();
+      const started = guard;
+      teardown.push(() => started.stop());
     } catch (e) {
       bus.log('dhcp', 'warn', 'dhcp.no-probe', `address-conflict probe unavailable (${(e as Error).message}); offering addresses without it`);
     }
   }
   return { table, store, guard };
+}
+
+/**
+ * ARP on Linux (RFC 5227 style: answered even by hosts whose firewall drops ping, and no kernel
+ * neighbour entry per probe); ICMP echo elsewhere, or when packet sockets are not allowed.
+ */
+async function openProber(iface: string, serverIp: string, mac: string | null, bus: EventBus): Promise<AddressProber & { kind: 'arp' | 'icmp' }> {
+  if (process.platform === 'linux' && mac) {
+    try {
+      const arp = await createArpProber({ iface, sourceIp: serverIp, sourceMac: mac });
+      return { kind: 'arp', probeMany: (ips, timeoutMs) => arp.probeMany(ips, timeoutMs), close: () => arp.close() };
+    } catch (e) {
+      bus.log('dhcp', 'debug', 'dhcp.no-arp-probe', `ARP probe unavailable (${(e as Error).message}); trying ICMP`);
+    }
+  }
+  const icmp = await createIcmpProber({ iface });
+  return { kind: 'icmp', probeMany: (ips, timeoutMs) => icmp.probeMany(ips, timeoutMs), close: () => icmp.close() };
 }
