@@ -87,6 +87,7 @@ function fileSource(handle: FileHandle, size: number, mtime: Date): FileSource {
   return {
     size,
     mtime,
+    handle: { fd: handle.fd, position: 0 },
     read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
     close: () => handle.close(),
   };

@@ -10,6 +10,13 @@ export interface FileSource {
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with bytes read (0 at end). */
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Optional: the open descriptor the data can be read from, at `position` + offset (a file inside
+   * an image starts further in). Descriptors are process-wide, so a worker thread can read the same
+   * file (TFTP runs transfers in workers this way); the source keeps ownership and closes it.
+   * Without it, readers use read() in the thread that opened the source.
+   */
+  readonly handle?: { readonly fd: number; readonly position: number };
 }
 
 /** Why a path could not be opened: the protocol servers map these to TFTP error codes / HTTP statuses. */

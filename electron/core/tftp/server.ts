@@ -1,19 +1,23 @@
 // The TFTP transport (read-only): a request socket on port 69, and for every transfer its own
 // socket from the serving address on an ephemeral port (RFC 1350 TIDs), pinned to the chosen NIC
 // like every Bootbench socket and connected to the client. Decisions are made by the pure session
-// machine (session.ts); this file performs its actions, reads ahead, and reports events.
+// machine (session.ts); transfer.ts performs its actions and reads ahead.
 //
-// Per packet the hot path is: decode the ACK, step, send blocks already read, read ahead. File data
-// is read in runs of consecutive blocks straight into a preallocated ring of buffers per transfer
-// and sent as [header, data] views (no copy, no per-packet allocation); one timer per transfer
-// serves every deadline.
+// The request socket, file resolution, refusals and option negotiation stay in this thread. A
+// transfer whose FileSource offers a descriptor (`handle`) runs in a worker thread of the pool
+// (pool.ts, worker.ts): one thread per core, as tftpd-hpa uses one process per transfer. Others
+// (and every transfer when `workers` is 0 or no worker entry exists) run here. Either way this
+// thread emits the events, keeps the counters and closes the file.
+import { availableParallelism } from 'node:os';
 import type { Socket, RemoteInfo } from 'node:dgram';
 import type { EventBus } from '../events.js';
 import type { EventLevel, ServiceStatus } from '../../shared/contract.js';
 import type { FileResolver, FileSource } from '../files/file-source.js';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
-import { decodeTftp, encodeError, encodeTftp, writeDataHeader, DATA_HEADER, ErrorCode, type TftpOption } from './codec.js';
-import { bytesAcked, createSession, negotiate, step, type FinishResult, type Session, type SessionAction, type SessionEvent } from './session.js';
+import { decodeTftp, encodeError, ErrorCode, type TftpOption } from './codec.js';
+import { createSession, negotiate, type FinishResult, type Session } from './session.js';
+import { connect, Transfer } from './transfer.js';
+import { TransferPool, workerEntry } from './pool.js';
 
 export interface TftpServerOptions {
   iface: string;
@@ -34,6 +38,11 @@ export interface TftpServerOptions {
   timeoutMs?: number;
   /** Concurrent transfers at most; later requests get "server busy". */
   maxTransfers?: number;
+  /**
+   * Worker threads for transfers; default os.availableParallelism(); 0 runs every transfer in
+   * this thread. Workers are used only with the default openSocket and files that offer a handle.
+   */
+  workers?: number;
 }
 
 export interface TftpServer {
@@ -42,7 +51,23 @@ export interface TftpServer {
   status(): ServiceStatus;
 }
 
-type Counter = 'transfers' | 'completed' | 'bytes' | 'errors' | 'aborted' | 'probes' | 'timeouts' | 'refused' | 'dropped' | 'retransmits';
+type Counter = 'transfers' | 'completed' | 'bytes' | 'errors' | 'aborted' | 'probes' | 'timeouts' | 'refused' | 'dropped' | 'retransmits' | 'inWorkers';
+
+/** A running transfer as this thread sees it, wherever it runs. */
+interface Active {
+  readonly key: string;
+  /** Ends it (if still running); settles once it has ended and its file is closed. */
+  abort(message: string): Promise<void>;
+}
+
+interface TransferInfo {
+  readonly key: string;
+  readonly filename: string;
+  readonly client: string;
+  readonly session: Session;
+  readonly mode: string;
+  readonly asked: readonly TftpOption[];
+}
 
 export function createTftpServer(opts: TftpServerOptions): TftpServer {
   return new Server(opts);
@@ -52,10 +77,11 @@ class Server implements TftpServer {
   private socket: Socket | null = null;
   private boundPort: number | null = null;
   private failure: string | null = null;
-  private readonly transfers = new Map<string, Transfer | 'opening'>();
+  private readonly transfers = new Map<string, Active | 'opening'>();
   readonly counters: Record<Counter, number> = {
-    transfers: 0, completed: 0, bytes: 0, errors: 0, aborted: 0, probes: 0, timeouts: 0, refused: 0, dropped: 0, retransmits: 0,
+    transfers: 0, completed: 0, bytes: 0, errors: 0, aborted: 0, probes: 0, timeouts: 0, refused: 0, dropped: 0, retransmits: 0, inWorkers: 0,
   };
+  private readonly pool: TransferPool | null = null;
   private droppedSinceLog = 0;
   private lastDropLog = 0;
   readonly clock: () => number;
@@ -64,6 +90,9 @@ class Server implements TftpServer {
   constructor(readonly opts: TftpServerOptions) {
     this.clock = opts.clock ?? (() => performance.now());
     this.openSocket = opts.openSocket ?? ((port, address) => openBoundUdpSocket({ iface: opts.iface, port, address }));
+    const workers = opts.workers ?? availableParallelism();
+    const entry = workers > 0 && !opts.openSocket ? workerEntry() : null;
+    if (entry) this.pool = new TransferPool(entry, workers);
   }
 
   async start(): Promise<void> {
@@ -83,7 +112,15 @@ class Server implements TftpServer {
   async stop(): Promise<void> {
     this.socket?.close();
     this.socket = null;
-    await Promise.all([...this.transfers.values()].map((t) => (t === 'opening' ? undefined : t.abort('server stopped'))));
+    const ended = Promise.all([...this.transfers.values()].map((t) => (t === 'opening' ? undefined : t.abort('server stopped'))));
+    if (!this.pool) return void (await ended);
+    // Bounded: a worker that does not report its transfers' ends within 5 s is terminated, which
+    // ends them as failed (and closes their files).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
+    await this.pool.stop();
+    await ended;
   }
 
   status(): ServiceStatus {
@@ -93,7 +130,7 @@ class Server implements TftpServer {
       state: this.socket ? 'up' : this.failure ? 'failed' : 'stopped',
       address: `${this.opts.address}:${this.boundPort ?? this.opts.port ?? 69}`,
       error: this.failure,
-      counters: { ...this.counters, active },
+      counters: { ...this.counters, active, workers: this.pool?.workers ?? 0 },
     };
   }
 
@@ -158,14 +195,27 @@ class Server implements TftpServer {
       }
       file = opened.file;
       if (!this.socket) return; // stopped meanwhile
-      socket = await this.openSocket(0, this.opts.address);
-      await connect(socket, rinfo.port, rinfo.address);
       const negotiated = negotiate(options, { size: file.size, mtu: this.opts.mtu ?? 1500, timeoutMs: this.opts.timeoutMs ?? 1000 });
       const session = createSession({ ...negotiated, size: file.size, maxTries: this.opts.retries ?? 5 });
-      const transfer = new Transfer(this, { key, filename, client, socket, file, session, mode, asked: options });
-      this.transfers.set(key, transfer);
+      const info: TransferInfo = { key, filename, client, session, mode, asked: options };
+      if (this.pool && file.handle) {
+        this.inWorker(info, file, file.handle, rinfo, this.pool);
+        file = null;
+        return;
+      }
+      socket = await this.openSocket(0, this.opts.address);
+      await connect(socket, rinfo.port, rinfo.address);
+      const source = file;
+      const transfer = new Transfer(socket, (b, o, l, p) => source.read(b, o, l, p), session, {
+        clock: this.clock,
+        retransmitted: () => (this.counters.retransmits += 1),
+        finished: (result, bytes, durationMs) => this.finished(info, result, bytes, durationMs, transfer.retransmits),
+      });
+      const closed = transfer.closed.then(() => source.close().catch(() => undefined));
+      this.transfers.set(key, { key, abort: (message) => transfer.abort(message).then(() => closed) });
       file = null;
       socket = null;
+      this.started(info);
       transfer.start();
     } finally {
       if (this.transfers.get(key) === 'opening') this.transfers.delete(key);
@@ -174,15 +224,75 @@ class Server implements TftpServer {
     }
   }
 
+  /**
+   * Hands the transfer to a worker, which opens its own pinned socket and reads the file through
+   * the descriptor opened here. The file is closed here once the worker reports the end (by then
+   * no read of the worker's uses the descriptor any more).
+   */
+  private inWorker(info: TransferInfo, file: FileSource, handle: { fd: number; position: number }, rinfo: RemoteInfo, pool: TransferPool): void {
+    let settle: () => void = () => undefined;
+    const over = new Promise<void>((resolve) => (settle = resolve));
+    const closeFile = () => void file.close().catch(() => undefined).then(settle);
+    let started = false;
+    const failedToStart = (message: string) => {
+      this.transfers.delete(info.key);
+      this.counters.errors += 1;
+      this.log('error', 'tftp.error', info.client, `failed to start a transfer of ${info.filename} to ${info.client}: ${message}`);
+      this.reply(rinfo, ErrorCode.NotDefined, 'Server error');
+    };
+    const abort = pool.run(
+      { iface: this.opts.iface, address: this.opts.address, clientAddress: rinfo.address, clientPort: rinfo.port, fd: handle.fd, position: handle.position, session: info.session },
+      {
+        started: () => {
+          started = true;
+          this.counters.inWorkers += 1;
+          this.started(info);
+        },
+        openFailed: (message) => {
+          failedToStart(message);
+          closeFile();
+        },
+        ended: (end) => {
+          if (started) {
+            this.counters.retransmits += end.retransmits;
+            this.finished(info, end.result, end.bytes, end.durationMs, end.retransmits);
+          } else {
+            // The worker died before the transfer started: as if its socket could not be opened.
+            failedToStart(end.result.kind === 'failed' ? end.result.message : end.result.kind);
+          }
+          closeFile();
+        },
+      },
+    );
+    this.transfers.set(info.key, {
+      key: info.key,
+      abort: (message) => {
+        abort(message);
+        return over;
+      },
+    });
+  }
+
+  /** A transfer started: the counter and the event every transfer starts with. */
+  private started(t: TransferInfo): void {
+    const mode = t.mode === 'netascii' ? ' (netascii served as octet)' : '';
+    const { blksize, windowsize, timeoutMs, size } = t.session;
+    this.log('info', 'tftp.start', t.client, `${t.client} started ${t.filename}${mode}`, {
+      file: t.filename, client: t.client, size, options: Object.fromEntries(t.asked.map((o) => [o.name.toLowerCase(), o.value])),
+      blksize, windowsize, timeoutMs,
+    });
+    this.counters.transfers += 1;
+  }
+
   /** A transfer ended: counters and the event every transfer ends with. */
-  finished(t: Transfer, result: FinishResult, bytes: number, durationMs: number): void {
+  private finished(t: TransferInfo, result: FinishResult, bytes: number, durationMs: number, retransmits: number): void {
     this.transfers.delete(t.key);
     this.counters.bytes += bytes;
     const seconds = durationMs / 1000;
     const bytesPerSec = seconds > 0 ? Math.round(bytes / seconds) : 0;
     const data = {
-      file: t.filename, client: t.client, size: t.size, bytes, durationMs: Math.round(durationMs), bytesPerSec,
-      result: result.kind, blksize: t.blksize, windowsize: t.windowsize, retransmits: t.retransmits,
+      file: t.filename, client: t.client, size: t.session.size, bytes, durationMs: Math.round(durationMs), bytesPerSec,
+      result: result.kind, blksize: t.session.blksize, windowsize: t.session.windowsize, retransmits,
     };
     const took = `${formatBytes(bytes)} in ${seconds.toFixed(2)} s, ${formatBytes(bytesPerSec)}/s`;
     switch (result.kind) {
@@ -218,256 +328,6 @@ class Server implements TftpServer {
     this.droppedSinceLog = 0;
     this.lastDropLog = now;
   }
-}
-
-/**
- * A run of consecutive blocks read with ONE read call (a libuv thread-pool round trip costs more
- * than the send of a packet, so reading block by block halves throughput). The data lands straight
- * in the run's buffer; each DATA packet is sent as two views, [its 4-byte header, its data], with
- * sendmsg's gather I/O: nothing is copied, nothing is allocated per packet.
- */
-interface Run {
-  readonly data: Buffer;
-  readonly headers: Buffer;
-  /** Per block: [header view, full-size data view], made once. */
-  readonly packets: readonly (readonly [Buffer, Buffer])[];
-  /** Which run of the file this holds (block b is in run floor((b − 1) / blocksPerRun)). */
-  q: number;
-  state: 'empty' | 'loading' | 'ready' | 'failed';
-  /** Settles when the last read claimed for this run has finished (never rejects). */
-  loaded: Promise<void>;
-}
-
-interface TransferInit {
-  key: string;
-  filename: string;
-  client: string;
-  socket: Socket;
-  file: FileSource;
-  session: Session;
-  mode: string;
-  asked: readonly TftpOption[];
-}
-
-/** Bytes read per read call (at most): 44 blocks of 1468, 128 of 512. */
-const RUN_BYTES = 65_536;
-
-class Transfer {
-  readonly key: string;
-  readonly filename: string;
-  readonly client: string;
-  retransmits = 0;
-  private session: Session;
-  private readonly socket: Socket;
-  private readonly file: FileSource;
-  private readonly ring: Run[];
-  private readonly perRun: number;
-  private readonly startedAt: number;
-  private gen = 0;
-  private prefetchedTo = -1;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Number.POSITIVE_INFINITY;
-  private done = false;
-
-  constructor(private readonly server: Server, init: TransferInit) {
-    this.key = init.key;
-    this.filename = init.filename;
-    this.client = init.client;
-    this.socket = init.socket;
-    this.file = init.file;
-    this.session = init.session;
-    this.startedAt = server.clock();
-    const { blksize, windowsize } = init.session;
-    const perRun = Math.max(1, Math.floor(RUN_BYTES / blksize));
-    this.perRun = perRun;
-    // Enough runs for a whole window in flight plus one run read ahead, so the disk is never on
-    // the critical path between an ACK and the next DATA.
-    const runs = Math.ceil(windowsize / perRun) + 2;
-    this.ring = Array.from({ length: runs }, () => {
-      const data = Buffer.allocUnsafeSlow(perRun * blksize);
-      const headers = Buffer.allocUnsafeSlow(perRun * DATA_HEADER);
-      const packets = Array.from({ length: perRun }, (_, i) =>
-        [headers.subarray(i * DATA_HEADER, (i + 1) * DATA_HEADER), data.subarray(i * blksize, (i + 1) * blksize)] as const);
-      const run: Run = { data, headers, packets, q: -1, state: 'empty', loaded: Promise.resolve() };
-      return run;
-    });
-    this.socket.on('message', (buf) => this.onPacket(buf));
-    this.socket.on('error', (e) => this.onSocketError(e));
-    const mode = init.mode === 'netascii' ? ' (netascii served as octet)' : '';
-    server.log('info', 'tftp.start', this.client, `${this.client} started ${this.filename}${mode}`, {
-      file: this.filename, client: this.client, size: this.size, options: Object.fromEntries(init.asked.map((o) => [o.name.toLowerCase(), o.value])),
-      blksize, windowsize, timeoutMs: init.session.timeoutMs,
-    });
-    server.counters.transfers += 1;
-  }
-
-  get size(): number { return this.session.size; }
-  get blksize(): number { return this.session.blksize; }
-  get windowsize(): number { return this.session.windowsize; }
-
-  start(): void {
-    this.apply({ kind: 'start' });
-  }
-
-  abort(message: string): Promise<void> {
-    return this.end({ kind: 'aborted', code: ErrorCode.NotDefined, message });
-  }
-
-  private onPacket(buf: Buffer): void {
-    const decoded = decodeTftp(buf);
-    if (!decoded.ok) return; // the session's timer covers a lost or mangled ACK
-    const p = decoded.packet;
-    if (p.op === 'ack') this.apply({ kind: 'ack', block: p.block });
-    else if (p.op === 'error') this.apply({ kind: 'error', code: p.code, message: p.message });
-  }
-
-  private onSocketError(e: Error): void {
-    // A connected UDP socket reports the client's ICMP "port unreachable" here: it has gone away.
-    const gone = (e as NodeJS.ErrnoException).code === 'ECONNREFUSED';
-    void this.end(gone ? { kind: 'aborted', code: ErrorCode.NotDefined, message: 'client port unreachable' } : { kind: 'failed', message: `socket error: ${e.message}` });
-  }
-
-  private apply(event: SessionEvent): void {
-    if (this.done) return;
-    const [next, actions] = step(this.session, event, this.server.clock());
-    this.session = next;
-    for (const action of actions) this.perform(action, event.kind === 'timeout');
-  }
-
-  private perform(action: SessionAction, retransmit: boolean): void {
-    switch (action.kind) {
-      case 'send-oack':
-        if (retransmit) this.count();
-        this.socket.send(encodeTftp({ op: 'oack', options: action.options }), (e) => e && this.onSocketError(e));
-        return;
-      case 'send-data':
-        if (retransmit) this.count();
-        void this.pump(action.from, action.to, ++this.gen);
-        return;
-      case 'send-error':
-        this.socket.send(encodeError(action.code, action.message), () => undefined);
-        return;
-      case 'arm-timer':
-        return this.arm(action.at);
-      case 'finish':
-        void this.end(action.result);
-        return;
-    }
-  }
-
-  private count(): void {
-    this.retransmits += 1;
-    this.server.counters.retransmits += 1;
-  }
-
-  /** Sends blocks from..to in order; a newer window (higher gen) supersedes this one. */
-  private async pump(from: number, to: number, gen: number): Promise<void> {
-    const { blksize, size } = this.session;
-    for (let b = from; b <= to; b += 1) {
-      const q = Math.floor((b - 1) / this.perRun);
-      const run = this.ring[q % this.ring.length]!;
-      // Bounded: a run is re-claimed only by a stale window, which stops at the gen check.
-      for (let attempt = 0; attempt < 3 && !(run.q === q && run.state === 'ready'); attempt += 1) {
-        if (gen !== this.gen || this.done) return;
-        if (run.q === q && run.state === 'failed') return this.apply({ kind: 'fail', message: `could not read block ${b}` });
-        await this.load(q);
-      }
-      if (gen !== this.gen || this.done) return;
-      if (run.q !== q || run.state !== 'ready') return this.apply({ kind: 'fail', message: `could not read block ${b}` });
-      const i = (b - 1) % this.perRun;
-      const len = Math.max(0, Math.min(blksize, size - (b - 1) * blksize));
-      const packet = len === blksize ? run.packets[i]! : ([run.packets[i]![0], run.packets[i]![1].subarray(0, len)] as const);
-      // No callback: one per packet costs a tick each. Buffers still queued in libuv (only when the
-      // kernel's send buffer is full) are protected in load() through getSendQueueCount().
-      this.socket.send(packet);
-    }
-    this.prefetch();
-  }
-
-  /** Reads ahead the runs after the one holding `base` into runs nobody needs any more. */
-  private prefetch(): void {
-    const first = Math.floor((this.session.base - 1) / this.perRun);
-    const last = Math.min(first + this.ring.length - 1, Math.floor((this.session.lastBlock - 1) / this.perRun));
-    for (let q = Math.max(this.prefetchedTo + 1, first); q <= last; q += 1) void this.load(q);
-    if (last > this.prefetchedTo) this.prefetchedTo = last;
-  }
-
-  /** Claims run q's buffers and reads it (after the buffers' previous read and sends are done). */
-  private load(q: number): Promise<void> {
-    const run = this.ring[q % this.ring.length]!;
-    if (run.q === q && run.state !== 'empty') return run.loaded;
-    run.q = q;
-    run.state = 'loading';
-    run.loaded = run.loaded.then(async () => {
-      // Bounded by the transfer's life: a queue that never drains ends with the session's timeout.
-      while (!this.done && this.socket.getSendQueueCount() > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-      if (run.q !== q || this.done) return; // re-claimed meanwhile
-      try {
-        await this.read(run.data, q);
-        if (run.q !== q) return;
-        for (let i = 0; i < this.perRun; i += 1) writeDataHeader(run.packets[i]![0], q * this.perRun + i + 1);
-        run.state = 'ready';
-      } catch {
-        if (run.q === q) run.state = 'failed';
-      }
-    });
-    return run.loaded;
-  }
-
-  private async read(buf: Buffer, q: number): Promise<void> {
-    const { blksize, size } = this.session;
-    const position = q * this.perRun * blksize;
-    const want = Math.max(0, Math.min(this.perRun * blksize, size - position));
-    let got = 0;
-    // Bounded: every turn reads at least one byte or throws.
-    while (got < want) {
-      const n = await this.file.read(buf, got, want - got, position + got);
-      if (n <= 0) throw new Error('file shrank during the transfer');
-      got += n;
-    }
-  }
-
-  /** One timer per transfer: moving a deadline later costs an assignment, not a new timer. */
-  private arm(at: number): void {
-    if (this.done || (this.timer && this.timerAt <= at)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - this.server.clock()) + 1);
-  }
-
-  private onTimer(): void {
-    this.timer = null;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    if (this.done) return;
-    const now = this.server.clock();
-    if (now >= this.session.deadline) this.apply({ kind: 'timeout' });
-    else this.arm(this.session.deadline);
-  }
-
-  private async end(result: FinishResult): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const duration = this.server.clock() - this.startedAt;
-    const bytes = result.kind === 'complete' ? this.session.size : bytesAcked(this.session);
-    this.server.finished(this, result, bytes, duration);
-    // Let a final ERROR leave before the socket closes; wait for reads still writing into the ring.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.socket.close();
-    await Promise.all(this.ring.map((r) => r.loaded));
-    await this.file.close().catch(() => undefined);
-  }
-}
-
-function connect(socket: Socket, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.connect(port, address, () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function formatBytes(n: number): string {

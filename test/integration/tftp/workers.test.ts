@@ -1,0 +1,141 @@
+// Transfers run in worker threads (pool.ts, worker.ts): downloads through workers are
+// byte-identical and counted as such; stop() in the middle of a transfer running in a worker ends
+// it cleanly (an "aborted" end event, no transfer left, the file descriptor closed, the workers
+// gone); `workers: 0` keeps every transfer in the main thread.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CoreEvent, LogEvent } from '../../../electron/shared/contract.js';
+import { sha256File, startTftpLab, writeRandomFile, type TftpLab } from '../../helpers/tftp-lab.js';
+
+const FILE = 'w.bin'; // 5 MiB + 7 bytes
+const BIG = 'slow.bin'; // 64 MiB at blksize 512: long enough to be stopped in the middle
+
+function logs(events: readonly CoreEvent[], kind: string): LogEvent[] {
+  return events.filter((e): e is LogEvent => e.type === 'log' && e.kind === kind);
+}
+
+/** Descriptors of this process that point at `path`. */
+function fdsOn(path: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) n += 1;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return n;
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  // Bounded by timeoutMs.
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('TFTP transfers in worker threads', { timeout: 600_000 }, () => {
+  let t: TftpLab;
+  let out: string;
+
+  before(async () => {
+    t = await startTftpLab('tftpw', 73, { clients: 2, server: { workers: 2 } });
+    writeRandomFile(join(t.root, FILE), 5 * 1024 * 1024 + 7);
+    writeRandomFile(join(t.root, BIG), 64 * 1024 * 1024);
+    out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-w-'));
+  });
+
+  after(async () => {
+    await t?.close();
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  test('concurrent downloads run in workers and arrive byte-identical', async () => {
+    const script = `for i in 1 2 3 4; do curl -sS --tftp-blksize 1468 -o ${out}/$i tftp://${t.serverIp}/${FILE} & done; wait`;
+    const r = await t.exec(t.hosts[0]!, 'bash', ['-c', script], 120_000);
+    assert.equal(r.code, 0, r.stderr);
+    for (const i of [1, 2, 3, 4]) assert.equal(sha256File(join(out, String(i))), t.sha(FILE), `download ${i}`);
+    const c = t.server.status().counters;
+    assert.equal(c.completed, 4);
+    assert.equal(c.inWorkers, 4, 'every transfer ran in a worker');
+    assert.equal(c.workers, 2, 'four concurrent transfers spread over both workers');
+    assert.equal(c.active, 0);
+    const ends = logs(t.events, 'tftp.end');
+    assert.equal(ends.length, 4);
+    for (const e of ends) {
+      const data = e.data as { result: string; bytes: number; size: number; blksize: number };
+      assert.equal(data.result, 'complete');
+      assert.equal(data.bytes, 5 * 1024 * 1024 + 7);
+      assert.equal(data.blksize, 1468);
+    }
+    assert.equal(fdsOn(join(t.root, FILE)), 0, 'every file was closed');
+  });
+
+  test('stop() during a transfer in a worker ends it cleanly', async () => {
+    const path = join(t.root, BIG);
+    const before = logs(t.events, 'tftp.end').length;
+    const child = t.lab.spawn(t.hosts[1]!.ns, 'curl', ['-sS', '--max-time', '120', '-o', join(out, 'slow'), `tftp://${t.serverIp}/${BIG}`]);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await until('the big transfer to start in a worker', () => logs(t.events, 'tftp.start').some((e) => (e.data as { file: string }).file === BIG), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // well inside 64 MiB at 512-byte blocks
+      assert.equal(t.server.status().counters.active, 1);
+      assert.equal(fdsOn(path), 1, 'the main thread holds the file open while the worker reads it');
+      const started = Date.now();
+      await t.server.stop();
+      assert.ok(Date.now() - started < 5000, 'stop() did not wait for the worker timeout');
+      const ends = logs(t.events, 'tftp.end').slice(before);
+      assert.equal(ends.length, 1);
+      const data = ends[0]!.data as { file: string; result: string; bytes: number; size: number };
+      assert.equal(data.file, BIG);
+      assert.equal(data.result, 'aborted');
+      assert.ok(data.bytes > 0 && data.bytes < data.size, `stopped in the middle (${data.bytes} of ${data.size} bytes)`);
+      assert.match(ends[0]!.message, /server stopped/);
+      const c = t.server.status().counters;
+      assert.equal(c.active, 0);
+      assert.equal(c.workers, 0, 'workers are terminated on stop');
+      assert.equal(c.aborted, 1);
+      assert.equal(fdsOn(path), 0, 'the file was closed');
+      assert.equal(t.server.status().state, 'stopped');
+      // The client gets our ERROR (or times out on its own); either way it does not succeed.
+      assert.notEqual(await exited, 0);
+      assert.ok(!existsSync(join(out, 'slow')) || sha256File(join(out, 'slow')) !== t.sha(BIG));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('TFTP with workers: 0', { timeout: 300_000 }, () => {
+  let t: TftpLab;
+
+  before(async () => {
+    t = await startTftpLab('tftpz', 74, { clients: 1, server: { workers: 0 } });
+    writeRandomFile(join(t.root, FILE), 1024 * 1024 + 3);
+  });
+
+  after(async () => {
+    await t?.close();
+  });
+
+  test('transfers run in the main thread', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-z-'));
+    try {
+      const r = await t.exec(t.hosts[0]!, 'curl', ['-sS', '--tftp-blksize', '1468', '-o', join(out, 'f'), `tftp://${t.serverIp}/${FILE}`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(sha256File(join(out, 'f')), t.sha(FILE));
+      const c = t.server.status().counters;
+      assert.equal(c.completed, 1);
+      assert.equal(c.inWorkers, 0);
+      assert.equal(c.workers, 0);
+      assert.equal(fdsOn(join(t.root, FILE)), 0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
