@@ -16,6 +16,9 @@ packages=(
   atftp             # TFTP client with blksize/tsize/windowsize options
   tftp-hpa          # the classic TFTP client
   ipxe              # Debian's iPXE loaders, compared with the bundled ones
+  xorriso           # builds the fixture ISOs of the ISO-library tests
+  isolinux          # isohdpfx.bin: the hybrid (MBR) fixture ISO
+  genisoimage       # isoinfo: cross-checks the ISO reader's listing
   procps psmisc     # ps, fuser: diagnostics when a test fails
 )
 

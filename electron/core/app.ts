@@ -21,6 +21,8 @@ import { removeServerInfo, writeServerInfo } from './control/server-info.js';
 import { newToken } from './control/auth.js';
 import { createBootHttpServer } from './http/server.js';
 import { mountBootRoutes } from './http/routes-boot.js';
+import { IsoLibrary } from './iso/library.js';
+import { mountIsoRoutes } from './iso/http-routes.js';
 import { VERSION } from './version.js';
 import { createTftpServer } from './tftp/server.js';
 import { directoryResolver } from './files/directory.js';
@@ -149,8 +151,11 @@ async function compose(
   const tftp = createTftpServer({ iface: options.iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: loaders, bus, macForIp });
   await tftp.start();
   teardown.push(() => tftp.stop());
+  const library = await IsoLibrary.open(options.dataDir, bus);
+  teardown.push(() => library.close());
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort });
+  mountIsoRoutes(http, library);
   await http.start();
   teardown.push(() => http.stop());
 
@@ -204,6 +209,11 @@ async function compose(
       'GET /api/status': () => status(),
       'GET /api/hosts': () => hosts.list(),
       'GET /api/interfaces': () => listInterfaces(),
+      'GET /api/distros': async () => {
+        await library.refresh(); // a few stat calls: moved or deleted ISOs show as such at once
+        return library.list();
+      },
+      'POST /api/distros/import': ({ body }) => library.import(body.path, { verify: body.verify ?? false }),
     },
     ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
   });

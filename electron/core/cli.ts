@@ -1,7 +1,8 @@
 // `bootbench`: the command line (see ARCHITECTURE.md ★ Command line). `serve` and `check` run here;
 // every other verb talks to the running server through its control API.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CoreEvent, DhcpMode, Host } from '../shared/contract.js';
+import type { CoreEvent, DhcpMode, Distro, Host } from '../shared/contract.js';
+import { resolve } from 'node:path';
 import { MacAddress } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
@@ -21,6 +22,8 @@ Usage:
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
+  bootbench import FILE.iso [--verify] [--json]
+  bootbench distros [--json]
   bootbench hosts [--json]
   bootbench logs [MAC] [--follow]
 
@@ -52,6 +55,8 @@ const verbs = {
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
   hosts: common,
+  import: { ...common, verify: { type: 'boolean', default: false } },
+  distros: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
@@ -115,6 +120,21 @@ async function main(argv: string[]): Promise<number> {
       const client = await ControlClient.fromDataDir(dataDir);
       const hosts = await client.call('GET /api/hosts');
       process.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts));
+      return 0;
+    }
+    case 'import': {
+      const file = parsed.positionals[0];
+      if (!file || parsed.positionals.length > 1) fail('import takes one ISO file: bootbench import FILE.iso');
+      const client = await ControlClient.fromDataDir(dataDir);
+      // The server reads the file itself: hand it an absolute path.
+      const distro = await client.call('POST /api/distros/import', { body: { path: resolve(file), verify: values.verify === true } });
+      process.stdout.write(json ? `${JSON.stringify(distro, null, 2)}\n` : `imported ${distro.name} ${distro.version} (${distro.arch}) as ${distro.id}\n  kernel ${distro.kernel}\n  initrd ${distro.initrd}\n`);
+      return 0;
+    }
+    case 'distros': {
+      const client = await ControlClient.fromDataDir(dataDir);
+      const distros = await client.call('GET /api/distros');
+      process.stdout.write(json ? `${JSON.stringify(distros, null, 2)}\n` : formatDistros(distros));
       return 0;
     }
     case 'logs': {
@@ -199,6 +219,12 @@ function formatReport(report: CheckReport): string {
   const lines = report.checks.map((c) => `${mark[c.status]} ${c.message}${c.fix ? `\n       ${c.fix}` : ''}`);
   lines.push(report.ok ? `Ready to serve on ${report.interface}.` : `Not ready to serve on ${report.interface}: fix the items marked FAIL.`);
   return `${lines.join('\n')}\n`;
+}
+
+function formatDistros(distros: Distro[]): string {
+  if (distros.length === 0) return 'No distros imported yet: bootbench import FILE.iso (or drag an ISO onto the window).\n';
+  const rows = distros.map((d) => `${d.id.padEnd(28)} ${d.family.padEnd(8)} ${`${d.name} ${d.version}`.padEnd(28)} ${d.arch.padEnd(8)} ${d.status.padEnd(8)} ${d.iso}`);
+  return `${['ID                           FAMILY   NAME                         ARCH     STATUS   ISO', ...rows].join('\n')}\n`;
 }
 
 function formatHosts(hosts: Host[]): string {

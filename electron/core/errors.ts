@@ -12,7 +12,12 @@ export type ErrorCode =
   | 'POOL_INVALID'
   | 'SERVER_NOT_RUNNING'
   | 'CONTROL_API'
-  | 'DATA_DIR';
+  | 'DATA_DIR'
+  | 'ISO_UNREADABLE'
+  | 'ISO_UNSUPPORTED'
+  | 'ISO_NOT_FOUND'
+  | 'ISO_CHECKSUM'
+  | 'DISTRO_NOT_FOUND';
 
 type Context = Record<string, string | number | boolean | null | undefined>;
 
@@ -40,6 +45,11 @@ const catalog: Record<ErrorCode, (c: Context) => string> = {
   SERVER_NOT_RUNNING: (c) =>
     `No Bootbench server is running for data folder ${c.dataDir}. Start one with \`bootbench serve --interface IF --data ${c.dataDir}\`.`,
   CONTROL_API: (c) => `The Bootbench server answered ${c.status}: ${c.message}`,
+  ISO_UNREADABLE: (c) => `Cannot import ${c.file}: ${c.reason}. Nothing was registered. Check that the download finished (compare its SHA256SUMS) and that it is an installer ISO.`,
+  ISO_UNSUPPORTED: (c) => `Cannot import ${c.file}: ${c.reason}. Nothing was registered.`,
+  ISO_NOT_FOUND: (c) => `Cannot import ${c.file}: ${c.reason}.`,
+  ISO_CHECKSUM: (c) => `${c.file} does not match ${c.sums}: expected ${c.expected}, got ${c.actual}. The download is damaged: download it again. Nothing was registered.`,
+  DISTRO_NOT_FOUND: (c) => `No imported distro "${c.id}". \`bootbench distros\` lists them.`,
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,
 };
 

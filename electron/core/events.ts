@@ -95,6 +95,7 @@ export function macOf(event: CoreEvent): string | null {
     case 'host':
       return event.host.mac;
     case 'service':
+    case 'distro':
       return null;
   }
 }

@@ -31,6 +31,36 @@ export interface Host {
   failureReason?: string;
 }
 
+export const DISTRO_FAMILIES = ['rhel', 'debian', 'ubuntu', 'suse', 'alpine', 'generic'] as const;
+export type DistroFamily = (typeof DISTRO_FAMILIES)[number];
+
+/** An imported installer ISO, served straight out of the file (★ distro record). */
+export interface Distro {
+  id: string; // e.g. "rocky-9.4-x86_64"
+  family: DistroFamily;
+  name: string; // "Rocky Linux"
+  version: string;
+  arch: string; // "x86_64", "aarch64", …
+  variant: string | null;
+  /** Paths inside the ISO; for `generic` the user may set them. */
+  kernel: string | null;
+  initrd: string | null;
+  /** Extra kernel arguments (the user's, for `generic`). */
+  kernelArgs: string;
+  /** Absolute path of the ISO file on the server's disk. */
+  iso: string;
+  isoSize: number;
+  isoMtime: string; // ISO 8601
+  volumeId: string;
+  /** ok: the file is there as imported; missing: moved or deleted; changed: size or mtime differ (re-import). */
+  status: 'ok' | 'missing' | 'changed';
+  /** Which files decided the detection. */
+  evidence: string[];
+  importedAt: string;
+  /** sha256 of the whole ISO, when it was verified against a SHA256SUMS file beside it. */
+  sha256: string | null;
+}
+
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
 
 export interface NicAddress {
@@ -109,17 +139,31 @@ export interface ServiceEvent extends EventBase {
   service: ServiceStatus;
 }
 
-export type CoreEvent = LogEvent | HostEvent | ServiceEvent;
+export interface DistroEvent extends EventBase {
+  type: 'distro';
+  distro: Distro;
+}
+
+export type CoreEvent = LogEvent | HostEvent | ServiceEvent | DistroEvent;
 /** What an emitter hands in; the bus stamps seq and time. */
 export type CoreEventInput =
   | Omit<LogEvent, 'seq' | 'time'>
   | Omit<HostEvent, 'seq' | 'time'>
-  | Omit<ServiceEvent, 'seq' | 'time'>;
+  | Omit<ServiceEvent, 'seq' | 'time'>
+  | Omit<DistroEvent, 'seq' | 'time'>;
 
 export const MacAddress = z
   .string()
   .transform((s) => s.trim().toLowerCase().replace(/-/g, ':'))
   .pipe(z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address like 52:54:00:12:34:56'));
+
+export const ImportRequest = z.object({
+  /** A path on the server's disk (the desktop app passes the dropped file's path). */
+  path: z.string().min(1),
+  /** Verify against a SHA256SUMS file beside the ISO (reads the whole file, with progress events). */
+  verify: z.boolean().optional(),
+});
+export type ImportRequest = z.infer<typeof ImportRequest>;
 
 export const EventsQuery = z.object({
   since: z.coerce.number().int().min(0).optional(),
@@ -137,6 +181,8 @@ export interface ControlRoutes {
   'GET /api/hosts': { query: undefined; output: Host[] };
   'GET /api/interfaces': { query: undefined; output: NicInfo[] };
   'GET /api/events': { query: z.infer<typeof EventsQuery>; output: CoreEvent[] };
+  'GET /api/distros': { query: undefined; output: Distro[] };
+  'POST /api/distros/import': { query: undefined; body: ImportRequest; output: Distro };
 }
 
 export const EVENTS_STREAM_PATH = '/api/events/stream';

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, EventsQuery, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
+import { EVENTS_STREAM_PATH, EventsQuery, ImportRequest, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import { macOf, type EventBus } from '../events.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
@@ -54,6 +54,8 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/hosts': {},
   'GET /api/interfaces': {},
   'GET /api/events': { query: EventsQuery },
+  'GET /api/distros': {},
+  'POST /api/distros/import': { body: ImportRequest },
 };
 
 /** A route table with its types erased: what the HTTP layer below works with. */
@@ -91,7 +93,7 @@ class HttpError extends Error {
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
-const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE']);
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE', 'ISO_UNREADABLE', 'ISO_UNSUPPORTED', 'ISO_NOT_FOUND', 'ISO_CHECKSUM']);
 
 export function statusOfError(e: BootbenchError): 400 | 409 {
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;

@@ -4,7 +4,7 @@
 // Last-Modified / If-Modified-Since, streamed in large chunks with backpressure.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
-import type { FileSource } from '../files/file-source.js';
+import type { OpenResult, FileSource } from '../files/file-source.js';
 
 /** 1 MiB reads: few syscalls and event-loop turns per GiB, small enough to start sending at once. */
 export const DEFAULT_CHUNK = 1024 * 1024;
@@ -242,4 +242,23 @@ function takeBuffer(chunkSize: number, length: number): Buffer {
 function giveBuffer(view: Buffer): void {
   const whole = Buffer.from(view.buffer, view.byteOffset, view.buffer.byteLength - view.byteOffset);
   if (view.byteOffset === 0 && whole.length === DEFAULT_CHUNK && pool.length < POOL_MAX) pool.push(whole);
+}
+
+/** Boot content is read-only: GET and HEAD, anything else 405. */
+export function requireGetOrHead(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  sendText(req, res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+  return false;
+}
+
+/**
+ * Sends what a FileResolver opened, or 404/500. Forbidden (a directory, a link out of the folder)
+ * answers like a missing file: the client learns nothing about what lies outside the served names.
+ */
+export async function sendOpened(req: IncomingMessage, res: ServerResponse, opened: OpenResult, name: string): Promise<void> {
+  if (!opened.ok) {
+    const status = opened.failure.kind === 'error' ? 500 : 404;
+    return sendText(req, res, status, status === 404 ? 'Not found\n' : 'Internal error\n');
+  }
+  await sendFile(req, res, opened.file, { name });
 }

@@ -8,7 +8,7 @@ import type { Host } from '../../shared/contract.js';
 import type { FileResolver } from '../files/file-source.js';
 import { httpBase } from '../install/boot-policy.js';
 import { renderIpxeScript } from '../install/ipxe-script.js';
-import { sendFile, sendText } from './file-response.js';
+import { requireGetOrHead, sendOpened, sendText } from './file-response.js';
 import { logQuietly, type BootHttpServer } from './server.js';
 
 export interface BootRoutesOptions {
@@ -34,20 +34,13 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
   const biosChainUrl = opts.biosChain ? `tftp://${opts.serverIp}/undionly.kpxe` : null;
 
   server.mount('/boot', async (req, res, rest) => {
-    if (!readOnly(req, res)) return;
+    if (!requireGetOrHead(req, res)) return;
     if (rest === '') return sendText(req, res, 404, 'Not found\n'); // no directory listings
-    const opened = await opts.loaders(rest);
-    if (!opened.ok) {
-      // Forbidden (a directory, a link out of the folder) answers like a missing file: the
-      // client learns nothing about what lies outside the served names.
-      const status = opened.failure.kind === 'error' ? 500 : 404;
-      return sendText(req, res, status, status === 404 ? 'Not found\n' : 'Internal error\n');
-    }
-    await sendFile(req, res, opened.file, { name: rest });
+    await sendOpened(req, res, await opts.loaders(rest), rest);
   });
 
   server.mount('/ipxe', (req, res, rest) => {
-    if (!readOnly(req, res)) return;
+    if (!requireGetOrHead(req, res)) return;
     const m = MAC_SCRIPT.exec(rest);
     if (!m?.[1]) return sendText(req, res, 404, 'Not found: use /ipxe/<mac-with-dashes>.ipxe\n');
     const mac = m[1].toLowerCase().replace(/-/g, ':');
@@ -59,8 +52,3 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
   });
 }
 
-function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method === 'GET' || req.method === 'HEAD') return true;
-  sendText(req, res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
-  return false;
-}

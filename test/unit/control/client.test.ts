@@ -11,6 +11,7 @@ import { EventBus } from '../../../electron/core/events.js';
 import { startControlApi, type ControlApi } from '../../../electron/core/control/control-api.js';
 import { newToken } from '../../../electron/core/control/auth.js';
 import { ControlClient } from '../../../electron/core/control/client.js';
+import { stubHandlers } from '../../helpers/control-handlers.js';
 import { writeServerInfo } from '../../../electron/core/control/server-info.js';
 
 const STATUS: ServerStatus = {
@@ -60,14 +61,14 @@ describe('ControlClient', () => {
       port: 0,
       token,
       bus,
-      handlers: {
+      handlers: stubHandlers({
         'GET /api/status': () => {
           if (failStatus) throw new BootbenchError('PORT_IN_USE', { port: 67, iface: 'lab0', holder: 'dnsmasq' });
           return STATUS;
         },
         'GET /api/hosts': () => HOSTS,
         'GET /api/interfaces': async () => NICS,
-      },
+      }),
     });
     await writeServerInfo(dir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: 'lab0', startedAt: STATUS.startedAt });
   });
@@ -122,7 +123,7 @@ describe('ControlClient', () => {
   });
 
   test('a server that is gone: SERVER_NOT_RUNNING from a data dir, CONTROL_API otherwise', async () => {
-    const gone = await startControlApi({ port: 0, token, bus, handlers: { 'GET /api/status': () => STATUS, 'GET /api/hosts': () => [], 'GET /api/interfaces': () => [] } });
+    const gone = await startControlApi({ port: 0, token, bus, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
     await gone.close();
     await assert.rejects(new ControlClient(gone.url, token, dir).hosts(), (e: BootbenchError) => e.code === 'SERVER_NOT_RUNNING');
     await assert.rejects(new ControlClient(gone.url, token).hosts(), (e: BootbenchError) => e.code === 'CONTROL_API' && /ECONNREFUSED/.test(e.message));
@@ -130,7 +131,7 @@ describe('ControlClient', () => {
 
   test('streamEvents: backlog after `since`, live events, onClose when the server stops', async () => {
     const streamBus = new EventBus();
-    const server = await startControlApi({ port: 0, token, bus: streamBus, handlers: { 'GET /api/status': () => STATUS, 'GET /api/hosts': () => [], 'GET /api/interfaces': () => [] } });
+    const server = await startControlApi({ port: 0, token, bus: streamBus, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
     try {
       for (const m of ['old-1', 'old-2', 'old-3']) streamBus.log('core', 'info', 'test', m);
       const client = new ControlClient(server.url, token);

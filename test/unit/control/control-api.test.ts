@@ -10,6 +10,7 @@ import type { Host, ServerStatus } from '../../../electron/shared/contract.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { EventBus } from '../../../electron/core/events.js';
 import { startControlApi, type ControlApi, type ControlHandlers } from '../../../electron/core/control/control-api.js';
+import { stubHandlers } from '../../helpers/control-handlers.js';
 import { newToken } from '../../../electron/core/control/auth.js';
 
 interface RawResponse {
@@ -70,11 +71,11 @@ describe('control API over HTTP', () => {
   let port: number;
   // Each test may swap what a handler does.
   const behaviour: { status: () => ServerStatus; interfaces: () => never[] } = { status: () => STATUS, interfaces: () => [] };
-  const handlers: ControlHandlers = {
+  const handlers: ControlHandlers = stubHandlers({
     'GET /api/status': () => behaviour.status(),
     'GET /api/hosts': async () => [HOST],
     'GET /api/interfaces': () => behaviour.interfaces(),
-  };
+  });
   const auth = () => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
@@ -268,7 +269,7 @@ describe('control API serving the built UI', () => {
       token,
       bus,
       uiRoot: ui,
-      handlers: { 'GET /api/status': () => STATUS, 'GET /api/hosts': () => [], 'GET /api/interfaces': () => [] },
+      handlers: stubHandlers({ 'GET /api/status': () => STATUS }),
     });
     port = api.port;
   });
@@ -327,7 +328,7 @@ describe('control API serving the built UI', () => {
   test('a uiRoot without index.html gives the not-built page', async () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);
-    const other = await startControlApi({ port: 0, token, bus, uiRoot: empty, handlers: { 'GET /api/status': () => STATUS, 'GET /api/hosts': () => [], 'GET /api/interfaces': () => [] } });
+    const other = await startControlApi({ port: 0, token, bus, uiRoot: empty, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
     try {
       const res = await raw(other.port, '/');
       assert.equal(res.status, 200);

@@ -4,16 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { WebSocket, type ClientOptions } from 'ws';
-import { EVENTS_STREAM_PATH, type CoreEvent, type ServerStatus } from '../../../electron/shared/contract.js';
+import { EVENTS_STREAM_PATH, type CoreEvent } from '../../../electron/shared/contract.js';
 import { EventBus } from '../../../electron/core/events.js';
 import { startControlApi, type ControlApi, type ControlHandlers } from '../../../electron/core/control/control-api.js';
+import { stubHandlers } from '../../helpers/control-handlers.js';
 import { newToken } from '../../../electron/core/control/auth.js';
 
-const handlers: ControlHandlers = {
-  'GET /api/status': () => ({}) as ServerStatus,
-  'GET /api/hosts': () => [],
-  'GET /api/interfaces': () => [],
-};
+const handlers: ControlHandlers = stubHandlers();
 
 /** Resolves with the status code of a refused upgrade, or rejects if the upgrade succeeded. */
 function refusedStatus(url: string, options: ClientOptions = {}): Promise<{ status: number; body: string }> {

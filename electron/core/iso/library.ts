@@ -1,0 +1,250 @@
+// The ISO library: installer ISOs imported by path, detected, registered in distros.json, and
+// served straight out of the file (nothing is copied or mounted). Import is idempotent; a moved
+// or deleted ISO marks its distro `missing`, a changed one `changed`, until it is imported again.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Distro, DistroFamily } from '../../shared/contract.js';
+import { BootbenchError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { openFileSource } from '../files/plain-file.js';
+import type { OpenResult } from '../files/file-source.js';
+import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
+import { IsoError, IsoImage } from './iso9660.js';
+import { detectDistro } from './detect.js';
+
+interface DistrosFile {
+  version: 1;
+  distros: Distro[];
+}
+
+export interface ImportOptions {
+  verify?: boolean;
+}
+
+export class IsoLibrary {
+  private readonly distros = new Map<string, Distro>();
+  private readonly images = new Map<string, Promise<IsoImage>>();
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly file: string,
+    private readonly bus: EventBus,
+  ) {}
+
+  static async open(dataDir: string, bus: EventBus): Promise<IsoLibrary> {
+    const library = new IsoLibrary(join(dataDir, 'distros.json'), bus);
+    const saved = await readJsonFile<DistrosFile>(library.file, { version: 1, distros: [] });
+    for (const d of saved.distros) library.distros.set(d.id, d);
+    await library.refresh();
+    return library;
+  }
+
+  list(): Distro[] {
+    return [...this.distros.values()].sort((a, b) => a.importedAt.localeCompare(b.importedAt) || a.id.localeCompare(b.id));
+  }
+
+  get(id: string): Distro | undefined {
+    return this.distros.get(id);
+  }
+
+  /** Re-checks every ISO file: moved or deleted → missing, size/mtime differ → changed. */
+  async refresh(): Promise<void> {
+    let dirty = false;
+    for (const d of this.distros.values()) {
+      const status = await fileStatus(d);
+      if (status !== d.status) {
+        this.images.delete(d.id);
+        this.update({ ...d, status });
+        dirty = true;
+      }
+    }
+    if (dirty) await this.save();
+  }
+
+  /** Imports (or re-imports) the ISO at `path`; throws a BootbenchError and registers nothing on bad input. */
+  async import(path: string, options: ImportOptions = {}): Promise<Distro> {
+    const started = performance.now();
+    const file = await locate(path);
+    const before = await stat(file);
+    const known = [...this.distros.values()].find((d) => d.iso === file);
+    if (known && known.isoSize === before.size && known.isoMtime === before.mtime.toISOString() && !options.verify) {
+      if (known.status !== 'ok') {
+        this.update({ ...known, status: 'ok' });
+        await this.save();
+      }
+      return this.distros.get(known.id) ?? known;
+    }
+    let image: IsoImage;
+    try {
+      image = await IsoImage.open(file);
+    } catch (e) {
+      throw unreadable(file, e);
+    }
+    let distro: Distro;
+    try {
+      const found = await detectDistro(image, basename(file));
+      if (found.family === 'windows' || !found.supported || !found.kernel || !found.initrd) {
+        const reason = found.reason ?? `no installer kernel and initrd were found (${found.evidence.join(', ') || 'nothing recognised'})`;
+        throw new BootbenchError('ISO_UNSUPPORTED', { file, reason });
+      }
+      distro = {
+        id: known?.id ?? this.newId(found.family === 'generic' ? 'generic' : found.name, found.version, found.arch),
+        family: found.family as DistroFamily,
+        name: found.name,
+        version: found.version,
+        arch: found.arch,
+        variant: found.variant ?? null,
+        kernel: found.kernel,
+        initrd: found.initrd,
+        kernelArgs: known?.kernelArgs ?? '',
+        iso: file,
+        isoSize: before.size,
+        isoMtime: before.mtime.toISOString(),
+        volumeId: image.volumeId,
+        status: 'ok',
+        evidence: found.evidence,
+        importedAt: known?.importedAt ?? new Date().toISOString(),
+        sha256: null,
+      };
+    } finally {
+      await image.close();
+    }
+    if (options.verify) distro.sha256 = await this.verify(file, before.size);
+    // A file replaced or truncated while it was read is not what was detected.
+    const after = await stat(file).catch(() => null);
+    if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new BootbenchError('ISO_UNREADABLE', { file, reason: 'the file changed or vanished while it was being imported' });
+    }
+    this.images.delete(distro.id);
+    this.update(distro);
+    await this.save();
+    const ms = performance.now() - started;
+    this.bus.log('core', 'info', 'iso.imported', `imported ${distro.name} ${distro.version} ${distro.arch} from ${file} as "${distro.id}" in ${ms.toFixed(0)} ms`, { data: { id: distro.id, ms } });
+    return distro;
+  }
+
+  /** A file inside an imported ISO, for the HTTP and TFTP servers. */
+  async openInside(id: string, path: string): Promise<OpenResult> {
+    const distro = this.distros.get(id);
+    if (!distro) return notFound(`no distro ${id}`);
+    if (distro.status !== 'ok') return notFound(`the ISO of ${id} is ${distro.status} (${distro.iso}): import it again`);
+    let image: IsoImage;
+    try {
+      image = await this.image(distro);
+    } catch (e) {
+      return { ok: false, failure: { kind: 'error', message: (e as Error).message } };
+    }
+    const inside = `/${path.replace(/^\/+/, '')}`;
+    const entry = image.stat(inside);
+    if (!entry) return notFound(`${inside} not found in ${id}`);
+    if (entry.kind !== 'file') return { ok: false, failure: { kind: 'forbidden', message: `${inside} is a ${entry.kind}` } };
+    try {
+      return { ok: true, file: await image.openFile(inside) };
+    } catch (e) {
+      return { ok: false, failure: { kind: e instanceof IsoError ? 'error' : 'not-found', message: (e as Error).message } };
+    }
+  }
+
+  /** The whole ISO file (Ubuntu's casper fetches it with `url=`). */
+  async openWhole(id: string): Promise<OpenResult> {
+    const distro = this.distros.get(id);
+    if (!distro || distro.status !== 'ok') return notFound(`no usable ISO for ${id}`);
+    try {
+      return { ok: true, file: await openFileSource(distro.iso) };
+    } catch (e) {
+      return notFound((e as Error).message);
+    }
+  }
+
+  async close(): Promise<void> {
+    const images = [...this.images.values()];
+    this.images.clear();
+    for (const image of images) await image.then((i) => i.close()).catch(() => undefined);
+    await this.saving;
+  }
+
+  private image(distro: Distro): Promise<IsoImage> {
+    const cached = this.images.get(distro.id);
+    if (cached) return cached;
+    const opening = IsoImage.open(distro.iso);
+    opening.catch(() => this.images.delete(distro.id));
+    this.images.set(distro.id, opening);
+    return opening;
+  }
+
+  /** sha256 of the whole file against SHA256SUMS beside it, with progress events. */
+  private async verify(file: string, size: number): Promise<string> {
+    const sumsPath = join(dirname(file), 'SHA256SUMS');
+    const sums = await readFile(sumsPath, 'utf8').catch(() => null);
+    if (sums === null) throw new BootbenchError('ISO_CHECKSUM', { file, sums: sumsPath, expected: 'a SHA256SUMS file', actual: 'none beside the ISO' });
+    const name = basename(file);
+    const line = sums.split('\n').find((l) => l.trim().split(/\s+\*?/)[1] === name);
+    const expected = line?.trim().split(/\s+/)[0]?.toLowerCase();
+    if (!expected) throw new BootbenchError('ISO_CHECKSUM', { file, sums: sumsPath, expected: `a line for ${name}`, actual: 'none' });
+    const hash = createHash('sha256');
+    let done = 0;
+    let lastReport = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+      hash.update(chunk as Buffer);
+      done += (chunk as Buffer).length;
+      const now = performance.now();
+      if (now - lastReport > 250 || done === size) {
+        lastReport = now;
+        this.bus.log('core', 'info', 'iso.verify', `verifying ${name}: ${Math.floor((done / size) * 100)} %`, { data: { file, done, total: size } });
+      }
+    }
+    const actual = hash.digest('hex');
+    if (actual !== expected) throw new BootbenchError('ISO_CHECKSUM', { file, sums: sumsPath, expected, actual });
+    return actual;
+  }
+
+  private newId(name: string, version: string, arch: string): string {
+    const base = `${name.split(' ')[0] ?? name}-${version}-${arch}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'iso';
+    let id = base;
+    for (let n = 2; this.distros.has(id); n += 1) id = `${base}-${n}`;
+    return id;
+  }
+
+  private update(distro: Distro): void {
+    this.distros.set(distro.id, distro);
+    this.bus.emit({ type: 'distro', distro });
+  }
+
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => writeJsonAtomic(this.file, { version: 1, distros: this.list() } satisfies DistrosFile));
+    return this.saving;
+  }
+}
+
+async function locate(path: string): Promise<string> {
+  const absolute = resolve(path);
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch {
+    throw new BootbenchError('ISO_NOT_FOUND', { file: absolute, reason: 'there is no such file' });
+  }
+  const st = await stat(real);
+  if (!st.isFile()) throw new BootbenchError('ISO_NOT_FOUND', { file: absolute, reason: 'it is not a regular file' });
+  if (st.size === 0) throw new BootbenchError('ISO_UNREADABLE', { file: absolute, reason: 'the file is empty (0 bytes)' });
+  return real;
+}
+
+async function fileStatus(d: Distro): Promise<Distro['status']> {
+  const st = await stat(d.iso).catch(() => null);
+  if (!st || !st.isFile()) return 'missing';
+  return st.size === d.isoSize && st.mtime.toISOString() === d.isoMtime ? 'ok' : 'changed';
+}
+
+function notFound(message: string): OpenResult {
+  return { ok: false, failure: { kind: 'not-found', message } };
+}
+
+function unreadable(file: string, e: unknown): BootbenchError {
+  // IsoError messages already name the file; keep only the reason after it.
+  const message = (e as Error).message;
+  const reason = message.startsWith(file) ? message.slice(file.length).replace(/^[:\s]+/, '') : message;
+  return new BootbenchError('ISO_UNREADABLE', { file, reason }, { cause: e });
+}

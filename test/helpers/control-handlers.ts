@@ -1,0 +1,18 @@
+// Control-API handlers for tests of the API itself: every route answers something empty unless a
+// test overrides it, so adding a route to the contract does not touch every test.
+import type { ControlHandlers } from '../../electron/core/control/control-api.js';
+import { BootbenchError } from '../../electron/core/errors.js';
+import type { ServerStatus } from '../../electron/shared/contract.js';
+
+export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlHandlers {
+  return {
+    'GET /api/status': () => ({}) as ServerStatus,
+    'GET /api/hosts': () => [],
+    'GET /api/interfaces': () => [],
+    'GET /api/distros': () => [],
+    'POST /api/distros/import': ({ body }) => {
+      throw new BootbenchError('ISO_NOT_FOUND', { file: body.path, reason: 'this test server imports nothing' });
+    },
+    ...overrides,
+  };
+}

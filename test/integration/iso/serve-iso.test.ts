@@ -1,0 +1,150 @@
+// The ISO library through the real server: `bootbench import` of an ISO laid out like Rocky 9,
+// then its kernel and initrd fetched over HTTP from a client namespace, straight out of the ISO.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, truncateSync, copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lab, type LabHost } from '../../helpers/netns.js';
+import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
+import type { Distro } from '../../../electron/shared/contract.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+const TREEINFO = `[header]
+type = productmd.treeinfo
+version = 1.2
+
+[release]
+name = Rocky Linux
+short = Rocky
+version = 9.4
+
+[tree]
+arch = x86_64
+build_timestamp = 1715000000
+platforms = x86_64,xen
+variants = AppStream,BaseOS
+
+[general]
+arch = x86_64
+family = Rocky Linux
+name = Rocky Linux 9.4
+packagedir = AppStream/Packages
+platforms = x86_64,xen
+repository = AppStream
+timestamp = 1715000000
+variant = AppStream
+variants = AppStream,BaseOS
+version = 9.4
+
+[images-x86_64]
+efiboot.img = images/efiboot.img
+initrd = images/pxeboot/initrd.img
+kernel = images/pxeboot/vmlinuz
+
+[stage2]
+mainimage = images/install.img
+`;
+
+describe('ISO import and serving through bootbench serve', { timeout: 300_000 }, () => {
+  let lab: Lab;
+  let server: RunningBootbench;
+  let dataDir: string;
+  let client: LabHost;
+  let iso: string;
+  let kernel: Buffer;
+  let initrd: Buffer;
+  let distro: Distro;
+
+  before(async () => {
+    dataDir = tempDataDir('iso');
+    const tree = join(dataDir, 'tree');
+    mkdirSync(join(tree, 'images/pxeboot'), { recursive: true });
+    mkdirSync(join(tree, 'BaseOS/Packages'), { recursive: true });
+    kernel = randomBytes(3 * 1024 * 1024 + 17);
+    initrd = randomBytes(5 * 1024 * 1024 + 5);
+    writeFileSync(join(tree, '.treeinfo'), TREEINFO);
+    writeFileSync(join(tree, 'images/pxeboot/vmlinuz'), kernel);
+    writeFileSync(join(tree, 'images/pxeboot/initrd.img'), initrd);
+    writeFileSync(join(tree, 'images/install.img'), randomBytes(64 * 1024));
+    writeFileSync(join(tree, 'BaseOS/Packages/bash-5.1.8-9.el9.x86_64.rpm'), randomBytes(4096));
+    iso = join(dataDir, 'Rocky-9.4-x86_64-dvd.iso');
+    const r = spawnSync('xorriso', ['-as', 'mkisofs', '-R', '-J', '-V', 'Rocky-9-4-x86_64-dvd', '-o', iso, tree], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `xorriso failed (apt-get install -y xorriso): ${r.stderr}`);
+
+    lab = Lab.create('iso');
+    const seg = lab.segment('bbiso0', '10.231.20.1/24');
+    client = lab.host(seg, { cidr: '10.231.20.50/24' });
+    server = await startBootbench(lab, ['--interface', 'bbiso0', '--mode', 'proxy'], dataDir);
+  });
+
+  after(async () => {
+    await server?.stop();
+    lab?.destroy();
+    if (dataDir) removeDir(dataDir);
+  });
+
+  test('bootbench import detects the distro and prints its record', async () => {
+    const r = await server.cli(['import', iso, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    distro = JSON.parse(r.stdout) as Distro;
+    assert.equal(distro.family, 'rhel');
+    assert.equal(distro.name, 'Rocky Linux');
+    assert.equal(distro.version, '9.4');
+    assert.equal(distro.arch, 'x86_64');
+    assert.equal(distro.kernel, '/images/pxeboot/vmlinuz');
+    assert.equal(distro.initrd, '/images/pxeboot/initrd.img');
+    assert.equal(distro.iso, iso);
+    assert.equal(distro.status, 'ok');
+    const again = await server.cli(['import', iso, '--json']);
+    assert.equal((JSON.parse(again.stdout) as Distro).id, distro.id, 'importing the same file again is idempotent');
+    const list = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
+    assert.deepEqual(list.map((d) => d.id), [distro.id]);
+  });
+
+  test('kernel and initrd over HTTP equal the bytes inside the ISO; a Range in the middle is exact', async () => {
+    const base = `http://10.231.20.1/iso/${distro.id}`;
+    for (const [path, bytes] of [['images/pxeboot/vmlinuz', kernel], ['images/pxeboot/initrd.img', initrd]] as const) {
+      const out = join(dataDir, `got-${path.split('/').pop()}`);
+      const r = await lab.exec(client.ns, 'curl', ['-sS', '-f', '-o', out, `${base}/${path}`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(sha256(readFileSync(out)), sha256(bytes), `${path} differs from the file inside the ISO`);
+    }
+    const from = 1_234_567;
+    const to = from + 99_999;
+    const range = join(dataDir, 'range.bin');
+    const r = await lab.exec(client.ns, 'curl', ['-sS', '-f', '-r', `${from}-${to}`, '-o', range, `${base}/images/pxeboot/initrd.img`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(readFileSync(range).equals(initrd.subarray(from, to + 1)), 'the range is exact');
+    const whole = await lab.exec(client.ns, 'curl', ['-sS', '-I', `http://10.231.20.1/iso/${distro.id}.iso`]);
+    assert.match(whole.stdout, new RegExp(`content-length: ${statSync(iso).size}`, 'i'), 'the whole ISO is served with its length');
+    const missing = await lab.exec(client.ns, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/images/nope`]);
+    assert.equal(missing.stdout, '404');
+  });
+
+  test('a truncated ISO gives a clear error and registers nothing', async () => {
+    const bad = join(dataDir, 'truncated.iso');
+    copyFileSync(iso, bad);
+    truncateSync(bad, 40_000);
+    const r = await server.cli(['import', bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Cannot import .*truncated\.iso/);
+    assert.match(r.stderr, /Nothing was registered/);
+    const list = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
+    assert.deepEqual(list.map((d) => d.id), [distro.id]);
+  });
+
+  test('a moved ISO marks its distro missing, and importing it from its new place heals it', async () => {
+    const moved = `${iso}.moved`;
+    renameSync(iso, moved);
+    const list = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
+    assert.equal(list[0]?.status, 'missing');
+    const gone = await lab.exec(client.ns, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://10.231.20.1/iso/${distro.id}/images/pxeboot/vmlinuz`]);
+    assert.equal(gone.stdout, '404');
+    renameSync(moved, iso);
+    const back = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
+    assert.equal(back[0]?.status, 'ok');
+  });
+});
