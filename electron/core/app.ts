@@ -26,6 +26,7 @@ import { mountIsoRoutes } from './iso/http-routes.js';
 import { VERSION } from './version.js';
 import { createTftpServer } from './tftp/server.js';
 import { directoryResolver } from './files/directory.js';
+import type { FileResolver } from './files/file-source.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 
 export interface ServeOptions {
@@ -147,12 +148,18 @@ async function compose(
 
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
-  const loaders = directoryResolver(BOOT_ASSETS_DIR);
-  const tftp = createTftpServer({ iface: options.iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: loaders, bus, macForIp });
-  await tftp.start();
-  teardown.push(() => tftp.stop());
   const library = await IsoLibrary.open(options.dataDir, bus);
   teardown.push(() => library.close());
+  const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  // TFTP names: the loaders by name, and "iso/<distro id>/<path>" for files inside an ISO (for
+  // firmware or loaders that cannot speak HTTP).
+  const tftpFiles: FileResolver = (name) => {
+    const m = /^\/?iso\/([^/]+)\/(.+)$/.exec(name);
+    return m ? library.openInside(m[1] as string, m[2] as string) : loaders(name);
+  };
+  const tftp = createTftpServer({ iface: options.iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: tftpFiles, bus, macForIp });
+  await tftp.start();
+  teardown.push(() => tftp.stop());
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort });
   mountIsoRoutes(http, library);
@@ -214,6 +221,7 @@ async function compose(
         return library.list();
       },
       'POST /api/distros/import': ({ body }) => library.import(body.path, { verify: body.verify ?? false }),
+      'PUT /api/distros/upload/:name': ({ params, body }) => library.importUpload(params.name, body.stream, body.length),
     },
     ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
   });

@@ -165,6 +165,15 @@ export const ImportRequest = z.object({
 });
 export type ImportRequest = z.infer<typeof ImportRequest>;
 
+/** A file name for an uploaded ISO (stored in the data folder under that name). */
+export const IsoUploadName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
+
+/** The body of an upload route: the raw bytes as they arrive (a browser's dropped File, PUT as is). */
+export interface UploadStream {
+  stream: AsyncIterable<Uint8Array>;
+  length: number | null;
+}
+
 export const EventsQuery = z.object({
   since: z.coerce.number().int().min(0).optional(),
   mac: MacAddress.optional(),
@@ -183,6 +192,8 @@ export interface ControlRoutes {
   'GET /api/events': { query: z.infer<typeof EventsQuery>; output: CoreEvent[] };
   'GET /api/distros': { query: undefined; output: Distro[] };
   'POST /api/distros/import': { query: undefined; body: ImportRequest; output: Distro };
+  /** A browser has no path for a dropped file: it uploads it (streamed into the data folder, with progress events). */
+  'PUT /api/distros/upload/:name': { query: undefined; body: UploadStream; output: Distro };
 }
 
 export const EVENTS_STREAM_PATH = '/api/events/stream';

@@ -13,6 +13,9 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'POST /api/distros/import': ({ body }) => {
       throw new BootbenchError('ISO_NOT_FOUND', { file: body.path, reason: 'this test server imports nothing' });
     },
+    'PUT /api/distros/upload/:name': ({ params }) => {
+      throw new BootbenchError('ISO_NOT_FOUND', { file: params.name, reason: 'this test server takes no uploads' });
+    },
     ...overrides,
   };
 }

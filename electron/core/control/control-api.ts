@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, EventsQuery, ImportRequest, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
+import { EVENTS_STREAM_PATH, EventsQuery, ImportRequest, IsoUploadName, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import { macOf, type EventBus } from '../events.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
@@ -46,6 +46,8 @@ export type ControlHandlers = { [K in Exclude<RouteKey, BuiltinRoute>]: RouteHan
 type Slot<F extends string, T> = [T] extends [undefined] ? { [P in F]?: never } : { [P in F]: z.ZodType<T> };
 type RouteSchema<K extends RouteKey> = Slot<'query', RouteQuery<K>> &
   Slot<'body', RouteBody<K>> &
+  // A raw route gets the request body as a stream (uploads), not parsed JSON.
+  (RouteBody<K> extends UploadStream ? { raw: true } : { raw?: never }) &
   ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: z.ZodType<RouteParams<K>> });
 
 /** Input validation per route: the one place a new route is declared on the server side. */
@@ -56,10 +58,11 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/events': { query: EventsQuery },
   'GET /api/distros': {},
   'POST /api/distros/import': { body: ImportRequest },
+  'PUT /api/distros/upload/:name': { params: z.object({ name: IsoUploadName }), body: z.custom<UploadStream>(), raw: true },
 };
 
 /** A route table with its types erased: what the HTTP layer below works with. */
-export type RouteTable = Readonly<Record<string, { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }>>;
+export type RouteTable = Readonly<Record<string, { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; raw?: true }>>;
 export type UntypedHandler = (input: { params: unknown; query: unknown; body: unknown }) => unknown;
 
 interface CompiledRoute {
@@ -186,7 +189,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     const input = {
       params: route.schema.params ? parseWith(route.schema.params, 'params', params) : params,
       query: route.schema.query ? parseWith(route.schema.query, 'query', Object.fromEntries(target.query)) : undefined,
-      body: route.schema.body ? parseWith(route.schema.body, 'body', await readJsonBody(req)) : undefined,
+      body: route.schema.raw ? uploadOf(req) : route.schema.body ? parseWith(route.schema.body, 'body', await readJsonBody(req)) : undefined,
     };
     const handler = handlers[route.key];
     if (!handler) throw new HttpError(501, 'NOT_IMPLEMENTED', `${route.key} is declared but has no handler.`);
@@ -318,6 +321,12 @@ function parseWith<T>(schema: z.ZodType<T>, where: string, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error));
   return result.data;
+}
+
+/** The request body as a stream, for upload routes (any content type; the length when sent). */
+function uploadOf(req: IncomingMessage): UploadStream {
+  const length = Number(req.headers['content-length']);
+  return { stream: req, length: Number.isFinite(length) ? length : null };
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {

@@ -3,7 +3,7 @@
 // or deleted ISO marks its distro `missing`, a changed one `changed`, until it is imported again.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Distro, DistroFamily } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
@@ -125,6 +125,49 @@ export class IsoLibrary {
     return distro;
   }
 
+  /**
+   * A browser cannot hand over a path: the ISO is streamed into the data folder (`isos/`), written
+   * to a `.part` file and renamed once complete, then imported. A failed upload or import leaves
+   * nothing behind: no file, no distro.
+   */
+  async importUpload(name: string, stream: AsyncIterable<Uint8Array>, length: number | null): Promise<Distro> {
+    const dir = join(dirname(this.file), 'isos');
+    await mkdir(dir, { recursive: true });
+    let target = join(dir, name);
+    for (let n = 2; await exists(target); n += 1) target = join(dir, name.replace(/\.iso$/i, `-${n}.iso`));
+    const part = `${target}.part`;
+    const handle = await open(part, 'wx', 0o644);
+    let done = 0;
+    let lastReport = 0;
+    try {
+      for await (const chunk of stream) {
+        await handle.write(chunk);
+        done += chunk.length;
+        const now = performance.now();
+        if (now - lastReport > 250) {
+          lastReport = now;
+          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, { data: { name, done, total: length } });
+        }
+      }
+      if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
+      await handle.sync();
+      await handle.close();
+      await rename(part, target);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      await rm(part, { force: true });
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOSPC' ? `the disk holding ${dir} is full` : (e as Error).message;
+      throw new BootbenchError('ISO_UNREADABLE', { file: name, reason: `the upload failed: ${reason}` }, { cause: e });
+    }
+    this.bus.log('core', 'info', 'iso.upload', `received ${name} (${formatMiB(done)})`, { data: { name, done, total: done } });
+    try {
+      return await this.import(target);
+    } catch (e) {
+      await rm(target, { force: true });
+      throw e;
+    }
+  }
+
   /** A file inside an imported ISO, for the HTTP and TFTP servers. */
   async openInside(id: string, path: string): Promise<OpenResult> {
     const distro = this.distros.get(id);
@@ -137,6 +180,8 @@ export class IsoLibrary {
       return { ok: false, failure: { kind: 'error', message: (e as Error).message } };
     }
     const inside = `/${path.replace(/^\/+/, '')}`;
+    // The HTTP server refuses these already; TFTP names arrive raw.
+    if (inside.split('/').some((segment) => segment === '..' || segment === '.')) return { ok: false, failure: { kind: 'forbidden', message: `${path}: dot segments` } };
     const entry = image.stat(inside);
     if (!entry) return notFound(`${inside} not found in ${id}`);
     if (entry.kind !== 'file') return { ok: false, failure: { kind: 'forbidden', message: `${inside} is a ${entry.kind}` } };
@@ -237,6 +282,9 @@ async function fileStatus(d: Distro): Promise<Distro['status']> {
   if (!st || !st.isFile()) return 'missing';
   return st.size === d.isoSize && st.mtime.toISOString() === d.isoMtime ? 'ok' : 'changed';
 }
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+const formatMiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 function notFound(message: string): OpenResult {
   return { ok: false, failure: { kind: 'not-found', message } };
