@@ -1,5 +1,6 @@
 // Builds with esbuild:
 //   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
+//   dist/tftp-worker.mjs         the TFTP transfer worker (a thread per core; cli.mjs starts them)
 //   dist/electron/main.cjs       the Electron shell's main process
 //   dist/electron/preload.cjs    its preload script (sandboxed: one self-contained CommonJS file)
 import { build } from 'esbuild';
@@ -9,7 +10,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'l
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'electron/core/cli.ts' },
+    entryPoints: { cli: 'electron/core/cli.ts', 'tftp-worker': 'electron/core/tftp/worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

@@ -4,6 +4,7 @@
 #
 #   bash bench/tftp/run.sh            # RUNS=3 by default (medians)
 #   RUNS=5 bash bench/tftp/run.sh
+#   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: cores − 1 workers + the main thread)
 #
 # Needs root, curl, atftp (client), tftpd-hpa (in.tftpd; installed with policy-rc.d denying the
 # service start), and atftpd's binary: it conflicts with tftpd-hpa, so it is fetched with
@@ -68,7 +69,7 @@ start_server() {
   case "$1" in
     tftpd-hpa) ip netns exec "$S" in.tftpd -L -u root -s "$ROOT" -a "$SIP:69" & SERVER_PID=$! ;;
     atftpd) ip netns exec "$S" "$ATFTPD" --daemon --no-fork --user root --group root --bind-address "$SIP" --port 69 --logfile /dev/null "$ROOT" & SERVER_PID=$! ;;
-    bootbench) ip netns exec "$S" "$NODE" --import tsx "$REPO/bench/tftp/serve.ts" --iface bbtb0 --address "$SIP" --root "$ROOT" >/dev/null & SERVER_PID=$! ;;
+    bootbench) ip netns exec "$S" "$NODE" --import tsx "$REPO/bench/tftp/serve.ts" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} >/dev/null & SERVER_PID=$! ;;
   esac
   wait_port
 }

@@ -3,7 +3,6 @@
 //                       (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP);
 //   /ipxe/<mac>.ipxe    the host's iPXE script, rendered on each request from its current state
 //                       (boot-policy.ts hands iPXE this URL; MAC with dashes, colons accepted).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host } from '../../shared/contract.js';
 import type { FileResolver } from '../files/file-source.js';
 import { httpBase } from '../install/boot-policy.js';

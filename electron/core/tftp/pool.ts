@@ -25,6 +25,8 @@ interface Slot {
   worker: Worker;
   jobs: Map<number, PoolJobEvents>;
   dead: boolean;
+  /** The worker has loaded and said so. */
+  ready: boolean;
 }
 
 /** The worker entry file for this build, or null when there is none (then transfers stay in-thread). */
@@ -39,25 +41,34 @@ export function workerEntry(): URL | null {
   return null;
 }
 
-/** The loader flags a worker needs to load TypeScript (tsx's `--import tsx`), and nothing else. */
-function loaderArgv(entry: URL): string[] {
-  if (!entry.pathname.endsWith('.ts')) return [];
+/**
+ * The worker's flags: the loader that makes TypeScript loadable (tsx's `--import tsx`) when the
+ * entry is a .ts file, and CPU profiling when the process is profiled; nothing else (the test
+ * runner's flags, for one, are refused in a worker).
+ */
+function workerArgv(entry: URL): string[] {
+  const ts = entry.pathname.endsWith('.ts');
   const out: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i]!;
-    if ((a === '--import' || a === '--require' || a === '--loader' || a === '--experimental-loader') && i + 1 < argv.length) out.push(a, argv[++i]!);
+    if (/^--cpu-prof/.test(a)) out.push(a);
+    else if (!ts) continue;
+    else if ((a === '--import' || a === '--require' || a === '--loader' || a === '--experimental-loader') && i + 1 < argv.length) out.push(a, argv[++i]!);
     else if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
   }
-  if (out.length === 0) out.push('--import', 'tsx');
+  if (ts && !out.some((a) => !a.startsWith('--cpu-prof'))) out.push('--import', 'tsx');
   return out;
 }
 
 export class TransferPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
-  /** Transfers handed to workers since the start. */
-  handed = 0;
+  /**
+   * Set when a worker died before it finished loading (its entry file cannot run here): the server
+   * then serves every later transfer in its own thread instead of failing them one by one.
+   */
+  broken: string | null = null;
 
   constructor(
     private readonly entry: URL,
@@ -68,12 +79,18 @@ export class TransferPool {
     return this.slots.filter((s) => !s.dead).length;
   }
 
+  /** Transfers the next run() would share its worker with (0 while a new worker may still be made). */
+  get leastLoad(): number {
+    const live = this.slots.filter((s) => !s.dead);
+    if (live.length < this.size) return 0;
+    return Math.min(...live.map((s) => s.jobs.size));
+  }
+
   /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
   run(job: Omit<WorkerJob, 'type' | 'id'>, events: PoolJobEvents): (message: string) => void {
     const slot = this.pick();
     const id = this.nextId++;
     slot.jobs.set(id, events);
-    this.handed += 1;
     this.send(slot, { type: 'start', id, ...job });
     return (message) => this.send(slot, { type: 'abort', id, message });
   }
@@ -81,6 +98,7 @@ export class TransferPool {
   /** Terminates every worker; transfers still running in them end as failed. */
   async stop(): Promise<void> {
     const slots = this.slots.splice(0);
+    for (const s of slots) s.ready = true; // terminated on purpose, not broken
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
     for (const s of slots) this.bury(s, 'server stopped');
   }
@@ -94,9 +112,9 @@ export class TransferPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.entry, { workerData: { [WORKER_MARK]: true }, execArgv: loaderArgv(this.entry) });
+    const worker = new Worker(this.entry, { workerData: { [WORKER_MARK]: true }, execArgv: workerArgv(this.entry) });
     worker.unref();
-    const slot: Slot = { worker, jobs: new Map(), dead: false };
+    const slot: Slot = { worker, jobs: new Map(), dead: false, ready: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.bury(slot, `transfer worker failed: ${e.message}`));
     worker.on('exit', (code) => this.bury(slot, `transfer worker exited (code ${code})`));
@@ -105,6 +123,7 @@ export class TransferPool {
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
+    if (m.type === 'ready') return void (slot.ready = true);
     const job = slot.jobs.get(m.id);
     if (!job) return;
     switch (m.type) {
@@ -125,7 +144,9 @@ export class TransferPool {
 
   /** A dead worker: every transfer it had ends as failed (the main thread still closes the files). */
   private bury(slot: Slot, message: string): void {
+    if (slot.dead) return;
     slot.dead = true;
+    if (!slot.ready) this.broken ??= message;
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     const jobs = [...slot.jobs];

@@ -5,7 +5,8 @@
 //
 // Messages (the only contract between the threads; structured-cloned, so plain data only):
 //   main → worker: WorkerJob ('start'), { type: 'abort', id, message }
-//   worker → main: { type: 'started', id } | { type: 'open-failed', id, message } | TransferEnd ('end')
+//   worker → main: { type: 'ready' } once loaded, then per job { type: 'started', id },
+//                  { type: 'open-failed', id, message } or TransferEnd ('end')
 import { read } from 'node:fs';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Socket } from 'node:dgram';
@@ -37,7 +38,7 @@ export interface TransferEnd {
 }
 
 export type ToWorker = WorkerJob | { type: 'abort'; id: number; message: string };
-export type FromWorker = { type: 'started'; id: number } | { type: 'open-failed'; id: number; message: string } | TransferEnd;
+export type FromWorker = { type: 'ready'; id?: undefined } | { type: 'started'; id: number } | { type: 'open-failed'; id: number; message: string } | TransferEnd;
 
 /** workerData that marks a Bootbench TFTP worker (so that loading this module elsewhere does nothing). */
 export const WORKER_MARK = 'bootbenchTftp';
@@ -58,6 +59,7 @@ function runWorker(port: NonNullable<typeof parentPort>): void {
     }
     void start(m);
   });
+  post({ type: 'ready' });
 
   async function start(job: WorkerJob): Promise<void> {
     let socket: Socket | null = null;
@@ -88,6 +90,7 @@ function runWorker(port: NonNullable<typeof parentPort>): void {
   }
 }
 
+/** Positional reads through the thread pool, as in the main thread (never a blocking read: a slow disk must not stall this worker's other transfers). */
 function readAt(fd: number, base: number) {
   return (buffer: Buffer, offset: number, length: number, position: number) =>
     new Promise<number>((resolve, reject) => read(fd, buffer, offset, length, base + position, (e, n) => (e ? reject(e) : resolve(n))));

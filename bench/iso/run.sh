@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# ISO import and serving benchmark (docs/benchmarks.md "## ISO"). Run by hand, as root:
+#   bash bench/iso/run.sh
+# Builds, in a temporary folder, a 4+ GiB ISO laid out like a RHEL-family DVD (.treeinfo,
+# images/pxeboot/vmlinuz + initrd.img, ~3,000 small files under BaseOS/Packages/, a sparse
+# multi-GiB images/install.img and a 1 GiB random file), then measures, warm cache, medians of RUNS:
+#  1. `bootbench import ISO` against a running `bootbench serve` (in a private network namespace
+#     with one veth pair whose both ends are inside; the CLI runs in the same namespace): wall time of the CLI process,
+#     each run a real re-import (mtime bumped); the no-op re-import of an unchanged file; the
+#     server-side time of IsoLibrary.import (in-process, bench/iso/import.ts; and the `iso.imported`
+#     event's ms from the server log). Beside it: `isoinfo -R -l`, `7z x` and `bsdtar -xf`.
+#  2. HTTP download of the 1 GiB file with curl on loopback: out of the ISO (/iso/<id>/…), the same
+#     file from disk by Bootbench (directoryResolver mount), and nginx from disk.
+# Needs: xorriso, curl, nginx, isoinfo (genisoimage), 7z (p7zip-full), bsdtar (libarchive-tools).
+# Knobs: RUNS (5), IMPORT_RUNS (11: imports, no-ops, isoinfo; cheap), EXTRACT_RUNS (RUNS),
+# DL_RUNS (RUNS), FILES (3000), BENCH_WORK (a folder to keep and reuse: the ISO is rebuilt only when
+# missing; without it everything lives in a fresh folder under /tmp, removed at exit).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO=$PWD
+NODE=${NODE:-$REPO/node_modules/.bin/node}
+RUNS=${RUNS:-5}
+IMPORT_RUNS=${IMPORT_RUNS:-11}
+EXTRACT_RUNS=${EXTRACT_RUNS:-$RUNS}
+DL_RUNS=${DL_RUNS:-$RUNS}
+FILES=${FILES:-3000}
+BB_PORT=${BB_PORT:-18091}
+NGX_PORT=${NGX_PORT:-18092}
+NS=bbisobench-$$
+for n in "$RUNS" "$IMPORT_RUNS" "$EXTRACT_RUNS" "$DL_RUNS"; do [ "$n" -ge 1 ] && [ "$n" -le 100 ] || { echo "runs must be 1..100" >&2; exit 2; }; done
+for tool in xorriso curl nginx isoinfo 7z bsdtar ip; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y xorriso curl nginx genisoimage p7zip-full libarchive-tools)" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "run as root (network namespace for bootbench serve)" >&2; exit 1; }
+
+if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; KEEP=1; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bbiso-bench.XXXXXX); KEEP=0; fi
+TREE=$WORK/tree
+ISO=$WORK/Rocky-9.4-x86_64-dvd.iso
+BIG_REL=images/bench-1GiB.bin
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do alive=0; for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done; [ $alive = 0 ] && break; sleep 0.1; done
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  if ip netns list | grep -q "^$NS\b"; then
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$NS" 2>/dev/null || true
+  fi
+  rm -rf "$WORK/x" "$WORK/data-cli" "$WORK/data-inproc" "$WORK/data-http"
+  [ "$KEEP" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ms_now() { date +%s%N; }
+ms_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN {printf "%.1f\n", (b - a) / 1e6}'; }
+say() { echo "== $*" >&2; }
+
+# ---------------------------------------------------------------- the ISO
+TREEINFO='[header]
+type = productmd.treeinfo
+version = 1.2
+
+[release]
+name = Rocky Linux
+short = Rocky
+version = 9.4
+
+[tree]
+arch = x86_64
+build_timestamp = 1715000000
+platforms = x86_64,xen
+variants = AppStream,BaseOS
+
+[general]
+arch = x86_64
+family = Rocky Linux
+name = Rocky Linux 9.4
+packagedir = AppStream/Packages
+platforms = x86_64,xen
+repository = AppStream
+timestamp = 1715000000
+variant = AppStream
+variants = AppStream,BaseOS
+version = 9.4
+
+[images-x86_64]
+efiboot.img = images/efiboot.img
+initrd = images/pxeboot/initrd.img
+kernel = images/pxeboot/vmlinuz
+
+[stage2]
+mainimage = images/install.img
+'
+if [ ! -f "$ISO" ]; then
+  say "building the tree in $TREE"
+  rm -rf "$TREE"
+  mkdir -p "$TREE/images/pxeboot" "$TREE/BaseOS/Packages" "$TREE/BaseOS/repodata" "$TREE/AppStream/repodata" "$TREE/EFI/BOOT" "$TREE/isolinux"
+  printf '%s' "$TREEINFO" > "$TREE/.treeinfo"
+  printf 'Rocky-9-4-x86_64-dvd\n' > "$TREE/media.repo"
+  head -c $((12 << 20)) /dev/urandom > "$TREE/images/pxeboot/vmlinuz"
+  head -c $((90 << 20)) /dev/urandom > "$TREE/images/pxeboot/initrd.img"
+  head -c $((8 << 20)) /dev/urandom > "$TREE/images/efiboot.img"
+  # The installer's stage 2 (~900 MiB on a real DVD) stands in for the bulk of the packages: sparse.
+  truncate -s 3G "$TREE/images/install.img"
+  head -c $((1 << 30)) /dev/urandom > "$TREE/$BIG_REL"
+  for f in BOOTX64.EFI grubx64.efi mmx64.efi grub.cfg; do head -c 65536 /dev/urandom > "$TREE/EFI/BOOT/$f"; done
+  for f in isolinux.bin isolinux.cfg ldlinux.c32 vesamenu.c32; do head -c 32768 /dev/urandom > "$TREE/isolinux/$f"; done
+  for r in BaseOS AppStream; do printf '<repomd/>\n' > "$TREE/$r/repodata/repomd.xml"; done
+  # ~3,000 packages of 4 KiB each (only the directory records matter for the import).
+  head -c $((FILES * 4096)) /dev/urandom | split -b 4096 -d -a 4 --additional-suffix=-1.0-1.el9.x86_64.rpm - "$TREE/BaseOS/Packages/pkg-"
+  say "xorriso -as mkisofs -R -J -iso-level 3 → $ISO"
+  xorriso -as mkisofs -quiet -R -J -iso-level 3 -V Rocky-9-4-x86_64-dvd -o "$ISO" "$TREE" 2> "$WORK/xorriso.log" || { cat "$WORK/xorriso.log" >&2; exit 1; }
+fi
+ISO_BYTES=$(stat -c %s "$ISO")
+ISO_GIB=$(awk -v b="$ISO_BYTES" 'BEGIN {printf "%.2f", b / 1073741824}')
+TREE_FILES=$(find "$TREE" -type f | wc -l)
+say "ISO: $ISO_GIB GiB, $TREE_FILES files"
+cat "$ISO" "$TREE/$BIG_REL" > /dev/null # warm cache: everything below reads from the page cache
+
+# ---------------------------------------------------------------- build the product and the bench tools
+say "building dist/ and the bench bundles"
+"$NODE" scripts/build.mjs
+for f in serve import; do
+  "$REPO/node_modules/.bin/esbuild" "bench/iso/$f.ts" --bundle --platform=node --target=node20 --format=esm \
+    --packages=external --log-level=warning --outfile="$WORK/$f.mjs"
+done
+
+# ---------------------------------------------------------------- 1a. CLI import against bootbench serve
+say "bootbench serve in namespace $NS"
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" link add bbiso0 type veth peer name bbiso1 # both ends in the namespace: nothing leaves it
+ip -n "$NS" addr add 10.231.91.1/24 dev bbiso0
+ip -n "$NS" link set bbiso1 up
+ip -n "$NS" link set bbiso0 up
+DATA_CLI=$WORK/data-cli
+rm -rf "$DATA_CLI"; mkdir -p "$DATA_CLI"
+ip netns exec "$NS" "$NODE" bin/bootbench.mjs serve --interface bbiso0 --mode proxy --data "$DATA_CLI" --ui-port 0 --http-port 18093 \
+  > "$WORK/serve.out" 2> "$WORK/serve.err" &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q '^UI: http' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
+grep -q '^UI: http' "$WORK/serve.out" || { echo "bootbench serve did not start:" >&2; cat "$WORK/serve.out" "$WORK/serve.err" >&2; exit 1; }
+
+touch -d "@$(date +%s)" "$ISO"
+t0=$(ms_now)
+ip netns exec "$NS" "$NODE" bin/bootbench.mjs import "$ISO" --json --data "$DATA_CLI" > "$WORK/first.json"
+FIRST_CLI=$(ms_since "$t0")
+DISTRO_ID=$("$NODE" -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id)' "$WORK/first.json")
+grep -q '"family": "rhel"' "$WORK/first.json" || { echo "detection failed:" >&2; cat "$WORK/first.json" >&2; exit 1; }
+say "first import: $FIRST_CLI ms as $DISTRO_ID; now $IMPORT_RUNS re-imports and $IMPORT_RUNS no-ops"
+mapfile -t CLI_RE < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.mjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" touch)
+mapfile -t CLI_NOOP < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.mjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" noop)
+# Node start + CLI parse + server.json + an HTTP round trip, without any ISO work: `bootbench distros`.
+mapfile -t CLI_BARE < <(ip netns exec "$NS" bash -c 'for i in $(seq 1 '"$IMPORT_RUNS"'); do t0=$(date +%s%N); "$0" bin/bootbench.mjs distros --json --data "$1" > /dev/null; t1=$(date +%s%N); awk -v a=$t0 -v b=$t1 "BEGIN {printf \"%.1f\n\", (b - a) / 1e6}"; done' "$NODE" "$DATA_CLI")
+# The floor: Node itself starting and exiting.
+mapfile -t NODE_BARE < <(ip netns exec "$NS" bash -c 'for i in $(seq 1 '"$IMPORT_RUNS"'); do t0=$(date +%s%N); "$0" -e 0; t1=$(date +%s%N); awk -v a=$t0 -v b=$t1 "BEGIN {printf \"%.1f\n\", (b - a) / 1e6}"; done' "$NODE")
+# The server's own `iso.imported` log line ("… in N ms", whole ms) for the timed re-imports.
+mapfile -t SRV_MS < <(grep -o 'x86_64-dvd.iso as "[^"]*" in [0-9]* ms' "$WORK/serve.out" | awk '{print $(NF-1)}' | tail -n "$IMPORT_RUNS")
+kill -INT "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true; PIDS=()
+ip netns del "$NS"
+
+# ---------------------------------------------------------------- 1b. in-process IsoLibrary.import
+say "in-process IsoLibrary.import × $IMPORT_RUNS"
+DATA_IN=$WORK/data-inproc
+rm -rf "$DATA_IN"; mkdir -p "$DATA_IN"
+INPROC=$("$NODE" "$WORK/import.mjs" "$ISO" "$DATA_IN" "$IMPORT_RUNS")
+jq_arr() { "$NODE" -e 'const o = JSON.parse(process.argv[1]); const v = o[process.argv[2]]; console.log(Array.isArray(v) ? v.map((x) => x.toFixed(2)).join("\n") : v)' "$INPROC" "$1"; }
+mapfile -t IN_IMPORT < <(jq_arr import)
+mapfile -t IN_EVENT < <(jq_arr event)
+mapfile -t IN_NOOP < <(jq_arr noop)
+mapfile -t IN_OPEN < <(jq_arr open)
+ISO_FILES=$(jq_arr files)
+
+# ---------------------------------------------------------------- 1c. the same ISO with other tools
+say "isoinfo -R -l × $IMPORT_RUNS"
+ISOINFO=()
+for i in $(seq 1 "$IMPORT_RUNS"); do t0=$(ms_now); isoinfo -R -l -i "$ISO" > "$WORK/isoinfo.txt"; ISOINFO+=("$(ms_since "$t0")"); done
+ISOINFO_LINES=$(wc -l < "$WORK/isoinfo.txt")
+say "7z x × $EXTRACT_RUNS"
+SEVENZ=()
+for i in $(seq 1 "$EXTRACT_RUNS"); do
+  rm -rf "$WORK/x"; mkdir -p "$WORK/x"; sync
+  t0=$(ms_now); 7z x -y -bd -o"$WORK/x" "$ISO" > "$WORK/7z.log"; SEVENZ+=("$(ms_since "$t0")")
+  [ "$(stat -c %s "$WORK/x/$BIG_REL")" = 1073741824 ] || { echo "7z extracted no 1 GiB file" >&2; exit 1; }
+  rm -rf "$WORK/x"; sync
+done
+say "bsdtar -xf × $EXTRACT_RUNS"
+BSDTAR=()
+for i in $(seq 1 "$EXTRACT_RUNS"); do
+  rm -rf "$WORK/x"; mkdir -p "$WORK/x"; sync
+  t0=$(ms_now); bsdtar -xf "$ISO" -C "$WORK/x"; BSDTAR+=("$(ms_since "$t0")")
+  [ "$(stat -c %s "$WORK/x/$BIG_REL")" = 1073741824 ] || { echo "bsdtar extracted no 1 GiB file" >&2; exit 1; }
+  rm -rf "$WORK/x"; sync
+done
+
+# ---------------------------------------------------------------- 2. HTTP: 1 GiB out of the ISO, from disk, nginx
+say "HTTP: Bootbench (ISO + disk) and nginx on loopback"
+DATA_HTTP=$WORK/data-http
+rm -rf "$DATA_HTTP"; mkdir -p "$DATA_HTTP" "$WORK/nginx"
+"$NODE" ${NODE_PROF:+--cpu-prof --cpu-prof-dir="$WORK/prof"} "$WORK/serve.mjs" "$ISO" "$TREE" "$DATA_HTTP" "$BB_PORT" > "$WORK/bb.out" 2> "$WORK/bb.err" &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q '^ready' "$WORK/bb.out" 2>/dev/null && break; sleep 0.1; done
+grep -q '^ready' "$WORK/bb.out" || { cat "$WORK/bb.err" >&2; exit 1; }
+HTTP_ID=$(awk '/^ready/ {print $3}' "$WORK/bb.out")
+cat > "$WORK/nginx/nginx.conf" <<C
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 30s;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  types { application/octet-stream bin; }
+  server {
+    listen 127.0.0.1:$NGX_PORT;
+    root $TREE;
+    autoindex off;
+  }
+}
+C
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx/stdout.log" 2>&1 &
+PIDS+=($!)
+U_ISO="http://127.0.0.1:$BB_PORT/iso/$HTTP_ID/$BIG_REL"
+U_DISK="http://127.0.0.1:$BB_PORT/disk/$BIG_REL"
+U_NGX="http://127.0.0.1:$NGX_PORT/$BIG_REL"
+for _ in $(seq 1 50); do curl -sf -o /dev/null -r 0-0 "$U_NGX" && break; sleep 0.1; done
+# Correctness first: the bytes out of the ISO are the file's bytes.
+WANT=$(sha256sum < "$TREE/$BIG_REL" | cut -d' ' -f1)
+GOT=$(curl -sf "$U_ISO" | sha256sum | cut -d' ' -f1)
+[ "$WANT" = "$GOT" ] || { echo "the 1 GiB file out of the ISO differs from the source ($GOT vs $WANT)" >&2; exit 1; }
+speed() { curl -sf -o /dev/null -w '%{speed_download}\n' "$1"; }
+DL_ISO=(); DL_DISK=(); DL_NGX=()
+for i in $(seq 1 "$DL_RUNS"); do # alternate, so that load from anything else drifts over all three alike
+  DL_ISO+=("$(speed "$U_ISO")")
+  DL_DISK+=("$(speed "$U_DISK")")
+  DL_NGX+=("$(speed "$U_NGX")")
+done
+
+# ---------------------------------------------------------------- report
+med() { printf '%s\n' "$@" | median; }
+mib() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1048576}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t) ? "pass" : "FAIL"}'; }
+under() { awk -v v="$1" -v t="$2" 'BEGIN {print (v < t) ? "pass" : "FAIL"}'; }
+fmt() { awk -v v="$1" 'BEGIN {printf (v < 10) ? "%.1f" : "%.0f", v}'; }
+iso_dl=$(med "${DL_ISO[@]}"); disk_dl=$(med "${DL_DISK[@]}"); ngx_dl=$(med "${DL_NGX[@]}")
+cli_re=$(med "${CLI_RE[@]}"); cli_noop=$(med "${CLI_NOOP[@]}"); cli_bare=$(med "${CLI_BARE[@]}"); node_bare=$(med "${NODE_BARE[@]}")
+in_import=$(med "${IN_IMPORT[@]}"); in_open=$(med "${IN_OPEN[@]}"); in_noop=$(med "${IN_NOOP[@]}")
+srv=$( [ ${#SRV_MS[@]} -gt 0 ] && med "${SRV_MS[@]}" || echo nan)
+r_disk=$(ratio "$iso_dl" "$disk_dl"); r_ngx=$(ratio "$iso_dl" "$ngx_dl")
+echo
+echo "ISO: $ISO_BYTES bytes ($ISO_GIB GiB), $ISO_FILES files in the ISO ($TREE_FILES in the tree), detected as $DISTRO_ID; $(uptime | sed 's/.*load/load/')"
+echo "runs (ms): cli re-import ${CLI_RE[*]} | cli no-op ${CLI_NOOP[*]} | cli distros ${CLI_BARE[*]} | node -e 0 ${NODE_BARE[*]} | server log ${SRV_MS[*]:-none}"
+echo "runs (ms): in-process import ${IN_IMPORT[*]} | event ${IN_EVENT[*]} | no-op ${IN_NOOP[*]} | IsoImage.open ${IN_OPEN[*]}"
+echo "runs (ms): isoinfo ${ISOINFO[*]} ($ISOINFO_LINES lines) | 7z ${SEVENZ[*]} | bsdtar ${BSDTAR[*]}"
+echo "runs (B/s): iso ${DL_ISO[*]} | disk ${DL_DISK[*]} | nginx ${DL_NGX[*]}"
+echo
+echo "| import, $ISO_GIB GiB ISO, $ISO_FILES files (median of $IMPORT_RUNS, warm cache) | ms | target |"
+echo "|---|---:|---|"
+echo "| \`bootbench import FILE\` (CLI process start to exit, real re-import) | $(fmt "$cli_re") | < 100 ($(under "$cli_re" 100)) |"
+echo "| server side: \`IsoLibrary.import\` in-process (index + detect + save) | $(fmt "$in_import") | < 100 ($(under "$in_import" 100)) |"
+echo "| server side: \`iso.imported\` ms in the serve log (whole ms) | $srv | – |"
+echo "| of which \`IsoImage.open\` (descriptors + whole tree) | $(fmt "$in_open") | – |"
+echo "| \`bootbench import FILE\` of the unchanged file (no-op) | $(fmt "$cli_noop") | – |"
+echo "| \`IsoLibrary.import\` of the unchanged file (no-op), in-process | $(fmt "$in_noop") | – |"
+echo "| (context) \`bootbench distros --json\`: CLI start + one API call, no ISO work | $(fmt "$cli_bare") | – |"
+echo "| (context) \`node -e 0\`: Node 22 starting and exiting | $(fmt "$node_bare") | – |"
+echo "| (first import, once: $FIRST_CLI ms by the CLI) | | |"
+echo "| \`isoinfo -R -l -i FILE\` (listing the tree, median of $IMPORT_RUNS) | $(fmt "$(med "${ISOINFO[@]}")") | – |"
+echo "| \`7z x\` full extraction (median of $EXTRACT_RUNS) | $(fmt "$(med "${SEVENZ[@]}")") | – |"
+echo "| \`bsdtar -xf\` full extraction (median of $EXTRACT_RUNS) | $(fmt "$(med "${BSDTAR[@]}")") | – |"
+echo
+echo "| 1 GiB file, curl on loopback (median of $DL_RUNS) | MiB/s | ratio | target |"
+echo "|---|---:|---:|---|"
+echo "| Bootbench, out of the ISO (/iso/<id>/…) | $(mib "$iso_dl") | – | – |"
+echo "| Bootbench, from disk (directoryResolver) | $(mib "$disk_dl") | $r_disk | ISO ≥ 0.9× ($(verdict "$r_disk" 0.9)) |"
+echo "| nginx 1.22, from disk (sendfile on) | $(mib "$ngx_dl") | $r_ngx | ISO ≥ 0.9× ($(verdict "$r_ngx" 0.9)) |"

@@ -1,0 +1,43 @@
+// The transfer pool's own behaviour (no network): where the worker entry is found when running
+// from source, and a worker that cannot load ends its job as failed and marks the pool broken, so
+// the server falls back to in-thread transfers instead of failing every request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TransferPool, workerEntry } from '../../../electron/core/tftp/pool.js';
+import { createSession } from '../../../electron/core/tftp/session.js';
+import type { TransferEnd } from '../../../electron/core/tftp/worker.js';
+
+test('from source, the worker entry is worker.ts next to pool.ts', () => {
+  const entry = workerEntry();
+  assert.ok(entry);
+  assert.match(entry.pathname, /electron\/core\/tftp\/worker\.ts$/);
+});
+
+test('a worker that cannot load ends its job as failed and marks the pool broken', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bootbench-pool-'));
+  try {
+    const bad = join(dir, 'bad-worker.mjs');
+    writeFileSync(bad, "throw new Error('cannot load here');\n");
+    const pool = new TransferPool(pathToFileURL(bad), 2);
+    const session = createSession({ size: 10, maxTries: 1, blksize: 512, windowsize: 1, timeoutMs: 1000, oack: null });
+    const events: string[] = [];
+    const ended = new Promise<TransferEnd>((resolve) => {
+      pool.run(
+        { iface: 'lo', address: '127.0.0.1', clientAddress: '127.0.0.1', clientPort: 9, fd: -1, position: 0, session },
+        { started: () => events.push('started'), openFailed: (m) => events.push(`open-failed ${m}`), ended: resolve },
+      );
+    });
+    const end = await ended;
+    assert.deepEqual(events, [], 'never started');
+    assert.equal(end.result.kind, 'failed');
+    assert.match(pool.broken ?? '', /cannot load here/);
+    assert.equal(pool.workers, 0);
+    await pool.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
