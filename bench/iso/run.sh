@@ -34,6 +34,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "run as root (network namespace for bootbench serve)" >&2; exit 1; }
 
 if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; KEEP=1; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bbiso-bench.XXXXXX); KEEP=0; fi
+chmod 755 "$WORK" # nginx's worker runs as nobody: it must be able to reach the tree
 TREE=$WORK/tree
 ISO=$WORK/Rocky-9.4-x86_64-dvd.iso
 BIG_REL=images/bench-1GiB.bin
@@ -238,7 +239,7 @@ for _ in $(seq 1 50); do curl -sf -o /dev/null -r 0-0 "$U_NGX" && break; sleep 0
 WANT=$(sha256sum < "$TREE/$BIG_REL" | cut -d' ' -f1)
 GOT=$(curl -sf "$U_ISO" | sha256sum | cut -d' ' -f1)
 [ "$WANT" = "$GOT" ] || { echo "the 1 GiB file out of the ISO differs from the source ($GOT vs $WANT)" >&2; exit 1; }
-speed() { curl -sf -o /dev/null -w '%{speed_download}\n' "$1"; }
+speed() { curl -sf -o /dev/null -w '%{speed_download}\n' "$1" || { echo "download of $1 failed" >&2; exit 1; }; }
 DL_ISO=(); DL_DISK=(); DL_NGX=()
 for i in $(seq 1 "$DL_RUNS"); do # alternate, so that load from anything else drifts over all three alike
   DL_ISO+=("$(speed "$U_ISO")")

@@ -99,3 +99,29 @@ export function macOf(event: CoreEvent): string | null {
       return null;
   }
 }
+
+/**
+ * One line a second for a flood of the same kind of event (malformed packets), saying how many
+ * there were: a junk storm must not drown the log or the UI.
+ */
+export class DropReporter {
+  private since = 0;
+  private last = 0;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly source: EventSource,
+    private readonly level: EventLevel,
+    private readonly kind: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  drop(from: string, reason: string): void {
+    this.since += 1;
+    const now = this.clock();
+    if (now - this.last < 1000) return;
+    this.bus.log(this.source, this.level, this.kind, `dropped ${this.since} malformed packet(s); last from ${from}: ${reason}`);
+    this.since = 0;
+    this.last = now;
+  }
+}

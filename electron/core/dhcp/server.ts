@@ -2,7 +2,7 @@
 // It knows no install or ISO policy: what a PXE client boots comes from the injected `bootPolicy`,
 // and what it learns of clients goes to `onClient` (the host registry, wired in app.ts).
 import type { Socket, RemoteInfo } from 'node:dgram';
-import type { EventBus } from '../events.js';
+import { DropReporter, type EventBus } from '../events.js';
 import type { ServiceStatus } from '../../shared/contract.js';
 import { decodeDhcp, encodeDhcp } from './codec.js';
 import { MessageType, ZERO_IP, type DhcpMessage } from './message.js';
@@ -39,10 +39,11 @@ export class DhcpServer {
   readonly counters: Record<Counter, number> = {
     received: 0, dropped: 0, offers: 0, acks: 0, naks: 0, declines: 0, releases: 0, informs: 0, conflicts: 0, proxyOffers: 0, proxyAcks: 0,
   };
-  private droppedSinceLog = 0;
-  private lastDropLog = 0;
+  private readonly dropped: DropReporter;
 
-  constructor(private readonly options: DhcpServerOptions) {}
+  constructor(private readonly options: DhcpServerOptions) {
+    this.dropped = new DropReporter(options.bus, 'dhcp', 'warn', 'dhcp.dropped');
+  }
 
   async start(): Promise<void> {
     const ports = this.options.ports ?? { dhcp: 67, proxy: 4011 };
@@ -223,12 +224,7 @@ export class DhcpServer {
 
   private drop(rinfo: RemoteInfo, reason: string): void {
     this.counters.dropped += 1;
-    this.droppedSinceLog += 1;
-    const now = Date.now();
-    if (now - this.lastDropLog < 1000) return; // a flood of junk makes one line a second, not one a packet
-    this.options.bus.log('dhcp', 'warn', 'dhcp.dropped', `dropped ${this.droppedSinceLog} malformed packet(s); last from ${rinfo.address}:${rinfo.port}: ${reason}`);
-    this.droppedSinceLog = 0;
-    this.lastDropLog = now;
+    this.dropped.drop(`${rinfo.address}:${rinfo.port}`, reason);
   }
 
   private log(level: 'info' | 'warn', kind: string, client: ClientInfo, message: string, data?: Record<string, unknown>): void {

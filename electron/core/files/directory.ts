@@ -13,7 +13,8 @@
 import { constants } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
-import type { FileResolver, FileSource, OpenResult } from './file-source.js';
+import type { FileResolver, OpenResult } from './file-source.js';
+import { fileSourceOf } from './plain-file.js';
 
 export function directoryResolver(root: string): FileResolver {
   let rootReal: Promise<string> | null = null;
@@ -55,7 +56,7 @@ export function directoryResolver(root: string): FileResolver {
         const opened = await readlink(`/proc/self/fd/${handle.fd}`);
         if (!inside(base, opened)) throw new Refusal(`${requested} changed while it was opened`);
       }
-      return { ok: true, file: fileSource(handle, st.size, st.mtime) };
+      return { ok: true, file: fileSourceOf(handle, st.size, st.mtime) };
     } catch (e) {
       await handle.close().catch(() => undefined);
       return e instanceof Refusal ? forbidden(e.message) : errnoFailure(e, requested);
@@ -81,16 +82,6 @@ export function parseRelative(path: string): { ok: true; segments: string[] } | 
 
 function inside(base: string, real: string): boolean {
   return real === base || real.startsWith(base.endsWith(sep) ? base : base + sep);
-}
-
-function fileSource(handle: FileHandle, size: number, mtime: Date): FileSource {
-  return {
-    size,
-    mtime,
-    handle: { fd: handle.fd, position: 0 },
-    read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
-    close: () => handle.close(),
-  };
 }
 
 function forbidden(message: string): OpenResult {

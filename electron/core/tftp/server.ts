@@ -10,7 +10,7 @@
 // thread emits the events, keeps the counters and closes the file.
 import { availableParallelism } from 'node:os';
 import type { Socket, RemoteInfo } from 'node:dgram';
-import type { EventBus } from '../events.js';
+import { DropReporter, type EventBus } from '../events.js';
 import type { EventLevel, ServiceStatus } from '../../shared/contract.js';
 import type { FileResolver, FileSource } from '../files/file-source.js';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
@@ -87,12 +87,12 @@ class Server implements TftpServer {
   private brokenLogged = false;
   /** Transfers running in this thread (the pool balances against it). */
   private inThreadCount = 0;
-  private droppedSinceLog = 0;
-  private lastDropLog = 0;
+  private readonly dropped: DropReporter;
   readonly clock: () => number;
   private readonly openSocket: (port: number, address: string) => Promise<Socket>;
 
   constructor(readonly opts: TftpServerOptions) {
+    this.dropped = new DropReporter(opts.bus, 'tftp', 'debug', 'tftp.dropped');
     this.clock = opts.clock ?? (() => performance.now());
     this.openSocket = opts.openSocket ?? ((port, address) => openBoundUdpSocket({ iface: opts.iface, port, address }));
     const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
@@ -356,12 +356,7 @@ class Server implements TftpServer {
 
   private drop(rinfo: RemoteInfo, reason: string): void {
     this.counters.dropped += 1;
-    this.droppedSinceLog += 1;
-    const now = Date.now();
-    if (now - this.lastDropLog < 1000) return; // a flood of junk makes one line a second, not one a packet
-    this.opts.bus.log('tftp', 'debug', 'tftp.dropped', `dropped ${this.droppedSinceLog} malformed packet(s); last from ${rinfo.address}:${rinfo.port}: ${reason}`);
-    this.droppedSinceLog = 0;
-    this.lastDropLog = now;
+    this.dropped.drop(`${rinfo.address}:${rinfo.port}`, reason);
   }
 }
 
