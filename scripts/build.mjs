@@ -15,6 +15,11 @@ await Promise.all([
     outExtension: { '.js': '.mjs' },
     format: 'esm',
     packages: 'external',
+    // Verbs load the server lazily (import()): split it into chunks so that a client verb such as
+    // `bootbench import` does not parse the whole server at startup. Chunks sit beside the entries,
+    // so that relative URLs (the TFTP worker's) resolve the same from any of them.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
   }),
   build({
     ...common,

@@ -3,17 +3,20 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode, Distro, Host } from '../shared/contract.js';
 import { resolve } from 'node:path';
-import { MacAddress } from '../shared/contract.js';
+import { normalizeMac } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
-import { serve } from './app.js';
-import { runChecks, type CheckReport } from './check.js';
+import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
-import { listInterfaces } from './net/interfaces.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
 import { formatEvent } from './format.js';
-import { isIpv4 } from './dhcp/ipv4.js';
 import { VERSION } from './version.js';
+
+// The server and the preflight are loaded only by the verbs that need them: every other verb is
+// a small HTTP client, and starts in a fraction of the time (`bootbench import` is timed).
+const loadServer = () => import('./app.js');
+const loadCheck = () => import('./check.js');
+const loadInterfaces = () => import('./net/interfaces.js');
 
 const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machine.
 
@@ -106,12 +109,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServe(values, dataDir);
     case 'check': {
+      const { runChecks } = await loadCheck();
       const report = await runChecks({ iface: requireInterface(values.interface as string | undefined, 'check'), assetsDir: BOOT_ASSETS_DIR, httpPort: portArg(values['http-port'] as string, 'http-port') });
       process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return report.ok ? 0 : 1;
     }
     case 'interfaces': {
-      const nics = await listInterfaces();
+      const nics = await (await loadInterfaces()).listInterfaces();
       if (json) process.stdout.write(`${JSON.stringify(nics, null, 2)}\n`);
       else for (const n of nics) process.stdout.write(`${n.name.padEnd(16)} ${n.kind.padEnd(9)} ${(n.up ? 'up' : 'down').padEnd(5)} ${n.ipv4.map((a) => `${a.address}/${a.prefix}`).join(' ') || '(no IPv4)'}\n`);
       return 0;
@@ -140,9 +144,9 @@ async function main(argv: string[]): Promise<number> {
     case 'logs': {
       const client = await ControlClient.fromDataDir(dataDir);
       const macText = parsed.positionals[0];
-      const mac = macText ? MacAddress.safeParse(macText) : null;
-      if (mac && !mac.success) fail(`"${macText}" is not a MAC address (like 52:54:00:12:34:56).`);
-      const filter = mac?.success ? { mac: mac.data } : {};
+      const mac = macText ? normalizeMac(macText) : null;
+      if (macText && !mac) fail(`"${macText}" is not a MAC address (like 52:54:00:12:34:56).`);
+      const filter = mac ? { mac } : {};
       const print = (e: CoreEvent) => process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${formatEvent(e)}\n`);
       const history = await client.call('GET /api/events', { query: filter });
       history.forEach(print);
@@ -159,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runServe(values: Record<string, string | boolean | string[] | undefined>, dataDir: string): Promise<number> {
+  const { isIpv4 } = await import('./dhcp/ipv4.js');
   const iface = requireInterface(values.interface as string | undefined, 'serve');
   const mode = values.mode as string;
   if (mode !== 'auto' && mode !== 'dhcp' && mode !== 'proxy') fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
@@ -166,9 +171,9 @@ async function runServe(values: Record<string, string | boolean | string[] | und
   if (!Number.isInteger(leaseTime) || leaseTime < 60) fail('--lease-time must be a whole number of seconds, at least 60.');
   const reservations = ((values.reserve as string[] | undefined) ?? []).map((text) => {
     const [macText, ip] = text.split('=');
-    const mac = MacAddress.safeParse(macText ?? '');
-    if (!mac.success || !ip) fail(`--reserve takes MAC=IP, e.g. --reserve 52:54:00:12:34:56=10.0.0.50, not "${text}".`);
-    return { mac: mac.data, ip };
+    const mac = normalizeMac(macText ?? '');
+    if (!mac || !ip) fail(`--reserve takes MAC=IP, e.g. --reserve 52:54:00:12:34:56=10.0.0.50, not "${text}".`);
+    return { mac, ip };
   });
   const ipList = (name: string): string[] => {
     const text = values[name] as string | undefined;
@@ -179,6 +184,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
   };
   const domain = values.domain as string | undefined;
   if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain)) fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
+  const { serve } = await loadServer();
   const server = await serve({
     router: ipList('router')[0] ?? null,
     dns: ipList('dns'),

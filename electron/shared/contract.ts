@@ -1,7 +1,8 @@
 // The contract between the core and everything that talks to it (renderer, CLI, Electron shell):
 // record types, event types and the control-API routes, declared once. The renderer imports only
 // this folder. Records are JSON, camelCase (see ARCHITECTURE.md ★ Command line).
-import { z } from 'zod';
+// Types and constants only: the zod schemas that validate input live in schemas.ts, so that a
+// client (the CLI's verbs, which start on every command) loads no validation library.
 
 export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
@@ -152,21 +153,18 @@ export type CoreEventInput =
   | Omit<ServiceEvent, 'seq' | 'time'>
   | Omit<DistroEvent, 'seq' | 'time'>;
 
-export const MacAddress = z
-  .string()
-  .transform((s) => s.trim().toLowerCase().replace(/-/g, ':'))
-  .pipe(z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address like 52:54:00:12:34:56'));
+/** A MAC address in the contract's form (lower-case, colon-separated), or null if `text` is not one. */
+export function normalizeMac(text: string): string | null {
+  const mac = text.trim().toLowerCase().replace(/-/g, ':');
+  return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) ? mac : null;
+}
 
-export const ImportRequest = z.object({
+export interface ImportRequest {
   /** A path on the server's disk (the desktop app passes the dropped file's path). */
-  path: z.string().min(1),
+  path: string;
   /** Verify against a SHA256SUMS file beside the ISO (reads the whole file, with progress events). */
-  verify: z.boolean().optional(),
-});
-export type ImportRequest = z.infer<typeof ImportRequest>;
-
-/** A file name for an uploaded ISO (stored in the data folder under that name). */
-export const IsoUploadName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
+  verify?: boolean;
+}
 
 /** The body of an upload route: the raw bytes as they arrive (a browser's dropped File, PUT as is). */
 export interface UploadStream {
@@ -174,10 +172,10 @@ export interface UploadStream {
   length: number | null;
 }
 
-export const EventsQuery = z.object({
-  since: z.coerce.number().int().min(0).optional(),
-  mac: MacAddress.optional(),
-});
+export interface EventsFilter {
+  since?: number;
+  mac?: string;
+}
 
 /**
  * Control API routes: one declaration both sides use. Paths are relative to the control URL;
@@ -189,7 +187,7 @@ export interface ControlRoutes {
   'GET /api/status': { query: undefined; output: ServerStatus };
   'GET /api/hosts': { query: undefined; output: Host[] };
   'GET /api/interfaces': { query: undefined; output: NicInfo[] };
-  'GET /api/events': { query: z.infer<typeof EventsQuery>; output: CoreEvent[] };
+  'GET /api/events': { query: EventsFilter; output: CoreEvent[] };
   'GET /api/distros': { query: undefined; output: Distro[] };
   'POST /api/distros/import': { query: undefined; body: ImportRequest; output: Distro };
   /** A browser has no path for a dropped file: it uploads it (streamed into the data folder, with progress events). */

@@ -1,6 +1,5 @@
 // The typed client of the control API, used by the CLI verbs (and tests): finds the running server
 // through server.json, sends the token, and turns error answers into BootbenchErrors.
-import { WebSocket } from 'ws';
 import {
   EVENTS_STREAM_PATH,
   type ApiErrorBody,
@@ -90,12 +89,14 @@ export class ControlClient {
    * Resolves once the stream is open (rejects with CONTROL_API when refused); the function it
    * returns stops the stream.
    */
-  streamEvents(filter: EventsFilter, onEvent: (event: CoreEvent) => void, options: StreamOptions = {}): Promise<() => void> {
+  async streamEvents(filter: EventsFilter, onEvent: (event: CoreEvent) => void, options: StreamOptions = {}): Promise<() => void> {
     const url = new URL(EVENTS_STREAM_PATH, this.controlUrl.replace(/^http/, 'ws'));
     url.searchParams.set('token', this.token);
     if (filter.since !== undefined) url.searchParams.set('since', String(filter.since));
     if (filter.mac !== undefined) url.searchParams.set('mac', filter.mac);
     // No Origin header: ws sends none unless asked, and the server accepts its absence (the token guards).
+    // ws is loaded only here: the other verbs must not pay for it at startup.
+    const { WebSocket } = await import('ws');
     const ws = new WebSocket(url, { perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       let opened = false;

@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, EventsQuery, ImportRequest, IsoUploadName, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
+import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
+import { EventsQuery, ImportRequest, IsoUploadName } from '../../shared/schemas.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import { macOf, type EventBus } from '../events.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
@@ -141,7 +142,7 @@ export function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
     routes: routeSchemas,
     handlers: {
       ...(opts.handlers as unknown as Record<string, UntypedHandler>),
-      'GET /api/events': ({ query }) => bus.history(query as z.infer<typeof EventsQuery>),
+      'GET /api/events': ({ query }) => bus.history(query as EventsFilter),
     },
   });
 }
@@ -482,7 +483,7 @@ class EventStreams {
   }
 
   /** Backlog after `since`, then live events: both in the same tick, so nothing is missed or doubled. */
-  add(ws: WebSocket, query: z.infer<typeof EventsQuery>): void {
+  add(ws: WebSocket, query: EventsFilter): void {
     const client: StreamClient = { ws, mac: query.mac };
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => this.clients.delete(client));

@@ -3,20 +3,31 @@
 import { chmod, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { platform } from 'node:os';
-import { z } from 'zod';
 import type { ServerInfo } from '../../shared/contract.js';
 import { BootbenchError, errnoCode } from '../errors.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { dataFiles } from '../store/data-dir.js';
 
-const ServerInfoSchema = z.object({
-  pid: z.number().int().positive(),
-  controlUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/),
-  token: z.string().min(16),
-  uiUrl: z.string(),
-  interface: z.string(),
-  startedAt: z.string(),
-}) satisfies z.ZodType<ServerInfo>;
+/**
+ * server.json as written by a server, or a reason it is not. Checked by hand rather than with zod:
+ * every CLI verb reads it, and loading a validation library costs them startup time.
+ */
+function checkServerInfo(value: unknown): { ok: true; info: ServerInfo } | { ok: false; reason: string } {
+  if (typeof value !== 'object' || value === null) return { ok: false, reason: 'not a JSON object' };
+  const v = value as Record<string, unknown>;
+  if (typeof v.pid !== 'number' || !Number.isInteger(v.pid) || v.pid <= 0) return { ok: false, reason: 'pid: not a positive whole number' };
+  // The token goes only to the loopback address: a tampered file cannot send it elsewhere.
+  if (typeof v.controlUrl !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(v.controlUrl)) return { ok: false, reason: 'controlUrl: not http://127.0.0.1:PORT' };
+  if (typeof v.token !== 'string' || v.token.length < 16) return { ok: false, reason: 'token: missing or shorter than 16 characters' };
+  for (const key of ['uiUrl', 'interface', 'startedAt'] as const) if (typeof v[key] !== 'string') return { ok: false, reason: `${key}: not a string` };
+  return { ok: true, info: { pid: v.pid, controlUrl: v.controlUrl, token: v.token, uiUrl: v.uiUrl as string, interface: v.interface as string, startedAt: v.startedAt as string } };
+}
+
+function parseServerInfo(value: unknown): ServerInfo {
+  const checked = checkServerInfo(value);
+  if (!checked.ok) throw new Error(checked.reason);
+  return checked.info;
+}
 
 export function serverInfoPath(dataDir: string): string {
   return join(dataDir, dataFiles.serverInfo);
@@ -29,7 +40,7 @@ export function serverInfoPath(dataDir: string): string {
  */
 export async function writeServerInfo(dataDir: string, info: ServerInfo): Promise<void> {
   const path = serverInfoPath(dataDir);
-  await writeJsonAtomic(path, ServerInfoSchema.parse(info), 0o600);
+  await writeJsonAtomic(path, parseServerInfo(info), 0o600);
   if (platform() === 'win32') return; // POSIX modes mean nothing there; the per-user folder is the guard
   let mode = (await stat(path)).mode & 0o777;
   if (mode !== 0o600) {
@@ -51,9 +62,9 @@ export async function readServerInfo(dataDir: string): Promise<ServerInfo | null
     throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is unreadable: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
   }
   if (raw === null) return null;
-  const parsed = ServerInfoSchema.safeParse(raw);
-  if (!parsed.success) throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is malformed (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it if no server is running` });
-  return parsed.data;
+  const checked = checkServerInfo(raw);
+  if (!checked.ok) throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is malformed (${checked.reason}); delete it if no server is running` });
+  return checked.info;
 }
 
 /**

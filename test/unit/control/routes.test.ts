@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { MacAddress } from '../../../electron/shared/contract.js';
+import { MacAddress } from '../../../electron/shared/schemas.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { EventBus } from '../../../electron/core/events.js';
 import { startRouteServer, type ControlApi, type RouteKey, type RouteTable, type UntypedHandler } from '../../../electron/core/control/control-api.js';
