@@ -9,44 +9,18 @@ import { basename, join } from 'node:path';
 import { Lab, type LabHost } from '../../helpers/netns.js';
 import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
 import type { Distro } from '../../../electron/shared/contract.js';
+import { loadManifest } from '../../fixtures/iso-layouts/manifest.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const TREEINFO = `[header]
-type = productmd.treeinfo
-version = 1.2
+// The real layout's .treeinfo, from the detection fixtures (one description of Rocky 9.4's media).
+const TREEINFO = treeinfoOf('rocky-9.4-x86_64-dvd');
 
-[release]
-name = Rocky Linux
-short = Rocky
-version = 9.4
-
-[tree]
-arch = x86_64
-build_timestamp = 1715000000
-platforms = x86_64,xen
-variants = AppStream,BaseOS
-
-[general]
-arch = x86_64
-family = Rocky Linux
-name = Rocky Linux 9.4
-packagedir = AppStream/Packages
-platforms = x86_64,xen
-repository = AppStream
-timestamp = 1715000000
-variant = AppStream
-variants = AppStream,BaseOS
-version = 9.4
-
-[images-x86_64]
-efiboot.img = images/efiboot.img
-initrd = images/pxeboot/initrd.img
-kernel = images/pxeboot/vmlinuz
-
-[stage2]
-mainimage = images/install.img
-`;
+function treeinfoOf(id: string): string {
+  const file = loadManifest(id).files.find((f) => f.path.replace(/^\//, '') === '.treeinfo');
+  if (!file?.content) throw new Error(`${id} has no .treeinfo`);
+  return file.content;
+}
 
 describe('ISO import and serving through bootbench serve', { timeout: 300_000 }, () => {
   let lab: Lab;
