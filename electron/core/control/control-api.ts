@@ -8,12 +8,13 @@ import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
 import { EventsQuery, ImportRequest, IsoUploadName } from '../../shared/schemas.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
-import { macOf, type EventBus } from '../events.js';
+import type { EventBus } from '../events.js';
+import { EventStreams } from './event-streams.js';
 import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +133,6 @@ export interface ControlApi {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_BUFFERED = 8 * 1024 * 1024;
-const DROP_GRACE_MS = 5000;
 
 /** The control API with the contract's routes: the typed entry the core uses. */
 export function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
@@ -455,86 +455,4 @@ ${items}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The event stream (WebSocket)
-
-interface StreamClient {
-  ws: WebSocket;
-  mac: string | undefined;
-}
-
-/** Fans bus events out to WebSocket clients, one JSON CoreEvent per message, dropping slow ones. */
-class EventStreams {
-  private readonly clients = new Set<StreamClient>();
-  private readonly unsubscribe: () => void;
-
-  constructor(
-    private readonly bus: EventBus,
-    private readonly maxBuffered: number,
-  ) {
-    this.unsubscribe = bus.subscribe((event) => {
-      if (this.clients.size === 0) return;
-      const text = JSON.stringify(event); // once per event, not once per client
-      const mac = macOf(event);
-      for (const client of this.clients) if (!client.mac || client.mac === mac) this.deliver(client, text);
-    });
-  }
-
-  /** Backlog after `since`, then live events: both in the same tick, so nothing is missed or doubled. */
-  add(ws: WebSocket, query: EventsFilter): void {
-    const client: StreamClient = { ws, mac: query.mac };
-    ws.on('close', () => this.clients.delete(client));
-    ws.on('error', () => this.clients.delete(client));
-    ws.on('message', () => undefined); // the stream is one-way; what a client sends is ignored
-    for (const event of this.bus.history(query)) if (!this.deliver(client, JSON.stringify(event))) return;
-    this.clients.add(client);
-  }
-
-  private deliver(client: StreamClient, text: string): boolean {
-    const { ws } = client;
-    if (ws.readyState !== WebSocket.OPEN) return false;
-    if (ws.bufferedAmount > this.maxBuffered) {
-      this.drop(client);
-      return false;
-    }
-    ws.send(text);
-    return true;
-  }
-
-  private drop(client: StreamClient): void {
-    this.clients.delete(client);
-    // 1013 "Try Again Later" (RFC 6455 §7.4 registry): the client can reconnect with since=<last seq>.
-    client.ws.close(1013, 'event stream dropped: client too slow');
-    // The close frame queues behind the unsent data, so a stalled client would never see it:
-    // bound the wait, then cut the connection.
-    setTimeout(() => client.ws.terminate(), DROP_GRACE_MS).unref();
-    // Logged after the current emit returns: emitting from inside a listener would reorder events.
-    queueMicrotask(() =>
-      this.bus.log('core', 'warn', 'control.stream.dropped', `Dropped a slow event-stream client (more than ${this.maxBuffered} bytes unsent).`, {
-        data: { bufferedAmount: client.ws.bufferedAmount },
-      }),
-    );
-  }
-
-  /** Every socket, including ones already dropped or still receiving their backlog. */
-  async closeAll(sockets: Iterable<WebSocket>): Promise<void> {
-    this.unsubscribe();
-    this.clients.clear();
-    await Promise.all(
-      [...sockets].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === WebSocket.CLOSED) return resolve();
-            const timer = setTimeout(() => ws.terminate(), 1000);
-            ws.once('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            ws.close(1001, 'Bootbench is shutting down');
-          }),
-      ),
-    );
-  }
 }
