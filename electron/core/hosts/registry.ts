@@ -27,10 +27,13 @@ export class HostRegistry {
     private readonly saveDelayMs: number,
   ) {}
 
+  /** Address → MAC, kept with every change: HTTP and TFTP ask it for every request. */
+  private readonly byIp = new Map<string, string>();
+
   static async open(dataDir: string, bus: EventBus, options: { clock?: () => Date; saveDelayMs?: number } = {}): Promise<HostRegistry> {
     const registry = new HostRegistry(join(dataDir, dataFiles.hosts), bus, options.clock ?? (() => new Date()), options.saveDelayMs ?? 200);
     const file = await readJsonFile<HostsFile>(registry.path, { version: 1, hosts: [] });
-    for (const host of file.hosts) registry.hosts.set(host.mac, host);
+    for (const host of file.hosts) registry.put(host);
     return registry;
   }
 
@@ -40,8 +43,14 @@ export class HostRegistry {
 
   /** The host last seen with this address (proxy mode: the network's DHCP server gave it). */
   macForIp(ip: string): string | null {
-    for (const host of this.hosts.values()) if (host.ip === ip) return host.mac;
-    return null;
+    return this.byIp.get(ip) ?? null;
+  }
+
+  private put(host: Host): void {
+    const old = this.hosts.get(host.mac);
+    if (old?.ip && old.ip !== host.ip && this.byIp.get(old.ip) === host.mac) this.byIp.delete(old.ip);
+    this.hosts.set(host.mac, host);
+    if (host.ip) this.byIp.set(host.ip, host.mac); // the latest host seen with an address has it
   }
 
   get(mac: string): Host | undefined {
@@ -80,7 +89,7 @@ export class HostRegistry {
           firstSeen: now,
           lastSeen: now,
         };
-    this.hosts.set(host.mac, host);
+    this.put(host);
     if (!known) this.bus.log('dhcp', 'info', 'host.discovered', `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`, { mac: host.mac });
     this.changed(host);
     return host;
@@ -90,7 +99,7 @@ export class HostRegistry {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
     const host = { ...known, state, ...extra };
-    this.hosts.set(mac, host);
+    this.put(host);
     this.changed(host);
     return host;
   }

@@ -173,3 +173,22 @@ describe('HostRegistry', () => {
     await registry.flush();
   });
 });
+
+describe('HostRegistry.macForIp', () => {
+  test('names the host holding an address, follows an address that moves, and survives a reopen', async () => {
+    const dir = await tempDir();
+    const { registry } = await open(dir, { saveDelayMs: 0 });
+    const other: ClientSighting = { ...ovmf, mac: '52:54:00:aa:bb:21' };
+    registry.seen(ovmf, '10.231.1.150');
+    assert.equal(registry.macForIp('10.231.1.150'), ovmf.mac);
+    assert.equal(registry.macForIp('10.231.1.151'), null);
+    registry.seen(ovmf, '10.231.1.151'); // a new lease for the same machine
+    assert.equal(registry.macForIp('10.231.1.150'), null, 'the old address is no longer its');
+    registry.seen(other, '10.231.1.150');
+    assert.equal(registry.macForIp('10.231.1.150'), other.mac);
+    await registry.flush();
+    const { registry: again } = await open(dir);
+    assert.equal(again.macForIp('10.231.1.151'), ovmf.mac);
+    assert.equal(again.macForIp('10.231.1.150'), other.mac);
+  });
+});
