@@ -7,6 +7,7 @@
 # package from starting its service). nginx runs in the foreground with our own config, on
 # 127.0.0.1 only, and is stopped by its PID. Knobs: RUNS (3), WRK_SECONDS (10), BENCH_WORK.
 set -euo pipefail
+source "$(dirname "$0")/../lib/nginx.sh"
 cd "$(dirname "$0")/../.."
 REPO=$PWD
 NODE=${NODE:-$REPO/node_modules/.bin/node}
@@ -48,30 +49,7 @@ curl -s "http://127.0.0.1:$BB_PORT$MAC_PATH" > "$WORK/root/script.ipxe"
 SCRIPT_BYTES=$(stat -c %s "$WORK/root/script.ipxe")
 
 # --- nginx: foreground, own config, loopback only; settings of a typical static-file server ---
-cat > "$WORK/nginx/nginx.conf" <<C
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_timeout 30s;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  types { text/plain ipxe; application/octet-stream bin; }
-  server {
-    listen 127.0.0.1:$NGX_PORT;
-    root $WORK/root;
-    autoindex off;
-  }
-}
-C
+nginx_conf "$WORK/nginx" "$NGX_PORT" "$WORK/root" > "$WORK/nginx/nginx.conf"
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx/stdout.log" 2>&1 &
 PIDS+=($!)
 # Context only: the same nginx with sendfile off copies through user space as Node must.

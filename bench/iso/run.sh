@@ -16,6 +16,7 @@
 # DL_RUNS (RUNS), FILES (3000), BENCH_WORK (a folder to keep and reuse: the ISO is rebuilt only when
 # missing; without it everything lives in a fresh folder under /tmp, removed at exit).
 set -euo pipefail
+source "$(dirname "$0")/../lib/nginx.sh"
 cd "$(dirname "$0")/../.."
 REPO=$PWD
 NODE=${NODE:-$REPO/node_modules/.bin/node}
@@ -205,30 +206,7 @@ PIDS+=($!)
 for _ in $(seq 1 300); do grep -q '^ready' "$WORK/bb.out" 2>/dev/null && break; sleep 0.1; done
 grep -q '^ready' "$WORK/bb.out" || { cat "$WORK/bb.err" >&2; exit 1; }
 HTTP_ID=$(awk '/^ready/ {print $3}' "$WORK/bb.out")
-cat > "$WORK/nginx/nginx.conf" <<C
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_timeout 30s;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  types { application/octet-stream bin; }
-  server {
-    listen 127.0.0.1:$NGX_PORT;
-    root $TREE;
-    autoindex off;
-  }
-}
-C
+nginx_conf "$WORK/nginx" "$NGX_PORT" "$TREE" > "$WORK/nginx/nginx.conf"
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx/stdout.log" 2>&1 &
 PIDS+=($!)
 U_ISO="http://127.0.0.1:$BB_PORT/iso/$HTTP_ID/$BIG_REL"
