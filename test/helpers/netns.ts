@@ -44,6 +44,16 @@ export function requireRoot(): void {
   }
 }
 
+/**
+ * `setpriv` arguments that run a command as nobody with no privileges at all except reading files
+ * (CAP_DAC_READ_SEARCH): the tests of unprivileged starts must not depend on the checkout's folder
+ * being world-readable (a fresh clone under mktemp -d is 0700), only on the network privileges.
+ */
+export const AS_NOBODY: readonly string[] = [
+  '--reuid=65534', '--regid=65534', '--clear-groups',
+  '--bounding-set=-all,+dac_read_search', '--inh-caps=-all,+dac_read_search', '--ambient-caps=+dac_read_search',
+];
+
 export function sh(cmd: string, args: string[], options: { input?: string; allowFail?: boolean; timeoutMs?: number } = {}): RunResult {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input: options.input, timeout: options.timeoutMs ?? 60_000 });
   const result = { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };

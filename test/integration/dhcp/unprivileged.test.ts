@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync } from 'node:fs';
-import { Lab } from '../../helpers/netns.js';
+import { AS_NOBODY, Lab } from '../../helpers/netns.js';
 import { BIN, NODE, ensureBuilt, removeDir, tempDataDir } from '../../helpers/bootbench.js';
 
 describe('serve without privileges', { timeout: 120_000 }, () => {
@@ -23,7 +23,7 @@ describe('serve without privileges', { timeout: 120_000 }, () => {
   });
 
   test('exits non-zero naming port 67 and the fix', async () => {
-    const r = await lab.exec(lab.serverNs, 'setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', NODE, BIN, 'serve', '--interface', 'bbunpr0', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
+    const r = await lab.exec(lab.serverNs, 'setpriv', [...AS_NOBODY, NODE, BIN, 'serve', '--interface', 'bbunpr0', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
     assert.equal(r.code, 1, `expected exit 1; stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     assert.match(r.stderr, /Port 67\/udp on bbunpr0 needs privileges/);
     assert.match(r.stderr, /sudo bootbench serve|setcap/);

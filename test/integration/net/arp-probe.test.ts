@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { Lab, enterNamespace, type Segment } from '../../helpers/netns.js';
+import { AS_NOBODY, Lab, enterNamespace, type Segment } from '../../helpers/netns.js';
 import { createArpProber, type ArpProber } from '../../../electron/core/net/arp-probe.js';
 import { createIcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
@@ -156,7 +156,7 @@ catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
     const r = lab.run(
       lab.serverNs,
       'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
+      [...AS_NOBODY, process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
       { timeoutMs: 30_000 },
     );
     assert.equal(r.code, 0, r.stderr);

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:dgram';
-import { Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
+import { AS_NOBODY, Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
 import { openBoundUdpSocket, boundPort } from '../../../electron/core/net/bound-socket.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 
@@ -129,7 +129,7 @@ s.bind(68, () => console.log('ready'));`;
     const code = `import { openBoundUdpSocket } from ${JSON.stringify(new URL('../../../electron/core/net/bound-socket.ts', import.meta.url).pathname)};
 try { const s = await openBoundUdpSocket({ iface: 'bbA', port: 67 }); s.close(); console.log(JSON.stringify({ code: 'BOUND' })); }
 catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
-    const r = lab.run(lab.serverNs, 'setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, '--import', tsxLoader, '--input-type=module', '-e', code], {
+    const r = lab.run(lab.serverNs, 'setpriv', [...AS_NOBODY, node, '--import', tsxLoader, '--input-type=module', '-e', code], {
       timeoutMs: 30_000,
     });
     assert.equal(r.code, 0, r.stderr);

@@ -2,7 +2,7 @@
 // its main thread into the server namespace (setns) so the raw socket is created there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/netns.js';
+import { AS_NOBODY, Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/netns.js';
 import { createIcmpProber, type IcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
 
@@ -66,7 +66,7 @@ catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
     const r = lab.run(
       lab.serverNs,
       'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
+      [...AS_NOBODY, process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
       { timeoutMs: 30_000 },
     );
     assert.equal(r.code, 0, r.stderr);
