@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { AS_NOBODY, Lab, enterNamespace, type Segment } from '../../helpers/netns.js';
+import { Lab, enterNamespace, type Segment } from '../../helpers/netns.js';
+import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { createArpProber, type ArpProber } from '../../../electron/core/net/arp-probe.js';
 import { createIcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
@@ -153,12 +154,8 @@ describe('ARP address-conflict probe in a lab', { timeout: 180_000 }, () => {
     const code = `import { createArpProber } from ${JSON.stringify(modulePath)};
 try { (await createArpProber({ iface: 'bbA', sourceIp: '10.231.64.1', sourceMac: '52:54:00:00:00:01' })).close(); console.log(JSON.stringify({ code: 'OPENED' })); }
 catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
-    const r = lab.run(
-      lab.serverNs,
-      'setpriv',
-      [...AS_NOBODY, process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
-      { timeoutMs: 30_000 },
-    );
+    const [cmd, args] = nobodyRuns(code, 'arp-probe-unprivileged');
+    const r = lab.run(lab.serverNs, cmd, args, { timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code: string; message: string };
     assert.equal(out.code, 'ARP_PROBE_UNAVAILABLE');

@@ -5,13 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:dgram';
-import { AS_NOBODY, Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
+import { Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
+import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { openBoundUdpSocket, boundPort } from '../../../electron/core/net/bound-socket.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 
 
 const node = process.execPath;
-const tsxLoader = import.meta.resolve('tsx');
 
 /** Sends one UDP datagram from a client namespace (bound to its own address, so the limited broadcast has a route). */
 function sendFrom(lab: Lab, host: LabHost, from: string, to: string, port: number, text: string): void {
@@ -129,9 +129,8 @@ s.bind(68, () => console.log('ready'));`;
     const code = `import { openBoundUdpSocket } from ${JSON.stringify(new URL('../../../electron/core/net/bound-socket.ts', import.meta.url).pathname)};
 try { const s = await openBoundUdpSocket({ iface: 'bbA', port: 67 }); s.close(); console.log(JSON.stringify({ code: 'BOUND' })); }
 catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
-    const r = lab.run(lab.serverNs, 'setpriv', [...AS_NOBODY, node, '--import', tsxLoader, '--input-type=module', '-e', code], {
-      timeoutMs: 30_000,
-    });
+    const [cmd, args] = nobodyRuns(code, 'bound-socket-unprivileged');
+    const r = lab.run(lab.serverNs, cmd, args, { timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code: string; message: string };
     assert.equal(out.code, 'BIND_DENIED');

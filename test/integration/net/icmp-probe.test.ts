@@ -2,7 +2,8 @@
 // its main thread into the server namespace (setns) so the raw socket is created there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AS_NOBODY, Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/netns.js';
+import { Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/netns.js';
+import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { createIcmpProber, type IcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
 
@@ -63,12 +64,8 @@ describe('ICMP address-conflict probe in a lab', { timeout: 120_000 }, () => {
     const code = `import { createIcmpProber } from ${JSON.stringify(modulePath)};
 try { (await createIcmpProber({ iface: 'bbP' })).close(); console.log(JSON.stringify({ code: 'OPENED' })); }
 catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
-    const r = lab.run(
-      lab.serverNs,
-      'setpriv',
-      [...AS_NOBODY, process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
-      { timeoutMs: 30_000 },
-    );
+    const [cmd, args] = nobodyRuns(code, 'icmp-probe-unprivileged');
+    const r = lab.run(lab.serverNs, cmd, args, { timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code: string; message: string };
     assert.equal(out.code, 'ICMP_PROBE_UNAVAILABLE');
