@@ -24,13 +24,25 @@ import { mountBootRoutes } from './http/routes-boot.js';
 import { IsoLibrary } from './iso/library.js';
 import { mountIsoRoutes } from './iso/http-routes.js';
 import { VERSION } from './version.js';
+import type { ServeRequest } from '../shared/contract.js';
+import { httpBase } from './install/boot-policy.js';
+import { InstallManager } from './install/manager.js';
+import { mountInstallRoutes } from './install/http-routes.js';
+import { createAnswerRenderer } from './install/answers.js';
+import { SettingsStore } from './install/settings-store.js';
+import { TemplateStore } from './install/template-store.js';
+import { TimelineStore } from './hosts/timeline.js';
+import { createSyslogReceiver } from './syslog/receiver.js';
+import { createDnsResponder } from './dns/responder.js';
+import { createRouterAdvertiser } from './net/router-advert.js';
 import { createTftpServer } from './tftp/server.js';
 import { directoryResolver } from './files/directory.js';
 import type { FileResolver } from './files/file-source.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 
 export interface ServeOptions {
-  iface: string;
+  /** The interface to serve on; absent: start in setup, the UI picks it. */
+  iface?: string;
   mode: DhcpMode;
   pool?: string;
   dataDir: string;
@@ -48,6 +60,16 @@ export interface ServeOptions {
   /** How long to listen for another DHCP server before serving. */
   foreignWaitMs?: number;
   uiRoot?: string;
+  /** UDP/TCP port of the syslog receiver (default 514). */
+  syslogPort?: number;
+  /** Answer DNS for the lab on the NIC address in DHCP mode (default on, unless --dns is given). */
+  dnsResponder?: boolean;
+  /** Send IPv6 router advertisements that end iPXE's router-discovery wait (default on). */
+  routerAdvert?: boolean;
+  /** Emulate a vendor BIOS PXE ROM on QEMU's iPXE ROM (tests; see ipxe-script.ts). */
+  biosChain?: boolean;
+  /** Debian netboot images root (tests). */
+  debianImages?: string;
 }
 
 export interface RunningServer {
@@ -92,21 +114,170 @@ function choosePool(text: string | undefined, serverIp: string, prefix: number, 
   return pool;
 }
 
+/**
+ * Starts Bootbench: the state every interface shares (hosts, ISO library, timelines, settings,
+ * templates) and the control API with the UI; then, when `options.iface` is set, the network
+ * services on it. Without one the server waits in `setup` until the UI picks the interface
+ * (`POST /api/serve`), the first-run flow.
+ */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 }).catch((e: Error) => {
     throw new BootbenchError('DATA_DIR', { dataDir: options.dataDir, reason: e.message });
   });
-  const bus = new EventBus();
-  const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
-  const pool = choosePool(options.pool, serverIp, prefix, options.iface);
-
+  const bus = new EventBus({ firstSeq: Date.now() * 1000 });
   // Everything started is undone in reverse order, on a failed start as on stop().
   const teardown: (() => unknown)[] = [];
   const undo = async () => {
     for (const step of teardown.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
   };
   try {
-    return await compose(options, bus, nic, serverIp, prefix, pool, teardown, undo);
+    return await composeApp(options, bus, teardown, undo);
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
+
+/** What serving one interface consists of; stopped as a whole. */
+interface Session {
+  iface: string;
+  serverIp: string;
+  requestedMode: DhcpMode;
+  mode: 'dhcp' | 'proxy';
+  foreign: ForeignDhcpServer[];
+  services(): ServiceStatus[];
+  installs: InstallManager;
+  stop(): Promise<void>;
+}
+
+async function composeApp(options: ServeOptions, bus: EventBus, teardown: (() => unknown)[], undo: () => Promise<void>): Promise<RunningServer> {
+  const shared: SharedState = {
+    hosts: await HostRegistry.open(options.dataDir, bus),
+    library: await IsoLibrary.open(options.dataDir, bus),
+    timeline: new TimelineStore(options.dataDir, bus),
+    settings: await SettingsStore.open(options.dataDir),
+    templates: await TemplateStore.open(options.dataDir),
+  };
+  teardown.push(() => shared.hosts.flush());
+  teardown.push(() => shared.library.close());
+  shared.timeline.start();
+  teardown.push(() => shared.timeline.close());
+
+  let session: Session | null = null;
+  let starting: Promise<Session> | null = null;
+  const startSession = async (request: ServeRequest): Promise<Session> => {
+    if (session) throw new BootbenchError('ALREADY_SERVING', { iface: session.iface });
+    if (starting) throw new BootbenchError('ALREADY_SERVING', { iface: request.interface });
+    starting = composeSession({ ...options, iface: request.interface, mode: request.mode ?? options.mode, ...(request.pool !== undefined ? { pool: request.pool } : {}) }, bus, shared);
+    try {
+      session = await starting;
+    } finally {
+      starting = null;
+    }
+    await writeInfo();
+    return session;
+  };
+  const stopSession = async () => {
+    const s = session;
+    session = null;
+    if (s) {
+      await s.stop();
+      bus.log('core', 'info', 'core.stopped', `stopped serving ${s.iface}`);
+    }
+    await writeInfo();
+  };
+  teardown.push(() => stopSession());
+  const need = (): Session => {
+    if (!session) throw new BootbenchError('NOT_SERVING');
+    return session;
+  };
+
+  // With an interface on the command line, serve before anything else: a port in use or missing
+  // privileges fail the command itself.
+  if (options.iface) await startSession({ interface: options.iface, mode: options.mode, ...(options.pool !== undefined ? { pool: options.pool } : {}) });
+
+  const startedAt = new Date().toISOString();
+  let control: ControlApi | null = null;
+  const controlStatus = (): ServiceStatus => ({ name: 'control', state: control ? 'up' : 'starting', address: control?.url ?? null, error: null, counters: {} });
+  const status = (): ServerStatus => ({
+    version: VERSION,
+    state: session ? 'serving' : 'setup',
+    interface: session?.iface ?? null,
+    serverIp: session?.serverIp ?? null,
+    requestedMode: session?.requestedMode ?? options.mode,
+    mode: session?.mode ?? null,
+    foreignDhcp: session?.foreign ?? [],
+    services: [...(session?.services() ?? []), controlStatus()],
+    startedAt,
+  });
+  const token = newToken();
+  control = await startControlApi({
+    port: options.uiPort,
+    token,
+    bus,
+    handlers: {
+      'GET /api/status': () => status(),
+      'GET /api/hosts': () => shared.hosts.list(),
+      'GET /api/interfaces': () => listInterfaces(),
+      'GET /api/distros': async () => {
+        await shared.library.refresh(); // a few stat calls: moved or deleted ISOs show as such at once
+        return shared.library.list();
+      },
+      'POST /api/distros/import': ({ body }) => shared.library.import(body.path, { verify: body.verify ?? false }),
+      'PUT /api/distros/upload/:name': ({ params, body }) => shared.library.importUpload(params.name, body.stream, body.length),
+      'PUT /api/distros/:id': ({ params, body }) => shared.library.configure(params.id, body),
+      'POST /api/hosts/:mac/install': ({ params, body }) => need().installs.queue(params.mac, body),
+      'POST /api/hosts/:mac/cancel': ({ params }) => need().installs.cancel(params.mac),
+      'GET /api/hosts/:mac/answer-file': ({ params, query }) => need().installs.preview(params.mac, query.distro),
+      'GET /api/hosts/:mac/timeline': ({ params, query }) => shared.timeline.read(params.mac, query),
+      'GET /api/settings': () => shared.settings.view(),
+      'PUT /api/settings': ({ body }) => shared.settings.update(body),
+      'GET /api/templates': () => shared.templates.list(),
+      'PUT /api/templates/:name': ({ params, body }) => shared.templates.save(params.name, body.text),
+      'GET /api/check': async ({ query }) => {
+        const { runChecks } = await import('./check.js');
+        return runChecks({ iface: query.interface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort });
+      },
+      'POST /api/serve': async ({ body }) => {
+        await startSession(body);
+        return status();
+      },
+      'POST /api/stop': async () => {
+        await stopSession();
+        return status();
+      },
+    },
+    ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
+  });
+  const api = control;
+  teardown.push(() => api.close());
+  const writeInfo = () =>
+    control ? writeServerInfo(options.dataDir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: session?.iface ?? null, startedAt }) : Promise.resolve();
+  await writeInfo();
+  teardown.push(() => removeServerInfo(options.dataDir, process.pid));
+  if (!session) bus.log('core', 'info', 'core.setup', 'waiting for an interface to serve: choose one in the UI, or start with --interface');
+
+  return { bus, status, uiUrl: api.uiUrl, controlUrl: api.url, stop: undo };
+}
+
+interface SharedState {
+  hosts: HostRegistry;
+  library: IsoLibrary;
+  timeline: TimelineStore;
+  settings: SettingsStore;
+  templates: TemplateStore;
+}
+
+/** Every network service on one interface, composed; a failed start undoes what it started. */
+async function composeSession(options: ServeOptions & { iface: string }, bus: EventBus, shared: SharedState): Promise<Session> {
+  const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
+  const pool = choosePool(options.pool, serverIp, prefix, options.iface);
+  const teardown: (() => unknown)[] = [];
+  const undo = async () => {
+    for (const step of teardown.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  try {
+    return await compose(options, bus, shared, nic, serverIp, prefix, pool, teardown, undo);
   } catch (e) {
     await undo();
     throw e;
@@ -114,15 +285,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 }
 
 async function compose(
-  options: ServeOptions,
+  options: ServeOptions & { iface: string },
   bus: EventBus,
+  shared: SharedState,
   nic: NicInfo,
   serverIp: string,
   prefix: number,
   pool: Pool,
   teardown: (() => unknown)[],
   undo: () => Promise<void>,
-): Promise<RunningServer> {
+): Promise<Session> {
+  const { hosts, library } = shared;
   // Port 67 first: without privileges, the message must name the port the user cares about
   // (and not 68, which the foreign-DHCP probe below binds). The DHCP server adopts this socket.
   const port67 = await openBoundUdpSocket({ iface: options.iface, port: 67, broadcast: true, reuseAddr: false });
@@ -140,16 +313,12 @@ async function compose(
   }
   const mode: 'dhcp' | 'proxy' = options.mode === 'auto' ? (foreign.length > 0 ? 'proxy' : 'dhcp') : options.mode;
 
-  const hosts = await HostRegistry.open(options.dataDir, bus);
-  teardown.push(() => hosts.flush());
   const subnet = subnetOf(serverIp, prefix);
   const leases = mode === 'dhcp' ? await openLeases(options, bus, pool, subnet, serverIp, nic.mac, teardown) : undefined;
   const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
 
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
-  const library = await IsoLibrary.open(options.dataDir, bus);
-  teardown.push(() => library.close());
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
   // TFTP names: the loaders by name, and "iso/<distro id>/<path>" for files inside an ISO (for
   // firmware or loaders that cannot speak HTTP).
@@ -160,11 +329,61 @@ async function compose(
   const tftp = createTftpServer({ iface: options.iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: tftpFiles, bus, macForIp });
   await tftp.start();
   teardown.push(() => tftp.stop());
+
+  const syslogPort = options.syslogPort ?? 514;
+  const base = httpBase(serverIp, options.httpPort);
+  const installs = await InstallManager.open({
+    dataDir: options.dataDir,
+    bus,
+    hosts,
+    library,
+    answers: createAnswerRenderer({ settings: shared.settings, templates: shared.templates }),
+    serverIp,
+    httpBase: base,
+    syslogPort,
+    macForIp,
+    ...(options.debianImages ? { debianImages: options.debianImages } : {}),
+  });
+  teardown.push(() => installs.close());
+
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
-  mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort });
+  mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort, biosChain: options.biosChain ?? false, installerLines: (mac, ip) => installs.installerLines(mac, ip) });
   mountIsoRoutes(http, library);
+  mountInstallRoutes(http, installs, bus);
   await http.start();
   teardown.push(() => http.stop());
+
+  // Installer logs: syslog lines become the sending host's timeline (by its address).
+  const syslog = createSyslogReceiver({
+    iface: options.iface,
+    address: serverIp,
+    port: syslogPort,
+    bus,
+    onMessage: (fromIp, record) => {
+      const mac = macForIp(fromIp);
+      const level = record.severity === 'emerg' || record.severity === 'alert' || record.severity === 'crit' || record.severity === 'err' ? 'error' : record.severity === 'warning' ? 'warn' : record.severity === 'debug' ? 'debug' : 'info';
+      bus.log('syslog', level, 'syslog.line', `${record.app ? `${record.app}: ` : ''}${record.message}`, {
+        mac,
+        data: { from: fromIp, facility: record.facility, severity: record.severity, ...(record.hostname ? { hostname: record.hostname } : {}) },
+      });
+      if (mac) installs.observe(mac, { type: 'activity', summary: `syslog: ${record.app ? `${record.app}: ` : ''}${record.message.slice(0, 100)}` });
+    },
+  });
+  const optional: { status(): ServiceStatus }[] = [];
+  await startOptional('syslog', syslog, bus, teardown, optional);
+
+  const dhcpExtras: { dns: string[]; domain: string | null } = { dns: options.dns ?? [], domain: options.domain ?? null };
+  if (mode === 'dhcp' && options.dnsResponder !== false && (options.dns ?? []).length === 0) {
+    // Installers want a name server (the Debian installer stops and asks without one) and quick
+    // answers: the lab's own small DNS, handed out by DHCP when the user gave no other.
+    const domain = options.domain ?? 'lab';
+    const names = labNames(hosts, () => installs, serverIp);
+    const dns = createDnsResponder({ iface: options.iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus });
+    if (await startOptional('dns', dns, bus, teardown, optional)) {
+      dhcpExtras.dns = [serverIp];
+      dhcpExtras.domain = domain;
+    }
+  }
 
   const dhcp = new DhcpServer({
     mode,
@@ -175,8 +394,8 @@ async function compose(
       broadcast: intToIp(subnet.broadcast),
       // An isolated lab switch has no router: the laptop must not become the default gateway unasked.
       router: options.router ?? null,
-      dns: options.dns ?? [],
-      domain: options.domain ?? null,
+      dns: dhcpExtras.dns,
+      domain: dhcpExtras.domain,
     },
     bus,
     bootPolicy: createBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
@@ -194,48 +413,68 @@ async function compose(
   teardown.push(() => dhcp.stop());
   await dhcp.start();
 
-  const startedAt = new Date().toISOString();
-  let control: ControlApi | null = null;
-  const controlStatus = (): ServiceStatus => ({ name: 'control', state: control ? 'up' : 'starting', address: control?.url ?? null, error: null, counters: {} });
-  const status = (): ServerStatus => ({
-    version: VERSION,
-    interface: options.iface,
+  if (options.routerAdvert !== false) {
+    // iPXE waits ~13 s for IPv6 router discovery at every start unless an RA arrives.
+    await startOptional('ra', createRouterAdvertiser({ iface: options.iface, bus }), bus, teardown, optional);
+  }
+
+  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${options.iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`);
+  return {
+    iface: options.iface,
     serverIp,
     requestedMode: options.mode,
     mode,
-    foreignDhcp: foreign,
-    services: [...dhcp.status(), tftp.status(), http.status(), controlStatus()],
-    startedAt,
-  });
-  const token = newToken();
-  control = await startControlApi({
-    port: options.uiPort,
-    token,
-    bus,
-    handlers: {
-      'GET /api/status': () => status(),
-      'GET /api/hosts': () => hosts.list(),
-      'GET /api/interfaces': () => listInterfaces(),
-      'GET /api/distros': async () => {
-        await library.refresh(); // a few stat calls: moved or deleted ISOs show as such at once
-        return library.list();
-      },
-      'POST /api/distros/import': ({ body }) => library.import(body.path, { verify: body.verify ?? false }),
-      'PUT /api/distros/upload/:name': ({ params, body }) => library.importUpload(params.name, body.stream, body.length),
-    },
-    ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
-  });
-  const api = control;
-  teardown.push(() => api.close());
-  await writeServerInfo(options.dataDir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: options.iface, startedAt });
-  teardown.push(() => removeServerInfo(options.dataDir, process.pid));
-  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${options.iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`);
+    foreign,
+    installs,
+    services: () => [...dhcp.status(), tftp.status(), http.status(), ...optional.map((o) => o.status())],
+    stop: undo,
+  };
+}
 
-  return { bus, status, uiUrl: api.uiUrl, controlUrl: api.url, stop: undo };
+/**
+ * A helper service (syslog, DNS, RA) that the lab is better with but can run without: a failure to
+ * start is shown on its status and in the log, not a reason to refuse serving.
+ */
+async function startOptional(
+  name: string,
+  service: { start(): Promise<void>; stop(): Promise<void>; status(): ServiceStatus },
+  bus: EventBus,
+  teardown: (() => unknown)[],
+  list: { status(): ServiceStatus }[],
+): Promise<boolean> {
+  try {
+    await service.start();
+    teardown.push(() => service.stop());
+    list.push(service);
+    return true;
+  } catch (e) {
+    const error = (e as Error).message;
+    bus.log('core', 'warn', `${name}.unavailable`, `${name} not started: ${error}`);
+    list.push({ status: () => ({ ...service.status(), state: 'failed', error }) });
+    return false;
+  }
+}
+
+/** The lab's names for DNS: the laptop ("bootbench") and each host with an address and a name. */
+function labNames(hosts: HostRegistry, installs: () => InstallManager, serverIp: string) {
+  const nameOf = (mac: string) => installs().hostnameFor(mac);
+  return {
+    lookup: (name: string): string | null => {
+      const short = name.toLowerCase();
+      if (short === 'bootbench') return serverIp;
+      for (const h of hosts.list()) if (h.ip && nameOf(h.mac).toLowerCase() === short) return h.ip;
+      return null;
+    },
+    reverse: (ip: string): string | null => {
+      if (ip === serverIp) return 'bootbench';
+      const mac = hosts.macForIp(ip);
+      return mac ? nameOf(mac) : null;
+    },
+  };
 }
 
 /** The lease table, its durable store and (when raw sockets are allowed) the conflict probe. */
-async function openLeases(options: ServeOptions, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, mac: string | null, teardown: (() => unknown)[]) {
+async function openLeases(options: ServeOptions & { iface: string }, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, mac: string | null, teardown: (() => unknown)[]) {
   const table = new LeaseTable({ pool, subnet, serverIp, reservations: options.reservations ?? [], leaseTimeSec: options.leaseTimeSec ?? 3600 });
   const { store, leases: saved } = await LeaseStore.open(options.dataDir, () => table.records());
   teardown.push(async () => {

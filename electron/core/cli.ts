@@ -21,14 +21,18 @@ const loadInterfaces = () => import('./net/interfaces.js');
 const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machine.
 
 Usage:
-  bootbench serve --interface IF [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
+  bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
   bootbench distros [--json]
   bootbench hosts [--json]
-  bootbench logs [MAC] [--follow]
+  bootbench install MAC --distro ID [--set KEY=VALUE …] [--json]
+  bootbench cancel MAC [--json]
+  bootbench logs [MAC] [--follow] [--json]
+
+serve without --interface starts the UI only: choose the interface there.
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -61,6 +65,8 @@ const verbs = {
   import: { ...common, verify: { type: 'boolean', default: false } },
   distros: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
+  install: { ...common, distro: { type: 'string', short: 'd' }, set: { type: 'string', multiple: true } },
+  cancel: common,
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Verb = keyof typeof verbs;
@@ -141,6 +147,28 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(json ? `${JSON.stringify(distros, null, 2)}\n` : formatDistros(distros));
       return 0;
     }
+    case 'install': {
+      const mac = macArg(parsed.positionals, 'install');
+      const distro = values.distro as string | undefined;
+      if (!distro) fail('install needs --distro ID: one of the ids `bootbench distros` lists.');
+      const settings: Record<string, string> = {};
+      for (const pair of (values.set as string[] | undefined) ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) fail(`--set takes KEY=VALUE (e.g. --set timezone=Europe/Paris), not "${pair}".`);
+        settings[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const client = await ControlClient.fromDataDir(dataDir);
+      const host = await client.call('POST /api/hosts/:mac/install', { params: { mac }, body: { distro, ...(Object.keys(settings).length ? { settings } : {}) } });
+      process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`);
+      return 0;
+    }
+    case 'cancel': {
+      const mac = macArg(parsed.positionals, 'cancel');
+      const client = await ControlClient.fromDataDir(dataDir);
+      const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
+      process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: install cancelled; the host waits in Bootbench's boot menu again\n`);
+      return 0;
+    }
     case 'logs': {
       const client = await ControlClient.fromDataDir(dataDir);
       const macText = parsed.positionals[0];
@@ -148,7 +176,8 @@ async function main(argv: string[]): Promise<number> {
       if (macText && !mac) fail(`"${macText}" is not a MAC address (like 52:54:00:12:34:56).`);
       const filter = mac ? { mac } : {};
       const print = (e: CoreEvent) => process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${formatEvent(e)}\n`);
-      const history = await client.call('GET /api/events', { query: filter });
+      // One host: its persisted timeline (it outlives restarts); everything: the server's backlog.
+      const history: CoreEvent[] = mac ? await client.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 5000 } }) : await client.call('GET /api/events', { query: filter });
       history.forEach(print);
       if (!values.follow) return 0;
       const since = history.at(-1)?.seq ?? 0;
@@ -162,9 +191,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+function macArg(positionals: string[], verb: string): string {
+  const text = positionals[0];
+  if (!text || positionals.length > 1) fail(`${verb} takes one MAC address: bootbench ${verb} 52:54:00:12:34:56`);
+  const mac = normalizeMac(text);
+  if (!mac) fail(`"${text}" is not a MAC address (like 52:54:00:12:34:56).`);
+  return mac;
+}
+
 async function runServe(values: Record<string, string | boolean | string[] | undefined>, dataDir: string): Promise<number> {
   const { isIpv4 } = await import('./dhcp/ipv4.js');
-  const iface = requireInterface(values.interface as string | undefined, 'serve');
+  const iface = values.interface as string | undefined;
   const mode = values.mode as string;
   if (mode !== 'auto' && mode !== 'dhcp' && mode !== 'proxy') fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
   const leaseTime = Number(values['lease-time']);
@@ -189,7 +226,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     router: ipList('router')[0] ?? null,
     dns: ipList('dns'),
     domain: domain ?? null,
-    iface,
+    ...(iface ? { iface } : {}),
     mode: mode as DhcpMode,
     ...(values.pool ? { pool: values.pool as string } : {}),
     dataDir,
@@ -208,7 +245,8 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     });
   }
   const status = server.status();
-  process.stdout.write(`Bootbench ${VERSION} serving on ${iface} (${status.serverIp}), mode ${status.mode}${status.requestedMode === 'auto' ? ' (auto)' : ''}\n`);
+  if (status.state === 'serving') process.stdout.write(`Bootbench ${VERSION} serving on ${status.interface} (${status.serverIp}), mode ${status.mode}${status.requestedMode === 'auto' ? ' (auto)' : ''}\n`);
+  else process.stdout.write(`Bootbench ${VERSION}: no interface chosen yet. Open the UI to choose the one plugged into the lab switch.\n`);
   process.stdout.write(`UI: ${server.uiUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -235,7 +273,10 @@ function formatDistros(distros: Distro[]): string {
 
 function formatHosts(hosts: Host[]): string {
   if (hosts.length === 0) return 'No hosts seen yet: power on a machine set to boot from the network.\n';
-  const rows = hosts.map((h) => `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}`);
+  const rows = hosts.map((h) => {
+    const detail = h.state === 'failed' ? `  ${h.failureReason ?? ''}` : h.install && h.state !== 'discovered' ? `  ${h.install.distro} ${Math.round(h.install.progress * 100)}% ${h.install.lastStep ?? ''}` : '';
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}`;
+  });
   return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }
 

@@ -17,7 +17,12 @@ export type ErrorCode =
   | 'ISO_UNSUPPORTED'
   | 'ISO_NOT_FOUND'
   | 'ISO_CHECKSUM'
-  | 'DISTRO_NOT_FOUND';
+  | 'DISTRO_NOT_FOUND'
+  | 'INSTALL_REFUSED'
+  | 'HOST_NOT_FOUND'
+  | 'NOTHING_TO_CANCEL'
+  | 'NOT_SERVING'
+  | 'ALREADY_SERVING';
 
 type Context = Record<string, string | number | boolean | null | undefined>;
 
@@ -50,6 +55,11 @@ const catalog: Record<ErrorCode, (c: Context) => string> = {
   ISO_NOT_FOUND: (c) => `Cannot import ${c.file}: ${c.reason}.`,
   ISO_CHECKSUM: (c) => `${c.file} does not match ${c.sums}: expected ${c.expected}, got ${c.actual}. The download is damaged: download it again. Nothing was registered.`,
   DISTRO_NOT_FOUND: (c) => `No imported distro "${c.id}". \`bootbench distros\` lists them.`,
+  INSTALL_REFUSED: (c) => `Cannot install ${c.distro} on ${c.mac}: ${c.reason}. Nothing was queued.`,
+  HOST_NOT_FOUND: (c) => `No host ${c.mac} has been seen. \`bootbench hosts\` lists the hosts that network-booted.`,
+  NOTHING_TO_CANCEL: (c) => `${c.mac} has no queued or running install (it is ${c.state}).`,
+  NOT_SERVING: () => `Bootbench is not serving an interface yet. Choose one in the app, or start with \`bootbench serve --interface IF\`.`,
+  ALREADY_SERVING: (c) => `Bootbench already serves ${c.iface}. Stop it first to serve another interface.`,
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,
 };
 

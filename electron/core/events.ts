@@ -9,6 +9,11 @@ export interface EventBusOptions {
   backlog?: number;
   perHostBacklog?: number;
   clock?: () => Date;
+  /**
+   * The first sequence number. The server starts at its start time in µs, so that numbers keep
+   * growing across restarts and a persisted timeline can be read with `since` after one.
+   */
+  firstSeq?: number;
 }
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest, in O(1). */
@@ -48,6 +53,7 @@ export class EventBus {
     this.backlog = options.backlog ?? 5000;
     this.perHostBacklog = options.perHostBacklog ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.seq = options.firstSeq ?? 0;
     this.all = new Ring(this.backlog);
   }
 

@@ -25,4 +25,6 @@ function packageRoot(): string {
 
 export const PACKAGE_ROOT = packageRoot();
 export const BOOT_ASSETS_DIR = join(PACKAGE_ROOT, 'assets', 'boot');
+/** The answer-file templates that ship (a user's edits live in the data folder). */
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'assets', 'templates');
 export const UI_ROOT = join(PACKAGE_ROOT, 'dist', 'renderer');

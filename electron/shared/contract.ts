@@ -30,6 +30,32 @@ export interface Host {
   firstSeen: string; // ISO 8601
   lastSeen: string; // ISO 8601
   failureReason?: string;
+  /** The install queued, running or last finished on this host; null when none was ever asked for. */
+  install?: HostInstall | null;
+}
+
+/** The stages of an install (★ Host states, without `discovered`). */
+export type InstallStage = Exclude<HostState, 'discovered'>;
+
+export interface HostInstall {
+  /** Identifies this install (not its token: the token is a secret of the boot server's routes). */
+  id: string;
+  distro: string;
+  /** The template the answer file is rendered from (kickstart, preseed, autoinstall, autoyast, none). */
+  template: AnswerTemplateName | 'none';
+  /** Per-install overrides of the settings (`--set KEY=VALUE`). */
+  settings: Record<string, string>;
+  stage: InstallStage;
+  queuedAt: string;
+  stageSince: string;
+  /** The last step seen (e.g. "kernel fetched", "answer file fetched", "syslog: …"), and when. */
+  lastStep: string | null;
+  lastStepAt: string | null;
+  /** When the current stage times out, or null once finished. */
+  deadline: string | null;
+  /** 0–1, a coarse estimate from the stage and the steps seen. */
+  progress: number;
+  finishedAt: string | null;
 }
 
 export const DISTRO_FAMILIES = ['rhel', 'debian', 'ubuntu', 'suse', 'alpine', 'generic'] as const;
@@ -79,7 +105,7 @@ export interface NicInfo {
   speedMbps: number | null;
 }
 
-export type ServiceName = 'dhcp' | 'proxydhcp' | 'tftp' | 'http' | 'syslog' | 'control';
+export type ServiceName = 'dhcp' | 'proxydhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'ra' | 'control';
 export type ServiceState = 'starting' | 'up' | 'failed' | 'stopped';
 
 export interface ServiceStatus {
@@ -94,11 +120,13 @@ export type DhcpMode = 'auto' | 'dhcp' | 'proxy';
 
 export interface ServerStatus {
   version: string;
-  interface: string;
-  serverIp: string;
-  /** The mode asked for, and the one in force after foreign-DHCP detection. */
+  /** setup: the UI runs but no interface is served yet (first run); serving: every service is up on `interface`. */
+  state: 'setup' | 'serving';
+  interface: string | null;
+  serverIp: string | null;
+  /** The mode asked for, and the one in force after foreign-DHCP detection (null while in setup). */
   requestedMode: DhcpMode;
-  mode: 'dhcp' | 'proxy';
+  mode: 'dhcp' | 'proxy' | null;
   foreignDhcp: ForeignDhcpServer[];
   services: ServiceStatus[];
   startedAt: string;
@@ -111,7 +139,7 @@ export interface ForeignDhcpServer {
   mac: string | null;
 }
 
-export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'install' | 'core';
+export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'core';
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 interface EventBase {
@@ -177,6 +205,110 @@ export interface EventsFilter {
   mac?: string;
 }
 
+export interface InstallRequest {
+  distro: string;
+  /** Overrides of the install settings for this host and install (`--set KEY=VALUE`). */
+  settings?: Record<string, string>;
+}
+
+export const ANSWER_TEMPLATE_NAMES = ['kickstart', 'preseed', 'autoinstall', 'autoyast'] as const;
+export type AnswerTemplateName = (typeof ANSWER_TEMPLATE_NAMES)[number];
+
+export interface AnswerTemplate {
+  name: AnswerTemplateName;
+  /** The families whose installers read it. */
+  families: DistroFamily[];
+  text: string;
+  /** true when the user edited it (stored in the data folder); defaultText is what ships. */
+  custom: boolean;
+  defaultText: string;
+}
+
+export interface ValidationProblem {
+  line: number | null;
+  message: string;
+}
+
+export interface AnswerFilePreview {
+  mac: string;
+  distro: string;
+  template: AnswerTemplateName;
+  contentType: string;
+  text: string;
+  validation: { ok: boolean; problems: ValidationProblem[] };
+}
+
+/**
+ * The variables answer files are rendered with. Passwords are kept only as SHA-512 crypt hashes
+ * ($6$…); the API takes a plain password once and hashes it at once (InstallSettingsUpdate).
+ */
+export interface InstallSettings {
+  /** Host name of an installed machine; `{mac}` is replaced by the MAC without colons, `{n}` by a counter. */
+  hostnamePattern: string;
+  domain: string;
+  timezone: string;
+  locale: string;
+  keyboard: string;
+  /** Device of the target disk; empty = the first disk the installer finds. */
+  targetDisk: string;
+  rootPasswordHash: string | null;
+  adminUser: string;
+  adminPasswordHash: string | null;
+  sshAuthorizedKey: string;
+  extraPackages: string[];
+  /** Shell commands run at the end of the install, in the installed system. */
+  postInstallScript: string;
+}
+
+export type InstallSettingsUpdate = Partial<Omit<InstallSettings, 'rootPasswordHash' | 'adminPasswordHash'>> & {
+  /** Plain passwords: hashed on arrival, never stored or echoed. An empty string clears it. */
+  rootPassword?: string;
+  adminPassword?: string;
+};
+
+/** Settings as the API shows them: hashes are not secrets, but the UI only needs to know whether one is set. */
+export type InstallSettingsView = Omit<InstallSettings, 'rootPasswordHash' | 'adminPasswordHash'> & {
+  rootPasswordSet: boolean;
+  adminPasswordSet: boolean;
+};
+
+/** What the user may set on a distro (kernel, initrd and arguments: for `generic`, or to override). */
+export interface DistroUpdate {
+  kernel?: string | null;
+  initrd?: string | null;
+  kernelArgs?: string;
+}
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckItem {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  fix?: string;
+}
+
+/** `bootbench check`: preflight of one interface. */
+export interface CheckReport {
+  interface: string;
+  ok: boolean;
+  checks: CheckItem[];
+}
+
+/** Start serving on an interface (the UI's first-run flow; `serve --interface` does it at start). */
+export interface ServeRequest {
+  interface: string;
+  mode?: DhcpMode;
+  pool?: string;
+}
+
+export interface TimelineQuery {
+  /** Only events with a larger seq. */
+  since?: number;
+  /** At most this many, the latest (default 1,000). */
+  limit?: number;
+}
+
 /**
  * Control API routes: one declaration both sides use. Paths are relative to the control URL;
  * every request carries the token (header `Authorization: Bearer <token>`).
@@ -192,6 +324,23 @@ export interface ControlRoutes {
   'POST /api/distros/import': { query: undefined; body: ImportRequest; output: Distro };
   /** A browser has no path for a dropped file: it uploads it (streamed into the data folder, with progress events). */
   'PUT /api/distros/upload/:name': { query: undefined; body: UploadStream; output: Distro };
+  'PUT /api/distros/:id': { query: undefined; body: DistroUpdate; output: Distro };
+  /** Queue an install; a MAC not seen yet is registered, so that it installs when it first boots. */
+  'POST /api/hosts/:mac/install': { query: undefined; body: InstallRequest; output: Host };
+  /** Cancel a queued or running install: the host goes to `failed` ("cancelled") and waits again. */
+  'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
+  /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
+  'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };
+  /** The host's persisted timeline: DHCP, TFTP, HTTP, syslog, installer reports, in order. */
+  'GET /api/hosts/:mac/timeline': { query: TimelineQuery; output: LogEvent[] };
+  'GET /api/settings': { query: undefined; output: InstallSettingsView };
+  'PUT /api/settings': { query: undefined; body: InstallSettingsUpdate; output: InstallSettingsView };
+  'GET /api/templates': { query: undefined; output: AnswerTemplate[] };
+  /** Save an edited template (validated first); `text: null` restores the default. */
+  'PUT /api/templates/:name': { query: undefined; body: { text: string | null }; output: AnswerTemplate };
+  'GET /api/check': { query: { interface: string }; output: CheckReport };
+  'POST /api/serve': { query: undefined; body: ServeRequest; output: ServerStatus };
+  'POST /api/stop': { query: undefined; output: ServerStatus };
 }
 
 export const EVENTS_STREAM_PATH = '/api/events/stream';
@@ -202,7 +351,8 @@ export interface ServerInfo {
   controlUrl: string; // http://127.0.0.1:PORT
   token: string;
   uiUrl: string; // controlUrl with the token, for a browser
-  interface: string;
+  /** null while the server waits in setup (no interface chosen yet). */
+  interface: string | null;
   startedAt: string;
 }
 

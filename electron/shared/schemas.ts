@@ -1,7 +1,17 @@
 // Input validation for the control API (zod), kept apart from the contract's types so that
 // clients that only call the API do not load zod.
 import { z } from 'zod';
-import { normalizeMac, type EventsFilter, type ImportRequest as ImportRequestBody } from './contract.js';
+import {
+  ANSWER_TEMPLATE_NAMES,
+  normalizeMac,
+  type DistroUpdate as DistroUpdateBody,
+  type EventsFilter,
+  type ImportRequest as ImportRequestBody,
+  type InstallRequest as InstallRequestBody,
+  type InstallSettingsUpdate,
+  type ServeRequest as ServeRequestBody,
+  type TimelineQuery as TimelineQueryShape,
+} from './contract.js';
 
 export const MacAddress = z
   .string()
@@ -23,3 +33,58 @@ export const ImportRequest: z.ZodType<ImportRequestBody> = z.object({
 
 /** A file name for an uploaded ISO (stored in the data folder under that name). */
 export const IsoUploadName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
+
+export const MacParams = z.object({ mac: MacAddress });
+
+/** `--set KEY=VALUE` pairs: keys are settings names; the answer-file renderer says which exist. */
+export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({
+  distro: z.string().min(1).max(200),
+  settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a setting name like timezone'), z.string().max(100_000)).optional(),
+});
+
+export const DistroId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'a distro id like rocky-9.4-x86_64');
+
+export const DistroUpdate: z.ZodType<DistroUpdateBody> = z.object({
+  kernel: z.string().max(1000).nullable().optional(),
+  initrd: z.string().max(1000).nullable().optional(),
+  kernelArgs: z.string().max(4000).optional(),
+});
+
+export const TimelineQuery: z.ZodType<TimelineQueryShape> = z.object({
+  since: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+export const AnswerFileQuery = z.object({ distro: DistroId.optional() });
+
+export const TemplateName = z.enum(ANSWER_TEMPLATE_NAMES);
+
+export const TemplateSave = z.object({ text: z.string().max(1024 * 1024).nullable() });
+
+const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'one line');
+
+export const SettingsUpdate: z.ZodType<InstallSettingsUpdate> = z
+  .object({
+    hostnamePattern: line(63),
+    domain: line(253),
+    timezone: line(64),
+    locale: line(64),
+    keyboard: line(64),
+    targetDisk: line(256),
+    adminUser: line(32),
+    sshAuthorizedKey: z.string().max(16_384),
+    extraPackages: z.array(line(200)).max(500),
+    postInstallScript: z.string().max(256 * 1024),
+    rootPassword: z.string().max(1024),
+    adminPassword: z.string().max(1024),
+  })
+  .partial()
+  .strict();
+
+export const CheckQuery = z.object({ interface: z.string().min(1).max(64) });
+
+export const ServeRequest: z.ZodType<ServeRequestBody> = z.object({
+  interface: z.string().min(1).max(64),
+  mode: z.enum(['auto', 'dhcp', 'proxy']).optional(),
+  pool: z.string().max(64).optional(),
+});

@@ -16,6 +16,24 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'PUT /api/distros/upload/:name': ({ params }) => {
       throw new BootbenchError('ISO_NOT_FOUND', { file: params.name, reason: 'this test server takes no uploads' });
     },
+    'PUT /api/distros/:id': ({ params }) => {
+      throw new BootbenchError('DISTRO_NOT_FOUND', { id: params.id });
+    },
+    'POST /api/hosts/:mac/install': () => notServing(),
+    'POST /api/hosts/:mac/cancel': () => notServing(),
+    'GET /api/hosts/:mac/answer-file': () => notServing(),
+    'GET /api/hosts/:mac/timeline': () => [],
+    'GET /api/settings': () => notServing(),
+    'PUT /api/settings': () => notServing(),
+    'GET /api/templates': () => [],
+    'PUT /api/templates/:name': () => notServing(),
+    'GET /api/check': () => notServing(),
+    'POST /api/serve': () => notServing(),
+    'POST /api/stop': () => notServing(),
     ...overrides,
   };
+}
+
+function notServing(): never {
+  throw new BootbenchError('NOT_SERVING');
 }

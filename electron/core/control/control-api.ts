@@ -11,7 +11,22 @@ import { extname, join, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
-import { EventsQuery, ImportRequest, IsoUploadName } from '../../shared/schemas.js';
+import {
+  AnswerFileQuery,
+  CheckQuery,
+  DistroId,
+  DistroUpdate,
+  EventsQuery,
+  ImportRequest,
+  InstallRequest,
+  IsoUploadName,
+  MacParams,
+  ServeRequest,
+  SettingsUpdate,
+  TemplateName,
+  TemplateSave,
+  TimelineQuery,
+} from '../../shared/schemas.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { EventStreams } from './event-streams.js';
@@ -61,6 +76,18 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/distros': {},
   'POST /api/distros/import': { body: ImportRequest },
   'PUT /api/distros/upload/:name': { params: z.object({ name: IsoUploadName }), body: z.custom<UploadStream>(), raw: true },
+  'PUT /api/distros/:id': { params: z.object({ id: DistroId }), body: DistroUpdate },
+  'POST /api/hosts/:mac/install': { params: MacParams, body: InstallRequest },
+  'POST /api/hosts/:mac/cancel': { params: MacParams },
+  'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
+  'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },
+  'GET /api/settings': {},
+  'PUT /api/settings': { body: SettingsUpdate },
+  'GET /api/templates': {},
+  'PUT /api/templates/:name': { params: z.object({ name: TemplateName }), body: TemplateSave },
+  'GET /api/check': { query: CheckQuery },
+  'POST /api/serve': { body: ServeRequest },
+  'POST /api/stop': {},
 };
 
 /** A route table with its types erased: what the HTTP layer below works with. */
@@ -98,7 +125,7 @@ class HttpError extends Error {
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
-const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE', 'ISO_UNREADABLE', 'ISO_UNSUPPORTED', 'ISO_NOT_FOUND', 'ISO_CHECKSUM']);
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE', 'ISO_UNREADABLE', 'ISO_UNSUPPORTED', 'ISO_NOT_FOUND', 'ISO_CHECKSUM', 'DISTRO_NOT_FOUND', 'HOST_NOT_FOUND']);
 
 export function statusOfError(e: BootbenchError): 400 | 409 {
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;

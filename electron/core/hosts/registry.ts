@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { Host, HostState } from '../../shared/contract.js';
+import type { Host, HostInstall, HostState } from '../../shared/contract.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
@@ -91,6 +91,45 @@ export class HostRegistry {
         };
     this.put(host);
     if (!known) this.bus.log('dhcp', 'info', 'host.discovered', `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`, { mac: host.mac });
+    this.changed(host);
+    return host;
+  }
+
+  /**
+   * A host asked for by MAC before it network-booted (an install queued ahead): recorded as
+   * `discovered` with what is known, its firmware learnt at its first DHCP request.
+   */
+  expect(mac: string): Host {
+    const known = this.hosts.get(mac);
+    if (known) return known;
+    const now = this.clock().toISOString();
+    const host: Host = {
+      mac,
+      firmware: 'unknown',
+      arch: 'unknown',
+      clientArch: null,
+      uuid: null,
+      vendorClass: null,
+      userClass: null,
+      ip: null,
+      state: 'discovered',
+      distro: null,
+      hostname: null,
+      firstSeen: now,
+      lastSeen: now,
+    };
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** The host's install changed: its state follows the install's stage. */
+  setInstall(mac: string, install: HostInstall, failureReason: string | undefined): Host | undefined {
+    const known = this.hosts.get(mac);
+    if (!known) return undefined;
+    const { failureReason: _old, ...rest } = known;
+    const host: Host = { ...rest, state: install.stage, distro: install.distro, install, ...(failureReason ? { failureReason } : {}) };
+    this.put(host);
     this.changed(host);
     return host;
   }

@@ -22,6 +22,8 @@ export interface BootRoutesOptions {
    * once. Off by default: real BIOS machines already run undionly.kpxe. See ipxe-script.ts.
    */
   biosChain?: boolean;
+  /** The installer's boot lines for a host with an install under way (the install manager's policy). */
+  installerLines?: (mac: string, clientIp: string) => Promise<string[] | null>;
 }
 
 const MAC_SCRIPT = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\.ipxe$/i;
@@ -38,15 +40,20 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
     await sendOpened(req, res, await opts.loaders(rest), rest);
   });
 
-  server.mount('/ipxe', (req, res, rest) => {
+  server.mount('/ipxe', async (req, res, rest) => {
     if (!requireGetOrHead(req, res)) return;
     const m = MAC_SCRIPT.exec(rest);
     if (!m?.[1]) return sendText(req, res, 404, 'Not found: use /ipxe/<mac-with-dashes>.ipxe\n');
     const mac = m[1].toLowerCase().replace(/-/g, ':');
     // The wait loop polls with ?poll=1 (see ipxe-script.ts): quiet log lines, no banner.
     const poll = (req.url ?? '').endsWith('?poll=1');
-    if (poll) logQuietly(res);
-    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl });
+    const host = opts.hosts.get(mac);
+    const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
+    const client = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+    const installLines = underWay && opts.installerLines ? await opts.installerLines(mac, client) : null;
+    // Polls are debug-level, except the one that hands out the installer: the host starts then.
+    if (poll && !installLines) logQuietly(res);
+    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl, installLines });
     sendText(req, res, 200, script, SCRIPT_HEADERS);
   });
 }

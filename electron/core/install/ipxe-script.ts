@@ -4,7 +4,8 @@
 //   discovered / failed / unknown MAC → wait: a banner, then poll Bootbench every few seconds with
 //                                      `chain --replace`, so that a click on Install boots the host
 //                                      without a reboot;
-//   queued / booting / installing     → (provisioning issue) boot the installer; wait for now;
+//   queued / booting / installing     → boot the installer (lines from the install manager: kernel and
+//                                      initrd over HTTP, the family's arguments, the answer-file URL);
 //   installed                         → boot the local disk (until it is queued again).
 import type { Host } from '../../shared/contract.js';
 import { ipxeScriptPath } from './boot-policy.js';
@@ -30,6 +31,8 @@ export interface IpxeScriptInput {
    * lab's PXELAB_BIOS_CHAIN). Costs one TFTP transfer and one iPXE start (~13 s without IPv6 RAs).
    */
   biosChainUrl?: string | null;
+  /** The installer's boot lines (kernel, initrd, boot) for a host with an install under way; null: wait. */
+  installLines?: string[] | null;
 }
 
 /** The script text (starts with `#!ipxe`). */
@@ -43,10 +46,8 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
     case 'queued':
     case 'booting':
     case 'installing':
-      // Provisioning issue: kernel + initrd from /iso/<distro>/…, the family's kernel arguments
-      // and the answer-file URL. Until then a queued host keeps waiting (and picks the install up
-      // on its next poll once this branch exists).
-      return waitScript(input, state);
+      // Without lines (the install could not be prepared, or the asker is not the host) it waits.
+      return input.installLines ? installScript(input, state, input.installLines) : waitScript(input, state);
     case 'installed':
       return [
         '#!ipxe',
@@ -91,6 +92,22 @@ function waitScript(input: IpxeScriptInput, state: string): string {
     // --replace: the fetched script takes this one's place (no nesting however long the host
     // waits); --autofree: it is freed once run. On failure (server restarting) poll again.
     `chain --replace --autofree ${self} || goto bb_poll`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function installScript(input: IpxeScriptInput, state: string, installLines: string[]): string {
+  const lines = ['#!ipxe', `# Bootbench script for ${input.mac} (state: ${state}); generated on each request.`];
+  if (!input.poll) lines.push(...biosChainLines(input));
+  lines.push(
+    ...installLines.slice(0, -1).map((l) => (l.startsWith('echo ') ? l : `${l} || goto bb_failed`)),
+    `${installLines.at(-1) ?? 'boot'} || goto bb_failed`,
+    // A failed download or boot must not leave the host at an iPXE prompt: say so, and poll.
+    ':bb_failed',
+    'echo Bootbench: the installer could not be booted (see the host timeline); trying again in 10 s',
+    'sleep 10',
+    `chain --replace --autofree ${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1 || goto bb_failed`,
     '',
   );
   return lines.join('\n');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Distro, DistroFamily } from '../../shared/contract.js';
+import type { Distro, DistroFamily, DistroUpdate } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { openFileSource } from '../files/plain-file.js';
@@ -208,6 +208,35 @@ export class IsoLibrary {
     this.images.clear();
     for (const image of images) await image.then((i) => i.close()).catch(() => undefined);
     await this.saving;
+  }
+
+  /**
+   * The user's kernel, initrd and arguments (for `generic`, or to override detection). Paths
+   * must exist inside the ISO as files: a typo is caught now, not when a host boots.
+   */
+  async configure(id: string, change: DistroUpdate): Promise<Distro> {
+    const distro = this.distros.get(id);
+    if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id });
+    const next: Distro = { ...distro };
+    for (const key of ['kernel', 'initrd'] as const) {
+      const value = change[key];
+      if (value === undefined) continue;
+      if (value === null || value === '') {
+        next[key] = null;
+        continue;
+      }
+      const opened = await this.openInside(id, value);
+      if (!opened.ok) throw new BootbenchError('BAD_ARGUMENT', { message: `${key} "${value}" is not a file inside ${id}: ${opened.failure.message}` });
+      await opened.file.close();
+      next[key] = `/${value.replace(/^\/+/, '')}`;
+    }
+    if (change.kernelArgs !== undefined) {
+      if (/[\r\n"]/.test(change.kernelArgs.replace(/"[^"\r\n]*"/g, ''))) throw new BootbenchError('BAD_ARGUMENT', { message: 'kernel arguments must be one line, with double quotes only in pairs (key="a b")' });
+      next.kernelArgs = change.kernelArgs.trim();
+    }
+    this.update(next);
+    await this.save();
+    return next;
   }
 
   private image(distro: Distro): Promise<IsoImage> {

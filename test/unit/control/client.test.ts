@@ -15,7 +15,8 @@ import { stubHandlers } from '../../helpers/control-handlers.js';
 import { writeServerInfo } from '../../../electron/core/control/server-info.js';
 
 const STATUS: ServerStatus = {
-  version: '0.1.0',
+  state: 'serving',
+      version: '0.1.0',
   interface: 'lab0',
   serverIp: '10.231.1.1',
   requestedMode: 'dhcp',

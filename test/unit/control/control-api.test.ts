@@ -54,7 +54,8 @@ const HOST: Host = {
 };
 
 const STATUS: ServerStatus = {
-  version: '0.1.0',
+  state: 'serving',
+      version: '0.1.0',
   interface: 'lab0',
   serverIp: '10.231.1.1',
   requestedMode: 'auto',

@@ -1,0 +1,394 @@
+// Installs: queue, cancel, and the state machine driven by what each host fetches and reports.
+// Owns the install records and their tokens (installs.json, mode 0600: a token is what lets a host
+// fetch its answer file and report), renders the installer's iPXE lines and answer files, and
+// mirrors each install into the host registry (Host.state, Host.install) for the UI and the CLI.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AnswerFilePreview, AnswerTemplateName, Distro, Host, HostInstall, InstallRequest, ValidationProblem } from '../../shared/contract.js';
+import { BootbenchError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { OpenResult } from '../files/file-source.js';
+import type { HostRegistry } from '../hosts/registry.js';
+import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
+import { debianBootFiles, debianSuite } from './debian-netboot.js';
+import { bootRecipe, ipxeBootLines, RecipeError, type RecipeUrls } from './recipes.js';
+import { advance, DEFAULT_LIMITS, failureOf, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
+
+/** The URLs of one install on the boot HTTP server (all under its token). */
+export interface InstallUrls extends RecipeUrls {
+  log: string;
+  webhook: string;
+}
+
+export interface RenderedAnswer {
+  text: string;
+  contentType: string;
+  hostname: string;
+  validation: { ok: boolean; problems: ValidationProblem[] };
+}
+
+/** Answer-file rendering, handed in at composition (templates and settings live elsewhere). */
+export interface AnswerRenderer {
+  render(input: {
+    name: AnswerTemplateName;
+    host: Host;
+    distro: Distro;
+    overrides: Record<string, string>;
+    urls: InstallUrls;
+    counter: number;
+    debianSuite: string | null;
+  }): Promise<RenderedAnswer>;
+  /** The host name an install would give this host (for families without an answer file too). */
+  hostname(host: Host, overrides: Record<string, string>, counter: number): { hostname: string; domain: string };
+}
+
+export interface InstallLibrary {
+  get(id: string): Distro | undefined;
+  openInside(id: string, path: string): Promise<OpenResult>;
+}
+
+export interface InstallManagerOptions {
+  dataDir: string;
+  bus: EventBus;
+  hosts: HostRegistry;
+  library: InstallLibrary;
+  answers: AnswerRenderer;
+  serverIp: string;
+  /** http://SERVER[:PORT] of the boot HTTP server. */
+  httpBase: string;
+  syslogPort: number;
+  /** The MAC that holds an address (leases, registry): who is asking for a script. */
+  macForIp: (ip: string) => string | null;
+  clock?: () => Date;
+  limits?: StageLimits;
+  /** How often deadlines are checked (default 5 s). */
+  tickMs?: number;
+  /** Root of Debian's installed netboot images (tests). */
+  debianImages?: string;
+}
+
+interface Entry {
+  token: string;
+  counter: number;
+  run: InstallRun;
+}
+
+interface InstallsFile {
+  version: 1;
+  counter: number;
+  installs: Record<string, Entry>;
+}
+
+const INSTALLS_FILE = 'installs.json';
+// An activity-only change (a log line) reaches the registry, and so the UI, at most this often.
+const ACTIVITY_PUBLISH_MS = 1000;
+
+export class InstallManager {
+  private readonly entries = new Map<string, Entry>(); // by MAC
+  private readonly byToken = new Map<string, string>(); // token → MAC
+  private counter = 0;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly tick: NodeJS.Timeout;
+  private readonly publishTimers = new Map<string, NodeJS.Timeout>();
+  private readonly clock: () => Date;
+  private readonly limits: StageLimits;
+
+  private constructor(private readonly opts: InstallManagerOptions) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.tick = setInterval(() => this.checkDeadlines(), opts.tickMs ?? 5000);
+    this.tick.unref();
+  }
+
+  static async open(opts: InstallManagerOptions): Promise<InstallManager> {
+    const manager = new InstallManager(opts);
+    const file = await readJsonFile<InstallsFile>(join(opts.dataDir, INSTALLS_FILE), { version: 1, counter: 0, installs: {} });
+    manager.counter = file.counter;
+    for (const [mac, entry] of Object.entries(file.installs)) {
+      manager.entries.set(mac, entry);
+      if (!isFinished(entry.run.stage)) manager.byToken.set(entry.token, mac);
+    }
+    // Deadlines passed while the server was down fail now, with their reasons.
+    manager.checkDeadlines();
+    return manager;
+  }
+
+  /** Queues an install (one click): validates the distro, its recipe and the answer file first. */
+  async queue(mac: string, request: InstallRequest): Promise<Host> {
+    const distro = this.opts.library.get(request.distro);
+    if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id: request.distro });
+    const refuse = (reason: string) => new BootbenchError('INSTALL_REFUSED', { distro: distro.id, mac, reason });
+    if (distro.status !== 'ok') throw refuse(`its ISO is ${distro.status} (${distro.iso}): import it again`);
+    const host = this.opts.hosts.get(mac) ?? this.opts.hosts.expect(mac);
+    const overrides = request.settings ?? {};
+    const token = randomBytes(18).toString('base64url');
+    const counter = this.counter + 1;
+    const id = `${Date.parse(this.clock().toISOString()).toString(36)}-${randomBytes(3).toString('hex')}`;
+    const urls = this.urlsFor(token, distro);
+    // Everything that can be checked before the host boots is checked now: the recipe, the
+    // installer files, and that the answer file renders and passes its validator.
+    let template: HostInstall['template'];
+    try {
+      const recipe = await this.recipeFor(distro, host, overrides, counter, urls);
+      template = recipe.answerKind ?? 'none';
+      if (recipe.answerKind) {
+        const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, debianSuite: debianSuiteOf(distro) });
+        if (!answer.validation.ok) throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
+      }
+    } catch (e) {
+      if (e instanceof BootbenchError) throw e;
+      throw refuse((e as Error).message);
+    }
+    const previous = this.entries.get(mac);
+    if (previous) this.byToken.delete(previous.token);
+    const run = newRun({ id, distro: distro.id, template, settings: overrides }, this.clock(), this.limits);
+    this.counter = counter;
+    this.entries.set(mac, { token, counter, run });
+    this.byToken.set(token, mac);
+    const verb = previous && !isFinished(previous.run.stage) ? 'requeued' : previous ? 'reinstall queued' : 'install queued';
+    this.opts.bus.log('install', 'info', 'install.queued', `${verb}: ${distro.name} ${distro.version} (${distro.id}) on ${mac}; it starts at the host's next network boot or poll`, { mac, data: { distro: distro.id, install: id } });
+    this.scheduleSave();
+    return this.publish(mac);
+  }
+
+  /** Cancels a queued or running install: the host fails with "cancelled" and waits again. */
+  cancel(mac: string): Host {
+    const entry = this.entries.get(mac);
+    const host = this.opts.hosts.get(mac);
+    if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    if (!entry || isFinished(entry.run.stage)) throw new BootbenchError('NOTHING_TO_CANCEL', { mac, state: host.state });
+    this.observe(mac, { type: 'cancel' });
+    return this.opts.hosts.get(mac) ?? host;
+  }
+
+  /** Feeds an observation to the host's install, if one is running. */
+  observe(mac: string, obs: Observation): void {
+    const entry = this.entries.get(mac);
+    if (!entry) return;
+    const step = advance(entry.run, obs, this.clock(), this.limits);
+    if (!step.changed) return;
+    const stageChanged = step.run.stage !== entry.run.stage;
+    entry.run = step.run;
+    if (isFinished(entry.run.stage)) this.byToken.delete(entry.token);
+    if (step.note) this.opts.bus.log('install', step.note.level, `install.${entry.run.stage}`, step.note.message, { mac, data: { install: entry.run.id, stage: entry.run.stage } });
+    this.scheduleSave();
+    if (stageChanged || obs.type !== 'activity') this.publish(mac);
+    else this.publishSoon(mac);
+  }
+
+  /** The MAC and install of a token, if it belongs to an install still running. */
+  byTokenOf(token: string): { mac: string; run: InstallRun } | null {
+    const mac = this.byToken.get(token);
+    const entry = mac ? this.entries.get(mac) : undefined;
+    return mac && entry && entry.token === token ? { mac, run: entry.run } : null;
+  }
+
+  /**
+   * The iPXE lines that boot the installer of this host, or null when it has nothing to boot.
+   * The script carries the install's token: it is served only to the address the host holds
+   * (when Bootbench knows it), so that no other machine on the segment learns it.
+   */
+  async installerLines(mac: string, clientIp: string): Promise<string[] | null> {
+    const entry = this.entries.get(mac);
+    if (!entry || isFinished(entry.run.stage)) return null;
+    const owner = this.opts.macForIp(clientIp);
+    if (owner && owner !== mac) {
+      this.opts.bus.log('install', 'warn', 'install.script-refused', `${clientIp} (${owner}) asked for the installer script of ${mac}: refused`, { mac });
+      return null;
+    }
+    const distro = this.opts.library.get(entry.run.distro);
+    const host = this.opts.hosts.get(mac);
+    if (!distro || !host) {
+      this.observe(mac, { type: 'report', event: 'failed', message: `distro ${entry.run.distro} is no longer imported` });
+      return null;
+    }
+    try {
+      const recipe = await this.recipeFor(distro, host, entry.run.settings, entry.counter, this.urlsFor(entry.token, distro));
+      this.observe(mac, { type: 'pxe-boot' });
+      return [`echo Bootbench: installing ${distro.name} ${distro.version} (${distro.id}) on \${net0/mac}`, ...ipxeBootLines(recipe)];
+    } catch (e) {
+      this.observe(mac, { type: 'report', event: 'failed', message: (e as Error).message });
+      return null;
+    }
+  }
+
+  /** The installer kernel or initrd of a running install (served under its token). */
+  async openBootFile(mac: string, which: 'kernel' | 'initrd'): Promise<OpenResult> {
+    const entry = this.entries.get(mac);
+    const distro = entry ? this.opts.library.get(entry.run.distro) : undefined;
+    if (!entry || !distro) return { ok: false, failure: { kind: 'not-found', message: 'no such install' } };
+    return this.openBootFileOf(distro, which);
+  }
+
+  /** The answer file of a running install (fetched by its installer), or null. */
+  async answerFor(mac: string): Promise<RenderedAnswer | null> {
+    const entry = this.entries.get(mac);
+    const distro = entry ? this.opts.library.get(entry.run.distro) : undefined;
+    const host = this.opts.hosts.get(mac);
+    if (!entry || !distro || !host || entry.run.template === 'none') return null;
+    return this.opts.answers.render({
+      name: entry.run.template,
+      host,
+      distro,
+      overrides: entry.run.settings,
+      urls: this.urlsFor(entry.token, distro),
+      counter: entry.counter,
+      debianSuite: debianSuiteOf(distro),
+    });
+  }
+
+  /** The hostname of a running install (cloud-init meta-data). */
+  hostnameFor(mac: string): string {
+    const entry = this.entries.get(mac);
+    const host = this.opts.hosts.get(mac);
+    if (!entry || !host) return mac.replace(/:/g, '');
+    return this.opts.answers.hostname(host, entry.run.settings, entry.counter).hostname;
+  }
+
+  /** The answer file a host would get for `distroId` (or its current install's distro), rendered with placeholder tokens. */
+  async preview(mac: string, distroId?: string): Promise<AnswerFilePreview> {
+    const host = this.opts.hosts.get(mac) ?? null;
+    if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const entry = this.entries.get(mac);
+    const id = distroId ?? entry?.run.distro;
+    if (!id) throw new BootbenchError('BAD_ARGUMENT', { message: `${mac} has no install: choose a distro to preview its answer file.` });
+    const distro = this.opts.library.get(id);
+    if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id });
+    const token = entry && entry.run.distro === id && !isFinished(entry.run.stage) ? entry.token : 'TOKEN';
+    const counter = entry?.counter ?? this.counter + 1;
+    const overrides = entry && entry.run.distro === id ? entry.run.settings : {};
+    const recipe = await this.recipeFor(distro, host, overrides, counter, this.urlsFor(token, distro), { checkFiles: false });
+    if (!recipe.answerKind) throw new BootbenchError('BAD_ARGUMENT', { message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.` });
+    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls: this.urlsFor(token, distro), counter, debianSuite: debianSuiteOf(distro) });
+    return { mac, distro: distro.id, template: recipe.answerKind, contentType: answer.contentType, text: answer.text, validation: answer.validation };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.tick);
+    for (const t of this.publishTimers.values()) clearTimeout(t);
+    this.publishTimers.clear();
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      this.saving = this.saving.then(() => this.save());
+    }
+    await this.saving.catch(() => undefined);
+  }
+
+  private urlsFor(token: string, distro: Distro): InstallUrls {
+    const base = this.opts.httpBase;
+    const own = `${base}/install/${token}`;
+    return {
+      httpBase: base,
+      serverIp: this.opts.serverIp,
+      kernel: `${own}/kernel`,
+      initrd: `${own}/initrd`,
+      answer: `${own}/answer`,
+      nocloud: `${own}/nocloud/`,
+      report: `${own}/report`,
+      log: `${own}/log`,
+      webhook: `${own}/webhook`,
+      repo: `${base}/iso/${distro.id}/`,
+      iso: `${base}/iso/${distro.id}.iso`,
+      syslogPort: this.opts.syslogPort,
+    };
+  }
+
+  private async recipeFor(distro: Distro, host: Host, overrides: Record<string, string>, counter: number, urls: RecipeUrls, options: { checkFiles?: boolean } = {}) {
+    const { hostname, domain } = this.opts.answers.hostname(host, overrides, counter);
+    try {
+      const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro) });
+      if (options.checkFiles !== false) {
+        // The installer files must be there now, not when the host is already booting.
+        for (const which of ['kernel', 'initrd'] as const) {
+          const opened = await this.openBootFileOf(distro, which);
+          if (!opened.ok) throw new RecipeError(`its ${which} cannot be read: ${opened.failure.message}`);
+          await opened.file.close();
+        }
+      }
+      return recipe;
+    } catch (e) {
+      if (e instanceof RecipeError) throw new BootbenchError('INSTALL_REFUSED', { distro: distro.id, mac: host.mac, reason: e.message });
+      throw e;
+    }
+  }
+
+  private async openBootFileOf(distro: Distro, which: 'kernel' | 'initrd'): Promise<OpenResult> {
+    if (distro.family === 'debian') {
+      try {
+        const files = await debianBootFiles(distro, { openInside: (id, p) => this.opts.library.openInside(id, p), dataDir: this.opts.dataDir, ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}) });
+        return which === 'kernel' ? files.openKernel() : files.openInitrd();
+      } catch (e) {
+        return { ok: false, failure: { kind: 'not-found', message: (e as Error).message } };
+      }
+    }
+    const path = which === 'kernel' ? distro.kernel : distro.initrd;
+    if (!path) return { ok: false, failure: { kind: 'not-found', message: `no ${which} path is set for ${distro.id}` } };
+    return this.opts.library.openInside(distro.id, path);
+  }
+
+  private checkDeadlines(): void {
+    for (const [mac, entry] of this.entries) {
+      if (!isFinished(entry.run.stage) && entry.run.deadline && this.clock().getTime() >= Date.parse(entry.run.deadline)) this.observe(mac, { type: 'tick' });
+    }
+  }
+
+  /** Mirrors the install into the registry (and so onto the event stream). */
+  private publish(mac: string): Host {
+    const pending = this.publishTimers.get(mac);
+    if (pending) {
+      clearTimeout(pending);
+      this.publishTimers.delete(mac);
+    }
+    const entry = this.entries.get(mac);
+    if (!entry) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const { boots: _boots, lastActivityAt: _last, ...install } = entry.run;
+    const failureReason = failureOf(entry.run);
+    const host = this.opts.hosts.setInstall(mac, install, failureReason);
+    if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    return host;
+  }
+
+  private publishSoon(mac: string): void {
+    if (this.publishTimers.has(mac)) return;
+    const timer = setTimeout(() => {
+      this.publishTimers.delete(mac);
+      if (this.entries.has(mac)) this.publish(mac);
+    }, ACTIVITY_PUBLISH_MS);
+    timer.unref();
+    this.publishTimers.set(mac, timer);
+  }
+
+  /** The MAC's install entry and counter, for the boot routes. */
+  entryOf(mac: string): { run: InstallRun } | undefined {
+    return this.entries.get(mac);
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saving = this.saving
+        .then(() => this.save())
+        .catch((e: unknown) => this.opts.bus.log('core', 'error', 'store.write', `could not save installs: ${(e as Error).message}`));
+    }, 200);
+  }
+
+  private save(): Promise<void> {
+    const file: InstallsFile = { version: 1, counter: this.counter, installs: Object.fromEntries(this.entries) };
+    // Tokens are secrets of the boot server's routes: owner-only.
+    return writeJsonAtomic(join(this.opts.dataDir, INSTALLS_FILE), file, 0o600);
+  }
+}
+
+function debianSuiteOf(distro: Distro): string | null {
+  return distro.family === 'debian' ? debianSuite(distro.version) : null;
+}
+
+function describeProblems(problems: ValidationProblem[]): string {
+  return problems
+    .slice(0, 3)
+    .map((p) => (p.line !== null ? `line ${p.line}: ${p.message}` : p.message))
+    .join('; ');
+}

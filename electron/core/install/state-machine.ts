@@ -1,0 +1,185 @@
+// The install state machine (ARCHITECTURE.md ★ Host states), pure: an install record and an
+// observation in, the next record out. Transitions are driven by what the host fetches and reports;
+// every stage has a deadline, and a stage that runs out fails the install with a reason that says
+// where it stopped. Time comes in with each call, so tests drive it with a fake clock.
+//
+//   queued ──kernel fetched──▶ booting ──answer file / report start / log line──▶ installing
+//      │                          │                                                  │
+//      └── report start/log ──────┴──────────────────────────────────────────────────┴─report installed─▶ installed
+//   any unfinished stage ── timeout · installer error · cancel ──▶ failed (reason)
+import type { HostInstall, InstallStage } from '../../shared/contract.js';
+
+export type Observation =
+  | { type: 'kernel-fetched'; via: string }
+  | { type: 'initrd-fetched'; via: string }
+  | { type: 'answer-fetched' }
+  /** A PXE boot of the host while its install is under way (the installer script is served again). */
+  | { type: 'pxe-boot' }
+  | { type: 'report'; event: 'start' | 'installed' | 'failed'; message?: string }
+  /** A syslog line, a log POST or an installer webhook event from the host. */
+  | { type: 'activity'; summary: string }
+  | { type: 'cancel' }
+  | { type: 'tick' };
+
+export interface StageLimits {
+  /** Queued: the host has not fetched its installer yet (powered off, not set to network boot). */
+  queuedMs: number;
+  /** Booting: kernel fetched, but the installer has not asked for its answer file. */
+  bootingMs: number;
+  /** Installing: no sign of life (fetch, log line, report) for this long. */
+  installingIdleMs: number;
+  /** Installing: the whole install, however chatty. */
+  installingMaxMs: number;
+  /** Installer boots of one install before it is given up (a host that reboots into the installer again and again). */
+  maxBoots: number;
+}
+
+export const DEFAULT_LIMITS: StageLimits = {
+  queuedMs: 60 * 60_000,
+  bootingMs: 15 * 60_000,
+  installingIdleMs: 30 * 60_000,
+  installingMaxMs: 4 * 60 * 60_000,
+  maxBoots: 3,
+};
+
+/** The record plus what the machine needs to remember between observations. */
+export interface InstallRun extends HostInstall {
+  boots: number;
+  lastActivityAt: string;
+}
+
+export interface Step {
+  run: InstallRun;
+  /** Whether the stage or anything shown changed (the caller saves and announces it). */
+  changed: boolean;
+  /** A line for the host's timeline, when the step is worth one. */
+  note: { level: 'info' | 'warn' | 'error'; message: string } | null;
+}
+
+const PROGRESS: Record<InstallStage, number> = { queued: 0.05, booting: 0.2, installing: 0.4, installed: 1, failed: 0 };
+const FINISHED: ReadonlySet<InstallStage> = new Set<InstallStage>(['installed', 'failed']);
+
+export function isFinished(stage: InstallStage): boolean {
+  return FINISHED.has(stage);
+}
+
+export function newRun(input: Pick<HostInstall, 'id' | 'distro' | 'template' | 'settings'>, now: Date, limits: StageLimits = DEFAULT_LIMITS): InstallRun {
+  const at = now.toISOString();
+  return {
+    ...input,
+    stage: 'queued',
+    queuedAt: at,
+    stageSince: at,
+    lastStep: 'queued',
+    lastStepAt: at,
+    deadline: new Date(now.getTime() + limits.queuedMs).toISOString(),
+    progress: PROGRESS.queued,
+    finishedAt: null,
+    boots: 0,
+    lastActivityAt: at,
+  };
+}
+
+/** The next state of `run` after `obs` at time `now`. Finished runs ignore everything. */
+export function advance(run: InstallRun, obs: Observation, now: Date, limits: StageLimits = DEFAULT_LIMITS): Step {
+  if (isFinished(run.stage)) return { run, changed: false, note: null };
+  const at = now.toISOString();
+  const same: Step = { run, changed: false, note: null };
+
+  switch (obs.type) {
+    case 'tick':
+      return checkDeadline(run, now, limits);
+    case 'cancel':
+      return fail(run, now, 'cancelled');
+    case 'kernel-fetched': {
+      const boots = run.boots + 1;
+      if (run.stage !== 'queued' && boots > limits.maxBoots) {
+        return fail(run, now, `the host started the installer ${boots} times without reporting "installed": it may be rebooting into the network boot again after a failed install (see the host's console)`);
+      }
+      const next = run.stage === 'queued' ? to(run, 'booting', now, limits) : run;
+      const step = stepped({ ...next, boots }, at, `kernel fetched (${obs.via})`, limits);
+      const again = run.stage !== 'queued';
+      return { run: step, changed: true, note: { level: again ? 'warn' : 'info', message: again ? `installer kernel fetched again (boot ${boots}): the host restarted the installer` : `installer kernel fetched (${obs.via}): booting` } };
+    }
+    case 'initrd-fetched':
+      return { run: stepped(run, at, `initrd fetched (${obs.via})`, limits), changed: true, note: null };
+    case 'pxe-boot':
+      return same;
+    case 'answer-fetched': {
+      const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
+      return { run: stepped(next, at, 'answer file fetched', limits), changed: true, note: { level: 'info', message: 'answer file fetched: installing' } };
+    }
+    case 'activity': {
+      const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
+      const moved = next.stage !== run.stage;
+      return { run: stepped(next, at, obs.summary, limits), changed: true, note: moved ? { level: 'info', message: `installer activity (${obs.summary}): installing` } : null };
+    }
+    case 'report':
+      if (obs.event === 'installed') {
+        const done: InstallRun = { ...stepped(run, at, 'reported installed', limits), stage: 'installed', stageSince: at, deadline: null, progress: 1, finishedAt: at };
+        return { run: done, changed: true, note: { level: 'info', message: `installed${obs.message ? `: ${obs.message}` : ''}; the next network boot boots the local disk` } };
+      }
+      if (obs.event === 'failed') return fail(run, now, `the installer reported a failure${obs.message ? `: ${obs.message}` : ''}`);
+      {
+        const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
+        return { run: stepped(next, at, 'installer started', limits), changed: true, note: { level: 'info', message: `installer reported start${obs.message ? `: ${obs.message}` : ''}` } };
+      }
+  }
+}
+
+function to(run: InstallRun, stage: InstallStage, now: Date, limits: StageLimits): InstallRun {
+  const at = now.toISOString();
+  const deadline =
+    stage === 'booting' ? now.getTime() + limits.bootingMs : stage === 'installing' ? Math.min(now.getTime() + limits.installingIdleMs, Date.parse(run.queuedAt) + limits.installingMaxMs) : null;
+  return { ...run, stage, stageSince: at, deadline: deadline === null ? null : new Date(deadline).toISOString(), progress: Math.max(run.progress, PROGRESS[stage]) };
+}
+
+/** Records a step; in `installing` each sign of life pushes the idle deadline and nudges progress. */
+function stepped(run: InstallRun, at: string, what: string, limits: StageLimits): InstallRun {
+  const next = { ...run, lastStep: what, lastStepAt: at, lastActivityAt: at };
+  if (run.stage === 'installing') {
+    // The idle deadline moves with activity, never past the whole-install cap.
+    const cap = Date.parse(run.queuedAt) + limits.installingMaxMs;
+    next.deadline = new Date(Math.min(Date.parse(at) + limits.installingIdleMs, cap)).toISOString();
+    // Asymptotic: each step closes 2% of the distance to 0.95; only the report makes it 1.
+    next.progress = Math.min(0.95, run.progress + (0.95 - run.progress) * 0.02);
+  }
+  return next;
+}
+
+function checkDeadline(run: InstallRun, now: Date, limits: StageLimits): Step {
+  if (!run.deadline || now.getTime() < Date.parse(run.deadline)) return { run, changed: false, note: null };
+  return fail(run, now, timeoutReason(run, now, limits));
+}
+
+/** Where the install stopped, in words a technician can act on. */
+export function timeoutReason(run: InstallRun, now: Date, limits: StageLimits = DEFAULT_LIMITS): string {
+  const ago = (iso: string) => minutes(now.getTime() - Date.parse(iso));
+  switch (run.stage) {
+    case 'queued':
+      return `timed out: queued ${ago(run.queuedAt)} ago and the host never fetched its installer: is it powered on and set to boot from the network first?`;
+    case 'booting':
+      return `timed out: kernel fetched ${ago(run.stageSince)} ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address`;
+    case 'installing':
+      if (now.getTime() - Date.parse(run.queuedAt) >= limits.installingMaxMs) return `timed out: installing for ${ago(run.stageSince)} without reporting "installed" (last step: ${run.lastStep ?? 'none'})`;
+      return `timed out: no sign of the installer for ${ago(run.lastActivityAt)} (last step: ${run.lastStep ?? 'none'}, ${ago(run.lastStepAt ?? run.stageSince)} ago): it may be waiting at a question on its console`;
+    default:
+      return 'timed out';
+  }
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m >= 1 ? `${m} min` : `${Math.round(ms / 1000)} s`;
+}
+
+function fail(run: InstallRun, now: Date, reason: string): Step {
+  const at = now.toISOString();
+  const failed: InstallRun = { ...run, stage: 'failed', stageSince: at, deadline: null, finishedAt: at, lastStep: reason, lastStepAt: at };
+  return { run: failed, changed: true, note: { level: reason === 'cancelled' ? 'warn' : 'error', message: reason === 'cancelled' ? 'install cancelled' : `install failed: ${reason}` } };
+}
+
+/** The failure reason of a failed run (its last step), for Host.failureReason. */
+export function failureOf(run: InstallRun): string | undefined {
+  return run.stage === 'failed' ? (run.lastStep ?? 'failed') : undefined;
+}
