@@ -20,6 +20,17 @@ packages=(
   isolinux          # isohdpfx.bin: the hybrid (MBR) fixture ISO
   genisoimage       # isoinfo: cross-checks the ISO reader's listing
   procps psmisc     # ps, fuser: diagnostics when a test fails
+  bsdutils          # logger: sends syslog to Bootbench as installers do
+  ndisc6            # rdisc6: a router solicitation, answered by Bootbench's RA
+  tcpdump           # captures the RA on the client side
+  debconf-utils     # debconf-set-selections -c: cross-checks the preseed validator
+  libxml2-utils     # xmllint: cross-checks the AutoYaST validator
+  whois             # mkpasswd: cross-checks SHA-512 crypt
+  openssl           # openssl passwd -6: cross-checks SHA-512 crypt
+  qemu-system-x86 ovmf ipxe-qemu   # the VMs of the end-to-end tests (SeaBIOS + iPXE ROM, OVMF)
+  busybox-static cpio              # the test installer's initramfs
+  debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
+  chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
 )
 
 if command -v apt-get > /dev/null; then

@@ -27,6 +27,7 @@ import { VERSION } from './version.js';
 import type { ServeRequest } from '../shared/contract.js';
 import { httpBase } from './install/boot-policy.js';
 import { InstallManager } from './install/manager.js';
+import { DEFAULT_LIMITS } from './install/state-machine.js';
 import { mountInstallRoutes } from './install/http-routes.js';
 import { createAnswerRenderer } from './install/answers.js';
 import { SettingsStore } from './install/settings-store.js';
@@ -70,6 +71,8 @@ export interface ServeOptions {
   biosChain?: boolean;
   /** Debian netboot images root (tests). */
   debianImages?: string;
+  /** Stage timeouts of installs, ms (the rest keep their defaults). */
+  installTimeouts?: Partial<Record<'queued' | 'booting' | 'installing', number>>;
 }
 
 export interface RunningServer {
@@ -164,6 +167,8 @@ async function composeApp(options: ServeOptions, bus: EventBus, teardown: (() =>
   teardown.push(() => shared.timeline.close());
 
   let session: Session | null = null;
+  // server.json follows the session (its interface); set once the control API is up.
+  let writeInfo: () => Promise<void> = async () => undefined;
   let starting: Promise<Session> | null = null;
   const startSession = async (request: ServeRequest): Promise<Session> => {
     if (session) throw new BootbenchError('ALREADY_SERVING', { iface: session.iface });
@@ -251,7 +256,7 @@ async function composeApp(options: ServeOptions, bus: EventBus, teardown: (() =>
   });
   const api = control;
   teardown.push(() => api.close());
-  const writeInfo = () =>
+  writeInfo = () =>
     control ? writeServerInfo(options.dataDir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: session?.iface ?? null, startedAt }) : Promise.resolve();
   await writeInfo();
   teardown.push(() => removeServerInfo(options.dataDir, process.pid));
@@ -343,6 +348,14 @@ async function compose(
     syslogPort,
     macForIp,
     ...(options.debianImages ? { debianImages: options.debianImages } : {}),
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(options.installTimeouts?.queued ? { queuedMs: options.installTimeouts.queued } : {}),
+      ...(options.installTimeouts?.booting ? { bootingMs: options.installTimeouts.booting } : {}),
+      ...(options.installTimeouts?.installing ? { installingIdleMs: options.installTimeouts.installing } : {}),
+    },
+    // Deadlines are checked every few seconds; short test timeouts want a finer tick.
+    tickMs: Math.min(5000, Math.max(250, Math.min(...Object.values(options.installTimeouts ?? {}).filter((v): v is number => !!v)) / 4 || 5000)),
   });
   teardown.push(() => installs.close());
 

@@ -23,6 +23,7 @@ const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machi
 Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
+                  [--install-timeouts queued=60m,booting=15m,installing=30m]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
@@ -58,6 +59,7 @@ const verbs = {
     domain: { type: 'string' },
     'no-probe': { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
+    'install-timeouts': { type: 'string' },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
@@ -191,6 +193,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `queued=60m,booting=15m,installing=30m` (s, m, h): how long each install stage may take. */
+function parseTimeouts(text: string): Partial<Record<'queued' | 'booting' | 'installing', number>> {
+  const out: Partial<Record<'queued' | 'booting' | 'installing', number>> = {};
+  for (const part of text.split(',')) {
+    const m = /^(queued|booting|installing)=(\d+(?:\.\d+)?)(s|m|h)$/.exec(part.trim());
+    if (!m) fail(`--install-timeouts takes stage=duration pairs, e.g. queued=60m,booting=15m,installing=30m (s, m or h), not "${part}".`);
+    const [, stage, n, unit] = m as unknown as [string, 'queued' | 'booting' | 'installing', string, 's' | 'm' | 'h'];
+    out[stage] = Number(n) * { s: 1000, m: 60_000, h: 3_600_000 }[unit];
+  }
+  return out;
+}
+
 function macArg(positionals: string[], verb: string): string {
   const text = positionals[0];
   if (!text || positionals.length > 1) fail(`${verb} takes one MAC address: bootbench ${verb} 52:54:00:12:34:56`);
@@ -236,6 +250,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     reservations,
     leaseTimeSec: leaseTime,
     conflictProbe: values['no-probe'] !== true,
+    ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),
     uiRoot: UI_ROOT,
   });
   if (!values.quiet) {

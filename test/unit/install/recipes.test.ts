@@ -30,7 +30,7 @@ async function distroOf(manifest: string, kernelArgs = ''): Promise<Distro> {
   const d = await detectDistro(memoryTree(m), m.isoFileName);
   const id = `${d.name}-${d.version}-${d.arch}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   return {
-    id, family: d.family, name: d.name, version: d.version, arch: d.arch, variant: d.variant ?? null, kernel: d.kernel, initrd: d.initrd, kernelArgs,
+    id, family: d.family as Distro['family'], name: d.name, version: d.version, arch: d.arch, variant: d.variant ?? null, kernel: d.kernel, initrd: d.initrd, kernelArgs,
     iso: `/isos/${m.isoFileName}`, isoSize: 1, isoMtime: '2024-01-01T00:00:00.000Z', volumeId: 'X', status: 'ok', evidence: d.evidence, importedAt: '2024-01-01T00:00:00.000Z', sha256: null,
   };
 }
