@@ -23,7 +23,7 @@ const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machi
 Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
-                  [--install-timeouts queued=60m,booting=15m,installing=30m]
+                  [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
@@ -34,6 +34,11 @@ Usage:
   bootbench logs [MAC] [--follow] [--json]
 
 serve without --interface starts the UI only: choose the interface there.
+In full-DHCP mode Bootbench answers DNS for the lab (installers want a name server) unless --dns or
+--no-dns is given, and sends IPv6 router advertisements that announce nothing but end iPXE's 13 s
+wait for one at every start (--no-ra: not if the segment has its own router).
+--bios-chain: BIOS machines whose NIC ROM is iPXE (QEMU, some labs) chain undionly.kpxe over TFTP
+once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exercised.
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -60,6 +65,9 @@ const verbs = {
     'no-probe': { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
     'install-timeouts': { type: 'string' },
+    'bios-chain': { type: 'boolean', default: false },
+    'no-dns': { type: 'boolean', default: false },
+    'no-ra': { type: 'boolean', default: false },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
@@ -250,6 +258,9 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     reservations,
     leaseTimeSec: leaseTime,
     conflictProbe: values['no-probe'] !== true,
+    biosChain: values['bios-chain'] === true,
+    dnsResponder: values['no-dns'] !== true,
+    routerAdvert: values['no-ra'] !== true,
     ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),
     uiRoot: UI_ROOT,
   });

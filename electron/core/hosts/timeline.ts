@@ -38,7 +38,8 @@ export class TimelineStore {
   }
 
   private record(event: CoreEvent): void {
-    if (event.type !== 'log' || !event.mac) return;
+    // Debug lines (a waiting host's poll every few seconds) would push an install's history out.
+    if (event.type !== 'log' || !event.mac || event.level === 'debug') return;
     const key = fileKey(event.mac);
     let lines = this.pending.get(key);
     if (!lines) this.pending.set(key, (lines = []));

@@ -172,6 +172,10 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
       const s = createServer({ keepAlive: true, requestTimeout: 60_000, headersTimeout: 30_000 }, onRequest);
       // iPXE reuses a connection for its next fetch from the same server (kernel, then initrd).
       s.keepAliveTimeout = 30_000;
+      // A client that half-closes after its request (HTTP/1.0 through `nc`, as minimal installer
+      // environments do) still gets the whole answer: by default Node ends the socket at the
+      // client's FIN and cuts a response that is still being read from the ISO.
+      (s as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
       // No server-wide socket timeout: Node would re-arm a timer on every request. Stalled
       // transfers are cut by sendFile's own idle timeout; idle kept-alive sockets by
       // keepAliveTimeout; slow request heads by headersTimeout.

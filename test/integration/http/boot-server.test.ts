@@ -373,6 +373,21 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
     assert.equal((await raw(port, get('/boot/undionly.kpxe', 'Range: bytes=0-0\r\n'))).status, 206);
   });
 
+  test('an HTTP/1.0 client that half-closes after its request (busybox nc) still gets the whole file', async () => {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    const ended = new Promise<void>((r) => socket.once('end', () => r()));
+    socket.end('GET /boot/undionly.kpxe HTTP/1.0\r\nHost: x\r\n\r\n'); // FIN right after the request
+    await ended;
+    socket.destroy();
+    const all = Buffer.concat(chunks);
+    const split = all.indexOf('\r\n\r\n');
+    assert.match(all.subarray(0, split).toString(), /^HTTP\/1\.1 200 /);
+    assert.ok(all.subarray(split + 4).equals(loader), `got ${all.length - split - 4} of ${loader.length} body bytes`);
+  });
+
   test('a client that stops reading is cut after the idle timeout and the file is closed', async () => {
     const resolve = naiveResolver(root, [], openFiles);
     server.mount('/stall', async (req, res) => {

@@ -15,15 +15,22 @@ import { decodeRouterAdvertisement, formatIpv6, type RouterAdvertisement } from 
 
 interface Captured { src: string; dst: string; hopLimit: number; ra: RouterAdvertisement | null; srcMac: string }
 
-/** IPv6/ICMPv6 packets of an Ethernet pcap (tcpdump -w). */
+/**
+ * IPv6/ICMPv6 packets of an Ethernet pcap (tcpdump -w, written in host order: little-endian here).
+ * The file may be read while tcpdump still writes it: a record not yet complete is left for later.
+ */
 function readPcap(file: string): Captured[] {
   const b = readFileSync(file);
   const out: Captured[] = [];
+  if (b.length < 24) return out;
+  assert.equal(b.readUInt32LE(0), 0xa1b2c3d4, 'a little-endian, microsecond pcap');
+  assert.equal(b.readUInt32LE(20), 1, 'link type Ethernet');
   for (let at = 24; at + 16 <= b.length; ) {
     const len = b.readUInt32LE(at + 8);
+    if (at + 16 + len > b.length) break;
     const frame = b.subarray(at + 16, at + 16 + len);
     at += 16 + len;
-    if (frame.readUInt16BE(12) !== 0x86dd || frame[14 + 6] !== 58) continue;
+    if (frame.length < 14 + 40 || frame.readUInt16BE(12) !== 0x86dd || frame[14 + 6] !== 58) continue;
     const ip = frame.subarray(14);
     out.push({
       src: formatIpv6(ip.subarray(8, 24)), dst: formatIpv6(ip.subarray(24, 40)), hopLimit: ip[7]!,
@@ -44,6 +51,7 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
   let leave: (() => void) | null = null;
   let dir: string;
   let tcpdump: ChildProcess;
+  let tcpdumpOutput: ReturnType<typeof watchOutput>;
   let bridgeMac: string;
 
   before(async () => {
@@ -54,8 +62,13 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
     lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
     lab.run(client.ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.eth0.disable_ipv6=0', 'net.ipv6.conf.eth0.accept_ra=1']);
     dir = mkdtempSync(join(tmpdir(), 'bootbench-ra-'));
-    tcpdump = lab.spawn(client.ns, 'tcpdump', ['-i', 'eth0', '-U', '-n', '-w', join(dir, 'ra.pcap'), 'icmp6']);
-    await watchOutput(tcpdump).waitFor(/listening on/, 10_000);
+    // --immediate-mode: without it libpcap (TPACKET_V3) hands packets to tcpdump only when a ring
+    // block retires (full, or after tcpdump's 1 s timeout), and at SIGINT the packets of the
+    // unretired block are dropped unwritten: "7 packets captured, 10 packets received by filter",
+    // the RAs of the last second missing. -U only flushes what tcpdump was given.
+    tcpdump = lab.spawn(client.ns, 'tcpdump', ['-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', join(dir, 'ra.pcap'), 'icmp6']);
+    tcpdumpOutput = watchOutput(tcpdump);
+    await tcpdumpOutput.waitFor(/listening on/, 10_000);
     leave = enterNamespace(lab.serverNs);
     for (let i = 0; i < 50 && !linkLocalOf(seg.name); i++) await sleep(100);
     bridgeMac = JSON.parse(lab.run(lab.serverNs, 'ip', ['-j', 'link', 'show', seg.name]).stdout)[0].address as string;
@@ -97,17 +110,23 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
   });
 
   test('captured on the client: from the link-local, to ff02::1, hop limit 255, lifetime 0, no prefix', async () => {
-    await sleep(300);
+    // Until both RAs are on file (tcpdump writes each packet as it comes), at most 5 s: the
+    // assertions below then judge what was captured, whether or not they all arrived.
+    const file = join(dir, 'ra.pcap');
+    const both = (ras: Captured[]) => ras.some((p) => p.dst === 'ff02::1') && ras.some((p) => p.dst.startsWith('fe80:'));
+    for (let i = 0; i < 50 && !both(readPcap(file).filter((p) => p.ra)); i++) await sleep(100);
+    const exited = new Promise((r) => tcpdump.once('exit', r));
     tcpdump.kill('SIGINT');
-    await new Promise((r) => tcpdump.once('exit', r));
-    const ras = readPcap(join(dir, 'ra.pcap')).filter((p) => p.ra);
+    await exited;
+    const stats = tcpdumpOutput.text().trim().replace(/\s*\n\s*/g, '; ');
+    const ras = readPcap(file).filter((p) => p.ra);
     const multicast = ras.find((p) => p.dst === 'ff02::1');
-    assert.ok(multicast, `no multicast RA captured; got ${JSON.stringify(ras.map((p) => p.dst))}`);
+    assert.ok(multicast, `no multicast RA captured; got ${JSON.stringify(ras.map((p) => p.dst))} (${stats})`);
     assert.match(multicast.src, /^fe80:/);
     assert.equal(multicast.hopLimit, 255);
     assert.equal(multicast.srcMac, bridgeMac);
     assert.deepEqual(multicast.ra, { curHopLimit: 0, managed: false, other: false, routerLifetime: 0, reachableTime: 0, retransTimer: 0, sourceMac: bridgeMac, prefixes: [], mtu: null });
-    assert.ok(ras.some((p) => p.dst.startsWith('fe80:') && p.hopLimit === 255), 'the unicast answer to rdisc6 was captured too');
+    assert.ok(ras.some((p) => p.dst.startsWith('fe80:') && p.hopLimit === 255), `the unicast answer to rdisc6 was captured too (${stats})`);
   });
 
   test('the client configured no address and no route from it', () => {

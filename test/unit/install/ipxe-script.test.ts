@@ -65,11 +65,34 @@ describe('renderIpxeScript: waiting hosts', () => {
     assert.match(renderIpxeScript({ mac: MAC, host: undefined, serverBase: BASE, pollSeconds: 2.6 }), /\nsleep 3\n/);
   });
 
-  for (const state of ['queued', 'booting', 'installing', 'failed'] as const) {
-    test(`state ${state} still waits (installer boot comes with the provisioning issue)`, () => {
-      assert.match(renderIpxeScript({ mac: MAC, host: host('bios', state), serverBase: BASE, pollSeconds: 5 }), /chain --replace --autofree/);
+  test('a failed host waits again (until it is queued anew)', () => {
+    assert.match(renderIpxeScript({ mac: MAC, host: host('bios', 'failed'), serverBase: BASE, pollSeconds: 5 }), /chain --replace --autofree/);
+  });
+
+  for (const state of ['queued', 'booting', 'installing'] as const) {
+    test(`state ${state} without installer lines (not prepared, or asked by another address) waits`, () => {
+      const s = renderIpxeScript({ mac: MAC, host: host('bios', state), serverBase: BASE, pollSeconds: 5, installLines: null });
+      assert.match(s, /chain --replace --autofree/);
+      assert.doesNotMatch(s, /^kernel /m);
     });
   }
+});
+
+describe('renderIpxeScript: hosts with an install under way boot the installer', () => {
+  const lines = ['echo Bootbench: installing Rocky Linux 9.4', 'kernel http://10.231.1.1/install/T/kernel initrd=initrd inst.ks=http://10.231.1.1/install/T/answer', 'initrd --name initrd http://10.231.1.1/install/T/initrd', 'boot'];
+  for (const state of ['queued', 'booting', 'installing'] as const) {
+    test(`state ${state}: kernel, initrd, boot; a failure goes back to polling, never to a prompt`, () => {
+      const s = renderIpxeScript({ mac: MAC, host: host('uefi', state), serverBase: BASE, pollSeconds: 5, installLines: lines, poll: true });
+      assert.match(s, /^kernel http:\/\/10\.231\.1\.1\/install\/T\/kernel initrd=initrd inst\.ks=\S+ \|\| goto bb_failed$/m);
+      assert.match(s, /^initrd --name initrd \S+ \|\| goto bb_failed$/m);
+      assert.match(s, /^boot \|\| goto bb_failed$/m);
+      assert.match(s, /^:bb_failed\n.*\nsleep 10\nchain --replace --autofree http:\/\/10\.231\.1\.1\/ipxe\/52-54-00-12-34-56\.ipxe\?poll=1 \|\| goto bb_failed$/m);
+    });
+  }
+  test('a BIOS host fetching its script first (not a poll) takes the BIOS chain step first when asked', () => {
+    const s = renderIpxeScript({ mac: MAC, host: host('bios', 'queued'), serverBase: BASE, pollSeconds: 5, installLines: lines, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
+    assert.ok(s.indexOf('chain tftp://10.231.1.1/undionly.kpxe') < s.indexOf('kernel '));
+  });
 });
 
 describe('renderIpxeScript: installed hosts boot the local disk', () => {

@@ -1,0 +1,314 @@
+// QEMU VMs for the end-to-end tests: a tap device per VM on a lab bridge, QEMU started inside the
+// lab's namespace, the serial console in a log file. Mechanics follow ../shared/lab/pxe/ (the
+// reference lab that works on these machines):
+//   BIOS: SeaBIOS + QEMU's iPXE option ROM on an e1000 NIC (SeaBIOS has no PXE client of its own);
+//         `-machine pc,graphics=off` makes SeaBIOS mirror BIOS and iPXE text to the serial port.
+//   UEFI: OVMF (CODE_4M + a per-VM copy of VARS_4M) with virtio-net and `romfile=` empty, so OVMF's
+//         own PXE client does the first DHCP/TFTP, as on real UEFI hardware.
+// Boot order is network first, then disk (bootindex on the NIC and the disk, honoured by SeaBIOS
+// and by OVMF through fw_cfg "bootorder"), so a host that iPXE sends to its local disk reaches it.
+// `-no-reboot` is not set by default: installers reboot into that disk boot.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Accel = 'kvm' | 'tcg';
+export type Firmware = 'bios' | 'uefi';
+export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+const QEMU = 'qemu-system-x86_64';
+
+/** Why VM tests cannot run here, or null when they can (qemu-system-x86_64 and root are present). */
+export function qemuUnavailable(): string | null {
+  if (spawnSync('which', [QEMU]).status !== 0) return `${QEMU} is not installed (apt-get install -y qemu-system-x86 ovmf ipxe-qemu)`;
+  if (process.getuid?.() !== 0) return 'VM tests need root (tap devices in a network namespace)';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// KVM or TCG
+
+export interface AccelChoice {
+  accel: Accel;
+  reason: string;
+}
+
+const ACCEL_ENV = 'BOOTBENCH_TEST_ACCEL'; // 'kvm' | 'tcg': force, or the cached answer for child processes
+const ACCEL_FILE = join(tmpdir(), `bootbench-accel-${(process.env.BOOTBENCH_TEST_CACHE ?? 'default').replace(/\W/g, '_')}.json`);
+let accelPromise: Promise<AccelChoice> | null = null;
+
+/**
+ * Whether KVM really works. /dev/kvm existing is not enough: on these CI machines it is a software
+ * KVM (kvm_pvm) with no vmx/svm, where QEMU aborts ("failed to set MSR 0x10a") or the guest dies
+ * with "KVM internal error" as soon as firmware runs in real mode. So boot SeaBIOS with -accel kvm
+ * (no disk, no NIC) and wait for its banner on the serial port, for at most `timeoutMs`.
+ * The answer is cached in this process, in $BOOTBENCH_TEST_ACCEL, and in a file under /tmp for
+ * later test processes (valid for a day). Printed once: "VMs run under TCG: <reason>".
+ */
+export function probeAccel(timeoutMs = 15_000): Promise<AccelChoice> {
+  accelPromise ??= (async () => {
+    const choice = await decideAccel(timeoutMs);
+    process.env[ACCEL_ENV] = choice.accel;
+    process.stdout.write(`# VMs run under ${choice.accel.toUpperCase()}: ${choice.reason}\n`);
+    return choice;
+  })();
+  return accelPromise;
+}
+
+async function decideAccel(timeoutMs: number): Promise<AccelChoice> {
+  const forced = process.env[ACCEL_ENV];
+  if (forced === 'kvm' || forced === 'tcg') return { accel: forced, reason: `${ACCEL_ENV}=${forced}` };
+  try {
+    const cached = JSON.parse(readFileSync(ACCEL_FILE, 'utf8')) as AccelChoice & { at: number };
+    if (Date.now() - cached.at < 86_400_000 && (cached.accel === 'kvm' || cached.accel === 'tcg')) return { accel: cached.accel, reason: `${cached.reason} (cached in ${ACCEL_FILE})` };
+  } catch {
+    // no cache yet
+  }
+  const choice = await runKvmProbe(timeoutMs);
+  writeFileSync(ACCEL_FILE, JSON.stringify({ ...choice, at: Date.now() }));
+  return choice;
+}
+
+async function runKvmProbe(timeoutMs: number): Promise<AccelChoice> {
+  try {
+    closeSync(openSync('/dev/kvm', 'r+'));
+  } catch (e) {
+    return { accel: 'tcg', reason: `/dev/kvm is not usable (${(e as Error).message})` };
+  }
+  const log = join(tmpdir(), `bootbench-kvm-probe-${process.pid}.log`);
+  writeFileSync(log, '');
+  const t0 = Date.now();
+  const child = spawn(QEMU, ['-accel', 'kvm', '-m', '128', '-nodefaults', '-display', 'none', '-nic', 'none', '-no-reboot',
+    '-machine', 'pc,graphics=off', '-serial', `file:${log}`, '-boot', 'menu=off,strict=on'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  try {
+    while (Date.now() - t0 < timeoutMs) {
+      // SeaBIOS prints its banner and then "No bootable device." on serial once real mode works.
+      const text = readFileSync(log, 'latin1');
+      if (/No bootable device|Booting from/.test(text)) return { accel: 'kvm', reason: `KVM ran SeaBIOS in ${((Date.now() - t0) / 1000).toFixed(1)} s` };
+      if (/KVM internal error/.test(stderr)) return { accel: 'tcg', reason: '/dev/kvm exists but the guest died with "KVM internal error" (a software KVM without vmx/svm)' };
+      if (exited) return { accel: 'tcg', reason: `qemu -accel kvm exited: ${stderr.trim().split('\n')[0] ?? ''}` };
+      await sleep(200);
+    }
+    return { accel: 'tcg', reason: `/dev/kvm exists but SeaBIOS did not get through POST under KVM within ${timeoutMs / 1000} s` };
+  } finally {
+    if (!exited) child.kill('SIGKILL');
+    rmSync(log, { force: true });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// VMs
+
+export interface VmOptions {
+  /** Network namespace holding the bridge (e.g. lab.serverNs). */
+  ns: string;
+  /** Bridge in that namespace to attach the VM's tap to (e.g. segment.name). */
+  bridge: string;
+  name: string;
+  firmware: Firmware;
+  mac?: string; // default: derived from the name
+  /** Raw disk image; created sparse with diskSizeMiB when missing. Default: logDir/<name>.disk.raw. */
+  diskPath?: string;
+  diskSizeMiB?: number; // default 64
+  memMiB?: number; // default 512
+  accel: Accel;
+  logDir: string;
+  /** NIC model. Default e1000 for BIOS (QEMU's iPXE ROM), virtio-net-pci for UEFI (OVMF's PXE). */
+  nic?: 'e1000' | 'virtio-net-pci';
+  /** UEFI only: keep QEMU's iPXE EFI ROM on the NIC instead of OVMF's own PXE client. */
+  uefiNicRom?: boolean;
+  /**
+   * UEFI only: keep OVMF's IPv6 PXE boot option (default off, via fw_cfg
+   * opt/org.tianocore/IPv6PXESupport). OVMF makes four boot options per NIC (PXEv4, PXEv6, HTTPv4,
+   * HTTPv6) and tries all of them, each with its own DHCP timeouts, before the next device: after
+   * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
+   */
+  uefiIpv6Pxe?: boolean;
+  /** Where the firmware boots first. Default 'network' (then disk); 'disk' puts the disk first. */
+  bootFirst?: 'network' | 'disk';
+  /** Direct kernel boot (no firmware boot path): for self-tests of installer images. */
+  direct?: { kernel: string; initrd: string; append: string };
+  /** What a guest reboot does: 'reset' (default, as real hardware) or 'exit' (QEMU -no-reboot). */
+  onReboot?: 'reset' | 'exit';
+  extraArgs?: string[];
+}
+
+export interface Vm {
+  readonly name: string;
+  readonly mac: string;
+  readonly firmware: Firmware;
+  readonly tap: string;
+  readonly diskPath: string;
+  readonly serialPath: string;
+  readonly startedAt: number;
+  /** The serial console so far. */
+  serialLog(): string;
+  /** Resolves with the first match of `pattern` in the serial log (searched from `fromOffset`). */
+  waitForSerial(pattern: RegExp, timeoutMs: number, fromOffset?: number): Promise<RegExpExecArray>;
+  /** Resolves when QEMU exits. */
+  waitForExit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: boolean;
+  /** Reads bytes of the disk image. */
+  readDisk(offset: number, length: number): Buffer;
+  /** SIGTERM (QEMU shuts down cleanly), SIGKILL after 3 s. */
+  kill(): Promise<void>;
+  /** kill() + tap removal + per-VM files except logs and disk; safe to call more than once. */
+  dispose(): Promise<void>;
+  /** QEMU's own stderr/stdout, e.g. for "KVM internal error". */
+  qemuLog(): string;
+}
+
+let tapCounter = 0;
+
+/** Locally administered, deterministic MAC for a VM name (as the reference lab's vm_mac). */
+export function vmMac(name: string): string {
+  const h = createHash('md5').update(name).digest();
+  return ['52', '54', '00', ...[...h.subarray(0, 3)].map((b: number) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+function ipNs(ns: string, args: string[]): void {
+  const r = spawnSync('ip', ['-n', ns, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip -n ${ns} ${args.join(' ')}: ${r.stderr.trim()}`);
+}
+
+export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: string, serialPath: string, varsPath: string | null): string[] {
+  const netFirst = (o.bootFirst ?? 'network') === 'network';
+  const nicModel = o.nic ?? (o.firmware === 'bios' ? 'e1000' : 'virtio-net-pci');
+  const rom = o.firmware === 'uefi' && !o.uefiNicRom ? ',romfile=' : '';
+  const args = [
+    '-name', o.name, '-accel', o.accel, '-m', String(o.memMiB ?? 512), '-smp', '1',
+    '-nodefaults', '-display', 'none', '-vga', 'none', '-monitor', 'none',
+    '-serial', `file:${serialPath}`,
+    '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
+    '-device', `${nicModel},netdev=n0,mac=${mac}${rom},bootindex=${netFirst ? 1 : 2}`,
+    '-drive', `if=none,id=d0,format=raw,file=${diskPath}`,
+    '-device', `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
+  ];
+  if (o.firmware === 'bios') args.push('-machine', 'pc,graphics=off');
+  else args.push('-machine', 'q35', '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${varsPath}`);
+  if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
+  if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
+  if (o.onReboot === 'exit') args.push('-no-reboot');
+  args.push(...(o.extraArgs ?? []));
+  return args;
+}
+
+/** Creates the tap, starts QEMU inside the namespace, and returns a handle that cleans up after itself. */
+export async function startVm(o: VmOptions): Promise<Vm> {
+  mkdirSync(o.logDir, { recursive: true });
+  const mac = o.mac ?? vmMac(o.name);
+  const diskPath = o.diskPath ?? join(o.logDir, `${o.name}.disk.raw`);
+  if (!existsSync(diskPath)) {
+    writeFileSync(diskPath, '');
+    truncateSync(diskPath, (o.diskSizeMiB ?? 64) * 1024 * 1024); // sparse
+  }
+  const serialPath = join(o.logDir, `${o.name}.serial.log`);
+  writeFileSync(serialPath, '');
+  let varsPath: string | null = null;
+  if (o.firmware === 'uefi') {
+    varsPath = join(o.logDir, `${o.name}.vars.fd`);
+    if (!existsSync(varsPath)) copyFileSync(OVMF_VARS, varsPath); // kept across restarts of the same VM, as NVRAM is
+  }
+  tapCounter += 1;
+  const tap = `bbvm${process.pid % 10000}t${tapCounter}`.slice(0, 15);
+  ipNs(o.ns, ['tuntap', 'add', 'dev', tap, 'mode', 'tap']);
+  ipNs(o.ns, ['link', 'set', tap, 'master', o.bridge]);
+  ipNs(o.ns, ['link', 'set', tap, 'up']);
+
+  const args = qemuArgs(o, tap, mac, diskPath, serialPath, varsPath);
+  writeFileSync(join(o.logDir, `${o.name}.cmdline`), `ip netns exec ${o.ns} ${QEMU} ${args.join(' ')}\n`);
+  // `ip netns exec` execs QEMU, so the child's pid is QEMU's own and signals reach it directly.
+  const child: ChildProcess = spawn('ip', ['netns', 'exec', o.ns, QEMU, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let qlog = '';
+  child.stdout?.on('data', (d: Buffer) => (qlog += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (qlog += d.toString()));
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      writeFileSync(join(o.logDir, `${o.name}.qemu.log`), qlog);
+      resolve(exitInfo);
+    });
+  });
+  let disposed = false;
+  const serialLog = () => (existsSync(serialPath) ? readFileSync(serialPath, 'latin1') : '');
+  const tail = () => serialLog().slice(-4000);
+
+  const vm: Vm = {
+    name: o.name,
+    mac,
+    firmware: o.firmware,
+    tap,
+    diskPath,
+    serialPath,
+    startedAt: Date.now(),
+    serialLog,
+    qemuLog: () => qlog,
+    get exited() {
+      return exitInfo !== null;
+    },
+    async waitForSerial(pattern, timeoutMs, fromOffset = 0) {
+      const t0 = Date.now();
+      for (;;) {
+        const m = pattern.exec(serialLog().slice(fromOffset));
+        if (m) return m;
+        if (/KVM internal error/.test(qlog)) throw new Error(`${o.name}: KVM internal error while waiting for ${pattern}; rerun with ${ACCEL_ENV}=tcg\n${qlog}`);
+        if (exitInfo) {
+          const last = pattern.exec(serialLog().slice(fromOffset));
+          if (last) return last;
+          throw new Error(`${o.name}: QEMU exited (code ${exitInfo.code}, signal ${exitInfo.signal}) before the serial console showed ${pattern}\nqemu: ${qlog.trim()}\n--- serial (last 4000 chars) ---\n${tail()}`);
+        }
+        if (Date.now() - t0 > timeoutMs) throw new Error(`${o.name}: no ${pattern} on the serial console within ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`);
+        await sleep(200);
+      }
+    },
+    async waitForExit(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${o.name}: QEMU still running after ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`)), timeoutMs);
+      });
+      try {
+        return await Promise.race([exitPromise, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    readDisk(offset, length) {
+      const fd = openSync(diskPath, 'r');
+      try {
+        const buf = Buffer.alloc(length);
+        const n = readSync(fd, buf, 0, length, offset);
+        return buf.subarray(0, n);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    async kill() {
+      if (exitInfo) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exitPromise;
+      clearTimeout(t);
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await vm.kill();
+      spawnSync('ip', ['-n', o.ns, 'link', 'del', tap]); // gone already if the namespace was deleted
+    },
+  };
+  return vm;
+}
+
+/** Size of a VM disk image in bytes (sparse: the allocated part is far smaller). */
+export function diskSize(path: string): number {
+  return statSync(path).size;
+}
