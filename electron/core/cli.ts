@@ -37,6 +37,7 @@ serve without --interface starts the UI only: choose the interface there.
 In full-DHCP mode Bootbench answers DNS for the lab (installers want a name server) unless --dns or
 --no-dns is given, and sends IPv6 router advertisements that announce nothing but end iPXE's 13 s
 wait for one at every start (--no-ra: not if the segment has its own router).
+--exit-with-stdin: stop when stdin closes (the desktop app's privileged helper).
 --bios-chain: BIOS machines whose NIC ROM is iPXE (QEMU, some labs) chain undionly.kpxe over TFTP
 once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exercised.
 
@@ -68,6 +69,7 @@ const verbs = {
     'bios-chain': { type: 'boolean', default: false },
     'no-dns': { type: 'boolean', default: false },
     'no-ra': { type: 'boolean', default: false },
+    'exit-with-stdin': { type: 'boolean', default: false },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
@@ -278,6 +280,12 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A privileged helper (the desktop app through pkexec) cannot be signalled by its unprivileged
+    // parent: the parent closes our stdin instead.
+    if (values['exit-with-stdin']) {
+      process.stdin.once('end', stop).once('close', stop);
+      process.stdin.resume();
+    }
   });
   await server.stop();
   process.stdout.write('stopped\n');

@@ -30,7 +30,7 @@ export function parseIpxeScript(text: string): ScriptAction {
     const args = (kernel[2] ?? '').match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
     return { kind: 'install', kernelUrl: kernel[1], initrdUrls, args };
   }
-  if (/^sanboot |^exit$/m.test(text) && !/^chain /m.test(text)) return { kind: 'local', text };
+  if (/^sanboot |^exit( 1)?$/m.test(text) && !/^chain /m.test(text)) return { kind: 'local', text };
   const chain = /^chain --replace --autofree (\S+) \|\| goto bb_poll$/m.exec(text);
   const sleep = /^sleep (\d+)$/m.exec(text);
   if (chain?.[1]) return { kind: 'wait', pollUrl: chain[1], seconds: Number(sleep?.[1] ?? 5) };

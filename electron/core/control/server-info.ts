@@ -19,8 +19,10 @@ function checkServerInfo(value: unknown): { ok: true; info: ServerInfo } | { ok:
   // The token goes only to the loopback address: a tampered file cannot send it elsewhere.
   if (typeof v.controlUrl !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(v.controlUrl)) return { ok: false, reason: 'controlUrl: not http://127.0.0.1:PORT' };
   if (typeof v.token !== 'string' || v.token.length < 16) return { ok: false, reason: 'token: missing or shorter than 16 characters' };
-  for (const key of ['uiUrl', 'interface', 'startedAt'] as const) if (typeof v[key] !== 'string') return { ok: false, reason: `${key}: not a string` };
-  return { ok: true, info: { pid: v.pid, controlUrl: v.controlUrl, token: v.token, uiUrl: v.uiUrl as string, interface: v.interface as string, startedAt: v.startedAt as string } };
+  for (const key of ['uiUrl', 'startedAt'] as const) if (typeof v[key] !== 'string') return { ok: false, reason: `${key}: not a string` };
+  // null while the server waits in setup for the UI to choose an interface.
+  if (v.interface !== null && typeof v.interface !== 'string') return { ok: false, reason: 'interface: not a string or null' };
+  return { ok: true, info: { pid: v.pid, controlUrl: v.controlUrl, token: v.token, uiUrl: v.uiUrl as string, interface: v.interface, startedAt: v.startedAt as string } };
 }
 
 function parseServerInfo(value: unknown): ServerInfo {

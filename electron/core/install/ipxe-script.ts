@@ -63,15 +63,17 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
 
 /**
  * Boot from the local disk, for the `installed` branch. BIOS: `sanboot --no-describe --drive 0x80`
- * boots the first hard disk (no iBFT/ABFT described, the disk is not a SAN target). UEFI: `exit`
- * hands control back to the firmware, which tries the next boot option (the installed OS).
+ * boots the first hard disk (no iBFT/ABFT described, the disk is not a SAN target). UEFI: `exit 1`
+ * hands control back to the firmware with an error, so that it tries the next boot option (the
+ * installed OS): edk2's boot manager treats a boot option that returns *success* as finished and
+ * opens its setup menu instead (seen with OVMF), and iPXE EFI cannot boot a local disk itself.
  * Unknown firmware: decide at run time from `${platform}`.
  */
 export function localBootLines(firmware: Host['firmware'] | undefined): string[] {
-  const sanboot = 'sanboot --no-describe --drive 0x80 || exit';
+  const sanboot = 'sanboot --no-describe --drive 0x80 || exit 1';
   if (firmware === 'bios') return [sanboot];
-  if (firmware === 'uefi' || firmware === 'uefi-http') return ['exit'];
-  return ['iseq ${platform} pcbios || exit', sanboot];
+  if (firmware === 'uefi' || firmware === 'uefi-http') return ['exit 1'];
+  return ['iseq ${platform} pcbios || exit 1', sanboot];
 }
 
 function waitScript(input: IpxeScriptInput, state: string): string {

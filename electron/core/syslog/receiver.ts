@@ -62,6 +62,13 @@ class Receiver implements SyslogReceiver {
     try {
       const open = this.opts.openSocket ?? ((port: number) => openBoundUdpSocket({ iface: this.opts.iface, port, address: this.opts.address }));
       const udp = await open(this.port);
+      // An installer logs in bursts (package lists, udev): a bigger receive queue than the
+      // default ~200 KB keeps them from being dropped. The kernel caps it at net.core.rmem_max.
+      try {
+        udp.setRecvBufferSize(4 * 1024 * 1024);
+      } catch {
+        // not fatal: the default queue
+      }
       udp.on('message', (buf, rinfo) => this.deliver(rinfo.address, buf));
       udp.on('error', (e) => this.opts.bus.log('syslog', 'error', 'syslog.socket', `syslog socket error: ${e.message}`));
       this.udp = udp;

@@ -55,6 +55,14 @@ describe('server.json', () => {
     assert.deepEqual(await readdir(dir), ['server.json'], 'no temporary file left behind');
   });
 
+  test('a server waiting in setup (no interface yet) writes interface null, and it reads back', async () => {
+    const setup = { ...info(process.pid), interface: null };
+    await writeServerInfo(dir, setup);
+    assert.deepEqual(await readServerInfo(dir), setup);
+    await writeFile(serverInfoPath(dir), JSON.stringify({ ...setup, interface: 42 }));
+    await assert.rejects(readServerInfo(dir), /interface: not a string or null/);
+  });
+
   test('replaces an older, world-readable file with a 0600 one', async () => {
     await writeFile(serverInfoPath(dir), '{"old":true}');
     await chmod(serverInfoPath(dir), 0o644);

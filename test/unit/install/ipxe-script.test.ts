@@ -99,17 +99,17 @@ describe('renderIpxeScript: installed hosts boot the local disk', () => {
   test('BIOS: sanboot the first disk', () => {
     const s = renderIpxeScript({ mac: MAC, host: host('bios', 'installed'), serverBase: BASE, pollSeconds: 5 });
     assert.ok(s.startsWith('#!ipxe\n'));
-    assert.match(s, /\nsanboot --no-describe --drive 0x80 \|\| exit\n/);
+    assert.match(s, /\nsanboot --no-describe --drive 0x80 \|\| exit 1\n/);
     assert.doesNotMatch(s, /chain/);
   });
 
-  test('UEFI: exit back to the firmware boot order', () => {
+  test('UEFI: exit with an error back to the firmware, which then tries its next boot option', () => {
     const s = renderIpxeScript({ mac: MAC, host: host('uefi', 'installed'), serverBase: BASE, pollSeconds: 5 });
-    assert.match(s, /\nexit\n/);
+    assert.match(s, /\nexit 1\n/);
     assert.doesNotMatch(s, /sanboot/);
   });
 
   test('unknown firmware decides at run time', () => {
-    assert.deepEqual(localBootLines('unknown'), ['iseq ${platform} pcbios || exit', 'sanboot --no-describe --drive 0x80 || exit']);
+    assert.deepEqual(localBootLines('unknown'), ['iseq ${platform} pcbios || exit 1', 'sanboot --no-describe --drive 0x80 || exit 1']);
   });
 });
