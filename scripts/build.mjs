@@ -29,4 +29,5 @@ await Promise.all([
     format: 'cjs',
     external: ['electron'],
   }),
+  import('./build-renderer.mjs').then((m) => m.buildRenderer()), // dist/renderer/: the React UI
 ]);

@@ -1,6 +1,6 @@
 // `npm start`: the desktop app where an Electron binary exists; otherwise (as on machines that
 // cannot download it) the same UI served headless by `bootbench serve`, with its URL printed.
-//   npm start -- --interface IF [other serve options]
+//   npm start [-- --interface IF] [other serve options]   (no interface: the UI's first-run flow picks one)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,10 +38,9 @@ if (electron && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.p
       ? 'No display: starting Bootbench headless; open the UI URL below in a browser.\n'
       : 'The Electron binary is not installed here (it could not be downloaded): starting Bootbench headless; open the UI URL below in a browser.\n',
   );
-  if (!iface) {
-    process.stdout.write('\nChoose the network interface plugged into the lab switch, then run: npm start -- --interface IF\n\n');
-    run(process.execPath, ['bin/bootbench.mjs', 'interfaces']);
-  } else {
-    run(process.execPath, ['bin/bootbench.mjs', 'serve', ...(i >= 0 ? args : ['--interface', iface, ...args])]);
-  }
+  // With no interface the core starts in setup state: the UI's first-run flow lists the
+  // interfaces, runs the preflight and starts serving on the one chosen.
+  const serveArgs = i >= 0 || !iface ? args : ['--interface', iface, ...args];
+  if (!iface) process.stdout.write('No --interface given: choose the one plugged into the lab switch in the UI.\n');
+  run(process.execPath, ['bin/bootbench.mjs', 'serve', ...serveArgs]);
 }

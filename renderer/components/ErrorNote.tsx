@@ -1,0 +1,22 @@
+// An error as the API words it (the message says how to fix it), with its code for support.
+import { ApiError } from '../api/client.js';
+
+export function messageOf(e: unknown): string {
+  if (e instanceof ApiError) return e.status === 501 ? `Not available in this version of the server (${e.code}).` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function ErrorNote({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="note note-error" role="alert">
+      <span>{messageOf(error)}</span>
+      {error instanceof ApiError ? <code className="muted"> {error.code}</code> : null}
+      {onDismiss ? (
+        <button type="button" className="link" onClick={onDismiss} aria-label="Dismiss error">
+          ×
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+// One host: what it is, its install (distro, per-host settings, Install / Cancel / Reinstall), the
+// answer file it would get, and its live timeline.
+import { useEffect, useId, useState } from 'react';
+import type { Host } from '../../../electron/shared/contract.js';
+import { useLive, useStore } from '../../app/context.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { formatTime } from '../../components/format.js';
+import { AnswerFilePreview } from './AnswerFilePreview.js';
+import { Timeline } from './Timeline.js';
+import { vendorOf } from './oui.js';
+import { parseOverrides } from './overrides.js';
+
+const ACTIVE: ReadonlySet<Host['state']> = new Set(['queued', 'booting', 'installing']);
+
+export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }) {
+  const store = useStore();
+  const host = useLive((s) => s.hosts.get(mac));
+  const distros = useLive((s) => s.distros);
+  const [distro, setDistro] = useState('');
+  const [overrides, setOverrides] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [preview, setPreview] = useState(false);
+  const ids = useId();
+
+  // Default to the host's last distro, else the first one that is usable.
+  useEffect(() => {
+    setDistro((d) => d || host?.install?.distro || host?.distro || [...distros.values()].find((x) => x.status === 'ok')?.id || '');
+  }, [host?.install?.distro, host?.distro, distros]);
+
+  if (!host) return null;
+  const active = ACTIVE.has(host.state);
+  const vendor = vendorOf(host.mac);
+
+  const act = async (what: 'install' | 'cancel') => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (what === 'install') {
+        const settings = parseOverrides(overrides);
+        await store.api.call('POST /api/hosts/:mac/install', { params: { mac }, body: { distro, ...(Object.keys(settings).length ? { settings } : {}) } });
+      } else {
+        await store.api.call('POST /api/hosts/:mac/cancel', { params: { mac } });
+      }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
+  return (
+    <aside className="host-panel panel" aria-labelledby={`${ids}-title`} data-mac={mac}>
+      <header className="host-head">
+        <h2 id={`${ids}-title`} className="mono">
+          {host.mac}
+        </h2>
+        <StateBadge state={host.state} />
+        <button type="button" className="link close" onClick={onClose} aria-label="Close host panel">
+          ×
+        </button>
+      </header>
+      <dl className="facts">
+        <dt>Vendor</dt>
+        <dd>{vendor ?? 'unknown'}</dd>
+        <dt>Firmware</dt>
+        <dd>
+          {host.firmware} / {host.arch}
+          {host.clientArch !== null ? <span className="muted"> (arch {host.clientArch})</span> : null}
+        </dd>
+        <dt>IP</dt>
+        <dd className="mono">{host.ip ?? '—'}</dd>
+        {host.install ? (
+          <>
+            <dt>Install</dt>
+            <dd>
+              {host.install.distro} · {host.install.template} · since {formatTime(host.install.stageSince)}
+              {host.install.lastStep ? <div className="muted">Last step: {host.install.lastStep}</div> : null}
+            </dd>
+          </>
+        ) : null}
+        {host.failureReason ? (
+          <>
+            <dt>Failure</dt>
+            <dd className="error-text">{host.failureReason}</dd>
+          </>
+        ) : null}
+      </dl>
+      {host.install && active ? <progress className="wide" max={1} value={host.install.progress} aria-label="Install progress" /> : null}
+
+      <form
+        className="install-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act('install');
+        }}
+      >
+        <label htmlFor={`${ids}-distro`}>Installer</label>
+        <select id={`${ids}-distro`} value={distro} onChange={(e) => setDistro(e.target.value)} required>
+          <option value="" disabled>
+            {distros.size === 0 ? 'Import an ISO first' : 'Choose…'}
+          </option>
+          {[...distros.values()].map((d) => (
+            <option key={d.id} value={d.id} disabled={d.status !== 'ok'}>
+              {d.name} {d.version} ({d.arch})
+            </option>
+          ))}
+        </select>
+        <details>
+          <summary>Settings for this machine</summary>
+          <label htmlFor={`${ids}-over`}>One KEY=value per line (e.g. hostnamePattern=web-01), over the global settings</label>
+          <textarea id={`${ids}-over`} rows={3} value={overrides} onChange={(e) => setOverrides(e.target.value)} spellCheck={false} />
+        </details>
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy || !distro || active}>
+            {installLabel}
+          </button>
+          <button type="button" onClick={() => void act('cancel')} disabled={busy || !active}>
+            Cancel install
+          </button>
+          <button type="button" onClick={() => setPreview((p) => !p)} disabled={!distro} aria-expanded={preview}>
+            {preview ? 'Hide answer file' : 'Preview answer file'}
+          </button>
+        </div>
+      </form>
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      {preview && distro ? <AnswerFilePreview mac={mac} distro={distro} /> : null}
+      <Timeline mac={mac} />
+    </aside>
+  );
+}

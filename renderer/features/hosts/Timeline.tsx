@@ -1,0 +1,95 @@
+// A host's live timeline: its persisted history (GET /api/hosts/:mac/timeline), then its lines from
+// the event stream as they arrive; virtualised, following the tail, filterable, copyable.
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { EventSource, LogEvent } from '../../../electron/shared/contract.js';
+import { ApiError } from '../../api/client.js';
+import { useStore } from '../../app/context.js';
+import { appendCapped } from '../../app/state.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { VirtualList } from '../../components/VirtualList.js';
+import { LogLine, SourceSelect, filterLines, lineText } from '../logs/log-line.js';
+
+const CAP = 5000;
+
+export function Timeline({ mac }: { mac: string }) {
+  const store = useStore();
+  const [lines, setLines] = useState<readonly LogEvent[]>([]);
+  const [source, setSource] = useState<EventSource | 'all'>('all');
+  const [error, setError] = useState<unknown>(null);
+  const [copied, setCopied] = useState(false);
+  const sourceId = useId();
+
+  useEffect(() => {
+    let last = 0;
+    let live: LogEvent[] = [];
+    let loaded = false;
+    setLines([]);
+    const add = (more: readonly LogEvent[]) => {
+      const fresh = more.filter((e) => e.seq > last);
+      if (fresh.length === 0) return;
+      last = fresh[fresh.length - 1]!.seq;
+      setLines((ls) => appendCapped(ls, fresh, CAP));
+    };
+    // Live lines that arrive while the history loads are kept and merged after it.
+    const off = store.onBatch((events) => {
+      const mine = events.filter((e): e is LogEvent => e.type === 'log' && e.mac === mac);
+      if (loaded) add(mine);
+      else live.push(...mine);
+    });
+    const history = store.api.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 1000 } }).catch((e: unknown) => {
+      // An older server has no timeline route: the event backlog of this host is the next best thing.
+      if (e instanceof ApiError && (e.status === 501 || e.status === 404)) {
+        return store.api.call('GET /api/events', { query: { mac } }).then((evs) => evs.filter((x): x is LogEvent => x.type === 'log'));
+      }
+      throw e;
+    });
+    history
+      .then((h) => {
+        loaded = true;
+        add(h);
+        add(live);
+        live = [];
+      })
+      .catch((e: unknown) => {
+        loaded = true;
+        setError(e);
+      });
+    return off;
+  }, [store, mac]);
+
+  const shown = useMemo(() => filterLines(lines, source, ''), [lines, source]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(shown.map(lineText).join('\n'));
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section className="timeline" aria-labelledby={`${sourceId}-title`}>
+      <div className="toolbar">
+        <h3 id={`${sourceId}-title`}>Timeline</h3>
+        <label htmlFor={sourceId}>Source</label>
+        <SourceSelect id={sourceId} value={source} onChange={setSource} />
+        <button type="button" onClick={() => void copy()} disabled={shown.length === 0}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <span className="muted">{shown.length} lines</span>
+      </div>
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <VirtualList
+        items={shown}
+        rowHeight={22}
+        follow
+        label={`Timeline of ${mac}`}
+        className="log-list timeline-list"
+        rowKey={(e) => e.seq}
+        renderRow={(e) => <LogLine e={e} showMac={false} />}
+        emptyText="Nothing yet: this host's DHCP, TFTP, HTTP and installer lines appear here."
+      />
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+// One log line as the log pane and the host timeline show it, and as text for the clipboard.
+import type { EventSource, LogEvent } from '../../../electron/shared/contract.js';
+import { formatTime } from '../../components/format.js';
+
+export const SOURCES: readonly EventSource[] = ['dhcp', 'tftp', 'http', 'syslog', 'dns', 'install', 'core'];
+
+export function lineText(e: LogEvent): string {
+  return `${e.time} ${e.source} ${e.level} ${e.mac ?? '-'} ${e.message}`;
+}
+
+export function LogLine({ e, showMac }: { e: LogEvent; showMac: boolean }) {
+  return (
+    <span className={`logline level-${e.level}`} data-kind={e.kind}>
+      <span className="log-time">{formatTime(e.time)}</span>
+      <span className={`log-source src-${e.source}`}>{e.source}</span>
+      {showMac ? <span className="log-mac mono">{e.mac ?? ''}</span> : null}
+      <span className="log-msg" title={e.kind}>
+        {e.message}
+      </span>
+    </span>
+  );
+}
+
+export function filterLines(lines: readonly LogEvent[], source: EventSource | 'all', text: string): readonly LogEvent[] {
+  const needle = text.trim().toLowerCase();
+  if (source === 'all' && !needle) return lines;
+  return lines.filter((e) => (source === 'all' || e.source === source) && (!needle || e.message.toLowerCase().includes(needle) || (e.mac ?? '').includes(needle)));
+}
+
+export function SourceSelect({ value, onChange, id }: { value: EventSource | 'all'; onChange: (v: EventSource | 'all') => void; id: string }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as EventSource | 'all')}>
+      <option value="all">All sources</option>
+      {SOURCES.map((s) => (
+        <option key={s} value={s}>
+          {s}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,46 @@
+// Service status: each service up or failed, where it listens, and its counters.
+import type { ServiceState, ServiceStatus } from '../../../electron/shared/contract.js';
+import { useLive } from '../../app/context.js';
+
+const NAMES: Readonly<Record<ServiceStatus['name'], string>> = {
+  dhcp: 'DHCP',
+  proxydhcp: 'PXE 4011',
+  tftp: 'TFTP',
+  http: 'HTTP',
+  syslog: 'Syslog',
+  dns: 'DNS',
+  ra: 'IPv6 RA',
+  control: 'Control',
+};
+const STATE_WORD: Readonly<Record<ServiceState, string>> = { starting: 'starting', up: 'up', failed: 'failed', stopped: 'stopped' };
+
+export function counterText(counters: Readonly<Record<string, number>>): string {
+  return Object.entries(counters)
+    .filter(([, v]) => v > 0)
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
+}
+
+export function ServiceBar() {
+  const services = useLive((s) => s.status?.services);
+  if (!services || services.length === 0) return null;
+  return (
+    <ul className="services" aria-label="Services">
+      {services
+        .filter((s) => s.name !== 'control')
+        .map((s) => {
+          const counters = counterText(s.counters);
+          return (
+            <li key={s.name} className={`service service-${s.state}`} data-service={s.name} title={s.error ?? s.address ?? undefined}>
+              <span className="dot" aria-hidden="true" />
+              <strong>{NAMES[s.name]}</strong> <span>{STATE_WORD[s.state]}</span>
+              {s.address ? <span className="muted"> {s.address}</span> : null}
+              {counters ? <span className="counters"> {counters}</span> : null}
+              {s.error ? <span className="service-error"> {s.error}</span> : null}
+            </li>
+          );
+        })}
+    </ul>
+  );
+}
