@@ -6,7 +6,7 @@
 // where the lines land on the host's timeline. The install is queued before the VM powers on.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, type Segment } from '../helpers/netns.js';
@@ -45,6 +45,12 @@ describe('the real Debian installer, booted by the Debian recipe', { skip: skip 
     server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'auto'], dataDir);
     distro = JSON.parse(await cli(['import', iso.iso, '--json'])) as Distro;
     assert.equal(distro.family, 'debian');
+    // The installer's screen on the serial console, so that a failure shows where it stopped
+    // (the user's extra kernel arguments, through the control API as the UI sets them).
+    const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
+    const put = await lab.exec(lab.serverNs, 'curl', ['-sS', '-f', '-X', 'PUT', '-H', `Authorization: Bearer ${info.token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ kernelArgs: 'console=ttyS0,115200n8' }), `${info.controlUrl}/api/distros/${distro.id}`]);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal((JSON.parse(put.stdout) as Distro).kernelArgs, 'console=ttyS0,115200n8');
   });
 
   after(async () => {

@@ -38,8 +38,9 @@ export class TimelineStore {
   }
 
   private record(event: CoreEvent): void {
-    // Debug lines (a waiting host's poll every few seconds) would push an install's history out.
-    if (event.type !== 'log' || !event.mac || event.level === 'debug') return;
+    // A waiting host's poll every few seconds (debug) would push an install's history out; an
+    // installer's own debug lines (syslog) are its history and stay.
+    if (event.type !== 'log' || !event.mac || (event.level === 'debug' && event.source !== 'syslog')) return;
     const key = fileKey(event.mac);
     let lines = this.pending.get(key);
     if (!lines) this.pending.set(key, (lines = []));

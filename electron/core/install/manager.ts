@@ -124,7 +124,7 @@ export class InstallManager {
     const overrides = request.settings ?? {};
     const token = randomBytes(18).toString('base64url');
     const counter = this.counter + 1;
-    const id = `${Date.parse(this.clock().toISOString()).toString(36)}-${randomBytes(3).toString('hex')}`;
+    const id = `${this.clock().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
     const urls = this.urlsFor(token, distro);
     // Everything that can be checked before the host boots is checked now: the recipe, the
     // installer files, and that the answer file renders and passes its validator.
@@ -358,11 +358,6 @@ export class InstallManager {
     }, ACTIVITY_PUBLISH_MS);
     timer.unref();
     this.publishTimers.set(mac, timer);
-  }
-
-  /** The MAC's install entry and counter, for the boot routes. */
-  entryOf(mac: string): { run: InstallRun } | undefined {
-    return this.entries.get(mac);
   }
 
   private scheduleSave(): void {

@@ -76,7 +76,8 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
       // The netboot-flavour installer (see debian-netboot.ts for where its kernel and initrd come
       // from) with the ISO as its mirror (the preseed sets mirror/http/*). auto=true defers the
       // locale and keyboard questions until the preseed is loaded; priority=critical asks nothing
-      // else; log_host/log_port make busybox syslogd forward every installer log line.
+      // else; log_host/log_port make busybox syslogd forward every installer log line. Questions
+      // asked before the preseed arrives (network configuration) are answered on this line.
       return {
         ...base,
         answerKind: 'preseed',
@@ -90,6 +91,9 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
           `hostname=${input.hostname}`,
           `domain=${input.domain}`,
           'netcfg/choose_interface=auto',
+          // An isolated lab has no router, and netcfg stops to ask "Continue without a default
+          // route?" before the preseed is loaded: answer it here.
+          'netcfg/no_default_route=true',
           ...(input.debianSuite ? [`mirror/suite=${input.debianSuite}`] : []),
           ...user,
         ],

@@ -82,7 +82,7 @@ describe('Debian: the netboot installer with the ISO as mirror, logs to log_host
       assert.equal(d.family, 'debian');
       const r = recipeOf(d);
       assert.equal(r.answerKind, 'preseed');
-      for (const arg of ['auto=true', 'priority=critical', `url=http://10.231.0.1/install/${T}/answer`, 'log_host=10.231.0.1', 'log_port=514', 'hostname=node-525400123456', 'domain=lab']) {
+      for (const arg of ['auto=true', 'priority=critical', `url=http://10.231.0.1/install/${T}/answer`, 'log_host=10.231.0.1', 'log_port=514', 'hostname=node-525400123456', 'domain=lab', 'netcfg/no_default_route=true']) {
         assert.ok(r.args.includes(arg), `${arg} in ${r.args.join(' ')}`);
       }
       assert.ok(r.args.includes(`mirror/suite=${d.version.startsWith('11') ? 'bullseye' : 'bookworm'}`), r.args.join(' '));
