@@ -335,6 +335,22 @@ async function compose(
   await tftp.start();
   teardown.push(() => tftp.stop());
 
+  // Services the lab is better with but can run without (their failures show on their status).
+  const optional: { status(): ServiceStatus }[] = [];
+  let installsRef: InstallManager | null = null;
+  const dhcpExtras: { dns: string[]; domain: string | null } = { dns: options.dns ?? [], domain: options.domain ?? null };
+  if (mode === 'dhcp' && options.dnsResponder !== false && (options.dns ?? []).length === 0) {
+    // Installers want a name server (the Debian installer stops and asks without one) and quick
+    // answers: the lab's own small DNS, handed out by DHCP when the user gave no other.
+    const domain = options.domain ?? 'lab';
+    const names = labNames(hosts, () => installsRef, serverIp);
+    const dns = createDnsResponder({ iface: options.iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus });
+    if (await startOptional('dns', dns, bus, teardown, optional)) {
+      dhcpExtras.dns = [serverIp];
+      dhcpExtras.domain = domain;
+    }
+  }
+
   const syslogPort = options.syslogPort ?? 514;
   const base = httpBase(serverIp, options.httpPort);
   const installs = await InstallManager.open({
@@ -347,6 +363,7 @@ async function compose(
     httpBase: base,
     syslogPort,
     macForIp,
+    labDns: dhcpExtras.dns[0] ?? null,
     ...(options.debianImages ? { debianImages: options.debianImages } : {}),
     limits: {
       ...DEFAULT_LIMITS,
@@ -358,6 +375,7 @@ async function compose(
     tickMs: Math.min(5000, Math.max(250, Math.min(...Object.values(options.installTimeouts ?? {}).filter((v): v is number => !!v)) / 4 || 5000)),
   });
   teardown.push(() => installs.close());
+  installsRef = installs;
 
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort, biosChain: options.biosChain ?? false, installerLines: (mac, ip) => installs.installerLines(mac, ip) });
@@ -382,21 +400,7 @@ async function compose(
       if (mac) installs.observe(mac, { type: 'activity', summary: `syslog: ${record.app ? `${record.app}: ` : ''}${record.message.slice(0, 100)}` });
     },
   });
-  const optional: { status(): ServiceStatus }[] = [];
   await startOptional('syslog', syslog, bus, teardown, optional);
-
-  const dhcpExtras: { dns: string[]; domain: string | null } = { dns: options.dns ?? [], domain: options.domain ?? null };
-  if (mode === 'dhcp' && options.dnsResponder !== false && (options.dns ?? []).length === 0) {
-    // Installers want a name server (the Debian installer stops and asks without one) and quick
-    // answers: the lab's own small DNS, handed out by DHCP when the user gave no other.
-    const domain = options.domain ?? 'lab';
-    const names = labNames(hosts, () => installs, serverIp);
-    const dns = createDnsResponder({ iface: options.iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus });
-    if (await startOptional('dns', dns, bus, teardown, optional)) {
-      dhcpExtras.dns = [serverIp];
-      dhcpExtras.domain = domain;
-    }
-  }
 
   const dhcp = new DhcpServer({
     mode,
@@ -469,8 +473,8 @@ async function startOptional(
 }
 
 /** The lab's names for DNS: the laptop ("bootbench") and each host with an address and a name. */
-function labNames(hosts: HostRegistry, installs: () => InstallManager, serverIp: string) {
-  const nameOf = (mac: string) => installs().hostnameFor(mac);
+function labNames(hosts: HostRegistry, installs: () => InstallManager | null, serverIp: string) {
+  const nameOf = (mac: string) => installs()?.hostnameFor(mac) ?? mac.replace(/:/g, '');
   return {
     lookup: (name: string): string | null => {
       const short = name.toLowerCase();

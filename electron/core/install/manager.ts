@@ -57,6 +57,8 @@ export interface InstallManagerOptions {
   /** http://SERVER[:PORT] of the boot HTTP server. */
   httpBase: string;
   syslogPort: number;
+  /** Bootbench's lab DNS server, when it runs one (installers are told about it where DHCP cannot). */
+  labDns?: string | null;
   /** The MAC that holds an address (leases, registry): who is asking for a script. */
   macForIp: (ip: string) => string | null;
   clock?: () => Date;
@@ -298,7 +300,7 @@ export class InstallManager {
   private async recipeFor(distro: Distro, host: Host, overrides: Record<string, string>, counter: number, urls: RecipeUrls, options: { checkFiles?: boolean } = {}) {
     const { hostname, domain } = this.opts.answers.hostname(host, overrides, counter);
     try {
-      const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro) });
+      const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro), labDns: this.opts.labDns ?? null });
       if (options.checkFiles !== false) {
         // The installer files must be there now, not when the host is already booting.
         for (const which of ['kernel', 'initrd'] as const) {

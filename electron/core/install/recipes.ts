@@ -44,6 +44,8 @@ export interface RecipeInput {
   domain: string;
   /** Debian: the suite (codename) of the ISO's archive, from its dists/ folder. */
   debianSuite?: string | null;
+  /** The lab DNS server Bootbench runs (full-DHCP mode), or null when the network has its own. */
+  labDns?: string | null;
 }
 
 export class RecipeError extends Error {}
@@ -94,6 +96,9 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
           // An isolated lab has no router, and netcfg stops to ask "Continue without a default
           // route?" before the preseed is loaded: answer it here.
           'netcfg/no_default_route=true',
+          // Without a router in the lease, d-i's udhcpc script (`sh -e`) fails at `ip route add
+          // default via ""` before it writes resolv.conf, and netcfg then asks for name servers.
+          ...(input.labDns ? [`netcfg/get_nameservers=${input.labDns}`] : []),
           ...(input.debianSuite ? [`mirror/suite=${input.debianSuite}`] : []),
           ...user,
         ],

@@ -35,8 +35,8 @@ async function distroOf(manifest: string, kernelArgs = ''): Promise<Distro> {
   };
 }
 
-function recipeOf(d: Distro) {
-  return bootRecipe({ distro: d, urls: urlsFor(d.id), hostname: 'node-525400123456', domain: 'lab', debianSuite: d.family === 'debian' ? debianSuite(d.version) : null });
+function recipeOf(d: Distro, labDns: string | null = '10.231.0.1') {
+  return bootRecipe({ distro: d, urls: urlsFor(d.id), hostname: 'node-525400123456', domain: 'lab', debianSuite: d.family === 'debian' ? debianSuite(d.version) : null, labDns });
 }
 
 describe('RHEL family: inst.repo is the ISO tree, inst.ks the kickstart, inst.syslog Bootbench', () => {
@@ -86,6 +86,10 @@ describe('Debian: the netboot installer with the ISO as mirror, logs to log_host
         assert.ok(r.args.includes(arg), `${arg} in ${r.args.join(' ')}`);
       }
       assert.ok(r.args.includes(`mirror/suite=${d.version.startsWith('11') ? 'bullseye' : 'bookworm'}`), r.args.join(' '));
+      // The lab's DNS server on the kernel line (d-i's DHCP script loses it without a router),
+      // and only when Bootbench runs one.
+      assert.ok(r.args.includes('netcfg/get_nameservers=10.231.0.1'), r.args.join(' '));
+      assert.ok(!recipeOf(d, null).args.some((a) => a.startsWith('netcfg/get_nameservers=')));
     });
   }
 });
