@@ -10,7 +10,8 @@ packages=(
   iproute2          # ip netns, veth, bridges: every network test builds its own namespaces
   util-linux        # setpriv: the unprivileged-start test
   isc-dhcp-client   # dhclient: a real DHCP client
-  busybox           # udhcpc: a second real DHCP client
+  busybox-static    # udhcpc (a second real DHCP client), and the static busybox of the test
+                    # installer's initramfs (it conflicts with the dynamic `busybox` package)
   dnsmasq-base      # a foreign DHCP server on a test segment (the binary only: no service)
   curl              # HTTP and TFTP client (--tftp-blksize)
   atftp             # TFTP client with blksize/tsize/windowsize options
@@ -28,7 +29,7 @@ packages=(
   whois             # mkpasswd: cross-checks SHA-512 crypt
   openssl           # openssl passwd -6: cross-checks SHA-512 crypt
   qemu-system-x86 ovmf ipxe-qemu   # the VMs of the end-to-end tests (SeaBIOS + iPXE ROM, OVMF)
-  busybox-static cpio              # the test installer's initramfs
+  cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
 )
