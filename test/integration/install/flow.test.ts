@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, randomMac, type Segment } from '../../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
+import { Lab, randomMac, watchOutput, type Segment } from '../../helpers/netns.js';
+import { BIN, NODE, removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
 import { kernelArg, PxeClient, reportUrlIn, type ScriptAction } from '../../helpers/pxe-client.js';
 import type { Distro, Host, LogEvent } from '../../../electron/shared/contract.js';
 import { loadManifest } from '../../fixtures/iso-layouts/manifest.js';
@@ -121,7 +121,16 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     await waitForState(client.mac, 'installing');
 
     const marker = `scripted-install-${randomBytes(4).toString('hex')}`;
-    await client.syslog([`Starting installation ${marker}`, 'Running pre-installation scripts']);
+    // `bootbench logs MAC --follow` shows the host's lines as they arrive.
+    const follow = lab.spawn(lab.serverNs, NODE, [BIN, 'logs', client.mac, '--follow', '--data', dataDir]);
+    const followed = watchOutput(follow);
+    try {
+      await followed.waitFor(/answer file fetched: installing/, 20_000); // the history first
+      await client.syslog([`Starting installation ${marker}`, 'Running pre-installation scripts']);
+      await followed.waitFor(new RegExp(`syslog.*anaconda: Starting installation ${marker}`), 20_000);
+    } finally {
+      follow.kill('SIGINT');
+    }
     const end = Date.now() + 20_000;
     let timeline: LogEvent[] = [];
     while (Date.now() < end) {
