@@ -3,7 +3,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { NicInfo } from '../shared/contract.js';
+import type { CheckItem, CheckReport, NicInfo } from '../shared/contract.js';
 import { createServer } from 'node:net';
 import { BootbenchError, errnoCode, isBootbenchError } from './errors.js';
 import { findPortHolder } from './net/port-holder.js';
@@ -12,20 +12,8 @@ import { openBoundUdpSocket } from './net/bound-socket.js';
 import { probeForeignDhcp } from './app.js';
 import { describeForeign } from './dhcp/foreign.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-export interface CheckItem {
-  id: string;
-  status: CheckStatus;
-  message: string;
-  fix?: string;
-}
-
-export interface CheckReport {
-  interface: string;
-  ok: boolean;
-  checks: CheckItem[];
-}
+// The report's shape is part of the control API (GET /api/check): declared in the contract.
+export type { CheckItem, CheckReport, CheckStatus } from '../shared/contract.js';
 
 export interface CheckOptions {
   iface: string;

@@ -74,21 +74,7 @@ export class HostRegistry {
           ip: ip ?? known.ip,
           lastSeen: now,
         }
-      : {
-          mac: sighting.mac,
-          firmware: sighting.firmware,
-          arch: sighting.arch,
-          clientArch: sighting.clientArch,
-          uuid: sighting.uuid,
-          vendorClass: sighting.vendorClass,
-          userClass: sighting.userClass,
-          ip,
-          state: 'discovered',
-          distro: null,
-          hostname: null,
-          firstSeen: now,
-          lastSeen: now,
-        };
+      : newHost(sighting, ip, now);
     this.put(host);
     if (!known) this.bus.log('dhcp', 'info', 'host.discovered', `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`, { mac: host.mac });
     this.changed(host);
@@ -102,22 +88,7 @@ export class HostRegistry {
   expect(mac: string): Host {
     const known = this.hosts.get(mac);
     if (known) return known;
-    const now = this.clock().toISOString();
-    const host: Host = {
-      mac,
-      firmware: 'unknown',
-      arch: 'unknown',
-      clientArch: null,
-      uuid: null,
-      vendorClass: null,
-      userClass: null,
-      ip: null,
-      state: 'discovered',
-      distro: null,
-      hostname: null,
-      firstSeen: now,
-      lastSeen: now,
-    };
+    const host = newHost({ mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null }, null, this.clock().toISOString());
     this.put(host);
     this.changed(host);
     return host;
@@ -174,4 +145,23 @@ export class HostRegistry {
     }
     await this.saving;
   }
+}
+
+/** A host seen for the first time: `discovered`, nothing installed. */
+function newHost(sighting: ClientSighting, ip: string | null, now: string): Host {
+  return {
+    mac: sighting.mac,
+    firmware: sighting.firmware,
+    arch: sighting.arch,
+    clientArch: sighting.clientArch,
+    uuid: sighting.uuid,
+    vendorClass: sighting.vendorClass,
+    userClass: sighting.userClass,
+    ip,
+    state: 'discovered',
+    distro: null,
+    hostname: null,
+    firstSeen: now,
+    lastSeen: now,
+  };
 }
