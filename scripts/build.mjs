@@ -1,5 +1,6 @@
 // Builds with esbuild:
 //   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
+//   dist/cli-quick.mjs           the fast path of the one-call client verbs (bin/bootbench.mjs tries it first)
 //   dist/tftp-worker.mjs         the TFTP transfer worker (a thread per core; cli.mjs starts them)
 //   dist/electron/main.cjs       the Electron shell's main process
 //   dist/electron/preload.cjs    its preload script (sandboxed: one self-contained CommonJS file)
@@ -20,6 +21,16 @@ await Promise.all([
     // so that relative URLs (the TFTP worker's) resolve the same from any of them.
     splitting: true,
     chunkNames: 'chunk-[hash]',
+  }),
+  // Its own build, without splitting: one self-contained file that shares no chunk with cli.mjs,
+  // so that `bootbench import` loads this file and nothing else of ours.
+  build({
+    ...common,
+    entryPoints: { 'cli-quick': 'electron/core/cli-quick.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    packages: 'external',
   }),
   build({
     ...common,

@@ -1,7 +1,7 @@
 // `bootbench`: the command line (see ARCHITECTURE.md ★ Command line). `serve` and `check` run here;
 // every other verb talks to the running server through its control API.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CoreEvent, DhcpMode, Distro, Host } from '../shared/contract.js';
+import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
 import { normalizeMac } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
@@ -10,6 +10,7 @@ import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
 import { formatEvent } from './format.js';
+import { formatDistros, formatHosts, formatImported } from './cli-format.js';
 import { VERSION } from './version.js';
 
 // The server and the preflight are loaded only by the verbs that need them: every other verb is
@@ -150,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
       const client = await ControlClient.fromDataDir(dataDir);
       // The server reads the file itself: hand it an absolute path.
       const distro = await client.call('POST /api/distros/import', { body: { path: resolve(file), verify: values.verify === true } });
-      process.stdout.write(json ? `${JSON.stringify(distro, null, 2)}\n` : `imported ${distro.name} ${distro.version} (${distro.arch}) as ${distro.id}\n  kernel ${distro.kernel}\n  initrd ${distro.initrd}\n`);
+      process.stdout.write(json ? `${JSON.stringify(distro, null, 2)}\n` : formatImported(distro));
       return 0;
     }
     case 'distros': {
@@ -297,21 +298,6 @@ function formatReport(report: CheckReport): string {
   const lines = report.checks.map((c) => `${mark[c.status]} ${c.message}${c.fix ? `\n       ${c.fix}` : ''}`);
   lines.push(report.ok ? `Ready to serve on ${report.interface}.` : `Not ready to serve on ${report.interface}: fix the items marked FAIL.`);
   return `${lines.join('\n')}\n`;
-}
-
-function formatDistros(distros: Distro[]): string {
-  if (distros.length === 0) return 'No distros imported yet: bootbench import FILE.iso (or drag an ISO onto the window).\n';
-  const rows = distros.map((d) => `${d.id.padEnd(28)} ${d.family.padEnd(8)} ${`${d.name} ${d.version}`.padEnd(28)} ${d.arch.padEnd(8)} ${d.status.padEnd(8)} ${d.iso}`);
-  return `${['ID                           FAMILY   NAME                         ARCH     STATUS   ISO', ...rows].join('\n')}\n`;
-}
-
-function formatHosts(hosts: Host[]): string {
-  if (hosts.length === 0) return 'No hosts seen yet: power on a machine set to boot from the network.\n';
-  const rows = hosts.map((h) => {
-    const detail = h.state === 'failed' ? `  ${h.failureReason ?? ''}` : h.install && h.state !== 'discovered' ? `  ${h.install.distro} ${Math.round(h.install.progress * 100)}% ${h.install.lastStep ?? ''}` : '';
-    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}`;
-  });
-  return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }
 
 // A stray exception in one handler must not take the server down with every lab machine mid-boot.
