@@ -128,7 +128,7 @@ export function FirstRun() {
           <label htmlFor={poolId} className="field">
             Address pool <span className="muted">(optional, e.g. 10.0.0.100-10.0.0.199; default: a range of the interface’s subnet)</span>
           </label>
-          <input id={poolId} type="text" value={pool} onChange={(e) => setPool(e.target.value)} placeholder="first-last" disabled={mode === 'proxy'} spellCheck={false} />
+          <input id={poolId} className="pool-input" type="text" value={pool} onChange={(e) => setPool(e.target.value)} placeholder="first-last" disabled={mode === 'proxy'} spellCheck={false} />
         </fieldset>
 
         <button type="submit" className="primary" disabled={!chosen || starting}>
