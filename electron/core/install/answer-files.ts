@@ -50,6 +50,8 @@ export interface AnswerContextInput {
   syslog: { host: string; port: number };
   serverIp: string;
   debianSuite: string | null;
+  /** Debian: whether the ISO's archive is signed (an unsigned one must be accepted explicitly). Default true. */
+  debianSigned?: boolean;
   counter: number;
 }
 
@@ -177,6 +179,7 @@ export function buildAnswerContext(input: AnswerContextInput): TemplateContext {
     syslog: { host: input.syslog.host, port: input.syslog.port },
     serverIp: input.serverIp,
     debianSuite: input.debianSuite,
+    debianSigned: input.debianSigned ?? true,
     counter: input.counter,
   };
 }

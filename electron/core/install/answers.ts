@@ -19,6 +19,7 @@ export function createAnswerRenderer(stores: { settings: SettingsStore; template
         syslog: { host: input.urls.serverIp, port: input.urls.syslogPort },
         serverIp: input.urls.serverIp,
         debianSuite: input.debianSuite,
+        debianSigned: input.debianSigned,
         counter: input.counter,
       });
       const name: AnswerTemplateName = input.name;

@@ -37,6 +37,8 @@ export interface AnswerRenderer {
     urls: InstallUrls;
     counter: number;
     debianSuite: string | null;
+    /** Debian: whether the ISO's archive is signed (Release.gpg or InRelease beside its Release). */
+    debianSigned: boolean;
   }): Promise<RenderedAnswer>;
   /** The host name an install would give this host (for families without an answer file too). */
   hostname(host: Host, overrides: Record<string, string>, counter: number): { hostname: string; domain: string };
@@ -135,7 +137,7 @@ export class InstallManager {
       const recipe = await this.recipeFor(distro, host, overrides, counter, urls);
       template = recipe.answerKind ?? 'none';
       if (recipe.answerKind) {
-        const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, debianSuite: debianSuiteOf(distro) });
+        const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, ...(await this.debianArchive(distro)) });
         if (!answer.validation.ok) throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
       }
     } catch (e) {
@@ -236,7 +238,7 @@ export class InstallManager {
       overrides: entry.run.settings,
       urls: this.urlsFor(entry.token, distro),
       counter: entry.counter,
-      debianSuite: debianSuiteOf(distro),
+      ...(await this.debianArchive(distro)),
     });
   }
 
@@ -262,7 +264,7 @@ export class InstallManager {
     const overrides = entry && entry.run.distro === id ? entry.run.settings : {};
     const recipe = await this.recipeFor(distro, host, overrides, counter, this.urlsFor(token, distro), { checkFiles: false });
     if (!recipe.answerKind) throw new BootbenchError('BAD_ARGUMENT', { message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.` });
-    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls: this.urlsFor(token, distro), counter, debianSuite: debianSuiteOf(distro) });
+    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls: this.urlsFor(token, distro), counter, ...(await this.debianArchive(distro)) });
     return { mac, distro: distro.id, template: recipe.answerKind, contentType: answer.contentType, text: answer.text, validation: answer.validation };
   }
 
@@ -328,6 +330,24 @@ export class InstallManager {
     const path = which === 'kernel' ? distro.kernel : distro.initrd;
     if (!path) return { ok: false, failure: { kind: 'not-found', message: `no ${which} path is set for ${distro.id}` } };
     return this.opts.library.openInside(distro.id, path);
+  }
+
+  /**
+   * The suite of a Debian ISO's archive and whether it is signed. Debian's CDs carry a Release file
+   * but no Release.gpg/InRelease (their integrity is the image's checksum), and the netboot
+   * installer rejects an unsigned mirror unless told otherwise: the preseed says so only then.
+   */
+  private async debianArchive(distro: Distro): Promise<{ debianSuite: string | null; debianSigned: boolean }> {
+    const suite = debianSuiteOf(distro);
+    if (!suite) return { debianSuite: null, debianSigned: true };
+    for (const name of ['InRelease', 'Release.gpg']) {
+      const opened = await this.opts.library.openInside(distro.id, `dists/${suite}/${name}`);
+      if (opened.ok) {
+        await opened.file.close();
+        return { debianSuite: suite, debianSigned: true };
+      }
+    }
+    return { debianSuite: suite, debianSigned: false };
   }
 
   private checkDeadlines(): void {

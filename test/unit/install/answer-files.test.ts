@@ -119,6 +119,13 @@ describe('kickstart', () => {
 });
 
 describe('preseed', () => {
+  test('an unsigned ISO archive (Debian CDs have no Release.gpg) is accepted explicitly, a signed one is not', () => {
+    const unsigned = preseedValues(render('preseed', { debianSigned: false }));
+    assert.equal(unsigned.get('debian-installer/allow_unauthenticated'), 'true');
+    assert.equal(preseedValues(render('preseed', { debianSigned: true })).has('debian-installer/allow_unauthenticated'), false);
+    assert.equal(preseedValues(render('preseed')).has('debian-installer/allow_unauthenticated'), false, 'signed unless said otherwise');
+  });
+
   test('settings, mirror = the ISO over HTTP, start in early_command, installed at the end of late_command', () => {
     const cfg = render('preseed');
     const v = preseedValues(cfg);
