@@ -5,6 +5,8 @@
 // Decoding never throws: a malformed query is a `{ ok: false }` value (and, when at least the
 // header could be read, the id and flags to answer FORMERR with).
 
+import { ipToBuffer } from '../dhcp/options.js';
+
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 } as const;
 export const CLASS_IN = 1;
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -171,7 +173,7 @@ export function encodeResponse(r: Response): Buffer {
     parts.push(encodeName(r.question.name), tail);
   }
   for (const a of r.answers) {
-    const rdata = a.type === 'A' ? ipv4Bytes(a.address) : encodeName(a.target);
+    const rdata = a.type === 'A' ? ipToBuffer(a.address) : encodeName(a.target);
     const fixed = Buffer.alloc(10);
     fixed.writeUInt16BE(a.type === 'A' ? TYPE.A : TYPE.PTR, 0);
     fixed.writeUInt16BE(CLASS_IN, 2);
@@ -188,12 +190,6 @@ export function encodeResponse(r: Response): Buffer {
     parts.push(opt);
   }
   return Buffer.concat(parts);
-}
-
-function ipv4Bytes(ip: string): Buffer {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return Buffer.from(parts.map(Number));
 }
 
 /** `4.3.2.1.in-addr.arpa` → `1.2.3.4`; null for anything else. */

@@ -13,7 +13,9 @@
 // probe exists to prevent, and the DHCP server simply tries that address again later.
 import { performance } from 'node:perf_hooks';
 import type { ProbeClock } from './icmp-probe.js';
+import { ipToBuffer } from '../dhcp/options.js';
 import { libc, PACKET_OUTGOING, SyscallError, type SocketApi } from './libc.js';
+import { formatMac, macBytes } from './ra-codec.js';
 
 export const ETH_P_ARP = 0x0806;
 const ETH_P_IP = 0x0800;
@@ -36,19 +38,6 @@ export interface ArpPacket {
   targetIp: string;
 }
 
-export function macBytes(mac: string): Buffer {
-  const parts = mac.split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-f]{2}$/i.test(p))) throw new Error(`not a MAC address: ${mac}`);
-  return Buffer.from(parts.map((p) => parseInt(p, 16)));
-}
-
-export function ipv4Bytes(ip: string): Buffer {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return Buffer.from(parts.map(Number));
-}
-
-const formatMac = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 const formatIp = (b: Buffer): string => [...b].join('.');
 
 /** An Ethernet II frame carrying an Ethernet/IPv4 ARP packet. Throws on malformed addresses (caller input). */
@@ -63,9 +52,9 @@ export function encodeArpFrame(dstMac: string, srcMac: string, arp: ArpPacket): 
   b.writeUInt8(4, 19); // plen
   b.writeUInt16BE(arp.op, 20);
   macBytes(arp.senderMac).copy(b, 22);
-  ipv4Bytes(arp.senderIp).copy(b, 28);
+  ipToBuffer(arp.senderIp).copy(b, 28);
   macBytes(arp.targetMac).copy(b, 32);
-  ipv4Bytes(arp.targetIp).copy(b, 38);
+  ipToBuffer(arp.targetIp).copy(b, 38);
   return b;
 }
 
@@ -148,7 +137,7 @@ export interface ArpProberOptions {
 export async function createArpProber(opts: ArpProberOptions): Promise<ArpProber> {
   const { iface } = opts;
   macBytes(opts.sourceMac);
-  ipv4Bytes(opts.sourceIp);
+  ipToBuffer(opts.sourceIp);
   let api: SocketApi;
   let fd: number;
   try {

@@ -88,6 +88,11 @@ export interface SocketApi {
   sendtoPacket(fd: number, frame: Buffer, protocol: number, ifindex: number): number;
   /** Non-blocking receive of one frame; null when nothing is queued (EAGAIN). */
   recvfromPacket(fd: number, into: Buffer): PacketRecvResult | null;
+  /** bind() to a sockaddr the caller built (other families, e.g. sockaddr_in6 in icmpv6-socket.ts). */
+  bindAddress(fd: number, addr: Buffer): void;
+  sendtoAddress(fd: number, data: Buffer, addr: Buffer): number;
+  /** Non-blocking receive; the sender's sockaddr lands in `from`. Bytes read, or null when nothing is queued (EAGAIN). */
+  recvfromAddress(fd: number, into: Buffer, from: Buffer): number | null;
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number | bigint;
@@ -133,6 +138,17 @@ function load(): SocketApi {
     if (n < 0) throw new SyscallError(syscall, koffi.errno());
     return n;
   };
+  const bindAddress = (fd: number, addr: Buffer): void => void check('bind', bind(fd, addr, addr.length));
+  const sendtoAddress = (fd: number, data: Buffer, addr: Buffer): number => check('sendto', sendto(fd, data, data.length, 0, addr, addr.length));
+  const recvfromAddress = (fd: number, into: Buffer, from: Buffer): number | null => {
+    const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, from, [from.length]));
+    if (n < 0) {
+      const errno = koffi.errno();
+      if (errnoName(errno) === 'EAGAIN') return null;
+      throw new SyscallError('recvfrom', errno);
+    }
+    return n;
+  };
 
   return {
     consts,
@@ -148,32 +164,24 @@ function load(): SocketApi {
       check('getsockopt', getsockopt(fd, level, name, b, [4]));
       return b.readInt32LE();
     },
-    bindInet4: (fd, address, port) => void check('bind', bind(fd, sockaddrIn(address, port), 16)),
-    sendtoInet4: (fd, data, address, port) => check('sendto', sendto(fd, data, data.length, 0, sockaddrIn(address, port), 16)),
+    bindInet4: (fd, address, port) => bindAddress(fd, sockaddrIn(address, port)),
+    sendtoInet4: (fd, data, address, port) => sendtoAddress(fd, data, sockaddrIn(address, port)),
     recvfromInet4: (fd, into) => {
       const addr = Buffer.alloc(16);
-      const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, addr, [16]));
-      if (n < 0) {
-        const errno = koffi.errno();
-        if (errnoName(errno) === 'EAGAIN') return null;
-        throw new SyscallError('recvfrom', errno);
-      }
-      return { bytes: n, address: [...addr.subarray(4, 8)].join('.') };
+      const n = recvfromAddress(fd, into, addr);
+      return n === null ? null : { bytes: n, address: [...addr.subarray(4, 8)].join('.') };
     },
     close: (fd) => void close(fd),
-    bindPacket: (fd, protocol, ifindex) => void check('bind', bind(fd, sockaddrLl(protocol, ifindex), SOCKADDR_LL_SIZE)),
-    sendtoPacket: (fd, frame, protocol, ifindex) =>
-      check('sendto', sendto(fd, frame, frame.length, 0, sockaddrLl(protocol, ifindex), SOCKADDR_LL_SIZE)),
+    bindPacket: (fd, protocol, ifindex) => bindAddress(fd, sockaddrLl(protocol, ifindex)),
+    sendtoPacket: (fd, frame, protocol, ifindex) => sendtoAddress(fd, frame, sockaddrLl(protocol, ifindex)),
     recvfromPacket: (fd, into) => {
       const addr = Buffer.alloc(SOCKADDR_LL_SIZE);
-      const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, addr, [SOCKADDR_LL_SIZE]));
-      if (n < 0) {
-        const errno = koffi.errno();
-        if (errnoName(errno) === 'EAGAIN') return null;
-        throw new SyscallError('recvfrom', errno);
-      }
-      return { bytes: n, pkttype: addr.readUInt8(10) };
+      const n = recvfromAddress(fd, into, addr);
+      return n === null ? null : { bytes: n, pkttype: addr.readUInt8(10) };
     },
+    bindAddress,
+    sendtoAddress,
+    recvfromAddress,
     ifNameToIndex: (name) => {
       const index = Number(ifNameToIndex(name));
       if (index === 0) throw new SyscallError('if_nametoindex', koffi.errno());

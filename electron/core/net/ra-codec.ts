@@ -113,13 +113,13 @@ function walkOptions(b: Buffer, from: number): { type: number; data: Buffer }[] 
   return out;
 }
 
-function macBytes(mac: string): Buffer {
+export function macBytes(mac: string): Buffer {
   const parts = mac.split(':');
   if (parts.length !== 6 || parts.some((p) => !/^[0-9a-f]{2}$/i.test(p))) throw new Error(`not a MAC address: ${mac}`);
   return Buffer.from(parts.map((p) => parseInt(p, 16)));
 }
 
-const formatMac = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+export const formatMac = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 
 export function formatIpv6(b: Buffer): string {
   const groups: number[] = [];
