@@ -10,7 +10,7 @@ const OUT = 'dist/renderer';
 
 // 'self' covers ws:// to the same host and port (CSP Level 3), which is what the event stream uses.
 // No frame-ancestors here: a <meta> CSP cannot carry it (the core's header does).
-export const RENDERER_CSP = [
+const RENDERER_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

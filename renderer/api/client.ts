@@ -1,18 +1,13 @@
 // The browser's control-API client, typed by the shared ControlRoutes: one `call` for every route,
 // with path parameters, query and body checked against the contract at compile time.
-import type { ApiErrorBody, ControlRoutes } from '../../electron/shared/contract.js';
+import type { ApiErrorBody, ParamNames, PathOf, RouteBody, RouteKey, RouteOutput as Output, RouteParams, RouteQuery } from '../../electron/shared/contract.js';
 
-export type RouteKey = keyof ControlRoutes;
-type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
-type ParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}` ? N | ParamNames<`/${Rest}`> : P extends `${string}:${infer N}` ? N : never;
-type Params<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
-type Field<K extends RouteKey, F extends string> = ControlRoutes[K] extends Record<F, infer T> ? T : undefined;
-export type Output<K extends RouteKey> = ControlRoutes[K]['output'];
+export type { RouteKey };
 
 /** What a call takes: only the parts the route declares. JSON routes only (uploads go through upload.ts). */
-export type CallInput<K extends RouteKey> = ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: Params<K> }) &
-  ([Field<K, 'query'>] extends [undefined] ? { query?: never } : { query: Field<K, 'query'> }) &
-  ([Field<K, 'body'>] extends [undefined] ? { body?: never } : { body: Field<K, 'body'> });
+export type CallInput<K extends RouteKey> = ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: RouteParams<K> }) &
+  ([RouteQuery<K>] extends [undefined] ? { query?: never } : { query: RouteQuery<K> }) &
+  ([RouteBody<K>] extends [undefined] ? { body?: never } : { body: RouteBody<K> });
 
 /** An answer other than 2xx, with the API's code and words (ApiErrorBody). */
 export class ApiError extends Error {

@@ -1,7 +1,7 @@
 // A browser has no path for a dropped file: it PUTs the bytes as they are, and XMLHttpRequest (not
 // fetch, which has no upload progress) reports how far along it is.
 import type { Distro } from '../../electron/shared/contract.js';
-import { ApiError } from './client.js';
+import { ApiError, buildPath } from './client.js';
 
 export interface UploadProgress {
   loaded: number;
@@ -25,7 +25,7 @@ export function uploadName(fileName: string): string {
 export function uploadIso(token: string, file: File, onProgress: (p: UploadProgress) => void): Upload {
   const xhr = new XMLHttpRequest();
   const done = new Promise<Distro>((resolve, reject) => {
-    xhr.open('PUT', `/api/distros/upload/${encodeURIComponent(uploadName(file.name))}`);
+    xhr.open('PUT', buildPath('/api/distros/upload/:name', { name: uploadName(file.name) }, undefined));
     xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.responseType = 'text';

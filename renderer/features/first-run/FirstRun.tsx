@@ -1,7 +1,7 @@
 // First run: no interface is served yet (status.state 'setup'). Pick the port plugged into the lab
 // switch, read the preflight checklist, choose the DHCP mode, start.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import type { CheckReport, DhcpMode, NicInfo } from '../../../electron/shared/contract.js';
+import { isDhcpMode, type CheckReport, type DhcpMode, type NicInfo } from '../../../electron/shared/contract.js';
 import { useStore } from '../../app/context.js';
 import { desktopBridge } from '../../app/desktop.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
@@ -33,7 +33,7 @@ export function FirstRun() {
       setChosen((c) => c ?? ordered.find((n) => caveatOf(n) === null)?.name ?? null);
     }, setError);
     void desktopBridge()?.getSetting('mode').then((m) => {
-      if (m === 'auto' || m === 'dhcp' || m === 'proxy') setMode(m);
+      if (isDhcpMode(m)) setMode(m);
     });
   }, [store]);
 

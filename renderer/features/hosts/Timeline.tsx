@@ -2,7 +2,6 @@
 // the event stream as they arrive; virtualised, following the tail, filterable, copyable.
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { EventSource, LogEvent } from '../../../electron/shared/contract.js';
-import { ApiError } from '../../api/client.js';
 import { useStore } from '../../app/context.js';
 import { appendCapped } from '../../app/state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
@@ -36,14 +35,8 @@ export function Timeline({ mac }: { mac: string }) {
       if (loaded) add(mine);
       else live.push(...mine);
     });
-    const history = store.api.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 1000 } }).catch((e: unknown) => {
-      // An older server has no timeline route: the event backlog of this host is the next best thing.
-      if (e instanceof ApiError && (e.status === 501 || e.status === 404)) {
-        return store.api.call('GET /api/events', { query: { mac } }).then((evs) => evs.filter((x): x is LogEvent => x.type === 'log'));
-      }
-      throw e;
-    });
-    history
+    store.api
+      .call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 1000 } })
       .then((h) => {
         loaded = true;
         add(h);

@@ -1,0 +1,37 @@
+// A titled panel holding a table of records (machines, installers), or a hint while there are none.
+import type { ReactNode } from 'react';
+
+export interface TablePanelProps {
+  /** id of the heading, which labels both the section and the table. */
+  titleId: string;
+  title: ReactNode;
+  columns: readonly string[];
+  /** Shown instead of the table when there are no rows. */
+  empty: ReactNode;
+  className?: string;
+  rows: readonly ReactNode[];
+}
+
+export function TablePanel({ titleId, title, columns, empty, className, rows }: TablePanelProps) {
+  return (
+    <section aria-labelledby={titleId} className="panel">
+      <h2 id={titleId}>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <table className={className ? `table ${className}` : 'table'} aria-labelledby={titleId}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{rows}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
