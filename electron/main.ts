@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Store from 'electron-store';
 import { SettingKeySchema, type SettingKey } from './shared/desktop.js';
+import { isDhcpMode } from './shared/contract.js';
 import { isAppUrl, openMainWindow } from './window.js';
 
 const store = new Store<Record<string, unknown>>({ name: 'settings' });
@@ -97,7 +98,7 @@ function validSetting(key: SettingKey, value: unknown): boolean {
     case 'interface':
       return typeof value === 'string' && /^[\w.:@-]{0,64}$/.test(value);
     case 'mode':
-      return value === 'auto' || value === 'dhcp' || value === 'proxy';
+      return isDhcpMode(value);
     case 'pool':
       return typeof value === 'string' && /^[0-9.\- ]{0,64}$/.test(value);
     case 'theme':

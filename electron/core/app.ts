@@ -128,13 +128,22 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     throw new BootbenchError('DATA_DIR', { dataDir: options.dataDir, reason: e.message });
   });
   const bus = new EventBus({ firstSeq: Date.now() * 1000 });
-  // Everything started is undone in reverse order, on a failed start as on stop().
-  const teardown: (() => unknown)[] = [];
+  return withUndo((teardown, undo) => composeApp(options, bus, teardown, undo));
+}
+
+type Teardown = (() => unknown)[];
+
+/**
+ * Runs `build` with a teardown list it pushes a step to for everything it starts. Everything started
+ * is undone in reverse order, on a failed start (here) as on a later stop (`undo`, handed to build).
+ */
+async function withUndo<T>(build: (teardown: Teardown, undo: () => Promise<void>) => Promise<T>): Promise<T> {
+  const teardown: Teardown = [];
   const undo = async () => {
     for (const step of teardown.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
   };
   try {
-    return await composeApp(options, bus, teardown, undo);
+    return await build(teardown, undo);
   } catch (e) {
     await undo();
     throw e;
@@ -153,7 +162,7 @@ interface Session {
   stop(): Promise<void>;
 }
 
-async function composeApp(options: ServeOptions, bus: EventBus, teardown: (() => unknown)[], undo: () => Promise<void>): Promise<RunningServer> {
+async function composeApp(options: ServeOptions, bus: EventBus, teardown: Teardown, undo: () => Promise<void>): Promise<RunningServer> {
   const shared: SharedState = {
     hosts: await HostRegistry.open(options.dataDir, bus),
     library: await IsoLibrary.open(options.dataDir, bus),
@@ -277,16 +286,7 @@ interface SharedState {
 async function composeSession(options: ServeOptions & { iface: string }, bus: EventBus, shared: SharedState): Promise<Session> {
   const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
   const pool = choosePool(options.pool, serverIp, prefix, options.iface);
-  const teardown: (() => unknown)[] = [];
-  const undo = async () => {
-    for (const step of teardown.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
-  };
-  try {
-    return await compose(options, bus, shared, nic, serverIp, prefix, pool, teardown, undo);
-  } catch (e) {
-    await undo();
-    throw e;
-  }
+  return withUndo((teardown, undo) => compose(options, bus, shared, nic, serverIp, prefix, pool, teardown, undo));
 }
 
 async function compose(
@@ -297,7 +297,7 @@ async function compose(
   serverIp: string,
   prefix: number,
   pool: Pool,
-  teardown: (() => unknown)[],
+  teardown: Teardown,
   undo: () => Promise<void>,
 ): Promise<Session> {
   const { hosts, library } = shared;
@@ -456,7 +456,7 @@ async function startOptional(
   name: string,
   service: { start(): Promise<void>; stop(): Promise<void>; status(): ServiceStatus },
   bus: EventBus,
-  teardown: (() => unknown)[],
+  teardown: Teardown,
   list: { status(): ServiceStatus }[],
 ): Promise<boolean> {
   try {
@@ -491,7 +491,7 @@ function labNames(hosts: HostRegistry, installs: () => InstallManager | null, se
 }
 
 /** The lease table, its durable store and (when raw sockets are allowed) the conflict probe. */
-async function openLeases(options: ServeOptions & { iface: string }, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, mac: string | null, teardown: (() => unknown)[]) {
+async function openLeases(options: ServeOptions & { iface: string }, bus: EventBus, pool: Pool, subnet: Subnet, serverIp: string, mac: string | null, teardown: Teardown) {
   const table = new LeaseTable({ pool, subnet, serverIp, reservations: options.reservations ?? [], leaseTimeSec: options.leaseTimeSec ?? 3600 });
   const { store, leases: saved } = await LeaseStore.open(options.dataDir, () => table.records());
   teardown.push(async () => {

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import type { Distro, Host } from '../shared/contract.js';
 import { dataFiles, resolveDataDir } from './store/data-dir.js';
 import { formatDistros, formatHosts, formatImported } from './cli-format.js';
-import { checkServerInfo } from './control/server-info-check.js';
+import { checkServerInfo, isProcessAlive } from './control/server-info-check.js';
 import { apiError } from './control/api-error.js';
 
 export type QuickVerb = 'import' | 'distros' | 'hosts';
@@ -68,9 +68,9 @@ export interface ServerTarget {
 
 /**
  * Where to send the token, from server.json's parsed content, or null when the full CLI would
- * refuse the file. The same checks as control/server-info.ts (checkServerInfo, not exported and
- * beside imports this path must not load): in particular the token only ever goes to
- * http://127.0.0.1:PORT. A token that is not plain visible ASCII would not survive as a header.
+ * refuse the file. The same checks as control/server-info.ts (checkServerInfo): in particular the
+ * token only ever goes to http://127.0.0.1:PORT. A token that is not plain visible ASCII would not
+ * survive as a header.
  */
 export function serverTarget(value: unknown): ServerTarget | null {
   const checked = checkServerInfo(value);
@@ -185,16 +185,6 @@ function exchange(port: number, request: Buffer): Promise<HttpAnswer | null> {
   });
 }
 
-/** Whether the server process of server.json exists (signal 0 checks without sending anything), as findRunningServer. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
-  }
-}
-
 function readTarget(dataDir: string): ServerTarget | null {
   let text: string;
   try {
@@ -204,7 +194,7 @@ function readTarget(dataDir: string): ServerTarget | null {
   }
   try {
     const target = serverTarget(JSON.parse(text));
-    return target && isAlive(target.pid) ? target : null;
+    return target && isProcessAlive(target.pid) ? target : null; // as findRunningServer
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
-import { normalizeMac } from '../shared/contract.js';
+import { isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
@@ -228,7 +228,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
   const { isIpv4 } = await import('./dhcp/ipv4.js');
   const iface = values.interface as string | undefined;
   const mode = values.mode as string;
-  if (mode !== 'auto' && mode !== 'dhcp' && mode !== 'proxy') fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
+  if (!isDhcpMode(mode)) fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
   const leaseTime = Number(values['lease-time']);
   if (!Number.isInteger(leaseTime) || leaseTime < 60) fail('--lease-time must be a whole number of seconds, at least 60.');
   const reservations = ((values.reserve as string[] | undefined) ?? []).map((text) => {

@@ -116,7 +116,13 @@ export interface ServiceStatus {
   counters: Record<string, number>;
 }
 
-export type DhcpMode = 'auto' | 'dhcp' | 'proxy';
+export const DHCP_MODES = ['auto', 'dhcp', 'proxy'] as const;
+export type DhcpMode = (typeof DHCP_MODES)[number];
+
+/** Whether a value (a stored setting, a flag) is one of the DHCP modes. */
+export function isDhcpMode(value: unknown): value is DhcpMode {
+  return (DHCP_MODES as readonly unknown[]).includes(value);
+}
 
 export interface ServerStatus {
   version: string;
@@ -344,6 +350,20 @@ export interface ControlRoutes {
 }
 
 export const EVENTS_STREAM_PATH = '/api/events/stream';
+
+export type RouteKey = keyof ControlRoutes;
+export type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
+export type ParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}`
+  ? N | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer N}`
+    ? N
+    : never;
+/** `'POST /api/hosts/:mac/install'` → `{ mac: string }`. */
+export type RouteParams<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
+type Field<K extends RouteKey, F extends string> = ControlRoutes[K] extends Record<F, infer T> ? T : undefined;
+export type RouteQuery<K extends RouteKey> = Field<K, 'query'>;
+export type RouteBody<K extends RouteKey> = Field<K, 'body'>;
+export type RouteOutput<K extends RouteKey> = ControlRoutes[K]['output'];
 
 /** `server.json` in the data dir (mode 0600): how the other CLI verbs find a running server. */
 export interface ServerInfo {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   ANSWER_TEMPLATE_NAMES,
+  DHCP_MODES,
   normalizeMac,
   type DistroUpdate as DistroUpdateBody,
   type EventsFilter,
@@ -85,6 +86,6 @@ export const CheckQuery = z.object({ interface: z.string().min(1).max(64) });
 
 export const ServeRequest: z.ZodType<ServeRequestBody> = z.object({
   interface: z.string().min(1).max(64),
-  mode: z.enum(['auto', 'dhcp', 'proxy']).optional(),
+  mode: z.enum(DHCP_MODES).optional(),
   pool: z.string().max(64).optional(),
 });

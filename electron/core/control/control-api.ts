@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ControlRoutes } from '../../shared/contract.js';
+import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ParamNames, type PathOf, type RouteBody, type RouteKey, type RouteOutput, type RouteParams, type RouteQuery } from '../../shared/contract.js';
 import {
   AnswerFileQuery,
   CheckQuery,
@@ -35,19 +35,8 @@ import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, to
 // ---------------------------------------------------------------------------------------------
 // Route table
 
-export type RouteKey = keyof ControlRoutes;
-type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
-type ParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}`
-  ? N | ParamNames<`/${Rest}`>
-  : P extends `${string}:${infer N}`
-    ? N
-    : never;
-/** `'POST /api/hosts/:mac/install'` → `{ mac: string }`. */
-export type RouteParams<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
-type Field<K extends RouteKey, F extends string> = ControlRoutes[K] extends Record<F, infer T> ? T : undefined;
-export type RouteQuery<K extends RouteKey> = Field<K, 'query'>;
-export type RouteBody<K extends RouteKey> = Field<K, 'body'>;
-export type RouteOutput<K extends RouteKey> = ControlRoutes[K]['output'];
+// The route types are the contract's (the browser client uses them too).
+export type { RouteKey, RouteParams, RouteQuery, RouteBody, RouteOutput } from '../../shared/contract.js';
 export interface RouteInput<K extends RouteKey> {
   params: RouteParams<K>;
   query: RouteQuery<K>;

@@ -1,5 +1,6 @@
-// The checks of server.json's content, in a module with no runtime imports: the CLI's fast path
-// (cli-quick.ts) applies the same rules without loading what writing the file needs.
+// The checks of server.json (its content, and whether its server still lives), in a module with no
+// runtime imports: the CLI's fast path (cli-quick.ts) applies the same rules without loading what
+// writing the file needs.
 import type { ServerInfo } from '../../shared/contract.js';
 
 /**
@@ -19,3 +20,15 @@ export function checkServerInfo(value: unknown): { ok: true; info: ServerInfo } 
   return { ok: true, info: { pid: v.pid, controlUrl: v.controlUrl, token: v.token, uiUrl: v.uiUrl as string, interface: v.interface, startedAt: v.startedAt as string } };
 }
 
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  // kill(0) and kill(-n) address process groups: never let a bad pid reach them.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
+  }
+}

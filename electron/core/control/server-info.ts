@@ -4,10 +4,12 @@ import { chmod, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { platform } from 'node:os';
 import type { ServerInfo } from '../../shared/contract.js';
-import { BootbenchError, errnoCode } from '../errors.js';
+import { BootbenchError } from '../errors.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { dataFiles } from '../store/data-dir.js';
-import { checkServerInfo } from './server-info-check.js';
+import { checkServerInfo, isProcessAlive } from './server-info-check.js';
+
+export { isProcessAlive };
 
 function parseServerInfo(value: unknown): ServerInfo {
   const checked = checkServerInfo(value);
@@ -67,18 +69,6 @@ export async function removeServerInfo(dataDir: string, pid: number): Promise<bo
   if (!info || info.pid !== pid) return false;
   await rm(serverInfoPath(dataDir), { force: true });
   return true;
-}
-
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-export function isProcessAlive(pid: number): boolean {
-  // kill(0) and kill(-n) address process groups: never let a bad pid reach them.
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM'; // exists, but belongs to another user
-  }
 }
 
 /** server.json when its server process is still alive, else null (a crash leaves a stale file). */

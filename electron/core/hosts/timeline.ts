@@ -3,7 +3,7 @@
 // restart or a later `bootbench logs MAC` still shows how an install went. Bounded: past
 // `maxLines` a file is rewritten with its newest half. Writes are batched (one append per host
 // per flush) so that a burst of syslog lines costs a few system calls.
-import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreEvent, LogEvent } from '../../shared/contract.js';
 import type { EventBus } from '../events.js';
@@ -111,18 +111,6 @@ export class TimelineStore {
     }
     const limit = query.limit ?? 1000;
     return events.length > limit ? events.slice(-limit) : events;
-  }
-
-  /** MACs with a timeline on disk. */
-  async hosts(): Promise<string[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -6).replace(/-/g, ':'));
-  }
-
-  async forget(mac: string): Promise<void> {
-    await this.flush();
-    await rm(join(this.dir, `${fileKey(mac)}.jsonl`), { force: true });
-    this.lineCounts.delete(fileKey(mac));
   }
 
   async close(): Promise<void> {

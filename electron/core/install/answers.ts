@@ -24,8 +24,7 @@ export function createAnswerRenderer(stores: { settings: SettingsStore; template
       });
       const name: AnswerTemplateName = input.name;
       const { text, contentType } = renderAnswerFile({ name, template: stores.templates.compiled(name) }, context);
-      const { hostname } = hostnameFor({ settings: stores.settings.get(), overrides: input.overrides, mac: input.host.mac, counter: input.counter });
-      return { text, contentType, hostname, validation: validateAnswerFile(name, text) };
+      return { text, contentType, validation: validateAnswerFile(name, text) };
     },
     hostname: (host, overrides, counter) => {
       const { hostname, domain } = hostnameFor({ settings: stores.settings.get(), overrides, mac: host.mac, counter });

@@ -23,8 +23,6 @@ export type Flavour = 'netboot' | 'cdrom' | 'unknown';
 export interface DebianBootFiles {
   openKernel(): Promise<OpenResult>;
   openInitrd(): Promise<OpenResult>;
-  /** Where they come from, for the host's timeline. */
-  origin: string;
 }
 
 export interface DebianSources {
@@ -62,7 +60,7 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
     if (!flavour) flavourCache.set(key, (flavour = initrdFlavour(() => src.openInside(distro.id, distro.initrd ?? '')).catch(() => 'unknown' as const)));
     if ((await flavour) === 'netboot') {
       const { kernel, initrd } = distro as { kernel: string; initrd: string };
-      return { openKernel: () => src.openInside(distro.id, kernel), openInitrd: () => src.openInside(distro.id, initrd), origin: `the ISO's netboot installer (${initrd})` };
+      return { openKernel: () => src.openInside(distro.id, kernel), openInitrd: () => src.openInside(distro.id, initrd) };
     }
   }
   const candidates = [
@@ -73,7 +71,7 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
     const kernel = join(dir, 'linux');
     const initrd = join(dir, 'initrd.gz');
     if ((await openable(kernel)) && (await openable(initrd))) {
-      return { openKernel: () => openPlain(kernel), openInitrd: () => openPlain(initrd), origin: `the netboot installer in ${dir}` };
+      return { openKernel: () => openPlain(kernel), openInitrd: () => openPlain(initrd) };
     }
   }
   throw new Error(

@@ -10,7 +10,7 @@ import type { EventBus } from '../events.js';
 import type { OpenResult } from '../files/file-source.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
-import { debianBootFiles, debianSuite } from './debian-netboot.js';
+import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-netboot.js';
 import { bootRecipe, ipxeBootLines, RecipeError, type RecipeUrls } from './recipes.js';
 import { advance, DEFAULT_LIMITS, failureOf, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
 
@@ -23,7 +23,6 @@ export interface InstallUrls extends RecipeUrls {
 export interface RenderedAnswer {
   text: string;
   contentType: string;
-  hostname: string;
   validation: { ok: boolean; problems: ValidationProblem[] };
 }
 
@@ -262,9 +261,10 @@ export class InstallManager {
     const token = entry && entry.run.distro === id && !isFinished(entry.run.stage) ? entry.token : 'TOKEN';
     const counter = entry?.counter ?? this.counter + 1;
     const overrides = entry && entry.run.distro === id ? entry.run.settings : {};
-    const recipe = await this.recipeFor(distro, host, overrides, counter, this.urlsFor(token, distro), { checkFiles: false });
+    const urls = this.urlsFor(token, distro);
+    const recipe = await this.recipeFor(distro, host, overrides, counter, urls, { checkFiles: false });
     if (!recipe.answerKind) throw new BootbenchError('BAD_ARGUMENT', { message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.` });
-    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls: this.urlsFor(token, distro), counter, ...(await this.debianArchive(distro)) });
+    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, ...(await this.debianArchive(distro)) });
     return { mac, distro: distro.id, template: recipe.answerKind, contentType: answer.contentType, text: answer.text, validation: answer.validation };
   }
 
@@ -305,8 +305,9 @@ export class InstallManager {
       const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro), labDns: this.opts.labDns ?? null });
       if (options.checkFiles !== false) {
         // The installer files must be there now, not when the host is already booting.
+        const open = await this.bootFileOpener(distro);
         for (const which of ['kernel', 'initrd'] as const) {
-          const opened = await this.openBootFileOf(distro, which);
+          const opened = await open(which);
           if (!opened.ok) throw new RecipeError(`its ${which} cannot be read: ${opened.failure.message}`);
           await opened.file.close();
         }
@@ -319,17 +320,29 @@ export class InstallManager {
   }
 
   private async openBootFileOf(distro: Distro, which: 'kernel' | 'initrd'): Promise<OpenResult> {
+    return (await this.bootFileOpener(distro))(which);
+  }
+
+  /**
+   * Opens the installer kernel or initrd of `distro`. For Debian, where they come from (the ISO's
+   * netboot installer or a netboot image on this machine) is looked up once for both.
+   */
+  private async bootFileOpener(distro: Distro): Promise<(which: 'kernel' | 'initrd') => Promise<OpenResult>> {
     if (distro.family === 'debian') {
+      let files: DebianBootFiles;
       try {
-        const files = await debianBootFiles(distro, { openInside: (id, p) => this.opts.library.openInside(id, p), dataDir: this.opts.dataDir, ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}) });
-        return which === 'kernel' ? files.openKernel() : files.openInitrd();
+        files = await debianBootFiles(distro, { openInside: (id, p) => this.opts.library.openInside(id, p), dataDir: this.opts.dataDir, ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}) });
       } catch (e) {
-        return { ok: false, failure: { kind: 'not-found', message: (e as Error).message } };
+        const message = (e as Error).message;
+        return async () => ({ ok: false, failure: { kind: 'not-found', message } });
       }
+      return (which) => (which === 'kernel' ? files.openKernel() : files.openInitrd());
     }
-    const path = which === 'kernel' ? distro.kernel : distro.initrd;
-    if (!path) return { ok: false, failure: { kind: 'not-found', message: `no ${which} path is set for ${distro.id}` } };
-    return this.opts.library.openInside(distro.id, path);
+    return async (which) => {
+      const path = which === 'kernel' ? distro.kernel : distro.initrd;
+      if (!path) return { ok: false, failure: { kind: 'not-found', message: `no ${which} path is set for ${distro.id}` } };
+      return this.opts.library.openInside(distro.id, path);
+    };
   }
 
   /**
