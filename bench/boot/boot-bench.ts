@@ -167,9 +167,15 @@ async function startReference(work: string): Promise<RefLab> {
   };
   const pkg = await seedKernel(work);
   say(`reference lab: kernel ${pkg}; building its test ISO (10-build-iso.sh)`);
-  labScript(env, '10-build-iso.sh');
-  labScript(env, '20-netns-up.sh');
-  labScript(env, '30-servers-up.sh');
+  try {
+    labScript(env, '10-build-iso.sh');
+    labScript(env, '20-netns-up.sh');
+    labScript(env, '30-servers-up.sh');
+  } catch (e) {
+    // The caller has no RefLab to stop yet: take down whatever half of the lab came up.
+    labScript(env, '90-cleanup.sh', true);
+    throw e;
+  }
   const iso = join(work, 'pxelab-installer.iso');
   return { env, ns, bridge, work, iso, kernel: join(work, 'http', 'iso', 'install', 'vmlinuz'), initrd: join(work, 'http', 'iso', 'install', 'initrd.gz') };
 }
@@ -254,15 +260,23 @@ async function startBootbenchLab(isoPath: string, noRa: boolean): Promise<BbLab>
   lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
   const dataDir = tempDataDir('bootbench-boot');
   const bb = { lab, seg, dataDir, noRa } as Omit<BbLab, 'server' | 'distro'> & Partial<BbLab>;
-  bb.server = await startServer(lab, seg, dataDir, noRa);
-  const imported = await control(bb as BbLab, (c) => c.call('POST /api/distros/import', { body: { path: isoPath, verify: false } }));
-  say(`Bootbench imported ${imported.id}: family ${imported.family}, kernel ${imported.kernel}, initrd ${imported.initrd}`);
-  const update = imported.family === 'generic' && imported.kernel && imported.initrd
-    ? { kernelArgs: KERNEL_ARGS }
-    : { kernel: '/install/vmlinuz', initrd: '/install/initrd.gz', kernelArgs: KERNEL_ARGS };
-  bb.distro = await control(bb as BbLab, (c) => c.call('PUT /api/distros/:id', { params: { id: imported.id }, body: update }));
-  say(`Bootbench distro ${bb.distro.id}: kernelArgs "${bb.distro.kernelArgs}"`);
-  return bb as BbLab;
+  try {
+    bb.server = await startServer(lab, seg, dataDir, noRa);
+    const imported = await control(bb as BbLab, (c) => c.call('POST /api/distros/import', { body: { path: isoPath, verify: false } }));
+    say(`Bootbench imported ${imported.id}: family ${imported.family}, kernel ${imported.kernel}, initrd ${imported.initrd}`);
+    const update = imported.family === 'generic' && imported.kernel && imported.initrd
+      ? { kernelArgs: KERNEL_ARGS }
+      : { kernel: '/install/vmlinuz', initrd: '/install/initrd.gz', kernelArgs: KERNEL_ARGS };
+    bb.distro = await control(bb as BbLab, (c) => c.call('PUT /api/distros/:id', { params: { id: imported.id }, body: update }));
+    say(`Bootbench distro ${bb.distro.id}: kernelArgs "${bb.distro.kernelArgs}"`);
+    return bb as BbLab;
+  } catch (e) {
+    // The caller has no BbLab to clean up yet: stop what this call started (the namespaces, the server in them).
+    await bb.server?.stop().catch(() => undefined);
+    lab.destroy();
+    removeDir(dataDir);
+    throw e;
+  }
 }
 
 async function startServer(lab: Lab, seg: Segment, dataDir: string, noRa: boolean): Promise<RunningBootbench> {

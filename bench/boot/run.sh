@@ -26,7 +26,6 @@ for f in /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/snponly.efi /usr/share/OVMF/O
   [ -f "$f" ] || { echo "missing $f (apt-get install -y ipxe ovmf)" >&2; exit 1; }
 done
 NODE=./node_modules/.bin/node
-"$NODE" scripts/build.mjs >/dev/null   # the bench runs the built bin, as users do
 "$NODE" --import tsx bench/boot/boot-bench.ts &
 PID=$!
 # The bench cleans up after itself (also on SIGINT/SIGTERM); if it is killed hard, remove what is

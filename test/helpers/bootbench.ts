@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { watchOutput, type Lab, type RunResult } from './netns.js';
+import type { Host, LogEvent } from '../../electron/shared/contract.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO, 'bin', 'bootbench.mjs');
@@ -31,6 +33,12 @@ export interface RunningBootbench {
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
   /** Runs another CLI verb against the same data dir, inside the server namespace. */
   cli: (args: string[], timeoutMs?: number) => Promise<RunResult>;
+  /** A CLI verb that must exit 0 (else an assertion naming the verb and its stderr): its stdout. */
+  cliOk: (args: string[], timeoutMs?: number) => Promise<string>;
+  /** `hosts --json`. */
+  hosts: (timeoutMs?: number) => Promise<Host[]>;
+  /** `logs MAC --json`: the host's timeline, one event a line. */
+  timeline: (mac: string, timeoutMs?: number) => Promise<LogEvent[]>;
   stop: () => Promise<void>;
 }
 
@@ -38,11 +46,25 @@ export async function startBootbench(lab: Lab, args: string[], dataDir: string, 
   ensureBuilt();
   const child = lab.spawn(lab.serverNs, NODE, [BIN, 'serve', '--data', dataDir, '--ui-port', '0', ...args], { cwd: REPO });
   const watch = watchOutput(child);
+  const cli = (cliArgs: string[], timeoutMs = 30_000) => lab.exec(lab.serverNs, NODE, [BIN, ...cliArgs, '--data', dataDir], { timeoutMs });
+  const cliOk = async (cliArgs: string[], timeoutMs?: number) => {
+    const r = await cli(cliArgs, timeoutMs);
+    assert.equal(r.code, 0, `bootbench ${cliArgs.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
   const running: RunningBootbench = {
     child,
     output: watch.text,
     waitFor: (pattern, timeoutMs = 30_000) => watch.waitFor(pattern, timeoutMs),
-    cli: (cliArgs, timeoutMs = 30_000) => lab.exec(lab.serverNs, NODE, [BIN, ...cliArgs, '--data', dataDir], { timeoutMs }),
+    cli,
+    cliOk,
+    hosts: async (timeoutMs) => JSON.parse(await cliOk(['hosts', '--json'], timeoutMs)) as Host[],
+    timeline: async (mac, timeoutMs) =>
+      (await cliOk(['logs', mac, '--json'], timeoutMs))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as LogEvent),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

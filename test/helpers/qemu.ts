@@ -10,7 +10,7 @@
 // `-no-reboot` is not set by default: installers reboot into that disk boot.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -306,9 +306,4 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     },
   };
   return vm;
-}
-
-/** Size of a VM disk image in bytes (sparse: the allocated part is far smaller). */
-export function diskSize(path: string): number {
-  return statSync(path).size;
 }

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Lab, type LabHost, type RunResult } from '../helpers/netns.js';
-import { BIN, NODE, REPO, removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
+import { BIN, ensureBuilt, NODE, REPO, removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
 import { runScriptedClient } from '../helpers/clients.js';
 import type { Distro, Host } from '../../electron/shared/contract.js';
 
@@ -81,8 +81,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
 
   before(async () => {
     dataDir = tempDataDir('quick');
-    const r0 = spawnSync(NODE, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-    assert.equal(r0.status, 0, r0.stderr);
+    ensureBuilt(); // once per process: startBootbench below reuses this build
     quickOnly = join(dataDir, 'pkg');
     mkdirSync(join(quickOnly, 'bin'), { recursive: true });
     mkdirSync(join(quickOnly, 'dist'), { recursive: true });

@@ -1,27 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { DEFAULT_SETTINGS, generatePassword, INITIAL_PASSWORD_FILE, SettingsStore } from '../../../electron/core/install/settings-store.js';
 import { isSha512CryptHash, verifySha512Crypt } from '../../../electron/core/install/sha512-crypt.js';
+import { badArgument, withTempDir } from '../../helpers/store-fixtures.js';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'bootbench-settings-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const badArgument = (re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof BootbenchError, String(e));
-  assert.equal(e.code, 'BAD_ARGUMENT');
-  assert.match(e.message, re);
-  return true;
-};
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('settings', fn);
 
 describe('SettingsStore', () => {
   test('first start: defaults, a generated admin password kept only as a hash, its plain text in a 0600 file', () => withDir(async (dir) => {

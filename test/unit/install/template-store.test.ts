@@ -1,30 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BootbenchError } from '../../../electron/core/errors.js';
 import { TEMPLATES_DIR } from '../../../electron/core/paths.js';
 import { buildAnswerContext, renderAnswerFile } from '../../../electron/core/install/answer-files.js';
 import { DEFAULT_TEMPLATE_FILES, sampleInputs, TemplateStore } from '../../../electron/core/install/template-store.js';
 import { validateAnswerFile } from '../../../electron/core/install/validate/index.js';
 import { ANSWER_TEMPLATE_NAMES } from '../../../electron/shared/contract.js';
+import { badArgument, withTempDir } from '../../helpers/store-fixtures.js';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'bootbench-templates-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const badArgument = (re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof BootbenchError, String(e));
-  assert.equal(e.code, 'BAD_ARGUMENT');
-  assert.match(e.message, re);
-  return true;
-};
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('templates', fn);
 
 describe('TemplateStore', () => {
   test('lists the four shipped templates with their families', () => withDir(async (dir) => {
