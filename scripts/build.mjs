@@ -1,6 +1,6 @@
 // Builds with esbuild:
 //   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
-//   dist/cli-quick.mjs           the fast path of the one-call client verbs (bin/bootbench.mjs tries it first)
+//   dist/cli-quick.cjs           the fast path of the one-call client verbs (bin/bootbench.cjs tries it first)
 //   dist/tftp-worker.mjs         the TFTP transfer worker (a thread per core; cli.mjs starts them)
 //   dist/electron/main.cjs       the Electron shell's main process
 //   dist/electron/preload.cjs    its preload script (sandboxed: one self-contained CommonJS file)
@@ -28,8 +28,9 @@ await Promise.all([
     ...common,
     entryPoints: { 'cli-quick': 'electron/core/cli-quick.ts' },
     outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-    format: 'esm',
+    // CommonJS, required by the CommonJS bin: nothing on this path starts the ES module loader.
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
     packages: 'external',
   }),
   build({

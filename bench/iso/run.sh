@@ -139,7 +139,7 @@ ip -n "$NS" link set bbiso1 up
 ip -n "$NS" link set bbiso0 up
 DATA_CLI=$WORK/data-cli
 rm -rf "$DATA_CLI"; mkdir -p "$DATA_CLI"
-ip netns exec "$NS" "$NODE" bin/bootbench.mjs serve --interface bbiso0 --mode proxy --data "$DATA_CLI" --ui-port 0 --http-port 18093 \
+ip netns exec "$NS" "$NODE" bin/bootbench.cjs serve --interface bbiso0 --mode proxy --data "$DATA_CLI" --ui-port 0 --http-port 18093 \
   > "$WORK/serve.out" 2> "$WORK/serve.err" &
 PIDS+=($!)
 for _ in $(seq 1 300); do grep -q '^UI: http' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -147,15 +147,15 @@ grep -q '^UI: http' "$WORK/serve.out" || { echo "bootbench serve did not start:"
 
 touch -d "@$(date +%s)" "$ISO"
 t0=$(ms_now)
-ip netns exec "$NS" "$NODE" bin/bootbench.mjs import "$ISO" --json --data "$DATA_CLI" > "$WORK/first.json"
+ip netns exec "$NS" "$NODE" bin/bootbench.cjs import "$ISO" --json --data "$DATA_CLI" > "$WORK/first.json"
 FIRST_CLI=$(ms_since "$t0")
 DISTRO_ID=$("$NODE" -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id)' "$WORK/first.json")
 grep -q '"family": "rhel"' "$WORK/first.json" || { echo "detection failed:" >&2; cat "$WORK/first.json" >&2; exit 1; }
 say "first import: $FIRST_CLI ms as $DISTRO_ID; now $IMPORT_RUNS re-imports and $IMPORT_RUNS no-ops"
-mapfile -t CLI_RE < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.mjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" touch)
-mapfile -t CLI_NOOP < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.mjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" noop)
+mapfile -t CLI_RE < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.cjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" touch)
+mapfile -t CLI_NOOP < <(ip netns exec "$NS" bash bench/iso/time-cli.sh "$NODE" bin/bootbench.cjs "$DATA_CLI" "$ISO" "$IMPORT_RUNS" noop)
 # Node start + CLI parse + server.json + an HTTP round trip, without any ISO work: `bootbench distros`.
-mapfile -t CLI_BARE < <(ip netns exec "$NS" bash -c 'for i in $(seq 1 '"$IMPORT_RUNS"'); do t0=$(date +%s%N); "$0" bin/bootbench.mjs distros --json --data "$1" > /dev/null; t1=$(date +%s%N); awk -v a=$t0 -v b=$t1 "BEGIN {printf \"%.1f\n\", (b - a) / 1e6}"; done' "$NODE" "$DATA_CLI")
+mapfile -t CLI_BARE < <(ip netns exec "$NS" bash -c 'for i in $(seq 1 '"$IMPORT_RUNS"'); do t0=$(date +%s%N); "$0" bin/bootbench.cjs distros --json --data "$1" > /dev/null; t1=$(date +%s%N); awk -v a=$t0 -v b=$t1 "BEGIN {printf \"%.1f\n\", (b - a) / 1e6}"; done' "$NODE" "$DATA_CLI")
 # The floor: Node itself starting and exiting.
 mapfile -t NODE_BARE < <(ip netns exec "$NS" bash -c 'for i in $(seq 1 '"$IMPORT_RUNS"'); do t0=$(date +%s%N); "$0" -e 0; t1=$(date +%s%N); awk -v a=$t0 -v b=$t1 "BEGIN {printf \"%.1f\n\", (b - a) / 1e6}"; done' "$NODE")
 # The server's own `iso.imported` log line ("… in N ms", whole ms) for the timed re-imports.

@@ -7,7 +7,7 @@
 //
 // Anything it does not handle (another verb, an unknown flag, --help, no server.json, a dead
 // server, a reply it cannot read) makes quickRun return null before anything is printed, and
-// bin/bootbench.mjs runs the full CLI (dist/cli.mjs), whose messages and exit codes are the
+// bin/bootbench.cjs runs the full CLI (dist/cli.mjs), whose messages and exit codes are the
 // reference. An error answer from the server is reported here with the full CLI's words
 // (control/api-error.ts, as ControlClient) rather than asked a second time.
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
 // elsewhere) gets the full CLI's own message and exit code.
 //
 // To prove that the fast path itself answered (and did not quietly fall through), the same verbs
-// also run from a copy of the package that holds bin/bootbench.mjs and dist/cli-quick.mjs but no
+// also run from a copy of the package that holds bin/bootbench.cjs and dist/cli-quick.cjs but no
 // dist/cli.mjs: there, a fall-through can only print "dist/cli.mjs is missing".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
   /** The same with the full CLI forced. */
   const full = (args: string[], data = dataDir) => lab.exec(lab.serverNs, 'env', ['BOOTBENCH_NO_QUICK=1', NODE, BIN, ...args, '--data', data]);
   /** Only the fast path: a fall-through ends in "dist/cli.mjs is missing". */
-  const quick = (args: string[], data = dataDir) => lab.exec(lab.serverNs, NODE, [join(quickOnly, 'bin', 'bootbench.mjs'), ...args, '--data', data]);
+  const quick = (args: string[], data = dataDir) => lab.exec(lab.serverNs, NODE, [join(quickOnly, 'bin', 'bootbench.cjs'), ...args, '--data', data]);
 
   /** The full CLI's answer, then the same from the fast path and from the plain command: all alike. */
   async function assertSameAsFull(args: string[]): Promise<RunResult> {
@@ -64,7 +64,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
     assert.equal(got.code, 0);
     assert.equal(got.stdout, want.stdout, `fast path output of ${args.join(' ')}`);
     const plain = await cli(args);
-    assert.deepEqual(plain, want, `bin/bootbench.mjs ${args.join(' ')}`);
+    assert.deepEqual(plain, want, `bin/bootbench.cjs ${args.join(' ')}`);
     return want;
   }
 
@@ -72,7 +72,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
   async function assertFallsThrough(args: string[], data = dataDir): Promise<RunResult> {
     const want = await full(args, data);
     const got = await cli(args, data);
-    assert.deepEqual(got, want, `bin/bootbench.mjs ${args.join(' ')} is the full CLI's answer`);
+    assert.deepEqual(got, want, `bin/bootbench.cjs ${args.join(' ')} is the full CLI's answer`);
     const declined = await quick(args, data);
     assert.match(declined.stderr, MISSING, `the fast path declined ${args.join(' ')}`);
     assert.equal(declined.stdout, '');
@@ -85,8 +85,8 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
     quickOnly = join(dataDir, 'pkg');
     mkdirSync(join(quickOnly, 'bin'), { recursive: true });
     mkdirSync(join(quickOnly, 'dist'), { recursive: true });
-    copyFileSync(BIN, join(quickOnly, 'bin', 'bootbench.mjs'));
-    copyFileSync(join(REPO, 'dist', 'cli-quick.mjs'), join(quickOnly, 'dist', 'cli-quick.mjs'));
+    copyFileSync(BIN, join(quickOnly, 'bin', 'bootbench.cjs'));
+    copyFileSync(join(REPO, 'dist', 'cli-quick.cjs'), join(quickOnly, 'dist', 'cli-quick.cjs'));
 
     const tree = join(dataDir, 'tree');
     mkdirSync(join(tree, 'images/pxeboot'), { recursive: true });
@@ -127,7 +127,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
     assert.equal(text.stdout, `imported Rocky Linux 9.4 (x86_64) as ${distro.id}\n  kernel /images/pxeboot/vmlinuz\n  initrd /images/pxeboot/initrd.img\n`);
     assert.deepEqual(JSON.parse((await assertSameAsFull(['import', iso, '--json'])).stdout), distro);
     // --data=DIR is the same option to both.
-    const eq = await lab.exec(lab.serverNs, NODE, [join(quickOnly, 'bin', 'bootbench.mjs'), 'distros', '--json', `--data=${dataDir}`]);
+    const eq = await lab.exec(lab.serverNs, NODE, [join(quickOnly, 'bin', 'bootbench.cjs'), 'distros', '--json', `--data=${dataDir}`]);
     assert.equal(eq.code, 0, eq.stderr);
     const table = await assertSameAsFull(['distros']);
     assert.match(table.stdout, new RegExp(`^${distro.id} +rhel +Rocky Linux 9\\.4 +x86_64 +ok +${iso.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
@@ -176,7 +176,7 @@ describe('bootbench fast path for import, distros and hosts', { timeout: 300_000
     const got = await quick(args);
     assert.doesNotMatch(got.stderr, MISSING, `the fast path answered ${args.join(' ')} itself`);
     assert.deepEqual(got, want, `fast path error for ${args.join(' ')}`);
-    assert.deepEqual(await cli(args), want, `bin/bootbench.mjs ${args.join(' ')}`);
+    assert.deepEqual(await cli(args), want, `bin/bootbench.cjs ${args.join(' ')}`);
     return want;
   }
 

@@ -17,6 +17,8 @@ export interface VolumeDescriptor {
   volumeBlocks: number;
   /** The 34-byte root directory record (§8.4.18), copied out. */
   root: Buffer;
+  /** The type-L path table (§8.4.14, §8.4.15): its first block and size in bytes (a read-ahead hint only). */
+  pathTable: { location: number; size: number };
 }
 
 export interface DescriptorSet {
@@ -85,7 +87,8 @@ function decodeVolume(d: Buffer, what: string): VolumeDescriptor {
   if (rootLength < 34) throw new DecodeError(`${what} volume descriptor has a root directory record of ${rootLength} bytes (34 expected)`);
   const volumeId =
     what === 'Joliet' ? ucs2(d.subarray(40, 72)).trim() : d.toString('latin1', 40, 72).replace(/[\s\0]+$/, '');
-  return { volumeId, blockSize, volumeBlocks, root: Buffer.from(d.subarray(156, 190)) };
+  const pathTable = { location: d.readUInt32LE(140), size: both32(d, 132) };
+  return { volumeId, blockSize, volumeBlocks, root: Buffer.from(d.subarray(156, 190)), pathTable };
 }
 
 /** Joliet spec §4.2: escape sequences %/@, %/C, %/E mark UCS-2 level 1, 2, 3. */

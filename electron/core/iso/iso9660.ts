@@ -32,7 +32,7 @@ export class IsoImage {
     readonly udf: boolean,
     private readonly file: ImageFile,
     private readonly root: IsoNode,
-    private readonly all: IsoEntry[],
+    private readonly all: () => IsoEntry[],
   ) {}
 
   /** Opens and indexes the image; throws IsoError naming the file and the reason. */
@@ -53,7 +53,7 @@ export class IsoImage {
       } catch (e) {
         throw e instanceof IsoError ? e : ioError(path, e);
       }
-      const set = await readDescriptors(file, size);
+      const { set, buf: descriptors } = await readDescriptors(file, size);
       const volumeBytes = set.primary.volumeBlocks * set.primary.blockSize;
       if (volumeBytes > size) {
         throw new IsoError('TRUNCATED', path, `is truncated: it has ${size} bytes but its volume descriptor says ${volumeBytes} (an unfinished download or copy?)`);
@@ -63,6 +63,8 @@ export class IsoImage {
         fileSize: size,
         set,
         reader: file,
+        // Usually holds the path tables too (image writers put them right after the descriptors).
+        known: { start: DESCRIPTOR_START, buf: descriptors },
         maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
         maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       });
@@ -75,7 +77,7 @@ export class IsoImage {
 
   /** Every entry but the root, directories before their contents (breadth first). */
   entries(): IsoEntry[] {
-    return this.all.slice();
+    return this.all();
   }
 
   /** The entry at `path`, following symlinks; null when there is none (or links loop). */
@@ -140,7 +142,7 @@ export class IsoImage {
 }
 
 /** Reads and decodes the volume descriptor set from sector 16 on, wrapping what goes wrong. */
-async function readDescriptors(file: ImageFile, size: number): Promise<DescriptorSet> {
+async function readDescriptors(file: ImageFile, size: number): Promise<{ set: DescriptorSet; buf: Buffer }> {
   const path = file.file;
   if (size === 0) throw new IsoError('NOT_ISO', path, 'is empty (0 bytes), not an ISO 9660 image');
   if (size < DESCRIPTOR_START + SECTOR) {
@@ -156,7 +158,7 @@ async function readDescriptors(file: ImageFile, size: number): Promise<Descripto
       if (e instanceof DecodeError) throw new IsoError('CORRUPT', path, `is corrupt: ${e.message}`);
       throw e;
     }
-    if (scan.kind === 'ok') return scan.set;
+    if (scan.kind === 'ok') return { set: scan.set, buf };
     if (scan.kind === 'not-iso') {
       throw new IsoError('NOT_ISO', path, `is not an ISO 9660 image (no CD001 volume descriptor at sector 16; found ${scan.found})`);
     }

@@ -8,6 +8,18 @@ import { DecodeError } from './errors.js';
 /** RRIP §4.1.1 and SUSP §5.5: the extension identifiers an ER entry names for Rock Ridge. */
 const RRIP_IDS = new Set(['RRIP_1991A', 'IEEE_P1282', 'IEEE_1282']);
 
+/** SUSP/RRIP entry signatures as big-endian two-byte numbers. */
+const SIG_ST = 0x5354; // 'ST'
+const SIG_CE = 0x4345; // 'CE'
+const SIG_ER = 0x4552; // 'ER'
+const SIG_RR = 0x5252; // 'RR'
+const SIG_PX = 0x5058; // 'PX'
+const SIG_NM = 0x4e4d; // 'NM'
+const SIG_SL = 0x534c; // 'SL'
+const SIG_TF = 0x5446; // 'TF'
+const SIG_CL = 0x434c; // 'CL'
+const SIG_RE = 0x5245; // 'RE'
+
 export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;
 export const S_IFLNK = 0o120000;
@@ -71,29 +83,30 @@ export function decodeSusp(buf: Buffer, start: number, end: number, st: RockRidg
     if (len < 4 || pos + len > end) {
       throw new DecodeError(`has a system use entry "${String.fromCharCode(s1, s2)}" of length ${len} that does not fit its area`);
     }
-    const sig = String.fromCharCode(s1, s2);
     const body = pos + 4;
     const bodyEnd = pos + len;
-    switch (sig) {
-      case 'ST': // SUSP §5.4 terminator
+    // Signatures compared as two-byte numbers: no string made per entry (a big directory has
+    // thousands of records with four or five entries each).
+    switch ((s1 << 8) | s2) {
+      case SIG_ST: // SUSP §5.4 terminator
         return ce;
-      case 'CE':
+      case SIG_CE:
         if (len < 28) throw new DecodeError(`has a CE entry of ${len} bytes (28 expected)`);
         ce = { block: both32(buf, pos + 4), offset: both32(buf, pos + 12), length: both32(buf, pos + 20) };
         break;
-      case 'ER': {
+      case SIG_ER: {
         const idLength = buf[pos + 4]!;
         if (8 + idLength <= len) st.extensions.push(buf.toString('latin1', pos + 8, pos + 8 + idLength));
         break;
       }
-      case 'RR': // RRIP 1.09 flags entry
+      case SIG_RR: // RRIP 1.09 flags entry
         st.rock = true;
         break;
-      case 'PX':
+      case SIG_PX:
         st.rock = true;
         if (len >= 12) st.mode = both32(buf, body);
         break;
-      case 'NM':
+      case SIG_NM:
         st.rock = true;
         if (len >= 5) {
           const flags = buf[body]!;
@@ -104,19 +117,19 @@ export function decodeSusp(buf: Buffer, start: number, end: number, st: RockRidg
           }
         }
         break;
-      case 'SL':
+      case SIG_SL:
         st.rock = true;
         if (len >= 5) decodeSl(buf, body + 1, bodyEnd, st);
         break;
-      case 'TF':
+      case SIG_TF:
         st.rock = true;
         if (len >= 5) st.mtime = decodeTf(buf, body, bodyEnd) ?? st.mtime;
         break;
-      case 'CL':
+      case SIG_CL:
         st.rock = true;
         if (len >= 12) st.childLink = both32(buf, body);
         break;
-      case 'RE':
+      case SIG_RE:
         st.rock = true;
         st.relocated = true;
         break;

@@ -6,7 +6,8 @@ import { decodeDirectory, decodeRecord, FLAG_ASSOCIATED, FLAG_DIRECTORY, FLAG_MU
 import type { DescriptorSet } from './descriptors.js';
 import { DecodeError, IsoError } from './errors.js';
 import { jolietName, nameProblem, plainName } from './names.js';
-import { decodeSusp, findSp, hasRockRidgeExtension, newRockRidgeState, rockName, rockTarget, type RockRidgeState } from './rock-ridge.js';
+import { decodeSusp, findSp, hasRockRidgeExtension, newRockRidgeState, rockName, rockTarget, type Continuation, type RockRidgeState } from './rock-ridge.js';
+import { pathTableLocations } from './path-table.js';
 import type { IsoEntry, IsoExtent, IsoNames, IsoNode } from './types.js';
 
 export interface ImageReader {
@@ -19,6 +20,8 @@ export interface WalkInput {
   fileSize: number;
   set: DescriptorSet;
   reader: ImageReader;
+  /** Bytes of the image already in memory (the volume descriptors), served without reading again. */
+  known?: { start: number; buf: Buffer };
   maxEntries: number;
   maxDepth: number;
 }
@@ -26,7 +29,8 @@ export interface WalkInput {
 export interface ImageIndex {
   names: IsoNames;
   root: IsoNode;
-  entries: IsoEntry[];
+  /** Every entry but the root, breadth first, each directory's in directory order (builds every listing). */
+  entries(): IsoEntry[];
 }
 
 /** A directory is at most this big (≈ 250,000 records): beyond, the image is refused, not read. */
@@ -40,7 +44,7 @@ const COALESCE_GAP = 256 * 1024;
 const COALESCE_MAX = 16 * 1024 * 1024;
 
 interface Pending {
-  node: IsoNode;
+  node: DirNode;
   location: number;
   /** null: a Rock Ridge relocated directory (CL), whose length its own "." record gives. */
   length: number | null;
@@ -60,34 +64,151 @@ export async function walkImage(input: WalkInput): Promise<ImageIndex> {
   return w.run();
 }
 
+/** Directory read-ahead is skipped when the directories span more than this (the walk reads level by level). */
+const PREFETCH_MAX = 16 * 1024 * 1024;
+/** Path tables larger than this are not read for the hint (≈ 100,000 directories). */
+const PATH_TABLE_MAX = 4 * 1024 * 1024;
+
+/**
+ * Serves reads out of areas already read (the volume descriptors, the directory extents read
+ * ahead) and passes every other read through. The bytes are the same either way; what changes
+ * is that an index of a tree four levels deep costs one read instead of five round trips through
+ * the thread pool.
+ */
+export class PrefetchedReader implements ImageReader {
+  private readonly areas: Array<{ start: number; buf: Buffer }> = [];
+
+  constructor(private readonly inner: ImageReader) {}
+
+  /** Keeps `buf` as the image's bytes from `start` on. */
+  add(start: number, buf: Buffer): void {
+    this.areas.push({ start, buf });
+  }
+
+  read(position: number, length: number): Promise<Buffer> {
+    for (const a of this.areas) {
+      if (position >= a.start && position + length <= a.start + a.buf.length) {
+        return Promise.resolve(a.buf.subarray(position - a.start, position - a.start + length));
+      }
+    }
+    return this.inner.read(position, length);
+  }
+
+  /**
+   * Reads every directory extent of a tree in one go, located through its path table. Image
+   * writers put the directories side by side (xorriso, mkisofs, genisoimage: right after the path
+   * tables), so this is one read of a few hundred KiB. A hint only: a path table that is missing,
+   * out of the file or nonsensical means no read-ahead, never an error.
+   */
+  async prefetchDirectories(table: { location: number; size: number }, blockSize: number, fileSize: number): Promise<void> {
+    const tableAt = table.location * blockSize;
+    if (table.size === 0 || table.size > PATH_TABLE_MAX || tableAt + table.size > fileSize) return;
+    const locations = pathTableLocations(await this.read(tableAt, table.size)).filter((l) => l > 0 && (l + 1) * blockSize <= fileSize);
+    if (locations.length === 0) return;
+    const first = Math.min(...locations) * blockSize;
+    const lastAt = Math.max(...locations) * blockSize;
+    // The last directory's own "." record says how long it is (its first record, first bytes).
+    const head = await this.read(lastAt, blockSize);
+    const lastLength = head[0]! >= 34 ? head.readUInt32LE(10) : blockSize;
+    const end = Math.min(fileSize, lastAt + Math.max(blockSize, lastLength));
+    if (end - first > PREFETCH_MAX) return;
+    this.add(first, await this.read(first, end - first));
+  }
+}
+
+/** What a directory's children are made from when it is first looked at (DirNode). */
+interface Listing {
+  /** The directory's extent. */
+  buf: Buffer;
+  /** Rock Ridge of the records whose entries go on in continuation areas (read by the walk), by record offset. */
+  continued: Map<number, RockRidgeState>;
+  /** The subdirectories' nodes, made by the walk, by record offset. */
+  dirs: Map<number, IsoNode>;
+}
+
+/**
+ * A directory of the index. The walk checks every record of every directory and makes the
+ * directory nodes, but a directory's file entries are made only when it is first looked at: an
+ * import looks into a handful of directories, and making 3,000 entries that nobody reads (with
+ * their paths, dates and extents) cost more than the rest of the walk, mostly in the garbage
+ * collector. The listing is built from bytes the walk has already checked, without I/O.
+ */
+class DirNode implements IsoNode {
+  readonly parent: IsoNode;
+  listing: Listing | null = null;
+  private built: Map<string, IsoNode> | null = null;
+
+  constructor(
+    readonly entry: IsoEntry,
+    parent: IsoNode | null,
+    private readonly lister: Walker,
+  ) {
+    this.parent = parent ?? this;
+  }
+
+  get children(): Map<string, IsoNode> {
+    if (this.built === null) {
+      this.built = this.listing === null ? new Map() : this.lister.list(this, this.listing);
+      this.listing = null;
+    }
+    return this.built;
+  }
+}
+
+/** Breadth first from the root, each directory's entries in directory order (the order the walk met them). */
+function allEntries(root: IsoNode): IsoEntry[] {
+  const out: IsoEntry[] = [];
+  const queue = [root];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of queue[i]!.children!.values()) {
+      out.push(child.entry);
+      if (child.children !== null) queue.push(child);
+    }
+  }
+  return out;
+}
+
 class Walker {
-  private readonly entries: IsoEntry[] = [];
   private readonly visited = new Map<number, string>();
+  /** Entries met so far (for maxEntries). */
+  private count = 0;
   private scheme!: Scheme;
 
   private readonly blockSize: number;
+  private readonly reader: PrefetchedReader;
 
   constructor(private readonly input: WalkInput) {
     this.blockSize = input.set.primary.blockSize;
+    this.reader = new PrefetchedReader(input.reader);
+    if (input.known) this.reader.add(input.known.start, input.known.buf);
   }
 
   async run(): Promise<ImageIndex> {
+    const { set } = this.input;
+    await this.prefetch(set.primary.pathTable);
     this.scheme = await this.chooseScheme();
+    if (this.scheme.names === 'joliet' && set.joliet) await this.prefetch(set.joliet.pathTable);
     const { root: rootRec } = this.scheme;
     const blockSize = this.blockSize;
-    const rootEntry: IsoEntry = { path: '/', name: '', kind: 'dir', size: rootRec.dataLength, extents: [], mtime: recordDate(rootRec.buf, rootRec), };
-    const root = { entry: rootEntry, children: new Map() } as IsoNode;
-    root.parent = root;
-    rootEntry.extents = [{ position: rootRec.location * blockSize, length: rootRec.dataLength }];
+    const rootEntry: IsoEntry = {
+      path: '/',
+      name: '',
+      kind: 'dir',
+      size: rootRec.dataLength,
+      extents: [{ position: rootRec.location * blockSize, length: rootRec.dataLength }],
+      mtime: recordDate(rootRec.buf, rootRec),
+    };
+    const root = new DirNode(rootEntry, null, this);
     this.visited.set(rootRec.location, '/');
     let level: Pending[] = [{ node: root, location: rootRec.location, length: rootRec.dataLength, depth: 0 }];
     while (level.length > 0) {
       const next: Pending[] = [];
       const bufs = await this.readLevel(level);
-      for (let j = 0; j < level.length; j++) await this.decodeChildren(level[j]!, bufs[j]!, next);
+      for (let j = 0; j < level.length; j++) await this.scan(level[j]!, bufs[j]!, next);
       level = next;
     }
-    return { names: this.scheme.names, root, entries: this.entries };
+    this.visited.clear();
+    return { names: this.scheme.names, root, entries: () => allEntries(root) };
   }
 
   /** Rock Ridge when the root's "." record has SP and Rock Ridge entries; else Joliet; else plain. */
@@ -156,7 +277,7 @@ class Walker {
     }
     for (let r = 0; r < runs.length; r += LEVEL_CONCURRENCY) {
       const batch = runs.slice(r, r + LEVEL_CONCURRENCY);
-      const bufs = await Promise.all(batch.map((run) => this.input.reader.read(run.start, run.end - run.start)));
+      const bufs = await Promise.all(batch.map((run) => this.reader.read(run.start, run.end - run.start)));
       batch.forEach((run, k) => {
         for (const i of run.members) {
           const at = level[i]!.location * this.blockSize - run.start;
@@ -167,37 +288,94 @@ class Walker {
     return out;
   }
 
-  private async decodeChildren(p: Pending, buf: Buffer, next: Pending[]): Promise<void> {
-    const blockSize = this.blockSize;
+  /**
+   * Checks every record of one directory (names, extents, multi-extent runs, Rock Ridge), counts
+   * its entries and queues its subdirectories, whose nodes it makes; the directory's other entries
+   * are made from the same bytes by list(), when the directory is first looked at.
+   */
+  private async scan(p: Pending, buf: Buffer, next: Pending[]): Promise<void> {
     const dirPath = p.node.entry.path;
     const where = `directory ${dirPath}`;
-    const records = this.corruptOnDecode(() => decodeDirectory(buf, buf.length, blockSize), where);
-    const children = p.node.children!;
-    let multi: { name: string; entry: IsoEntry; flags: number } | null = null;
+    const records = this.corruptOnDecode(() => decodeDirectory(buf, buf.length, this.blockSize), where);
+    const listing: Listing = { buf, continued: new Map(), dirs: new Map() };
+    const names = new Set<string>();
+    let multi: string | null = null;
     for (const rec of records) {
       if (isSelfOrParent(buf, rec) || rec.flags & FLAG_ASSOCIATED) continue;
       const st = newRockRidgeState();
-      if (this.scheme.names === 'rockridge') await this.systemUse(buf, rec, rec.suStart + this.scheme.skip, st, dirPath);
+      if (this.scheme.names === 'rockridge') {
+        // Awaited only when the record chains a continuation area: a microtask per record costs
+        // more than decoding it, and a big directory has thousands of records.
+        const more = this.systemUse(buf, rec, rec.suStart + this.scheme.skip, st, dirPath);
+        if (more !== null) {
+          await more;
+          listing.continued.set(rec.offset, st);
+        }
+      }
       if (st.relocated) continue; // shown where its CL record stands (RRIP §4.1.5)
       const name = this.name(buf, rec, st);
       const problem = nameProblem(name);
       if (problem !== null) throw this.corrupt(`is corrupt: ${where}: ${problem}`);
-      const path = `${dirPath === '/' ? '' : dirPath}/${name}`;
-      const extents = this.extents(rec, path);
+      this.extents(rec, dirPath, name); // checked here, made again by list()
       if (multi !== null) {
         // ECMA-119 §6.5.1: the records of a multi-extent file follow each other, same name.
-        if (name !== multi.name) throw this.corrupt(`has a multi-extent file ${dirPath}/${multi.name} whose last part is missing`);
-        multi.entry.extents.push(...extents);
-        multi.entry.size += rec.dataLength;
+        if (name !== multi) throw this.corrupt(`has a multi-extent file ${dirPath}/${multi} whose last part is missing`);
         if (rec.flags & FLAG_MULTI_EXTENT) continue;
         multi = null;
         continue;
       }
+      const kind = entryKind(rec, st);
+      if (names.has(name)) continue; // a second version (";2") or a duplicate: the first wins, as in Linux
+      if (this.count >= this.input.maxEntries) {
+        throw new IsoError('TOO_LARGE', this.input.file, `has more than ${this.input.maxEntries} entries (stopped at ${childPath(dirPath, name)})`);
+      }
+      this.count += 1;
+      names.add(name);
+      if (kind === 'file' && rec.flags & FLAG_MULTI_EXTENT) multi = name;
+      if (kind === 'dir') {
+        const entry: IsoEntry = { path: childPath(dirPath, name), name, kind, size: rec.dataLength, extents: [], mtime: st.mtime ?? recordDate(buf, rec) };
+        const node = new DirNode(entry, p.node, this);
+        listing.dirs.set(rec.offset, node);
+        this.enqueue(node, rec, st, p.depth + 1, next);
+      }
+    }
+    if (multi !== null) throw this.corrupt(`has a multi-extent file ${dirPath}/${multi} whose last part is missing`);
+    p.node.listing = listing;
+  }
+
+  /** A directory's children, in directory order, from the bytes scan() checked (same rules, no I/O). */
+  list(dir: DirNode, listing: Listing): Map<string, IsoNode> {
+    const { buf } = listing;
+    const dirPath = dir.entry.path;
+    const children = new Map<string, IsoNode>();
+    let multi: IsoEntry | null = null;
+    for (const rec of decodeDirectory(buf, buf.length, this.blockSize)) {
+      if (isSelfOrParent(buf, rec) || rec.flags & FLAG_ASSOCIATED) continue;
+      let st = listing.continued.get(rec.offset);
+      if (st === undefined) {
+        st = newRockRidgeState();
+        if (this.scheme.names === 'rockridge') decodeSusp(buf, rec.suStart + this.scheme.skip, rec.suEnd, st);
+      }
+      if (st.relocated) continue;
+      const name = this.name(buf, rec, st);
+      const extents = this.extents(rec, dirPath, name);
+      if (multi !== null) {
+        multi.extents.push(...extents);
+        multi.size += rec.dataLength;
+        if (rec.flags & FLAG_MULTI_EXTENT) continue;
+        multi = null;
+        continue;
+      }
+      if (children.has(name)) continue;
+      const subdir = listing.dirs.get(rec.offset);
+      if (subdir !== undefined) {
+        children.set(name, subdir);
+        continue;
+      }
       const target = rockTarget(st);
-      const isDir = st.childLink !== null || (rec.flags & FLAG_DIRECTORY) !== 0;
-      const kind: IsoEntry['kind'] = target !== null ? 'symlink' : isDir ? 'dir' : 'file';
+      const kind = entryKind(rec, st);
       const entry: IsoEntry = {
-        path,
+        path: childPath(dirPath, name),
         name,
         kind,
         size: kind === 'symlink' ? Buffer.byteLength(target!) : rec.dataLength,
@@ -205,20 +383,13 @@ class Walker {
         mtime: st.mtime ?? recordDate(buf, rec),
       };
       if (target !== null) entry.target = target;
-      if (children.has(name)) continue; // a second version (";2") or a duplicate: the first wins, as in Linux
-      if (this.entries.length >= this.input.maxEntries) {
-        throw new IsoError('TOO_LARGE', this.input.file, `has more than ${this.input.maxEntries} entries (stopped at ${path})`);
-      }
-      const node: IsoNode = { entry, parent: p.node, children: kind === 'dir' ? new Map() : null };
-      children.set(name, node);
-      this.entries.push(entry);
-      if (kind === 'file' && rec.flags & FLAG_MULTI_EXTENT) multi = { name, entry, flags: rec.flags };
-      if (kind === 'dir') this.enqueue(node, rec, st, p.depth + 1, next);
+      children.set(name, { entry, parent: dir, children: null });
+      if (kind === 'file' && rec.flags & FLAG_MULTI_EXTENT) multi = entry;
     }
-    if (multi !== null) throw this.corrupt(`has a multi-extent file ${dirPath}/${multi.name} whose last part is missing`);
+    return children;
   }
 
-  private enqueue(node: IsoNode, rec: DirRecord, st: RockRidgeState, depth: number, next: Pending[]): void {
+  private enqueue(node: DirNode, rec: DirRecord, st: RockRidgeState, depth: number, next: Pending[]): void {
     const location = st.childLink ?? rec.location;
     const path = node.entry.path;
     if (depth > this.input.maxDepth) {
@@ -239,32 +410,48 @@ class Walker {
   }
 
   /** A record's data extents, checked against the file; interleaved files (§6.4.3) become runs. */
-  private extents(rec: DirRecord, path: string): IsoExtent[] {
+  private extents(rec: DirRecord, dirPath: string, name: string): IsoExtent[] {
     if (rec.dataLength === 0) return [];
     const bs = this.blockSize;
     const start = (rec.location + rec.xarLength) * bs;
     const end = start + rec.dataLength;
     if (end > this.input.fileSize && (rec.flags & FLAG_DIRECTORY) === 0) {
-      throw this.corrupt(`has ${path} pointing outside the file (bytes ${start}–${end}, the file has ${this.input.fileSize})`);
+      throw this.corrupt(`has ${childPath(dirPath, name)} pointing outside the file (bytes ${start}–${end}, the file has ${this.input.fileSize})`);
     }
     if (rec.unitSize === 0) return [{ position: start, length: rec.dataLength }];
     const unit = rec.unitSize * bs;
     const stride = (rec.unitSize + rec.gap) * bs;
     const runs: IsoExtent[] = [];
     for (let done = 0; done < rec.dataLength; done += unit) {
-      if (runs.length >= 1 << 16) throw this.corrupt(`has an interleaved file ${path} with too many runs`);
+      if (runs.length >= 1 << 16) throw this.corrupt(`has an interleaved file ${childPath(dirPath, name)} with too many runs`);
       const position = start + (done / unit) * stride;
       const length = Math.min(unit, rec.dataLength - done);
-      if (position + length > this.input.fileSize) throw this.corrupt(`has ${path} pointing outside the file`);
+      if (position + length > this.input.fileSize) throw this.corrupt(`has ${childPath(dirPath, name)} pointing outside the file`);
       runs.push({ position, length });
     }
     return runs;
   }
 
-  /** Decodes a record's system use area from `from`, then every continuation area it chains. */
-  private async systemUse(buf: Buffer, rec: DirRecord, from: number, st: RockRidgeState, dir: string): Promise<void> {
+  /**
+   * Decodes a record's system use area from `from` into `st`; when it chains continuation areas,
+   * returns the promise of reading and decoding them (null: `st` is complete already).
+   */
+  private systemUse(buf: Buffer, rec: DirRecord, from: number, st: RockRidgeState, dir: string): Promise<void> | null {
+    let ce: Continuation | null;
+    try {
+      ce = decodeSusp(buf, from, rec.suEnd, st);
+    } catch (e) {
+      // As corruptOnDecode, without a closure and a message built for every record.
+      if (e instanceof DecodeError) throw this.corrupt(`is corrupt: the Rock Ridge entries in directory ${dir}: ${e.message}`);
+      throw e;
+    }
+    return ce === null ? null : this.continuations(ce, st, dir);
+  }
+
+  /** Reads and decodes every continuation area a system use area chains, from `first` on. */
+  private async continuations(first: Continuation, st: RockRidgeState, dir: string): Promise<void> {
     const where = `the Rock Ridge entries in directory ${dir}`;
-    let ce = this.corruptOnDecode(() => decodeSusp(buf, from, rec.suEnd, st), where);
+    let ce: Continuation | null = first;
     const seen = new Set<string>();
     while (ce !== null) {
       const key = `${ce.block}:${ce.offset}`;
@@ -278,9 +465,18 @@ class Walker {
       if (position + ce.length > this.input.fileSize) {
         throw this.corrupt(`has a Rock Ridge continuation area outside the file (byte ${position}) in directory ${dir}`);
       }
-      const area = await this.input.reader.read(position, ce.length);
-      const current = ce;
+      const area = await this.reader.read(position, ce.length);
+      const current: Continuation = ce;
       ce = this.corruptOnDecode(() => decodeSusp(area, 0, current.length, st), where);
+    }
+  }
+
+  /** Directory read-ahead; whatever goes wrong here is found again, and reported, by the walk itself. */
+  private async prefetch(table: { location: number; size: number }): Promise<void> {
+    try {
+      await this.reader.prefetchDirectories(table, this.blockSize, this.input.fileSize);
+    } catch (e) {
+      if (!(e instanceof IsoError)) throw e;
     }
   }
 
@@ -289,7 +485,7 @@ class Walker {
     if (position + length > this.input.fileSize) {
       throw this.corrupt(`has ${what} pointing outside the file (bytes ${position}–${position + length}, the file has ${this.input.fileSize})`);
     }
-    return this.input.reader.read(position, length);
+    return this.reader.read(position, length);
   }
 
   private corruptOnDecode<T>(f: () => T, where: string): T {
@@ -304,4 +500,14 @@ class Walker {
   private corrupt(reason: string): IsoError {
     return new IsoError('CORRUPT', this.input.file, reason);
   }
+}
+
+function childPath(dirPath: string, name: string): string {
+  return `${dirPath === '/' ? '' : dirPath}/${name}`;
+}
+
+/** A CL record stands for a (relocated) directory; an SL entry makes a symlink. */
+function entryKind(rec: DirRecord, st: RockRidgeState): IsoEntry['kind'] {
+  if (st.link !== null) return 'symlink';
+  return st.childLink !== null || (rec.flags & FLAG_DIRECTORY) !== 0 ? 'dir' : 'file';
 }

@@ -85,7 +85,7 @@ export function directory(records: Buffer[], bs = BS): Buffer {
   return Buffer.concat(blocks);
 }
 
-export function volumeDescriptor(opts: { type?: number; volid?: string; blockSize?: number; volumeBlocks?: number; root: Buffer; escapes?: Buffer }): Buffer {
+export function volumeDescriptor(opts: { type?: number; volid?: string; blockSize?: number; volumeBlocks?: number; root: Buffer; escapes?: Buffer; pathTable?: { location: number; size: number } }): Buffer {
   const d = Buffer.alloc(2048);
   d[0] = opts.type ?? 1;
   d.write('CD001', 1, 'latin1');
@@ -95,7 +95,26 @@ export function volumeDescriptor(opts: { type?: number; volid?: string; blockSiz
   opts.escapes?.copy(d, 88);
   both16(opts.blockSize ?? 2048).copy(d, 128);
   opts.root.copy(d, 156);
+  if (opts.pathTable) {
+    both32(opts.pathTable.size).copy(d, 132);
+    d.writeUInt32LE(opts.pathTable.location, 140); // type L
+  }
   return d;
+}
+
+/** A type-L path table (ECMA-119 §9.4) from [identifier, extent block, parent number] rows. */
+export function pathTable(rows: Array<[string, number, number]>): Buffer {
+  return Buffer.concat(
+    rows.map(([id, location, parent]) => {
+      const name = Buffer.from(id, 'latin1');
+      const r = Buffer.alloc(8 + name.length + (name.length % 2));
+      r[0] = name.length;
+      r.writeUInt32LE(location, 2);
+      r.writeUInt16LE(parent, 6);
+      name.copy(r, 8);
+      return r;
+    }),
+  );
 }
 
 export function terminator(): Buffer {
@@ -109,6 +128,8 @@ export function terminator(): Buffer {
 /** An image as blocks placed at block numbers; unplaced blocks are zeros. */
 export class MemoryImage implements ImageReader {
   readonly blocks = new Map<number, Buffer>();
+  /** Every read() so far, as [position, length]. */
+  readonly reads: Array<[number, number]> = [];
   constructor(readonly totalBlocks: number) {}
 
   put(block: number, data: Buffer): this {
@@ -121,6 +142,7 @@ export class MemoryImage implements ImageReader {
   }
 
   async read(position: number, length: number): Promise<Buffer> {
+    this.reads.push([position, length]);
     if (position + length > this.size) throw new IsoError('TRUNCATED', 'mem.iso', 'is truncated');
     const out = Buffer.alloc(length);
     for (let p = position; p < position + length; ) {

@@ -51,8 +51,8 @@ describe('tree walk', () => {
   test('plain ISO 9660 names; lookups are case-insensitive', async () => {
     const idx = await walk(image([record({ name: 'BOOT', location: 40, length: BS, flags: DIR }), record({ name: 'README.;1', location: 50, length: 10 })], { more: [[40, subdir(40, 'VMLINUZ.;1')]] }));
     assert.equal(idx.names, 'iso9660');
-    assert.deepEqual(idx.entries.map((e) => `${e.kind} ${e.path} ${e.size}`), ['dir /BOOT 2048', 'file /README 10', 'file /BOOT/VMLINUZ 3']);
-    assert.deepEqual(idx.entries[1]!.extents, [{ position: 50 * BS, length: 10 }]);
+    assert.deepEqual(idx.entries().map((e) => `${e.kind} ${e.path} ${e.size}`), ['dir /BOOT 2048', 'file /README 10', 'file /BOOT/VMLINUZ 3']);
+    assert.deepEqual(idx.entries()[1]!.extents, [{ position: 50 * BS, length: 10 }]);
     const found = lookup(idx.root, '/boot/vmlinuz', { followLast: true, caseInsensitive: true });
     assert.ok(found.ok && found.node.entry.path === '/BOOT/VMLINUZ');
     assert.equal(lookup(idx.root, '/boot/vmlinuz', { followLast: true, caseInsensitive: false }).ok, false);
@@ -62,7 +62,7 @@ describe('tree walk', () => {
     const jname = Buffer.from('\0v\0m\0l\0i\0n\0u\0z\0-\x006\0.\x001\0;\x001', 'latin1');
     const idx = await walk(image([record({ name: 'VMLINUZ_.;1', location: 50, length: 4 })], { joliet: [record({ name: jname, location: 50, length: 4 })] }));
     assert.equal(idx.names, 'joliet');
-    assert.deepEqual(idx.entries.map((e) => e.path), ['/vmlinuz-6.1']);
+    assert.deepEqual(idx.entries().map((e) => e.path), ['/vmlinuz-6.1']);
   });
 
   test('Rock Ridge: SP skip length, NM names, SL symlinks, a name in a continuation area', async () => {
@@ -78,7 +78,7 @@ describe('tree walk', () => {
       ),
     );
     assert.equal(idx.names, 'rockridge');
-    assert.deepEqual(idx.entries.map((e) => `${e.kind} ${e.path}${e.target ? ` -> ${e.target}` : ''}`), ['file /vmlinuz', 'symlink /link -> vmlinuz', 'file /long-name-in-ce']);
+    assert.deepEqual(idx.entries().map((e) => `${e.kind} ${e.path}${e.target ? ` -> ${e.target}` : ''}`), ['file /vmlinuz', 'symlink /link -> vmlinuz', 'file /long-name-in-ce']);
     const viaLink = lookup(idx.root, '/link', { followLast: true, caseInsensitive: false });
     assert.ok(viaLink.ok && viaLink.node.entry.path === '/vmlinuz');
   });
@@ -92,9 +92,9 @@ describe('tree walk', () => {
         record({ name: 'NEXT.;1', location: 160, length: 1 }),
       ]),
     );
-    assert.deepEqual(idx.entries.map((e) => e.path), ['/BIG', '/NEXT']);
-    assert.equal(idx.entries[0]!.size, 6 * BS + 5);
-    assert.deepEqual(idx.entries[0]!.extents, [{ position: 100 * BS, length: 4 * BS }, { position: 120 * BS, length: 2 * BS }, { position: 150 * BS, length: 5 }]);
+    assert.deepEqual(idx.entries().map((e) => e.path), ['/BIG', '/NEXT']);
+    assert.equal(idx.entries()[0]!.size, 6 * BS + 5);
+    assert.deepEqual(idx.entries()[0]!.extents, [{ position: 100 * BS, length: 4 * BS }, { position: 120 * BS, length: 2 * BS }, { position: 150 * BS, length: 5 }]);
   });
 
   test('relocated directories: shown where their CL record is, hidden where RE marks them', async () => {
@@ -103,8 +103,8 @@ describe('tree walk', () => {
     const idx = await walk(
       image([record({ name: 'RR_MOVED', location: 41, length: BS, flags: DIR, su: nm('rr_moved') }), record({ name: 'D9', location: 0, length: 0, su: Buffer.concat([nm('d9'), cl(45)]) })], { rootSu: RR, more: [[41, rrMoved], [45, moved]] }),
     );
-    assert.deepEqual(idx.entries.map((e) => `${e.kind} ${e.path}`), ['dir /rr_moved', 'dir /d9', 'file /d9/deep-file']);
-    assert.deepEqual(idx.entries[1]!.extents, [{ position: 45 * BS, length: BS }]);
+    assert.deepEqual(idx.entries().map((e) => `${e.kind} ${e.path}`), ['dir /rr_moved', 'dir /d9', 'file /d9/deep-file']);
+    assert.deepEqual(idx.entries()[1]!.extents, [{ position: 45 * BS, length: BS }]);
   });
 
   test('a directory that points back at an ancestor is a loop', async () => {
@@ -144,7 +144,7 @@ describe('tree walk', () => {
     more.push([46, subdir(46, '')]);
     const deep = image([record({ name: 'D0', location: 40, length: BS, flags: DIR })], { more });
     await rejects(deep, 'TOO_LARGE', /nested deeper than 4 levels \(at \/D0\/D1\/D2\/D3\/D4\)/, { maxDepth: 4 });
-    assert.equal((await walk(deep, { maxDepth: 7 })).entries.length, 7);
+    assert.equal((await walk(deep, { maxDepth: 7 })).entries().length, 7);
     const many = image(Array.from({ length: 30 }, (_, i) => record({ name: `F${i}.;1`, location: 60, length: 1 })));
     await rejects(many, 'TOO_LARGE', /more than 20 entries/, { maxEntries: 20 });
   });
