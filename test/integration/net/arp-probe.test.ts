@@ -74,7 +74,9 @@ describe('ARP address-conflict probe in a lab', { timeout: 180_000 }, () => {
     const afterCount = neighbours();
     console.log(`# 2000 ARP probes: ${Math.round(elapsed)} ms, neighbour entries ${before} -> ${afterCount}, stats ${JSON.stringify(prober.stats())}`);
     assert.deepEqual([...inUse], ['10.231.64.10']);
-    assert.ok(elapsed < 3_000, `2,000 probes took ${elapsed} ms; they must run concurrently`);
+    // One after the other they would take 2,000 × 1.5 s (50 minutes), in batches of 100 still 30 s;
+    // the bound is generous because a loaded CI box has taken 4.4 s for the send and the timer.
+    assert.ok(elapsed < 15_000, `2,000 probes took ${elapsed} ms; they must run concurrently`);
     assert.ok(afterCount - before <= 3, `neighbour table grew from ${before} to ${afterCount}`);
   });
 
