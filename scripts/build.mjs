@@ -1,7 +1,8 @@
 // Builds with esbuild:
 //   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
 //   dist/cli-quick.cjs           the fast path of the one-call client verbs (bin/bootbench.cjs tries it first)
-//   dist/tftp-worker.mjs         the TFTP transfer worker (a thread per core; cli.mjs starts them)
+//   dist/tftp-lane.mjs           the TFTP transfer lane (Linux: a thread per core; cli.mjs starts them)
+//   dist/tftp-worker.mjs         the portable TFTP transfer worker (other systems)
 //   dist/electron/main.cjs       the Electron shell's main process
 //   dist/electron/preload.cjs    its preload script (sandboxed: one self-contained CommonJS file)
 import { build } from 'esbuild';
@@ -11,7 +12,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'l
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'electron/core/cli.ts', 'tftp-worker': 'electron/core/tftp/worker.ts' },
+    entryPoints: { cli: 'electron/core/cli.ts', 'tftp-lane': 'electron/core/tftp/lane.ts', 'tftp-worker': 'electron/core/tftp/worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

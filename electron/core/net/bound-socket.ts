@@ -28,6 +28,25 @@ export async function openBoundUdpSocket(opts: BoundSocketOptions): Promise<dgra
   throw new BootbenchError('BIND_TO_DEVICE_FAILED', { iface: opts.iface, reason: `not supported on ${process.platform}` });
 }
 
+/**
+ * A blocking UDP socket pinned to `iface` and bound to `address:port`, as a raw descriptor the
+ * caller owns and closes (tftp/lane.ts drives it with system calls, without libuv). Linux only:
+ * elsewhere the lanes are not used.
+ */
+export function openPinnedUdpFd(opts: { iface: string; address: string; port: number }): number {
+  const api = libc();
+  const c = api.consts;
+  const fd = api.socket(c.AF_INET, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0);
+  try {
+    pin(api, fd, opts.iface);
+    bindOrExplain(api, fd, opts);
+  } catch (e) {
+    api.close(fd);
+    throw e;
+  }
+  return fd;
+}
+
 /** The local port a socket is bound to (useful after binding port 0). */
 export function boundPort(socket: dgram.Socket): number {
   return socket.address().port;

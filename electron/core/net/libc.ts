@@ -23,13 +23,16 @@ export interface SocketConstants {
   readonly ICMP_FILTER: number | null;
   readonly MSG_DONTWAIT: number;
   readonly AF_PACKET: number | null; // Linux link-layer sockets (packet(7)); macOS has BPF instead
+  /** SOCK_CLOEXEC alone (a blocking socket that does not leak into child processes); 0 where unsupported. */
+  readonly SOCK_CLOEXEC: number;
+  readonly SO_RCVTIMEO: number;
 }
 
 const LINUX: SocketConstants = {
   AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0o4000 | 0o2000000,
   SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_BROADCAST: 6, SO_REUSEPORT: 15, SO_BINDTODEVICE: 25,
   IPPROTO_IP: 0, IP_BOUND_IF: null, IPPROTO_ICMP: 1, SOL_RAW: 255, ICMP_FILTER: 1, MSG_DONTWAIT: 0x40,
-  AF_PACKET: 17,
+  AF_PACKET: 17, SOCK_CLOEXEC: 0o2000000, SO_RCVTIMEO: 20,
 };
 
 // <sys/socket.h> and <netinet/in.h> of macOS; no SOCK_NONBLOCK there (libuv sets O_NONBLOCK itself).
@@ -37,7 +40,7 @@ const DARWIN: SocketConstants = {
   AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0,
   SOL_SOCKET: 0xffff, SO_REUSEADDR: 0x4, SO_BROADCAST: 0x20, SO_REUSEPORT: 0x200, SO_BINDTODEVICE: null,
   IPPROTO_IP: 0, IP_BOUND_IF: 25, IPPROTO_ICMP: 1, SOL_RAW: null, ICMP_FILTER: null, MSG_DONTWAIT: 0x80,
-  AF_PACKET: null,
+  AF_PACKET: null, SOCK_CLOEXEC: 0, SO_RCVTIMEO: 0x1006,
 };
 
 /** A failed system call, named by its errno ('EACCES', 'EADDRINUSE', …). */
@@ -77,6 +80,10 @@ export interface SocketApi {
   setsockoptBuffer(fd: number, level: number, name: number, value: Buffer): void;
   getsockoptInt(fd: number, level: number, name: number): number;
   bindInet4(fd: number, address: string, port: number): void;
+  /** connect(2) a datagram socket: only this peer's packets reach it, and send() needs no address. */
+  connectInet4(fd: number, address: string, port: number): void;
+  /** SO_RCVTIMEO: a blocking receive returns EAGAIN after this long. */
+  setReceiveTimeout(fd: number, ms: number): void;
   sendtoInet4(fd: number, data: Buffer, address: string, port: number): number;
   /** Non-blocking receive; null when nothing is queued (EAGAIN). */
   recvfromInet4(fd: number, into: Buffer): RecvResult | null;
@@ -93,6 +100,50 @@ export interface SocketApi {
   sendtoAddress(fd: number, data: Buffer, addr: Buffer): number;
   /** Non-blocking receive; the sender's sockaddr lands in `from`. Bytes read, or null when nothing is queued (EAGAIN). */
   recvfromAddress(fd: number, into: Buffer, from: Buffer): number | null;
+}
+
+/**
+ * The calls a TFTP lane makes per packet (tftp/lane.ts), as koffi binds them: no wrapper, no
+ * exception, a negative result means failure and errno() says which (read it right after the
+ * call). A wrapper here would cost more than the call: one koffi call is ~1.4 µs on the machines
+ * we measure on, and a lane makes two or three per packet.
+ */
+export interface HotCalls {
+  send(fd: number, buf: Buffer, length: number, flags: number): number;
+  recv(fd: number, buf: Buffer, length: number, flags: number): number;
+  /** poll(2) over `count` struct pollfd (8 bytes each: int fd, short events, short revents) in `fds`. */
+  poll(fds: Buffer, count: number, timeoutMs: number): number;
+  pread(fd: number, buf: Buffer, length: number, offset: number): number;
+  close(fd: number): number;
+  errno(): number;
+}
+
+/** <poll.h>, the same on Linux and macOS. */
+export const POLLIN = 0x1;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+
+let hot: HotCalls | null = null;
+
+/** The per-packet calls (see HotCalls); throws where there is no libc. */
+export function hotCalls(): HotCalls {
+  if (hot) return hot;
+  libc(); // loads koffi and checks the platform
+  const lib = koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
+  hot = {
+    send: lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)') as unknown as HotCalls['send'],
+    recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as unknown as HotCalls['recv'],
+    poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as unknown as HotCalls['poll'],
+    pread: lib.func('intptr_t pread(int fd, void *buf, size_t len, int64_t offset)') as unknown as HotCalls['pread'],
+    close: lib.func('int close(int fd)') as unknown as HotCalls['close'],
+    errno: () => koffi.errno(),
+  };
+  return hot;
+}
+
+/** The errno name ('EAGAIN', 'ECONNREFUSED', …) of a number, for messages and comparisons off the hot path. */
+export function errnoNameOf(errno: number): string {
+  return errnoName(errno);
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number | bigint;
@@ -139,6 +190,7 @@ function load(): SocketApi {
     return n;
   };
   const bindAddress = (fd: number, addr: Buffer): void => void check('bind', bind(fd, addr, addr.length));
+  const connect = fn<[number, Buffer, number]>('int connect(int fd, const void *addr, uint32_t len)');
   const sendtoAddress = (fd: number, data: Buffer, addr: Buffer): number => check('sendto', sendto(fd, data, data.length, 0, addr, addr.length));
   const recvfromAddress = (fd: number, into: Buffer, from: Buffer): number | null => {
     const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, from, [from.length]));
@@ -165,6 +217,16 @@ function load(): SocketApi {
       return b.readInt32LE();
     },
     bindInet4: (fd, address, port) => bindAddress(fd, sockaddrIn(address, port)),
+    connectInet4: (fd, address, port) => {
+      const addr = sockaddrIn(address, port);
+      check('connect', connect(fd, addr, addr.length));
+    },
+    setReceiveTimeout: (fd, ms) => {
+      const tv = Buffer.alloc(16); // struct timeval on 64-bit Linux and macOS: seconds, then microseconds
+      tv.writeBigInt64LE(BigInt(Math.floor(ms / 1000)), 0);
+      tv.writeBigInt64LE(BigInt((ms % 1000) * 1000), 8);
+      check('setsockopt', setsockopt(fd, consts.SOL_SOCKET, consts.SO_RCVTIMEO, tv, tv.length));
+    },
     sendtoInet4: (fd, data, address, port) => sendtoAddress(fd, data, sockaddrIn(address, port)),
     recvfromInet4: (fd, into) => {
       const addr = Buffer.alloc(16);

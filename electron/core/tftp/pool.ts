@@ -1,18 +1,20 @@
-// A small pool of worker threads that run TFTP transfers (worker.ts), so that transfers use every
-// core: one Node thread spends most of a transfer in the kernel's send path (sendmsg over the NIC,
-// including the receiver's softirq work on a veth), and with many clients one thread is saturated
-// while tftpd-hpa forks a process per transfer. Workers are created lazily, the least-loaded one
-// gets the next transfer, they are unref'd (they never keep the process alive) and terminated on
-// stop(). A worker that dies ends its transfers as failed.
+// A small pool of worker threads that run TFTP transfers, so that transfers use every core and
+// leave the main thread to DHCP, HTTP and the UI. On Linux the workers are lanes (lane.ts: direct
+// system calls, about half the CPU per block of a libuv socket, measured in docs/design/tftp.md);
+// elsewhere the portable worker (worker.ts). Workers are created lazily, the least-loaded one gets
+// the next transfer, they are unref'd (they never keep the process alive) and stopped on stop().
+// A worker that dies ends its transfers as failed.
 //
-// The worker's code is its own entry file: from source (tsx) electron/core/tftp/worker.ts next to
-// this module; from a bundle, tftp-worker.mjs next to the bundle (a second esbuild entry point).
+// The worker's code is its own entry file: from source (tsx) lane.ts / worker.ts next to this
+// module; from a bundle, tftp-lane.mjs / tftp-worker.mjs next to the bundle (esbuild entry points).
 // Without one, workerEntry() returns null and the server runs transfers in its own thread.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, TransferEnd, WorkerJob } from './worker.js';
-import { WORKER_MARK } from './worker.js';
+import { SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+
+/** How long stop() lets a lane end its transfers (it sees the request within lane.ts's SLICE_MS). */
+const STOP_GRACE_MS = 2000;
 
 export interface PoolJobEvents {
   started(): void;
@@ -23,20 +25,38 @@ export interface PoolJobEvents {
 
 interface Slot {
   worker: Worker;
+  /** Shared with the worker (SIGNAL_POSTED, SIGNAL_STOP): how a lane, which never idles in its event loop, hears of messages. */
+  signals: Int32Array;
   jobs: Map<number, PoolJobEvents>;
   dead: boolean;
   /** The worker has loaded and said so. */
   ready: boolean;
+  /** Settles when the worker says it has ended its transfers after a stop request. */
+  stopped: Promise<void>;
+  markStopped: () => void;
 }
 
-/** The worker entry file for this build, or null when there is none (then transfers stay in-thread). */
-export function workerEntry(): URL | null {
+export interface WorkerEntry {
+  url: URL;
+  /** 'lane': direct system calls (Linux); 'portable': libuv sockets, as the main thread. */
+  kind: 'lane' | 'portable';
+}
+
+/** The worker entry file for this build and platform, or null when there is none (then transfers stay in-thread). */
+export function workerEntry(platform: NodeJS.Platform | 'portable' = process.platform): WorkerEntry | null {
   // Empty in a CommonJS bundle (esbuild leaves import.meta undefined there).
   const here = (import.meta as { url?: string }).url;
   if (!here) return null;
-  for (const name of ['./worker.ts', './tftp-worker.mjs']) {
-    const url = new URL(name, here);
-    if (existsSync(fileURLToPath(url))) return url;
+  const kinds: Array<[WorkerEntry['kind'], string[]]> = [
+    // Lanes need Linux's errno numbers and SO_BINDTODEVICE; other systems get the portable worker.
+    ...(platform === 'linux' ? [['lane', ['./lane.ts', './tftp-lane.mjs']] as [WorkerEntry['kind'], string[]]] : []),
+    ['portable', ['./worker.ts', './tftp-worker.mjs']],
+  ];
+  for (const [kind, names] of kinds) {
+    for (const name of names) {
+      const url = new URL(name, here);
+      if (existsSync(fileURLToPath(url))) return { url, kind };
+    }
   }
   return null;
 }
@@ -71,9 +91,13 @@ export class TransferPool {
   broken: string | null = null;
 
   constructor(
-    private readonly entry: URL,
+    private readonly entry: WorkerEntry,
     private readonly size: number,
   ) {}
+
+  get kind(): WorkerEntry['kind'] {
+    return this.entry.kind;
+  }
 
   get workers(): number {
     return this.slots.filter((s) => !s.dead).length;
@@ -86,6 +110,11 @@ export class TransferPool {
     return Math.min(...live.map((s) => s.jobs.size));
   }
 
+  /** Starts one worker now, so that the first client does not wait for a thread to load. */
+  warm(): void {
+    if (this.slots.length === 0) this.spawn();
+  }
+
   /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
   run(job: Omit<WorkerJob, 'type' | 'id'>, events: PoolJobEvents): (message: string) => void {
     const slot = this.pick();
@@ -95,10 +124,24 @@ export class TransferPool {
     return (message) => this.send(slot, { type: 'abort', id, message });
   }
 
-  /** Terminates every worker; transfers still running in them end as failed. */
+  /**
+   * Stops every worker. A lane is asked first, so that it tells its clients and closes its sockets
+   * (raw descriptors: terminating the thread would leave them open); then every worker is
+   * terminated, and transfers still running in one end as failed.
+   */
   async stop(): Promise<void> {
     const slots = this.slots.splice(0);
-    for (const s of slots) s.ready = true; // terminated on purpose, not broken
+    for (const s of slots) {
+      s.ready = true; // stopped on purpose, not broken
+      Atomics.store(s.signals, SIGNAL_STOP, 1);
+      Atomics.notify(s.signals, SIGNAL_POSTED);
+    }
+    if (this.entry.kind === 'lane') {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+      await Promise.race([Promise.all(slots.map((s) => s.stopped)), grace]);
+      clearTimeout(timer);
+    }
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
     for (const s of slots) this.bury(s, 'server stopped');
   }
@@ -112,9 +155,12 @@ export class TransferPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.entry, { workerData: { [WORKER_MARK]: true }, execArgv: workerArgv(this.entry) });
+    const signals = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(this.entry.url, { workerData: { [WORKER_MARK]: true, [SIGNALS]: signals.buffer }, execArgv: workerArgv(this.entry.url) });
     worker.unref();
-    const slot: Slot = { worker, jobs: new Map(), dead: false, ready: false };
+    let markStopped: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+    const slot: Slot = { worker, signals, jobs: new Map(), dead: false, ready: false, stopped, markStopped };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.bury(slot, `transfer worker failed: ${e.message}`));
     worker.on('exit', (code) => this.bury(slot, `transfer worker exited (code ${code})`));
@@ -124,6 +170,7 @@ export class TransferPool {
 
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') return void (slot.ready = true);
+    if (m.type === 'stopped') return slot.markStopped();
     const job = slot.jobs.get(m.id);
     if (!job) return;
     switch (m.type) {
@@ -139,13 +186,18 @@ export class TransferPool {
   }
 
   private send(slot: Slot, m: ToWorker): void {
-    if (!slot.dead) slot.worker.postMessage(m);
+    if (slot.dead) return;
+    slot.worker.postMessage(m);
+    // A lane in a blocking call sees this within its slice; one waiting for work wakes now.
+    Atomics.add(slot.signals, SIGNAL_POSTED, 1);
+    Atomics.notify(slot.signals, SIGNAL_POSTED);
   }
 
   /** A dead worker: every transfer it had ends as failed (the main thread still closes the files). */
   private bury(slot: Slot, message: string): void {
     if (slot.dead) return;
     slot.dead = true;
+    slot.markStopped();
     if (!slot.ready) this.broken ??= message;
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);

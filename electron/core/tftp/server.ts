@@ -39,12 +39,18 @@ export interface TftpServerOptions {
   /** Concurrent transfers at most; later requests get "server busy". */
   maxTransfers?: number;
   /**
-   * Worker threads for transfers, besides this thread (which serves transfers too): default
-   * os.availableParallelism() − 1 (at least 1), so there is one lane per core; 0 runs every
+   * Worker threads for transfers: default os.availableParallelism() − 1 (at least 1); 0 runs every
    * transfer in this thread. Workers are used only with the default openSocket and files that
-   * offer a handle. (Measured on 2 cores with 10 clients: more lanes than cores is slower.)
+   * offer a handle. Lanes take every such transfer; with portable workers this thread serves
+   * transfers too, as one more lane. (Measured on 2 cores with 10 clients: more lanes than cores
+   * is slower.)
    */
   workers?: number;
+  /**
+   * Which workers: lanes (direct system calls, Linux only) or the portable libuv worker.
+   * Default: lanes on Linux, portable elsewhere. The tests run both.
+   */
+  workerKind?: 'lane' | 'portable';
 }
 
 export interface TftpServer {
@@ -96,7 +102,8 @@ class Server implements TftpServer {
     this.clock = opts.clock ?? (() => performance.now());
     this.openSocket = opts.openSocket ?? ((port, address) => openBoundUdpSocket({ iface: opts.iface, port, address }));
     const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
-    const entry = workers > 0 && !opts.openSocket ? workerEntry() : null;
+    const platform = opts.workerKind === 'portable' ? 'portable' : process.platform;
+    const entry = workers > 0 && !opts.openSocket ? workerEntry(platform) : null;
     if (entry) this.pool = new TransferPool(entry, workers);
   }
 
@@ -108,6 +115,7 @@ class Server implements TftpServer {
       this.socket = socket;
       this.boundPort = socket.address().port;
       this.failure = null;
+      this.pool?.warm();
     } catch (e) {
       this.failure = (e as Error).message;
       throw e;
@@ -205,10 +213,11 @@ class Server implements TftpServer {
       const source = file;
       file = null;
       const pool = this.workerPool();
-      // The main thread is a lane too: a transfer that runs alone needs no handoff (and more lanes
-      // than cores measured slower). A transfer goes to a worker only when this thread already
-      // serves more transfers than the least-loaded worker.
-      if (pool && source.handle && this.inThreadCount > pool.leastLoad) this.inWorker(info, source, source.handle, rinfo, pool);
+      // Lanes (Linux) serve every transfer that has a descriptor to read: they spend half the CPU
+      // per block this thread does. With portable workers this thread is a lane too: a transfer
+      // that runs alone needs no handoff (more lanes than cores measured slower), and a transfer
+      // goes to a worker only when this thread already serves more than the least-loaded worker.
+      if (pool && source.handle && (pool.kind === 'lane' || this.inThreadCount > pool.leastLoad)) this.inWorker(info, source, source.handle, rinfo, pool);
       else await this.inThread(info, source, rinfo);
     } finally {
       if (this.transfers.get(key) === 'opening') this.transfers.delete(key);

@@ -2,46 +2,16 @@
 // thread, each on its own socket pinned to the NIC and connected to the client, with the same
 // Transfer class the main thread uses. The file is read through the descriptor the main thread
 // opened (descriptors are process-wide); the main thread closes it once the end is reported here.
-//
-// Messages (the only contract between the threads; structured-cloned, so plain data only):
-//   main → worker: WorkerJob ('start'), { type: 'abort', id, message }
-//   worker → main: { type: 'ready' } once loaded, then per job { type: 'started', id },
-//                  { type: 'open-failed', id, message } or TransferEnd ('end')
+// This is the portable worker (libuv sockets, as in the main thread); on Linux the pool runs
+// lane.ts instead, which drives its transfers with direct system calls. Messages: worker-protocol.ts.
 import { read } from 'node:fs';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Socket } from 'node:dgram';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
-import type { FinishResult, Session } from './session.js';
 import { connect, Transfer } from './transfer.js';
+import { WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
 
-export interface WorkerJob {
-  type: 'start';
-  id: number;
-  iface: string;
-  address: string;
-  clientAddress: string;
-  clientPort: number;
-  fd: number;
-  /** Where the served file starts inside fd (a file inside an image starts further in). */
-  position: number;
-  session: Session;
-}
-
-export interface TransferEnd {
-  type: 'end';
-  id: number;
-  result: FinishResult;
-  bytes: number;
-  durationMs: number;
-  retransmits: number;
-  threadId: number;
-}
-
-export type ToWorker = WorkerJob | { type: 'abort'; id: number; message: string };
-export type FromWorker = { type: 'ready'; id?: undefined } | { type: 'started'; id: number } | { type: 'open-failed'; id: number; message: string } | TransferEnd;
-
-/** workerData that marks a Bootbench TFTP worker (so that loading this module elsewhere does nothing). */
-export const WORKER_MARK = 'bootbenchTftp';
+export type { FromWorker, ToWorker, TransferEnd, WorkerJob } from './worker-protocol.js';
 
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_MARK] === true) runWorker(parentPort);
 

@@ -1,8 +1,8 @@
-// Transfers run in worker threads (pool.ts, worker.ts) once the main thread already serves one:
-// downloads through workers are byte-identical and counted as such; stop() in the middle of
-// transfers running in the main thread and in a worker ends them cleanly ("aborted" end events, no
-// transfer left, the file descriptors closed, the workers gone); `workers: 0` keeps every transfer
-// in the main thread.
+// Transfers run in worker threads (pool.ts): lanes (lane.ts, direct system calls: Linux) take
+// every transfer; portable workers (worker.ts, libuv) take transfers once the main thread already
+// serves one. For both: downloads are byte-identical and counted as such; stop() in the middle of
+// transfers ends them cleanly ("aborted" end events, the clients told, no transfer left, the file
+// descriptors closed, the workers gone); `workers: 0` keeps every transfer in the main thread.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -40,12 +40,12 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   }
 }
 
-describe('TFTP transfers in worker threads', { timeout: 600_000 }, () => {
+for (const [kind, subnet] of [['lane', 73], ['portable', 75]] as const) describe(`TFTP transfers in ${kind} workers`, { timeout: 600_000 }, () => {
   let t: TftpLab;
   let out: string;
 
   before(async () => {
-    t = await startTftpLab('tftpw', 73, { clients: 2, server: { workers: 2 } });
+    t = await startTftpLab(`tftpw${kind[0]}`, subnet, { clients: 2, server: { workers: 2, workerKind: kind } });
     writeRandomFile(join(t.root, FILE), 5 * 1024 * 1024 + 7);
     writeRandomFile(join(t.root, BIG), 64 * 1024 * 1024);
     out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-w-'));
@@ -63,9 +63,11 @@ describe('TFTP transfers in worker threads', { timeout: 600_000 }, () => {
     for (const i of [1, 2, 3, 4, 5, 6]) assert.equal(sha256File(join(out, String(i))), t.sha(FILE), `download ${i}`);
     const c = t.server.status().counters;
     assert.equal(c.completed, 6);
-    // The first transfer stays in the main thread; the next ones go to the workers while it runs.
+    // Lanes take every transfer; with portable workers the first stays in the main thread and
+    // the next ones go to the workers while it runs.
     const inWorkers = c.inWorkers ?? 0;
-    assert.ok(inWorkers >= 2 && inWorkers < 6, `${inWorkers} of 6 transfers ran in workers`);
+    if (kind === 'lane') assert.equal(inWorkers, 6, `${inWorkers} of 6 transfers ran in lanes`);
+    else assert.ok(inWorkers >= 2 && inWorkers < 6, `${inWorkers} of 6 transfers ran in workers`);
     assert.equal(c.workers, 2, 'concurrent transfers spread over both workers');
     assert.equal(c.active, 0);
     const ends = logs(t.events, 'tftp.end');
@@ -79,7 +81,7 @@ describe('TFTP transfers in worker threads', { timeout: 600_000 }, () => {
     assert.equal(fdsOn(join(t.root, FILE)), 0, 'every file was closed');
   });
 
-  test('stop() during transfers in the main thread and in a worker ends them cleanly', async () => {
+  test('stop() in the middle of transfers ends them cleanly', async () => {
     const path = join(t.root, BIG);
     const endsBefore = logs(t.events, 'tftp.end').length;
     const inWorkersBefore = t.server.status().counters.inWorkers ?? 0;
@@ -91,7 +93,8 @@ describe('TFTP transfers in worker threads', { timeout: 600_000 }, () => {
       await new Promise((resolve) => setTimeout(resolve, 300)); // well inside 64 MiB at 512-byte blocks
       const running = t.server.status().counters;
       assert.equal(running.active, 2);
-      assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 1, 'the second transfer runs in a worker');
+      if (kind === 'lane') assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 2, 'both transfers run in lanes');
+      else assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 1, 'the second transfer runs in a worker');
       assert.equal(fdsOn(path), 2, 'the main thread holds both files open, also the one a worker reads');
       const started = Date.now();
       await t.server.stop();

@@ -9,12 +9,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TransferPool, workerEntry } from '../../../electron/core/tftp/pool.js';
 import { createSession } from '../../../electron/core/tftp/session.js';
-import type { TransferEnd } from '../../../electron/core/tftp/worker.js';
+import type { TransferEnd } from '../../../electron/core/tftp/worker-protocol.js';
 
-test('from source, the worker entry is worker.ts next to pool.ts', () => {
-  const entry = workerEntry();
-  assert.ok(entry);
-  assert.match(entry.pathname, /electron\/core\/tftp\/worker\.ts$/);
+test('from source, the worker entry is lane.ts on Linux and worker.ts elsewhere, next to pool.ts', () => {
+  const lane = workerEntry('linux');
+  assert.ok(lane);
+  assert.equal(lane.kind, 'lane');
+  assert.match(lane.url.pathname, /electron\/core\/tftp\/lane\.ts$/);
+  for (const platform of ['darwin', 'win32'] as const) {
+    const portable = workerEntry(platform);
+    assert.ok(portable);
+    assert.equal(portable.kind, 'portable');
+    assert.match(portable.url.pathname, /electron\/core\/tftp\/worker\.ts$/);
+  }
 });
 
 test('a worker that cannot load ends its job as failed and marks the pool broken', async () => {
@@ -22,7 +29,7 @@ test('a worker that cannot load ends its job as failed and marks the pool broken
   try {
     const bad = join(dir, 'bad-worker.mjs');
     writeFileSync(bad, "throw new Error('cannot load here');\n");
-    const pool = new TransferPool(pathToFileURL(bad), 2);
+    const pool = new TransferPool({ url: pathToFileURL(bad), kind: 'lane' }, 2);
     const session = createSession({ size: 10, maxTries: 1, blksize: 512, windowsize: 1, timeoutMs: 1000, oack: null });
     const events: string[] = [];
     const ended = new Promise<TransferEnd>((resolve) => {

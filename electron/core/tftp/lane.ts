@@ -1,0 +1,325 @@
+// A TFTP lane: a worker thread that runs its transfers with direct system calls (koffi over libc)
+// instead of libuv. The pool (pool.ts) uses lanes on Linux; the portable worker (worker.ts) and the
+// main thread run the same session machine (session.ts) over libuv sockets.
+//
+// Why: in lock-step a transfer is one packet each way per block, so what a block costs the server
+// in CPU sets the pace. Through libuv a block cost Bootbench ~50 µs of CPU here (epoll, recvmsg
+// twice, a request object and a callback into JS per send) against 22–27 µs for tftpd-hpa, and
+// Bootbench stayed below it (0.93× one transfer, 0.78× ten). A lane spends 23–26 µs: per block one
+// recv() and one send() while it has one transfer, poll() + recv() + send() with several (the poll
+// shared by every socket that is ready); docs/design/tftp.md has the measurements.
+//
+// One turn of the loop:
+//   1. messages: when the main thread's counter moved, every queued message is read
+//      (receiveMessageOnPort: the lane never returns to its event loop while it has work);
+//   2. deadlines: transfers whose timer is due get their timeout;
+//   3. packets, waiting at most SLICE_MS: with no transfer Atomics.wait on the counter, with one a
+//      blocking recv() on its socket (SO_RCVTIMEO), with several poll() then recv() on each ready one.
+// Every wait ends within SLICE_MS, so a new job, an abort, a stop or a deadline is seen at most that
+// late, while a packet is handled the moment it arrives.
+//
+// File data is read with pread() in runs of 64 KiB into a small ring, in this thread (a slow disk
+// stalls this lane's transfers, as it stalls a tftpd process); each DATA packet is copied into one
+// packet buffer and sent on the transfer's connected socket.
+import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { openPinnedUdpFd } from '../net/bound-socket.js';
+import { errnoNameOf, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
+import { DATA_HEADER, encodeError, encodeTftp, ErrorCode, Opcode, writeDataHeader } from './codec.js';
+import { bytesAcked, step, type FinishResult, type Session, type SessionAction, type SessionEvent } from './session.js';
+import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+
+/** The longest a lane blocks in one call. */
+export const SLICE_MS = 20;
+/** Bytes read per pread() (at most): 44 blocks of 1468, 128 of 512. */
+const RUN_BYTES = 65_536;
+/** A client sends ACKs (4 bytes) and ERRORs (a message: RFC 1350 sets no limit, 512 is plenty). */
+const INBOX_BYTES = 2048;
+const POLLFD_BYTES = 8; // struct pollfd: int fd, short events, short revents
+
+/** Linux errno numbers the loop branches on (the lane runs on Linux only). */
+const EINTR = 4;
+const EAGAIN = 11;
+const ECONNREFUSED = 111;
+
+interface Run {
+  /** Which run of the file this holds (block b is in run floor((b − 1) / perRun)); −1: none. */
+  q: number;
+  readonly data: Buffer;
+}
+
+interface LaneHost {
+  readonly calls: HotCalls;
+  post(m: FromWorker): void;
+}
+
+/** One transfer of a lane: its connected socket, its session, its read ring. */
+export class LaneTransfer {
+  retransmits = 0;
+  done = false;
+  private session: Session;
+  private readonly startedAt = performance.now();
+  private readonly perRun: number;
+  private readonly ring: Run[];
+  private readonly packet: Buffer;
+
+  constructor(
+    readonly id: number,
+    /** The socket, pinned to the NIC, bound to the server's address, connected to the client. */
+    readonly fd: number,
+    private readonly file: { fd: number; position: number },
+    session: Session,
+    private readonly host: LaneHost,
+  ) {
+    this.session = session;
+    const { blksize, windowsize } = session;
+    this.perRun = Math.max(1, Math.floor(RUN_BYTES / blksize));
+    // A window from its base spans at most ceil(window / perRun) + 1 runs; retransmissions start
+    // at the base, so older runs are never needed again.
+    const runs = Math.ceil(windowsize / this.perRun) + 1;
+    this.ring = Array.from({ length: runs }, () => ({ q: -1, data: Buffer.allocUnsafeSlow(this.perRun * blksize) }));
+    this.packet = Buffer.allocUnsafeSlow(DATA_HEADER + blksize);
+  }
+
+  /** When the session wants its timeout (ms, performance.now()). */
+  get deadline(): number {
+    return this.session.deadline;
+  }
+
+  /** Steps the session and performs what it asks; a read failure becomes the session's 'fail'. */
+  apply(event: SessionEvent, now: number): void {
+    let next: SessionEvent | null = event;
+    const retransmit = event.kind === 'timeout';
+    while (next !== null && !this.done) {
+      const [session, actions] = step(this.session, next, now);
+      this.session = session;
+      next = null;
+      for (const action of actions) {
+        next = this.perform(action, retransmit);
+        if (next !== null || this.done) break;
+      }
+    }
+  }
+
+  /** A datagram of `n` bytes from the client, in `buf`. */
+  onPacket(buf: Buffer, n: number, now: number): void {
+    // An ACK is 4 bytes (padded by some ROMs); anything else but an ERROR is ignored, and the
+    // session's timer covers a lost or mangled ACK.
+    if (n < 4 || buf[0] !== 0) return;
+    const op = buf[1];
+    if (op === Opcode.ACK) return this.apply({ kind: 'ack', block: (buf[2]! << 8) | buf[3]! }, now);
+    if (op === Opcode.ERROR) {
+      // Lenient about the missing terminator, as the codec: several embedded clients omit it.
+      const end = buf.indexOf(0, 4);
+      const message = buf.toString('latin1', 4, end < 0 || end > n ? n : end);
+      this.apply({ kind: 'error', code: (buf[2]! << 8) | buf[3]!, message }, now);
+    }
+  }
+
+  /** recv() failed with `errno`. */
+  onReceiveError(errno: number): void {
+    if (errno === EAGAIN || errno === EINTR) return; // nothing yet (SO_RCVTIMEO), or a signal
+    this.socketFailed(errno);
+  }
+
+  /** Ends the transfer (if still running), telling the client why. */
+  abort(message: string): void {
+    if (this.done) return;
+    // RFC 1350 §7: an ERROR tells the client to stop now instead of retrying until its timeout.
+    const packet = encodeError(ErrorCode.NotDefined, message);
+    this.host.calls.send(this.fd, packet, packet.length, 0);
+    this.end({ kind: 'aborted', code: ErrorCode.NotDefined, message });
+  }
+
+  private perform(action: SessionAction, retransmit: boolean): SessionEvent | null {
+    switch (action.kind) {
+      case 'send-oack':
+        if (retransmit) this.retransmits += 1;
+        this.send(encodeTftp({ op: 'oack', options: action.options }));
+        return null;
+      case 'send-data':
+        if (retransmit) this.retransmits += 1;
+        for (let b = action.from; b <= action.to && !this.done; b += 1) {
+          const failure = this.sendBlock(b);
+          if (failure !== null) return { kind: 'fail', message: failure };
+        }
+        return null;
+      case 'send-error': {
+        const packet = encodeError(action.code, action.message);
+        this.host.calls.send(this.fd, packet, packet.length, 0);
+        return null;
+      }
+      case 'arm-timer':
+        return null; // the loop watches session.deadline
+      case 'finish':
+        this.end(action.result);
+        return null;
+    }
+  }
+
+  /** Sends block b (absolute); a message when the file could not be read. */
+  private sendBlock(b: number): string | null {
+    const { blksize, size } = this.session;
+    const q = Math.floor((b - 1) / this.perRun);
+    const run = this.ring[q % this.ring.length]!;
+    if (run.q !== q) {
+      const failure = this.load(run, q);
+      if (failure !== null) return failure;
+    }
+    const at = ((b - 1) % this.perRun) * blksize;
+    const length = Math.max(0, Math.min(blksize, size - (b - 1) * blksize));
+    writeDataHeader(this.packet, b);
+    run.data.copy(this.packet, DATA_HEADER, at, at + length);
+    this.send(this.packet, DATA_HEADER + length);
+    return null;
+  }
+
+  /** Reads run q of the file into `run` (blocking: this thread's own wait). */
+  private load(run: Run, q: number): string | null {
+    const { blksize, size } = this.session;
+    const offset = q * this.perRun * blksize;
+    const want = Math.max(0, Math.min(this.perRun * blksize, size - offset));
+    run.q = -1;
+    let got = 0;
+    // Bounded: every turn reads at least one byte or returns.
+    while (got < want) {
+      const n = Number(this.host.calls.pread(this.file.fd, want === run.data.length && got === 0 ? run.data : run.data.subarray(got), want - got, this.file.position + offset + got));
+      if (n < 0) {
+        const errno = this.host.calls.errno();
+        if (errno === EINTR) continue;
+        return `could not read the file: ${errnoNameOf(errno)}`;
+      }
+      if (n === 0) return 'the file shrank during the transfer';
+      got += n;
+    }
+    run.q = q;
+    return null;
+  }
+
+  private send(packet: Buffer, length = packet.length): void {
+    // Blocking send: it waits only while the socket's send buffer is full (a window burst), which
+    // is the flow control we want. EINTR (a signal) is retried once; a lost packet is the timer's job.
+    let n = Number(this.host.calls.send(this.fd, packet, length, 0));
+    if (n < 0 && this.host.calls.errno() === EINTR) n = Number(this.host.calls.send(this.fd, packet, length, 0));
+    if (n < 0) {
+      const errno = this.host.calls.errno();
+      if (errno !== EAGAIN && errno !== EINTR) this.socketFailed(errno);
+    }
+  }
+
+  /** A connected UDP socket reports the client's ICMP "port unreachable" as ECONNREFUSED: it has gone. */
+  private socketFailed(errno: number): void {
+    if (errno === ECONNREFUSED) this.end({ kind: 'aborted', code: ErrorCode.NotDefined, message: 'client port unreachable' });
+    else this.end({ kind: 'failed', message: `socket error: ${errnoNameOf(errno)}` });
+  }
+
+  private end(result: FinishResult): void {
+    if (this.done) return;
+    this.done = true;
+    this.host.calls.close(this.fd);
+    const bytes = result.kind === 'complete' ? this.session.size : bytesAcked(this.session);
+    const end: TransferEnd = { type: 'end', id: this.id, result, bytes, durationMs: performance.now() - this.startedAt, retransmits: this.retransmits, threadId };
+    this.host.post(end);
+  }
+}
+
+/** The lane's loop (see the top of the file). Returns after a stop, once every transfer has ended. */
+export function runLane(port: MessagePort, signals: Int32Array): void {
+  const calls = hotCalls();
+  const api = libc();
+  const host: LaneHost = { calls, post: (m) => port.postMessage(m) };
+  const transfers: LaneTransfer[] = [];
+  const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
+  let pollfds = Buffer.alloc(0);
+  let polled: LaneTransfer[] = [];
+  let seen = Atomics.load(signals, SIGNAL_POSTED);
+
+  const start = (job: WorkerJob): void => {
+    let fd = -1;
+    try {
+      fd = openPinnedUdpFd({ iface: job.iface, address: job.address, port: 0 });
+      api.connectInet4(fd, job.clientAddress, job.clientPort);
+      api.setReceiveTimeout(fd, SLICE_MS);
+    } catch (e) {
+      if (fd >= 0) calls.close(fd);
+      host.post({ type: 'open-failed', id: job.id, message: (e as Error).message });
+      return;
+    }
+    const t = new LaneTransfer(job.id, fd, { fd: job.fd, position: job.position }, job.session, host);
+    transfers.push(t);
+    host.post({ type: 'started', id: job.id });
+    t.apply({ kind: 'start' }, performance.now());
+  };
+  const readMessages = (): void => {
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const message = m.message as ToWorker;
+      if (message.type === 'start') start(message);
+      else transfers.find((t) => t.id === message.id)?.abort(message.message);
+    }
+  };
+
+  host.post({ type: 'ready' });
+  // Jobs posted while this thread was loading bumped the counter already: read them now.
+  readMessages();
+  try {
+    while (Atomics.load(signals, SIGNAL_STOP) === 0) {
+      const posted = Atomics.load(signals, SIGNAL_POSTED);
+      if (posted !== seen) {
+        seen = posted;
+        readMessages();
+      }
+      let now = performance.now();
+      for (const t of transfers) if (!t.done && now >= t.deadline) t.apply({ kind: 'timeout' }, now);
+      prune(transfers);
+      if (transfers.length === 0) {
+        Atomics.wait(signals, SIGNAL_POSTED, seen, 1000);
+        continue;
+      }
+      if (transfers.length === 1) {
+        // Two system calls per block: this recv() and the next send().
+        const t = transfers[0]!;
+        const n = Number(calls.recv(t.fd, inbox, INBOX_BYTES, 0));
+        if (n >= 0) t.onPacket(inbox, n, performance.now());
+        else t.onReceiveError(calls.errno());
+        continue;
+      }
+      if (polled.length !== transfers.length || polled.some((t, i) => t !== transfers[i])) {
+        polled = transfers.slice();
+        pollfds = Buffer.alloc(polled.length * POLLFD_BYTES);
+        polled.forEach((t, i) => {
+          pollfds.writeInt32LE(t.fd, i * POLLFD_BYTES);
+          pollfds.writeInt16LE(POLLIN, i * POLLFD_BYTES + 4);
+        });
+      }
+      let wait = SLICE_MS;
+      for (const t of polled) wait = Math.min(wait, t.deadline - now);
+      const ready = Number(calls.poll(pollfds, polled.length, Math.max(0, Math.ceil(wait))));
+      if (ready <= 0) continue; // timeout, or EINTR
+      now = performance.now();
+      for (let i = 0; i < polled.length; i += 1) {
+        const revents = pollfds.readInt16LE(i * POLLFD_BYTES + 6);
+        const t = polled[i]!;
+        if ((revents & (POLLIN | POLLERR | POLLHUP)) === 0 || t.done) continue;
+        const n = Number(calls.recv(t.fd, inbox, INBOX_BYTES, api.consts.MSG_DONTWAIT));
+        if (n >= 0) t.onPacket(inbox, n, now);
+        else t.onReceiveError(calls.errno());
+      }
+    }
+    for (const t of transfers) t.abort('server stopped');
+    host.post({ type: 'stopped' });
+  } catch (e) {
+    // A bug, not a client: the sockets are raw descriptors that worker termination would not close.
+    for (const t of transfers) if (!t.done) calls.close(t.fd);
+    throw e;
+  }
+}
+
+function prune(transfers: LaneTransfer[]): void {
+  let kept = 0;
+  for (const t of transfers) if (!t.done) transfers[kept++] = t;
+  transfers.length = kept;
+}
+
+const data = workerData as Record<string, unknown> | null;
+if (!isMainThread && parentPort && data?.[WORKER_MARK] === true && data[SIGNALS] instanceof SharedArrayBuffer) {
+  runLane(parentPort, new Int32Array(data[SIGNALS]));
+}
