@@ -18,9 +18,11 @@
 // Every wait ends within SLICE_MS, so a new job, an abort, a stop or a deadline is seen at most that
 // late, while a packet is handled the moment it arrives.
 //
-// File data is read with pread() in runs of 64 KiB into a small ring, in this thread (a slow disk
-// stalls this lane's transfers, as it stalls a tftpd process); each DATA packet is copied into one
-// packet buffer and sent on the transfer's connected socket.
+// File data is read in runs of 64 KiB into a small ring, each run with ONE preadv() whose iovecs
+// put every block right behind its 4-byte DATA header: a packet is then one send() of a slice of
+// the ring, nothing copied. Runs are read ahead after a window is sent, while the client works on
+// it. Reads happen in this thread (a slow disk stalls this lane's transfers, as it stalls a tftpd
+// process).
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
 import { errnoNameOf, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
@@ -44,8 +46,15 @@ const ECONNREFUSED = 111;
 interface Run {
   /** Which run of the file this holds (block b is in run floor((b − 1) / perRun)); −1: none. */
   q: number;
-  readonly data: Buffer;
+  /** perRun packets of DATA_HEADER + blksize bytes, back to back. */
+  readonly buf: Buffer;
+  /** Per block: its packet (header and data), a view made once. */
+  readonly packets: readonly Buffer[];
+  /** perRun struct iovec pointing at the data part of each packet. */
+  readonly iov: Buffer;
 }
+
+const IOVEC_BYTES = 16;
 
 interface LaneHost {
   readonly calls: HotCalls;
@@ -60,7 +69,7 @@ export class LaneTransfer {
   private readonly startedAt = performance.now();
   private readonly perRun: number;
   private readonly ring: Run[];
-  private readonly packet: Buffer;
+  private readonly lastRun: number;
 
   constructor(
     readonly id: number,
@@ -72,12 +81,24 @@ export class LaneTransfer {
   ) {
     this.session = session;
     const { blksize, windowsize } = session;
-    this.perRun = Math.max(1, Math.floor(RUN_BYTES / blksize));
-    // A window from its base spans at most ceil(window / perRun) + 1 runs; retransmissions start
-    // at the base, so older runs are never needed again.
-    const runs = Math.ceil(windowsize / this.perRun) + 1;
-    this.ring = Array.from({ length: runs }, () => ({ q: -1, data: Buffer.allocUnsafeSlow(this.perRun * blksize) }));
-    this.packet = Buffer.allocUnsafeSlow(DATA_HEADER + blksize);
+    const perRun = Math.max(1, Math.floor(RUN_BYTES / blksize));
+    this.perRun = perRun;
+    this.lastRun = Math.floor((session.lastBlock - 1) / perRun);
+    // A window from its base spans at most ceil(window / perRun) + 1 runs, plus one read ahead;
+    // retransmissions start at the base, so older runs are never needed again.
+    const runs = Math.ceil(windowsize / perRun) + 2;
+    const slot = DATA_HEADER + blksize;
+    this.ring = Array.from({ length: runs }, () => {
+      const buf = Buffer.allocUnsafeSlow(perRun * slot); // owns its memory: its address never moves
+      const iov = Buffer.alloc(perRun * IOVEC_BYTES);
+      const at = host.calls.address(buf);
+      for (let i = 0; i < perRun; i += 1) {
+        iov.writeBigUInt64LE(BigInt(at + i * slot + DATA_HEADER), i * IOVEC_BYTES);
+        iov.writeBigUInt64LE(BigInt(blksize), i * IOVEC_BYTES + 8);
+      }
+      const packets = Array.from({ length: perRun }, (_, i) => buf.subarray(i * slot, (i + 1) * slot));
+      return { q: -1, buf, packets, iov };
+    });
   }
 
   /** When the session wants its timeout (ms, performance.now()). */
@@ -136,13 +157,15 @@ export class LaneTransfer {
         if (retransmit) this.retransmits += 1;
         this.send(encodeTftp({ op: 'oack', options: action.options }));
         return null;
-      case 'send-data':
+      case 'send-data': {
         if (retransmit) this.retransmits += 1;
         for (let b = action.from; b <= action.to && !this.done; b += 1) {
           const failure = this.sendBlock(b);
           if (failure !== null) return { kind: 'fail', message: failure };
         }
-        return null;
+        const failure = this.done ? null : this.readAhead();
+        return failure === null ? null : { kind: 'fail', message: failure };
+      }
       case 'send-error': {
         const packet = encodeError(action.code, action.message);
         this.host.calls.send(this.fd, packet, packet.length, 0);
@@ -165,32 +188,41 @@ export class LaneTransfer {
       const failure = this.load(run, q);
       if (failure !== null) return failure;
     }
-    const at = ((b - 1) % this.perRun) * blksize;
     const length = Math.max(0, Math.min(blksize, size - (b - 1) * blksize));
-    writeDataHeader(this.packet, b);
-    run.data.copy(this.packet, DATA_HEADER, at, at + length);
-    this.send(this.packet, DATA_HEADER + length);
+    this.send(run.packets[(b - 1) % this.perRun]!, DATA_HEADER + length);
     return null;
   }
 
-  /** Reads run q of the file into `run` (blocking: this thread's own wait). */
+  /** Reads the runs after the window's first one, while the client works on what was sent. */
+  private readAhead(): string | null {
+    const first = Math.floor((this.session.base - 1) / this.perRun);
+    const last = Math.min(first + this.ring.length - 1, this.lastRun);
+    for (let q = first; q <= last; q += 1) {
+      const run = this.ring[q % this.ring.length]!;
+      if (run.q === q) continue;
+      const failure = this.load(run, q);
+      if (failure !== null) return failure;
+    }
+    return null;
+  }
+
+  /** Reads run q of the file into `run` with one preadv (blocking: this thread's own wait), headers written. */
   private load(run: Run, q: number): string | null {
     const { blksize, size } = this.session;
     const offset = q * this.perRun * blksize;
     const want = Math.max(0, Math.min(this.perRun * blksize, size - offset));
     run.q = -1;
-    let got = 0;
-    // Bounded: every turn reads at least one byte or returns.
-    while (got < want) {
-      const n = Number(this.host.calls.pread(this.file.fd, want === run.data.length && got === 0 ? run.data : run.data.subarray(got), want - got, this.file.position + offset + got));
-      if (n < 0) {
-        const errno = this.host.calls.errno();
-        if (errno === EINTR) continue;
-        return `could not read the file: ${errnoNameOf(errno)}`;
+    if (want > 0) {
+      let n = -1;
+      // Bounded: a signal interrupts a read at most a few times.
+      for (let attempt = 0; attempt < 3 && n < 0; attempt += 1) {
+        n = Number(this.host.calls.preadv(this.file.fd, run.iov, Math.ceil(want / blksize), this.file.position + offset));
+        if (n < 0 && this.host.calls.errno() !== EINTR) return `could not read the file: ${errnoNameOf(this.host.calls.errno())}`;
       }
-      if (n === 0) return 'the file shrank during the transfer';
-      got += n;
+      // A regular file gives everything asked in one preadv, or less only at its end.
+      if (n !== want) return n < 0 ? 'could not read the file: EINTR' : 'the file shrank during the transfer';
     }
+    for (let i = 0; i < this.perRun; i += 1) writeDataHeader(run.packets[i]!, q * this.perRun + i + 1);
     run.q = q;
     return null;
   }
@@ -275,11 +307,16 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         continue;
       }
       if (transfers.length === 1) {
-        // Two system calls per block: this recv() and the next send().
+        // Two system calls per block: this recv() and the send() of the next block. The loop stays
+        // here while nothing else needs a look: no message posted, no stop asked.
         const t = transfers[0]!;
-        const n = Number(calls.recv(t.fd, inbox, INBOX_BYTES, 0));
-        if (n >= 0) t.onPacket(inbox, n, performance.now());
-        else t.onReceiveError(calls.errno());
+        while (!t.done && Atomics.load(signals, SIGNAL_POSTED) === seen && Atomics.load(signals, SIGNAL_STOP) === 0) {
+          const n = Number(calls.recv(t.fd, inbox, INBOX_BYTES, 0));
+          now = performance.now();
+          if (n >= 0) t.onPacket(inbox, n, now);
+          else t.onReceiveError(calls.errno());
+          if (!t.done && now >= t.deadline) t.apply({ kind: 'timeout' }, now);
+        }
         continue;
       }
       if (polled.length !== transfers.length || polled.some((t, i) => t !== transfers[i])) {
