@@ -219,8 +219,11 @@ export class LaneTransfer {
         n = Number(this.host.calls.preadv(this.file.fd, run.iov, Math.ceil(want / blksize), this.file.position + offset));
         if (n < 0 && this.host.calls.errno() !== EINTR) return `could not read the file: ${errnoNameOf(this.host.calls.errno())}`;
       }
-      // A regular file gives everything asked in one preadv, or less only at its end.
-      if (n !== want) return n < 0 ? 'could not read the file: EINTR' : 'the file shrank during the transfer';
+      if (n < 0) return 'could not read the file: EINTR';
+      // The last block's iovec asks for a whole block: a plain file ends there (n === want), a file
+      // inside an ISO is followed by the image's next bytes (n > want, never sent). Less is a file
+      // that shrank.
+      if (n < want) return 'the file shrank during the transfer';
     }
     for (let i = 0; i < this.perRun; i += 1) writeDataHeader(run.packets[i]!, q * this.perRun + i + 1);
     run.q = q;
