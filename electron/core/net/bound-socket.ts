@@ -35,9 +35,21 @@ export async function openBoundUdpSocket(opts: BoundSocketOptions): Promise<dgra
  */
 export function openPinnedUdpFd(opts: { iface: string; address: string; port: number }): number {
   const api = libc();
+  return pinnedFd(api, opts, api.consts.SOCK_CLOEXEC);
+}
+
+/** socket() with `typeFlags`, the options asked, pinned to the NIC and bound; closed again on any failure. */
+function pinnedFd(api: SocketApi, opts: BoundSocketOptions, typeFlags: number): number {
   const c = api.consts;
-  const fd = api.socket(c.AF_INET, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0);
+  let fd: number;
   try {
+    fd = api.socket(c.AF_INET, c.SOCK_DGRAM | typeFlags, 0);
+  } catch (e) {
+    throw new BootbenchError('BIND_TO_DEVICE_FAILED', { iface: opts.iface, reason: `socket(): ${errnoCode(e)}` }, { cause: e });
+  }
+  try {
+    if (opts.reuseAddr) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_REUSEADDR, 1);
+    if (opts.broadcast) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_BROADCAST, 1);
     pin(api, fd, opts.iface);
     bindOrExplain(api, fd, opts);
   } catch (e) {
@@ -63,17 +75,8 @@ async function openPinned(opts: BoundSocketOptions): Promise<dgram.Socket> {
   const c = api.consts;
   let fd: number;
   try {
-    fd = api.socket(c.AF_INET, c.SOCK_DGRAM | c.SOCK_FLAGS, 0);
+    fd = pinnedFd(api, opts, c.SOCK_FLAGS);
   } catch (e) {
-    throw new BootbenchError('BIND_TO_DEVICE_FAILED', { iface, reason: `socket(): ${errnoCode(e)}` }, { cause: e });
-  }
-  try {
-    if (opts.reuseAddr) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_REUSEADDR, 1);
-    if (opts.broadcast) api.setsockoptInt(fd, c.SOL_SOCKET, c.SO_BROADCAST, 1);
-    pin(api, fd, iface);
-    bindOrExplain(api, fd, opts);
-  } catch (e) {
-    api.close(fd);
     if (e instanceof SyscallError && e.code === 'EADDRINUSE') {
       const holder = await findPortHolder(port, 'udp').catch(() => null);
       throw new BootbenchError('PORT_IN_USE', { port, proto: 'udp', iface, holder }, { cause: e });

@@ -131,8 +131,7 @@ let hot: HotCalls | null = null;
 /** The per-packet calls (see HotCalls); throws where there is no libc. */
 export function hotCalls(): HotCalls {
   if (hot) return hot;
-  libc(); // loads koffi and checks the platform
-  const lib = koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
+  const lib = libraryHandle();
   hot = {
     send: lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)') as unknown as HotCalls['send'],
     recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as unknown as HotCalls['recv'],
@@ -143,11 +142,6 @@ export function hotCalls(): HotCalls {
     address: (buf) => Number(koffi.address(buf)),
   };
   return hot;
-}
-
-/** The errno name ('EAGAIN', 'ECONNREFUSED', …) of a number, for messages and comparisons off the hot path. */
-export function errnoNameOf(errno: number): string {
-  return errnoName(errno);
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number | bigint;
@@ -161,7 +155,8 @@ export function libc(): SocketApi {
 }
 
 let errnoNames: Map<number, string> | null = null;
-function errnoName(errno: number): string {
+/** The errno name ('EAGAIN', 'ECONNREFUSED', …) of a number, for messages and comparisons off the hot path. */
+export function errnoName(errno: number): string {
   if (!errnoNames) {
     errnoNames = new Map();
     // EAGAIN and EWOULDBLOCK share a number on Linux and macOS: keep the common name.
@@ -172,10 +167,19 @@ function errnoName(errno: number): string {
   return errnoNames.get(errno) ?? `errno ${errno}`;
 }
 
+type Library = ReturnType<typeof koffi.load>;
+let library: Library | null = null;
+
+/** This platform's libc, loaded once for both sets of bindings; throws where there is none. */
+function libraryHandle(): Library {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') throw new Error(`no libc socket bindings on ${process.platform}`);
+  library ??= koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
+  return library;
+}
+
 function load(): SocketApi {
-  const consts = process.platform === 'linux' ? LINUX : process.platform === 'darwin' ? DARWIN : null;
-  if (!consts) throw new Error(`no libc socket bindings on ${process.platform}`);
-  const lib = koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
+  const lib = libraryHandle();
+  const consts = process.platform === 'darwin' ? DARWIN : LINUX;
   const fn = <A extends unknown[]>(decl: string) => lib.func(decl) as unknown as Fn<A>;
 
   const socket = fn<[number, number, number]>('int socket(int domain, int type, int protocol)');

@@ -25,7 +25,7 @@
 // process).
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
-import { errnoNameOf, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
+import { errnoName, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
 import { DATA_HEADER, encodeError, encodeTftp, ErrorCode, Opcode, writeDataHeader } from './codec.js';
 import { bytesAcked, step, type FinishResult, type Session, type SessionAction, type SessionEvent } from './session.js';
 import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
@@ -217,7 +217,7 @@ export class LaneTransfer {
       // Bounded: a signal interrupts a read at most a few times.
       for (let attempt = 0; attempt < 3 && n < 0; attempt += 1) {
         n = Number(this.host.calls.preadv(this.file.fd, run.iov, Math.ceil(want / blksize), this.file.position + offset));
-        if (n < 0 && this.host.calls.errno() !== EINTR) return `could not read the file: ${errnoNameOf(this.host.calls.errno())}`;
+        if (n < 0 && this.host.calls.errno() !== EINTR) return `could not read the file: ${errnoName(this.host.calls.errno())}`;
       }
       if (n < 0) return 'could not read the file: EINTR';
       // The last block's iovec asks for a whole block: a plain file ends there (n === want), a file
@@ -244,7 +244,7 @@ export class LaneTransfer {
   /** A connected UDP socket reports the client's ICMP "port unreachable" as ECONNREFUSED: it has gone. */
   private socketFailed(errno: number): void {
     if (errno === ECONNREFUSED) this.end({ kind: 'aborted', code: ErrorCode.NotDefined, message: 'client port unreachable' });
-    else this.end({ kind: 'failed', message: `socket error: ${errnoNameOf(errno)}` });
+    else this.end({ kind: 'failed', message: `socket error: ${errnoName(errno)}` });
   }
 
   private end(result: FinishResult): void {
@@ -266,6 +266,8 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
   const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
   let pollfds = Buffer.alloc(0);
   let polled: LaneTransfer[] = [];
+  /** The set of transfers changed since pollfds was built. */
+  let changed = true;
   let seen = Atomics.load(signals, SIGNAL_POSTED);
 
   const start = (job: WorkerJob): void => {
@@ -281,6 +283,7 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
     }
     const t = new LaneTransfer(job.id, fd, { fd: job.fd, position: job.position }, job.session, host);
     transfers.push(t);
+    changed = true;
     host.post({ type: 'started', id: job.id });
     t.apply({ kind: 'start' }, performance.now());
   };
@@ -304,7 +307,7 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
       }
       let now = performance.now();
       for (const t of transfers) if (!t.done && now >= t.deadline) t.apply({ kind: 'timeout' }, now);
-      prune(transfers);
+      if (prune(transfers)) changed = true;
       if (transfers.length === 0) {
         Atomics.wait(signals, SIGNAL_POSTED, seen, 1000);
         continue;
@@ -322,7 +325,8 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         }
         continue;
       }
-      if (polled.length !== transfers.length || polled.some((t, i) => t !== transfers[i])) {
+      if (changed) {
+        changed = false;
         polled = transfers.slice();
         pollfds = Buffer.alloc(polled.length * POLLFD_BYTES);
         polled.forEach((t, i) => {
@@ -353,10 +357,13 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
   }
 }
 
-function prune(transfers: LaneTransfer[]): void {
+/** Drops ended transfers in place; true when there were any. */
+function prune(transfers: LaneTransfer[]): boolean {
   let kept = 0;
   for (const t of transfers) if (!t.done) transfers[kept++] = t;
+  const removed = kept !== transfers.length;
   transfers.length = kept;
+  return removed;
 }
 
 const data = workerData as Record<string, unknown> | null;

@@ -11,8 +11,6 @@ import { openBoundUdpSocket } from '../net/bound-socket.js';
 import { connect, Transfer } from './transfer.js';
 import { WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
 
-export type { FromWorker, ToWorker, TransferEnd, WorkerJob } from './worker-protocol.js';
-
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_MARK] === true) runWorker(parentPort);
 
 function runWorker(port: NonNullable<typeof parentPort>): void {
