@@ -5,6 +5,11 @@
 #   bash bench/tftp/run.sh            # RUNS=3 by default (medians)
 #   RUNS=5 bash bench/tftp/run.sh
 #   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: cores − 1 lanes)
+#   BB_LANE_IO=calls bash bench/tftp/run.sh  # lanes without io_uring (default: io_uring where the kernel allows it)
+#   CASES=ten_curls bash bench/tftp/run.sh  # only some cases: one_curl, one_atftp_w16, ten_curls
+#
+# Each run also prints the CPU time the server spent on it (user + system, its threads and reaped
+# children: tftpd-hpa forks one per transfer), so a ratio can be told apart from noise by CPU per MiB.
 #
 # Needs root, curl, atftp (client), tftpd-hpa (in.tftpd; installed with policy-rc.d denying the
 # service start), and atftpd's binary: it conflicts with tftpd-hpa, so it is fetched with
@@ -35,6 +40,7 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null
   done
   rm -rf "$WORK"
+  [ -n "${CG:-}" ] && rmdir "$CG" 2>/dev/null
 }
 trap cleanup EXIT INT TERM
 
@@ -81,9 +87,21 @@ start_server() {
   case "$1" in
     tftpd-hpa) ip netns exec "$S" in.tftpd -L -u root -s "$ROOT" -a "$SIP:69" & SERVER_PID=$! ;;
     atftpd) ip netns exec "$S" "$ATFTPD" --daemon --no-fork --user root --group root --bind-address "$SIP" --port 69 --logfile /dev/null "$ROOT" & SERVER_PID=$! ;;
-    bootbench) ip netns exec "$S" "$NODE" "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} >/dev/null & SERVER_PID=$! ;;
+    bootbench) ip netns exec "$S" "$NODE" "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} ${BB_LANE_IO:+--lane-io "$BB_LANE_IO"} >/dev/null & SERVER_PID=$! ;;
   esac
+  [ -n "$CG" ] && echo "$SERVER_PID" > "$CG/cgroup.procs"
   wait_port
+}
+# CPU accounting: the server runs in its own cpuacct cgroup (v1 here; children inherit it, so
+# tftpd-hpa's per-transfer processes count even before they are reaped); machine_idle reads
+# /proc/stat to show whether the cores were saturated.
+CG=/sys/fs/cgroup/cpuacct/$TAG
+mkdir -p "$CG" 2>/dev/null || CG=""
+server_cpu() { # seconds of CPU used by the server's processes so far
+  if [ -n "$CG" ]; then echo "$(cat "$CG/cpuacct.usage") / 1000000000" | bc -l; else echo 0; fi
+}
+machine_busy() { # total and idle jiffies of all cores
+  awk '/^cpu /{ print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; sleep 0.3; }
 
@@ -117,26 +135,34 @@ ten_curls() { # aggregate MiB/s of 10 concurrent 16 MiB downloads
 
 # Runs alternate between the reference server and Bootbench (ref, bb, ref, bb, …), each started
 # fresh, so that load from anything else on the machine drifts over both alike.
+CASES=${CASES:-one_curl one_atftp_w16 ten_curls}
 declare -A V
 for pair in "tftpd-hpa bootbench one_curl" "atftpd bootbench one_atftp_w16" "tftpd-hpa bootbench ten_curls"; do
   set -- $pair
+  [[ " $CASES " == *" $3 "* ]] || continue
   for run in $(seq 1 "$RUNS"); do
     for server in "$1" "$2"; do
       start_server "$server"
+      cpu0=$(server_cpu); read -r all0 idle0 < <(machine_busy)
       v=$($3)
+      cpu=$(echo "$(server_cpu) - $cpu0" | bc -l); read -r all1 idle1 < <(machine_busy)
+      idle=$(echo "100 * ($idle1 - $idle0) / ($all1 - $all0)" | bc -l)
       stop_server
       V["$server $3"]="${V["$server $3"]:-} $v"
-      printf 'run %d  %-10s %-14s %8.1f MiB/s\n' "$run" "$server" "$3" "$v" >&2
+      printf 'run %d  %-10s %-14s %8.1f MiB/s  server CPU %5.2f s  machine idle %4.1f %%\n' "$run" "$server" "$3" "$v" "$cpu" "$idle" >&2
     done
   done
 done
 declare -A R
 for key in "${!V[@]}"; do R[$key]=$(echo "${V[$key]}" | tr ' ' '\n' | grep . | median); done
+row() { # label reference case
+  [ -n "${R[$2 $3]:-}" ] || return 0
+  printf '| %s | %s | %.1f | %.1f | %.2f× |\n' "$1" "$2" "${R[$2 $3]}" "${R[bootbench $3]}" "$(echo "${R[bootbench $3]} / ${R[$2 $3]}" | bc -l)"
+}
 
-ratio() { echo "$1 / $2" | bc -l; }
 echo
 echo "| case | reference | reference MiB/s | Bootbench MiB/s | ratio |"
 echo "|---|---|---:|---:|---:|"
-printf '| 64 MiB, blksize 1468, lock-step (curl) | tftpd-hpa | %.1f | %.1f | %.2f× |\n' "${R[tftpd-hpa one_curl]}" "${R[bootbench one_curl]}" "$(ratio "${R[bootbench one_curl]}" "${R[tftpd-hpa one_curl]}")"
-printf '| 64 MiB, blksize 1468, windowsize 16 (atftp) | atftpd | %.1f | %.1f | %.2f× |\n' "${R[atftpd one_atftp_w16]}" "${R[bootbench one_atftp_w16]}" "$(ratio "${R[bootbench one_atftp_w16]}" "${R[atftpd one_atftp_w16]}")"
-printf '| 10 × 16 MiB concurrent, blksize 1468 (curl), aggregate | tftpd-hpa | %.1f | %.1f | %.2f× |\n' "${R[tftpd-hpa ten_curls]}" "${R[bootbench ten_curls]}" "$(ratio "${R[bootbench ten_curls]}" "${R[tftpd-hpa ten_curls]}")"
+row "64 MiB, blksize 1468, lock-step (curl)" tftpd-hpa one_curl
+row "64 MiB, blksize 1468, windowsize 16 (atftp)" atftpd one_atftp_w16
+row "10 × 16 MiB concurrent, blksize 1468 (curl), aggregate" tftpd-hpa ten_curls

@@ -18,6 +18,14 @@ export interface TftpClientScript {
   write?: boolean;
   abortAfterOack?: boolean;
   timeoutMs?: number;
+  /**
+   * Acknowledge this many DATA blocks, then stop acknowledging: with `vanish` the client closes
+   * its socket at once (the server's next DATA meets ICMP port unreachable); without, it listens
+   * for `listenMs` and counts how often the next block arrives (the server's retransmissions).
+   */
+  stopAfterBlocks?: number;
+  vanish?: boolean;
+  listenMs?: number;
 }
 
 export interface TftpClientResult {
@@ -27,6 +35,10 @@ export interface TftpClientResult {
   sha256?: string;
   blocks?: number;
   error?: string;
+  /** stopAfterBlocks without vanish: how often the next block arrived while nothing was acknowledged. */
+  repeats?: number;
+  /** stopAfterBlocks without vanish: the ERROR the server sent meanwhile, if any. */
+  serverError?: { code: number; message: string };
 }
 
 async function run(script: TftpClientScript): Promise<TftpClientResult> {
@@ -111,8 +123,26 @@ async function run(script: TftpClientScript): Promise<TftpClientResult> {
       }
       expected += 1;
       if (last) return { first: summary, bytes, sha256: hash.digest('hex'), blocks: expected - 1 };
+      if (script.stopAfterBlocks !== undefined && expected - 1 >= script.stopAfterBlocks) {
+        if (script.vanish) return { first: summary, bytes, blocks: expected - 1 };
+        return { first: summary, bytes, blocks: expected - 1, ...(await listen(expected & 0xffff)) };
+      }
     }
     return { first: summary, error: 'too many blocks' };
+
+    /** Counts arrivals of block `wire` (and notes an ERROR) for listenMs, acknowledging nothing. */
+    async function listen(wire: number): Promise<Pick<TftpClientResult, 'repeats' | 'serverError'>> {
+      const end = Date.now() + (script.listenMs ?? 5000);
+      let repeats = 0;
+      // Bounded by listenMs (each next() waits at most timeoutMs).
+      while (Date.now() < end) {
+        const item = await next();
+        if (!item) continue;
+        if (item.packet.op === 'data' && item.packet.block === wire) repeats += 1;
+        if (item.packet.op === 'error') return { repeats, serverError: { code: item.packet.code, message: item.packet.message } };
+      }
+      return { repeats };
+    }
   } finally {
     socket.close();
   }

@@ -170,8 +170,8 @@ export function errnoName(errno: number): string {
 type Library = ReturnType<typeof koffi.load>;
 let library: Library | null = null;
 
-/** This platform's libc, loaded once for both sets of bindings; throws where there is none. */
-function libraryHandle(): Library {
+/** This platform's libc, loaded once for every set of bindings; throws where there is none. */
+export function libraryHandle(): Library {
   if (process.platform !== 'linux' && process.platform !== 'darwin') throw new Error(`no libc socket bindings on ${process.platform}`);
   library ??= koffi.load(process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'libc.so.6');
   return library;

@@ -9,12 +9,19 @@
 // recv() and one send() while it has one transfer, poll() + recv() + send() with several (the poll
 // shared by every socket that is ready); docs/design/tftp.md has the measurements.
 //
+// Two ways to move packets, chosen when the lane starts:
+//   - ring (io_uring, Linux ≥ 6.1, net/uring.ts): every transfer keeps a receive queued; a round
+//     of the loop submits every send and re-armed receive and waits for completions in ONE
+//     io_uring_enter, whatever the number of transfers. The default where the kernel allows it.
+//   - calls: recv()/send() per block (poll() first when there are several transfers). Where
+//     io_uring is missing or forbidden (older kernels, Docker's default seccomp profile), or asked.
 // One turn of the loop:
 //   1. messages: when the main thread's counter moved, every queued message is read
 //      (receiveMessageOnPort: the lane never returns to its event loop while it has work);
 //   2. deadlines: transfers whose timer is due get their timeout;
-//   3. packets, waiting at most SLICE_MS: with no transfer Atomics.wait on the counter, with one a
-//      blocking recv() on its socket (SO_RCVTIMEO), with several poll() then recv() on each ready one.
+//   3. packets, waiting at most SLICE_MS: with no transfer Atomics.wait on the counter; otherwise
+//      io_uring_enter (ring), or a blocking recv() on the one socket (SO_RCVTIMEO), or poll() then
+//      recv() on each ready one (calls).
 // Every wait ends within SLICE_MS, so a new job, an abort, a stop or a deadline is seen at most that
 // late, while a packet is handled the moment it arrives.
 //
@@ -26,9 +33,10 @@
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
 import { errnoName, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
+import { ECANCELED, ETIME, Uring } from '../net/uring.js';
 import { DATA_HEADER, encodeError, encodeTftp, ErrorCode, Opcode, writeDataHeader } from './codec.js';
 import { bytesAcked, step, type FinishResult, type Session, type SessionAction, type SessionEvent } from './session.js';
-import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+import { LANE_IO, SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type LaneIo, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
 
 /** The longest a lane blocks in one call. */
 export const SLICE_MS = 20;
@@ -43,6 +51,12 @@ const EINTR = 4;
 const EAGAIN = 11;
 const ECONNREFUSED = 111;
 
+/** What a ring completion was for: the low 2 bits of its tag; the rest is the transfer's serial. */
+const TAG_RECV = 0;
+const TAG_SEND = 1;
+const TAG_CANCEL = 2;
+const SERIAL_MASK = 0x3fff_ffff;
+
 interface Run {
   /** Which run of the file this holds (block b is in run floor((b − 1) / perRun)); −1: none. */
   q: number;
@@ -50,6 +64,8 @@ interface Run {
   readonly buf: Buffer;
   /** Per block: its packet (header and data), a view made once. */
   readonly packets: readonly Buffer[];
+  /** Per block: where its packet is in memory (for the ring). */
+  readonly addresses: readonly number[];
   /** perRun struct iovec pointing at the data part of each packet. */
   readonly iov: Buffer;
 }
@@ -58,6 +74,8 @@ const IOVEC_BYTES = 16;
 
 interface LaneHost {
   readonly calls: HotCalls;
+  /** The lane's io_uring, or null when it moves packets with direct calls. */
+  readonly ring: Uring | null;
   post(m: FromWorker): void;
 }
 
@@ -65,10 +83,15 @@ interface LaneHost {
 export class LaneTransfer {
   retransmits = 0;
   done = false;
+  /** Ring requests queued or in flight (ring mode): the socket is closed once none is left. */
+  inFlight = 0;
+  /** Where receives land (ring mode: one stays queued per transfer). */
+  readonly inbox: Buffer | null;
+  private readonly inboxAt: number;
   private session: Session;
   private readonly startedAt = performance.now();
   private readonly perRun: number;
-  private readonly ring: Run[];
+  private readonly runs: Run[];
   private readonly lastRun: number;
 
   constructor(
@@ -78,8 +101,12 @@ export class LaneTransfer {
     private readonly file: { fd: number; position: number },
     session: Session,
     private readonly host: LaneHost,
+    /** Names this transfer's ring requests (unique among the lane's transfers). */
+    readonly serial = 0,
   ) {
     this.session = session;
+    this.inbox = host.ring ? Buffer.allocUnsafeSlow(INBOX_BYTES) : null;
+    this.inboxAt = this.inbox ? host.calls.address(this.inbox) : 0;
     const { blksize, windowsize } = session;
     const perRun = Math.max(1, Math.floor(RUN_BYTES / blksize));
     this.perRun = perRun;
@@ -88,7 +115,7 @@ export class LaneTransfer {
     // retransmissions start at the base, so older runs are never needed again.
     const runs = Math.ceil(windowsize / perRun) + 2;
     const slot = DATA_HEADER + blksize;
-    this.ring = Array.from({ length: runs }, () => {
+    this.runs = Array.from({ length: runs }, () => {
       const buf = Buffer.allocUnsafeSlow(perRun * slot); // owns its memory: its address never moves
       const iov = Buffer.alloc(perRun * IOVEC_BYTES);
       const at = host.calls.address(buf);
@@ -97,7 +124,8 @@ export class LaneTransfer {
         iov.writeBigUInt64LE(BigInt(blksize), i * IOVEC_BYTES + 8);
       }
       const packets = Array.from({ length: perRun }, (_, i) => buf.subarray(i * slot, (i + 1) * slot));
-      return { q: -1, buf, packets, iov };
+      const addresses = Array.from({ length: perRun }, (_, i) => at + i * slot);
+      return { q: -1, buf, packets, iov, addresses };
     });
   }
 
@@ -136,6 +164,25 @@ export class LaneTransfer {
     }
   }
 
+  /** Ring mode: queues the next receive. */
+  armReceive(): void {
+    this.inFlight += 1;
+    this.host.ring!.recv(this.fd, this.inboxAt, INBOX_BYTES, this.serial * 4 + TAG_RECV);
+  }
+
+  /** Ring mode: a completion for this transfer (`result`: bytes, or −errno). */
+  onCompletion(kind: number, result: number, now: number): void {
+    this.inFlight -= 1;
+    if (this.done || result === -ECANCELED) return;
+    if (kind === TAG_RECV) {
+      if (result >= 0) this.onPacket(this.inbox!, result, now);
+      else this.onReceiveError(-result);
+      if (!this.done) this.armReceive();
+    } else if (kind === TAG_SEND && result < 0) {
+      this.socketFailed(-result);
+    }
+  }
+
   /** recv() failed with `errno`. */
   onReceiveError(errno: number): void {
     if (errno === EAGAIN || errno === EINTR) return; // nothing yet (SO_RCVTIMEO), or a signal
@@ -145,6 +192,7 @@ export class LaneTransfer {
   /** Ends the transfer (if still running), telling the client why. */
   abort(message: string): void {
     if (this.done) return;
+    this.host.ring?.enter(0); // what is queued goes first: the ERROR is the last thing the client gets
     // RFC 1350 §7: an ERROR tells the client to stop now instead of retrying until its timeout.
     const packet = encodeError(ErrorCode.NotDefined, message);
     this.host.calls.send(this.fd, packet, packet.length, 0);
@@ -152,6 +200,7 @@ export class LaneTransfer {
   }
 
   private perform(action: SessionAction, retransmit: boolean): SessionEvent | null {
+    const { ring } = this.host;
     switch (action.kind) {
       case 'send-oack':
         if (retransmit) this.retransmits += 1;
@@ -163,6 +212,8 @@ export class LaneTransfer {
           const failure = this.sendBlock(b);
           if (failure !== null) return { kind: 'fail', message: failure };
         }
+        // Submitted now, before the read-ahead below: the client works while the disk does.
+        if (ring && !this.done && this.readAheadDue()) ring.enter(0);
         const failure = this.done ? null : this.readAhead();
         return failure === null ? null : { kind: 'fail', message: failure };
       }
@@ -183,22 +234,40 @@ export class LaneTransfer {
   private sendBlock(b: number): string | null {
     const { blksize, size } = this.session;
     const q = Math.floor((b - 1) / this.perRun);
-    const run = this.ring[q % this.ring.length]!;
+    const run = this.runs[q % this.runs.length]!;
     if (run.q !== q) {
       const failure = this.load(run, q);
       if (failure !== null) return failure;
     }
     const length = Math.max(0, Math.min(blksize, size - (b - 1) * blksize));
-    this.send(run.packets[(b - 1) % this.perRun]!, DATA_HEADER + length);
+    const i = (b - 1) % this.perRun;
+    const { ring } = this.host;
+    if (ring) {
+      this.inFlight += 1;
+      // Not linked: the ring issues a socket's sends in order, and one that finds the buffer full
+      // waits on the socket's queue behind those before it (a link would make each send after the
+      // first wait for the one before to complete, as deferred work).
+      ring.send(this.fd, run.addresses[i]!, DATA_HEADER + length, this.serial * 4 + TAG_SEND);
+    } else {
+      this.send(run.packets[i]!, DATA_HEADER + length);
+    }
     return null;
+  }
+
+  /** Whether readAhead() would read anything. */
+  private readAheadDue(): boolean {
+    const first = Math.floor((this.session.base - 1) / this.perRun);
+    const last = Math.min(first + this.runs.length - 1, this.lastRun);
+    for (let q = first; q <= last; q += 1) if (this.runs[q % this.runs.length]!.q !== q) return true;
+    return false;
   }
 
   /** Reads the runs after the window's first one, while the client works on what was sent. */
   private readAhead(): string | null {
     const first = Math.floor((this.session.base - 1) / this.perRun);
-    const last = Math.min(first + this.ring.length - 1, this.lastRun);
+    const last = Math.min(first + this.runs.length - 1, this.lastRun);
     for (let q = first; q <= last; q += 1) {
-      const run = this.ring[q % this.ring.length]!;
+      const run = this.runs[q % this.runs.length]!;
       if (run.q === q) continue;
       const failure = this.load(run, q);
       if (failure !== null) return failure;
@@ -250,7 +319,15 @@ export class LaneTransfer {
   private end(result: FinishResult): void {
     if (this.done) return;
     this.done = true;
-    this.host.calls.close(this.fd);
+    const { ring } = this.host;
+    if (ring) {
+      // The socket stays open until every request on it has completed: closed now, its number
+      // could be reused by the next transfer's socket while queued requests still name it.
+      this.inFlight += 1;
+      ring.cancelAll(this.fd, this.serial * 4 + TAG_CANCEL);
+    } else {
+      this.host.calls.close(this.fd);
+    }
     const bytes = result.kind === 'complete' ? this.session.size : bytesAcked(this.session);
     const end: TransferEnd = { type: 'end', id: this.id, result, bytes, durationMs: performance.now() - this.startedAt, retransmits: this.retransmits, threadId };
     this.host.post(end);
@@ -258,32 +335,51 @@ export class LaneTransfer {
 }
 
 /** The lane's loop (see the top of the file). Returns after a stop, once every transfer has ended. */
-export function runLane(port: MessagePort, signals: Int32Array): void {
+export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'auto'): void {
   const calls = hotCalls();
   const api = libc();
-  const host: LaneHost = { calls, post: (m) => port.postMessage(m) };
+  let ring: Uring | null = null;
+  let ringRefused: string | undefined;
+  if (io === 'auto') {
+    try {
+      ring = Uring.open();
+    } catch (e) {
+      ringRefused = (e as Error).message;
+    }
+  }
+  const host: LaneHost = { calls, ring, post: (m) => port.postMessage(m) };
   const transfers: LaneTransfer[] = [];
+  /** Ring mode: every transfer by serial until its last request completed (then its socket is closed). */
+  const bySerial = new Map<number, LaneTransfer>();
+  let nextSerial = 1;
   const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
   let pollfds = Buffer.alloc(0);
   let polled: LaneTransfer[] = [];
   /** The set of transfers changed since pollfds was built. */
   let changed = true;
   let seen = Atomics.load(signals, SIGNAL_POSTED);
+  let now = performance.now();
 
   const start = (job: WorkerJob): void => {
     let fd = -1;
     try {
       fd = openPinnedUdpFd({ iface: job.iface, address: job.address, port: 0 });
       api.connectInet4(fd, job.clientAddress, job.clientPort);
-      api.setReceiveTimeout(fd, SLICE_MS);
+      if (!ring) api.setReceiveTimeout(fd, SLICE_MS);
     } catch (e) {
       if (fd >= 0) calls.close(fd);
       host.post({ type: 'open-failed', id: job.id, message: (e as Error).message });
       return;
     }
-    const t = new LaneTransfer(job.id, fd, { fd: job.fd, position: job.position }, job.session, host);
+    const serial = nextSerial;
+    nextSerial = (nextSerial + 1) & SERIAL_MASK || 1;
+    const t = new LaneTransfer(job.id, fd, { fd: job.fd, position: job.position }, job.session, host, serial);
     transfers.push(t);
     changed = true;
+    if (ring) {
+      bySerial.set(serial, t);
+      t.armReceive();
+    }
     host.post({ type: 'started', id: job.id });
     t.apply({ kind: 'start' }, performance.now());
   };
@@ -294,8 +390,25 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
       else transfers.find((t) => t.id === message.id)?.abort(message.message);
     }
   };
+  const onCompletion = (tag: number, result: number): void => {
+    const t = bySerial.get(tag >>> 2);
+    if (!t) return;
+    t.onCompletion(tag & 3, result, now);
+    if (t.done && t.inFlight === 0) {
+      bySerial.delete(t.serial);
+      calls.close(t.fd);
+    }
+  };
+  /** Ring mode: submits what is queued and handles the completions of at most `waitMs`. */
+  const ringRound = (r: Uring, waitMs: number): void => {
+    const failed = r.enter(waitMs);
+    // ETIME: the wait ended without a completion; EINTR: a signal. Anything else is a bug here.
+    if (failed !== 0 && failed !== ETIME && failed !== EINTR) throw new Error(`io_uring_enter failed: ${errnoName(failed)}`);
+    now = performance.now();
+    r.reap(onCompletion);
+  };
 
-  host.post({ type: 'ready' });
+  host.post({ type: 'ready', io: ring ? 'ring' : 'calls', ...(ringRefused ? { ringRefused } : {}) });
   // Jobs posted while this thread was loading bumped the counter already: read them now.
   readMessages();
   try {
@@ -305,11 +418,17 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         seen = posted;
         readMessages();
       }
-      let now = performance.now();
+      now = performance.now();
       for (const t of transfers) if (!t.done && now >= t.deadline) t.apply({ kind: 'timeout' }, now);
       if (prune(transfers)) changed = true;
-      if (transfers.length === 0) {
+      if (transfers.length === 0 && bySerial.size === 0) {
         Atomics.wait(signals, SIGNAL_POSTED, seen, 1000);
+        continue;
+      }
+      let wait = SLICE_MS;
+      for (const t of transfers) wait = Math.min(wait, t.deadline - now);
+      if (ring) {
+        ringRound(ring, Math.max(wait, 0.001));
         continue;
       }
       if (transfers.length === 1) {
@@ -334,8 +453,6 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
           pollfds.writeInt16LE(POLLIN, i * POLLFD_BYTES + 4);
         });
       }
-      let wait = SLICE_MS;
-      for (const t of polled) wait = Math.min(wait, t.deadline - now);
       const ready = Number(calls.poll(pollfds, polled.length, Math.max(0, Math.ceil(wait))));
       if (ready <= 0) continue; // timeout, or EINTR
       now = performance.now();
@@ -349,10 +466,19 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
       }
     }
     for (const t of transfers) t.abort('server stopped');
+    if (ring) {
+      // Every request is cancelled by the aborts: wait (bounded) for their completions, so that
+      // no receive is still pointed at memory this thread is about to drop.
+      for (let round = 0; round < 50 && bySerial.size > 0; round += 1) ringRound(ring, SLICE_MS);
+      for (const t of bySerial.values()) calls.close(t.fd);
+      ring.close();
+    }
     host.post({ type: 'stopped' });
   } catch (e) {
     // A bug, not a client: the sockets are raw descriptors that worker termination would not close.
     for (const t of transfers) if (!t.done) calls.close(t.fd);
+    for (const t of bySerial.values()) if (!transfers.includes(t)) calls.close(t.fd);
+    ring?.close();
     throw e;
   }
 }
@@ -368,5 +494,5 @@ function prune(transfers: LaneTransfer[]): boolean {
 
 const data = workerData as Record<string, unknown> | null;
 if (!isMainThread && parentPort && data?.[WORKER_MARK] === true && data[SIGNALS] instanceof SharedArrayBuffer) {
-  runLane(parentPort, new Int32Array(data[SIGNALS]));
+  runLane(parentPort, new Int32Array(data[SIGNALS]), data[LANE_IO] === 'calls' ? 'calls' : 'auto');
 }

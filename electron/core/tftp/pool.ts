@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+import { LANE_IO, SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type LaneIo, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
 
 /** How long stop() lets a lane end its transfers (it sees the request within lane.ts's SLICE_MS). */
 const STOP_GRACE_MS = 2000;
@@ -89,10 +89,15 @@ export class TransferPool {
    * then serves every later transfer in its own thread instead of failing them one by one.
    */
   broken: string | null = null;
+  /** How the lanes move packets, once one has said (see lane.ts); null before, or for portable workers. */
+  laneIo: { io: 'ring' | 'calls'; ringRefused?: string } | null = null;
 
   constructor(
     private readonly entry: WorkerEntry,
     private readonly size: number,
+    private readonly io: LaneIo = 'auto',
+    /** Called once, when the first lane says how it moves packets. */
+    private readonly onLaneIo: (io: 'ring' | 'calls', ringRefused?: string) => void = () => undefined,
   ) {}
 
   get kind(): WorkerEntry['kind'] {
@@ -156,7 +161,8 @@ export class TransferPool {
 
   private spawn(): Slot {
     const signals = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const worker = new Worker(this.entry.url, { workerData: { [WORKER_MARK]: true, [SIGNALS]: signals.buffer }, execArgv: workerArgv(this.entry.url) });
+    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer, [LANE_IO]: this.io };
+    const worker = new Worker(this.entry.url, { workerData, execArgv: workerArgv(this.entry.url) });
     worker.unref();
     let markStopped: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (markStopped = resolve));
@@ -169,7 +175,14 @@ export class TransferPool {
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
-    if (m.type === 'ready') return void (slot.ready = true);
+    if (m.type === 'ready') {
+      slot.ready = true;
+      if (m.io && !this.laneIo) {
+        this.laneIo = { io: m.io, ...(m.ringRefused ? { ringRefused: m.ringRefused } : {}) };
+        this.onLaneIo(m.io, m.ringRefused);
+      }
+      return;
+    }
     if (m.type === 'stopped') return slot.markStopped();
     const job = slot.jobs.get(m.id);
     if (!job) return;

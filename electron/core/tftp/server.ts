@@ -18,6 +18,7 @@ import { decodeTftp, encodeError, ErrorCode, type TftpOption } from './codec.js'
 import { createSession, negotiate, type FinishResult, type Session } from './session.js';
 import { connect, Transfer } from './transfer.js';
 import { TransferPool, workerEntry } from './pool.js';
+import type { LaneIo } from './worker-protocol.js';
 
 export interface TftpServerOptions {
   iface: string;
@@ -51,6 +52,11 @@ export interface TftpServerOptions {
    * Default: lanes on Linux, portable elsewhere. The tests run both.
    */
   workerKind?: 'lane' | 'portable';
+  /**
+   * How lanes move packets: 'auto' (io_uring where the kernel allows it, else direct system calls)
+   * or 'calls' (direct system calls only). Said once in the log (tftp.lanes) when the first lane starts.
+   */
+  laneIo?: LaneIo;
 }
 
 export interface TftpServer {
@@ -104,7 +110,12 @@ class Server implements TftpServer {
     const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
     const platform = opts.workerKind === 'portable' ? 'portable' : process.platform;
     const entry = workers > 0 && !opts.openSocket ? workerEntry(platform) : null;
-    if (entry) this.pool = new TransferPool(entry, workers);
+    if (entry) {
+      this.pool = new TransferPool(entry, workers, opts.laneIo ?? 'auto', (io, ringRefused) => {
+        const how = io === 'ring' ? 'io_uring' : `direct system calls${ringRefused ? ` (io_uring unavailable: ${ringRefused})` : ''}`;
+        opts.bus.log('tftp', 'info', 'tftp.lanes', `TFTP lanes move packets with ${how}`, { data: { io, ...(ringRefused ? { ringRefused } : {}) } });
+      });
+    }
   }
 
   async start(): Promise<void> {

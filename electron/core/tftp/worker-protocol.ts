@@ -34,7 +34,7 @@ export interface TransferEnd {
 
 export type ToWorker = WorkerJob | { type: 'abort'; id: number; message: string };
 export type FromWorker =
-  | { type: 'ready'; id?: undefined }
+  | { type: 'ready'; id?: undefined; io?: 'ring' | 'calls'; ringRefused?: string }
   | { type: 'stopped'; id?: undefined }
   | { type: 'started'; id: number }
   | { type: 'open-failed'; id: number; message: string }
@@ -44,6 +44,10 @@ export type FromWorker =
 export const WORKER_MARK = 'bootbenchTftp';
 /** workerData key of the shared Int32Array (SharedArrayBuffer) indexed by SIGNAL_POSTED and SIGNAL_STOP. */
 export const SIGNALS = 'bootbenchTftpSignals';
+
+/** workerData key of a lane's I/O: 'auto' (io_uring where the kernel allows it, else direct calls) or 'calls'. */
+export const LANE_IO = 'bootbenchLaneIo';
+export type LaneIo = 'auto' | 'calls';
 
 /** LaneSignal slot bumped by the main thread after each message it posts. */
 export const SIGNAL_POSTED = 0;
