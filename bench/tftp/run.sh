@@ -5,7 +5,8 @@
 #   bash bench/tftp/run.sh            # RUNS=3 by default (medians)
 #   RUNS=5 bash bench/tftp/run.sh
 #   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: cores − 1 lanes)
-#   BB_LANE_IO=calls bash bench/tftp/run.sh  # lanes without io_uring (default: io_uring where the kernel allows it)
+#   BB_LANE_IO=calls bash bench/tftp/run.sh  # lanes without io_uring; =ring: io_uring for every transfer
+#                                            # (default auto: a lane's lone transfer on direct calls, several on io_uring)
 #   CASES=ten_curls bash bench/tftp/run.sh  # only some cases: one_curl, one_atftp_w16, ten_curls
 #
 # Each run also prints the CPU time the server spent on it (user + system, its threads and reaped

@@ -1,8 +1,8 @@
 // Runs Bootbench's TFTP server over a folder, in the foreground, for the benchmark (bench/tftp/run.sh
 // starts it inside a lab namespace). Prints "listening" when ready; SIGTERM stops it.
-//   node --import tsx bench/tftp/serve.ts --iface IF --address IP --root DIR [--port 69] [--mtu 1500] [--workers N] [--lane-io auto|calls] [--verbose]
+//   node --import tsx bench/tftp/serve.ts --iface IF --address IP --root DIR [--port 69] [--mtu 1500] [--workers N] [--lane-io auto|ring|calls] [--verbose]
 //   (--workers: transfer worker threads besides the main thread; default cores − 1, 0 = all in the main thread;
-//    --lane-io calls: lanes without io_uring)
+//    --lane-io: how lanes move packets, see TftpServerOptions.laneIo)
 import { parseArgs } from 'node:util';
 import { EventBus } from '../../electron/core/events.js';
 import { directoryResolver } from '../../electron/core/files/directory.js';
@@ -30,7 +30,7 @@ bus.subscribe((e) => {
 });
 const server = createTftpServer({ iface: values.iface, address: values.address, port: Number(values.port), mtu: Number(values.mtu), resolve: directoryResolver(values.root), bus,
   ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-  ...(values['lane-io'] === 'calls' ? { laneIo: 'calls' as const } : {}),
+  ...(values['lane-io'] === 'calls' || values['lane-io'] === 'ring' ? { laneIo: values['lane-io'] } : {}),
 });
 await server.start();
 process.stdout.write(`listening ${server.status().address}\n`);

@@ -83,9 +83,16 @@ interface LaneHost {
 export class LaneTransfer {
   retransmits = 0;
   done = false;
-  /** Ring requests queued or in flight (ring mode): the socket is closed once none is left. */
+  /**
+   * On the ring: its receive stays queued there and its DATA is sent through it. Off it (a lane's
+   * only transfer, or a lane without a ring): blocking recv() and send() calls.
+   */
+  onRing = false;
+  /** Leaving the ring: its requests are being cancelled; off it once none is left. */
+  leaving = false;
+  /** Ring requests queued or in flight: the transfer stays on the ring (and its socket open) until none is left. */
   inFlight = 0;
-  /** Where receives land (ring mode: one stays queued per transfer). */
+  /** Where receives from the ring land. */
   readonly inbox: Buffer | null;
   private readonly inboxAt: number;
   private session: Session;
@@ -164,23 +171,46 @@ export class LaneTransfer {
     }
   }
 
-  /** Ring mode: queues the next receive. */
-  armReceive(): void {
-    this.inFlight += 1;
-    this.host.ring!.recv(this.fd, this.inboxAt, INBOX_BYTES, this.serial * 4 + TAG_RECV);
+  /** Moves the transfer onto the ring: its receive is queued there from now on. */
+  joinRing(): void {
+    this.onRing = true;
+    this.leaving = false;
+    this.armReceive();
   }
 
-  /** Ring mode: a completion for this transfer (`result`: bytes, or −errno). */
-  onCompletion(kind: number, result: number, now: number): void {
+  /** Starts moving it off the ring: what it has queued there is cancelled (see onCompletion). */
+  leaveRing(): void {
+    if (!this.onRing || this.leaving || this.done) return;
+    this.leaving = true;
+    this.inFlight += 1;
+    this.host.ring!.cancelAll(this.fd, this.serial * 4 + TAG_CANCEL);
+  }
+
+  /**
+   * A ring completion for this transfer (`result`: bytes, or −errno). Returns true when it was
+   * the last one outstanding: the transfer is then off the ring (or, if it ended, its socket may close).
+   */
+  onCompletion(kind: number, result: number, now: number): boolean {
     this.inFlight -= 1;
-    if (this.done || result === -ECANCELED) return;
-    if (kind === TAG_RECV) {
-      if (result >= 0) this.onPacket(this.inbox!, result, now);
-      else this.onReceiveError(-result);
-      if (!this.done) this.armReceive();
-    } else if (kind === TAG_SEND && result < 0) {
-      this.socketFailed(-result);
+    if (!this.done && result !== -ECANCELED) {
+      if (kind === TAG_RECV) {
+        // A receive that completed before the cancellation reached it still carries an ACK.
+        if (result >= 0) this.onPacket(this.inbox!, result, now);
+        else this.onReceiveError(-result);
+        if (!this.done && !this.leaving) this.armReceive();
+      } else if (kind === TAG_SEND && result < 0) {
+        this.socketFailed(-result);
+      }
     }
+    if (this.inFlight > 0) return false;
+    this.onRing = false;
+    this.leaving = false;
+    return true;
+  }
+
+  private armReceive(): void {
+    this.inFlight += 1;
+    this.host.ring!.recv(this.fd, this.inboxAt, INBOX_BYTES, this.serial * 4 + TAG_RECV);
   }
 
   /** recv() failed with `errno`. */
@@ -192,7 +222,7 @@ export class LaneTransfer {
   /** Ends the transfer (if still running), telling the client why. */
   abort(message: string): void {
     if (this.done) return;
-    this.host.ring?.enter(0); // what is queued goes first: the ERROR is the last thing the client gets
+    if (this.onRing) this.host.ring!.enter(0); // what is queued goes first: the ERROR is the last thing the client gets
     // RFC 1350 §7: an ERROR tells the client to stop now instead of retrying until its timeout.
     const packet = encodeError(ErrorCode.NotDefined, message);
     this.host.calls.send(this.fd, packet, packet.length, 0);
@@ -213,7 +243,7 @@ export class LaneTransfer {
           if (failure !== null) return { kind: 'fail', message: failure };
         }
         // Submitted now, before the read-ahead below: the client works while the disk does.
-        if (ring && !this.done && this.readAheadDue()) ring.enter(0);
+        if (this.onRing && !this.done && this.readAheadDue()) ring!.enter(0);
         const failure = this.done ? null : this.readAhead();
         return failure === null ? null : { kind: 'fail', message: failure };
       }
@@ -241,13 +271,12 @@ export class LaneTransfer {
     }
     const length = Math.max(0, Math.min(blksize, size - (b - 1) * blksize));
     const i = (b - 1) % this.perRun;
-    const { ring } = this.host;
-    if (ring) {
+    if (this.onRing) {
       this.inFlight += 1;
       // Not linked: the ring issues a socket's sends in order, and one that finds the buffer full
       // waits on the socket's queue behind those before it (a link would make each send after the
       // first wait for the one before to complete, as deferred work).
-      ring.send(this.fd, run.addresses[i]!, DATA_HEADER + length, this.serial * 4 + TAG_SEND);
+      this.host.ring!.send(this.fd, run.addresses[i]!, DATA_HEADER + length, this.serial * 4 + TAG_SEND);
     } else {
       this.send(run.packets[i]!, DATA_HEADER + length);
     }
@@ -319,12 +348,11 @@ export class LaneTransfer {
   private end(result: FinishResult): void {
     if (this.done) return;
     this.done = true;
-    const { ring } = this.host;
-    if (ring) {
+    if (this.onRing) {
       // The socket stays open until every request on it has completed: closed now, its number
       // could be reused by the next transfer's socket while queued requests still name it.
       this.inFlight += 1;
-      ring.cancelAll(this.fd, this.serial * 4 + TAG_CANCEL);
+      this.host.ring!.cancelAll(this.fd, this.serial * 4 + TAG_CANCEL);
     } else {
       this.host.calls.close(this.fd);
     }
@@ -340,7 +368,7 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
   const api = libc();
   let ring: Uring | null = null;
   let ringRefused: string | undefined;
-  if (io === 'auto') {
+  if (io !== 'calls') {
     try {
       ring = Uring.open();
     } catch (e) {
@@ -349,7 +377,7 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
   }
   const host: LaneHost = { calls, ring, post: (m) => port.postMessage(m) };
   const transfers: LaneTransfer[] = [];
-  /** Ring mode: every transfer by serial until its last request completed (then its socket is closed). */
+  /** Transfers with ring requests outstanding, by serial (an ended one's socket closes once it leaves). */
   const bySerial = new Map<number, LaneTransfer>();
   let nextSerial = 1;
   const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
@@ -365,7 +393,7 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
     try {
       fd = openPinnedUdpFd({ iface: job.iface, address: job.address, port: 0 });
       api.connectInet4(fd, job.clientAddress, job.clientPort);
-      if (!ring) api.setReceiveTimeout(fd, SLICE_MS);
+      api.setReceiveTimeout(fd, SLICE_MS);
     } catch (e) {
       if (fd >= 0) calls.close(fd);
       host.post({ type: 'open-failed', id: job.id, message: (e as Error).message });
@@ -376,10 +404,6 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
     const t = new LaneTransfer(job.id, fd, { fd: job.fd, position: job.position }, job.session, host, serial);
     transfers.push(t);
     changed = true;
-    if (ring) {
-      bySerial.set(serial, t);
-      t.armReceive();
-    }
     host.post({ type: 'started', id: job.id });
     t.apply({ kind: 'start' }, performance.now());
   };
@@ -393,11 +417,9 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
   const onCompletion = (tag: number, result: number): void => {
     const t = bySerial.get(tag >>> 2);
     if (!t) return;
-    t.onCompletion(tag & 3, result, now);
-    if (t.done && t.inFlight === 0) {
-      bySerial.delete(t.serial);
-      calls.close(t.fd);
-    }
+    if (!t.onCompletion(tag & 3, result, now)) return;
+    bySerial.delete(t.serial);
+    if (t.done) calls.close(t.fd);
   };
   /** Ring mode: submits what is queued and handles the completions of at most `waitMs`. */
   const ringRound = (r: Uring, waitMs: number): void => {
@@ -408,7 +430,7 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
     r.reap(onCompletion);
   };
 
-  host.post({ type: 'ready', io: ring ? 'ring' : 'calls', ...(ringRefused ? { ringRefused } : {}) });
+  host.post({ type: 'ready', io: ring ? io : 'calls', ...(ringRefused ? { ringRefused } : {}) });
   // Jobs posted while this thread was loading bumped the counter already: read them now.
   readMessages();
   try {
@@ -428,8 +450,21 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
       let wait = SLICE_MS;
       for (const t of transfers) wait = Math.min(wait, t.deadline - now);
       if (ring) {
-        ringRound(ring, Math.max(wait, 0.001));
-        continue;
+        // A lone transfer runs off the ring, on the two-call loop below: for one lock-step client
+        // that measured faster than a ring round per block. With more, all of them go on the ring.
+        const lone = io === 'auto' && transfers.length === 1 ? transfers[0]! : null;
+        if (lone) lone.leaveRing();
+        else {
+          for (const t of transfers) {
+            if (t.onRing) continue;
+            t.joinRing();
+            bySerial.set(t.serial, t);
+          }
+        }
+        if (bySerial.size > 0) {
+          ringRound(ring, Math.max(wait, 0.001));
+          continue;
+        }
       }
       if (transfers.length === 1) {
         // Two system calls per block: this recv() and the send() of the next block. The loop stays
@@ -494,5 +529,6 @@ function prune(transfers: LaneTransfer[]): boolean {
 
 const data = workerData as Record<string, unknown> | null;
 if (!isMainThread && parentPort && data?.[WORKER_MARK] === true && data[SIGNALS] instanceof SharedArrayBuffer) {
-  runLane(parentPort, new Int32Array(data[SIGNALS]), data[LANE_IO] === 'calls' ? 'calls' : 'auto');
+  const io = data[LANE_IO];
+  runLane(parentPort, new Int32Array(data[SIGNALS]), io === 'calls' || io === 'ring' ? io : 'auto');
 }

@@ -90,14 +90,14 @@ export class TransferPool {
    */
   broken: string | null = null;
   /** How the lanes move packets, once one has said (see lane.ts); null before, or for portable workers. */
-  laneIo: { io: 'ring' | 'calls'; ringRefused?: string } | null = null;
+  laneIo: { io: LaneIo; ringRefused?: string } | null = null;
 
   constructor(
     private readonly entry: WorkerEntry,
     private readonly size: number,
     private readonly io: LaneIo = 'auto',
     /** Called once, when the first lane says how it moves packets. */
-    private readonly onLaneIo: (io: 'ring' | 'calls', ringRefused?: string) => void = () => undefined,
+    private readonly onLaneIo: (io: LaneIo, ringRefused?: string) => void = () => undefined,
   ) {}
 
   get kind(): WorkerEntry['kind'] {

@@ -53,8 +53,10 @@ export interface TftpServerOptions {
    */
   workerKind?: 'lane' | 'portable';
   /**
-   * How lanes move packets: 'auto' (io_uring where the kernel allows it, else direct system calls)
-   * or 'calls' (direct system calls only). Said once in the log (tftp.lanes) when the first lane starts.
+   * How lanes move packets: 'auto' (a lane's lone transfer with direct system calls, several
+   * through io_uring where the kernel allows it), 'ring' (io_uring for every transfer, where
+   * allowed) or 'calls' (direct system calls only). Said once in the log (tftp.lanes) when the
+   * first lane starts.
    */
   laneIo?: LaneIo;
 }
@@ -112,8 +114,10 @@ class Server implements TftpServer {
     const entry = workers > 0 && !opts.openSocket ? workerEntry(platform) : null;
     if (entry) {
       this.pool = new TransferPool(entry, workers, opts.laneIo ?? 'auto', (io, ringRefused) => {
-        const how = io === 'ring' ? 'io_uring' : `direct system calls${ringRefused ? ` (io_uring unavailable: ${ringRefused})` : ''}`;
-        opts.bus.log('tftp', 'info', 'tftp.lanes', `TFTP lanes move packets with ${how}`, { data: { io, ...(ringRefused ? { ringRefused } : {}) } });
+        const how = io === 'ring' ? 'through io_uring'
+          : io === 'auto' ? 'through io_uring when a lane has several transfers, with direct system calls for a lone one'
+            : `with direct system calls${ringRefused ? ` (io_uring unavailable: ${ringRefused})` : ''}`;
+        opts.bus.log('tftp', 'info', 'tftp.lanes', `TFTP lanes move packets ${how}`, { data: { io, ...(ringRefused ? { ringRefused } : {}) } });
       });
     }
   }

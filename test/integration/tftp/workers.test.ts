@@ -1,6 +1,8 @@
 // Transfers run in worker threads (pool.ts): lanes (lane.ts, Linux) take every transfer, moving
-// packets with io_uring where the kernel allows it or with direct system calls (laneIo 'calls');
-// portable workers (worker.ts, libuv) take transfers once the main thread already serves one.
+// packets with direct system calls for a lane's lone transfer and through io_uring for several
+// (laneIo 'auto', the default), through io_uring for every transfer ('ring': so that the single-
+// client tests below exercise the ring too), or with direct calls only ('calls'); portable workers
+// (worker.ts, libuv) take transfers once the main thread already serves one.
 // For each: downloads are byte-identical and counted as such; a client that stops acknowledging
 // gets retransmissions, then its transfer is given up; one that vanishes ends its transfer at
 // once; stop() in the middle of transfers ends them cleanly ("aborted" end events, the clients
@@ -46,7 +48,8 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 
 const RETRIES = 3;
 const variants: Array<{ name: string; kind: 'lane' | 'portable'; subnet: number; server: Partial<TftpServerOptions> }> = [
-  { name: 'lanes on io_uring', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
+  { name: 'lanes (default: lone transfers on direct calls, several on io_uring)', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
+  { name: 'lanes on io_uring for every transfer', kind: 'lane', subnet: 86, server: { workerKind: 'lane', laneIo: 'ring' } },
   { name: 'lanes on direct system calls', kind: 'lane', subnet: 85, server: { workerKind: 'lane', laneIo: 'calls' } },
   { name: 'portable workers', kind: 'portable', subnet: 75, server: { workerKind: 'portable' } },
 ];
@@ -94,15 +97,18 @@ for (const { name, kind, subnet, server } of variants) describe(`TFTP transfers 
   });
 
   if (kind === 'lane') {
-    test('the lanes say how they move packets', (ctx) => {
+    test('the lanes say how they move packets', async (ctx) => {
+      // The first lane is started with the server and says so once it has loaded.
+      await until('the lanes to say how they move packets', () => logs(t.events, 'tftp.lanes').length > 0, 30_000);
       const said = logs(t.events, 'tftp.lanes');
       assert.equal(said.length, 1, 'said once');
       const io = (said[0]!.data as { io: string; ringRefused?: string }).io;
       if (server.laneIo === 'calls') return assert.equal(io, 'calls');
-      // Where the kernel refuses io_uring the lane falls back; the message says why, and the
-      // io_uring variant of these tests then proves the fallback instead.
-      if (io !== 'ring') ctx.diagnostic(`io_uring not used here: ${said[0]!.message}`);
-      else assert.match(said[0]!.message, /io_uring/);
+      // Where the kernel refuses io_uring the lane falls back to direct calls and the message
+      // says why; the io_uring variants of these tests then prove the fallback instead.
+      if (io === 'calls') return ctx.diagnostic(`io_uring not used here: ${said[0]!.message}`);
+      assert.equal(io, server.laneIo ?? 'auto');
+      assert.match(said[0]!.message, /io_uring/);
     });
   }
 
