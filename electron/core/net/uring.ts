@@ -33,7 +33,6 @@ const IORING_OP_SEND = 26;
 const IORING_OP_RECV = 27;
 const IORING_ASYNC_CANCEL_ALL = 1 << 0;
 const IORING_ASYNC_CANCEL_FD = 1 << 1;
-const IOSQE_IO_LINK = 1 << 2;
 const PROT_READ_WRITE = 0x3;
 const MAP_SHARED_POPULATE = 0x01 | 0x8000;
 
@@ -46,6 +45,8 @@ const TWO_32 = 4_294_967_296;
 /** Linux errno values the ring reports (negated in completions). */
 export const ETIME = 62;
 export const ECANCELED = 125;
+/** io_uring_enter: the completion queue overflowed (it is drained by the next reap). */
+export const EBUSY = 16;
 
 type Syscall = (...args: unknown[]) => number | bigint;
 
@@ -81,8 +82,6 @@ export type CompletionHandler = (tag: number, result: number) => void;
  * Tags are unsigned 32-bit numbers chosen by the caller; they come back with each completion.
  */
 export class Uring {
-  /** Queued and not yet submitted. */
-  private queued = 0;
   private closed = false;
   private readonly enterArg = Buffer.allocUnsafeSlow(24); // struct io_uring_getevents_arg
   private readonly timespec = Buffer.allocUnsafeSlow(16); // struct __kernel_timespec
@@ -155,21 +154,20 @@ export class Uring {
 
   /**
    * Queues a send of `length` bytes at memory address `at` (the buffer must stay alive and
-   * unchanged until its completion). `linked`: the next queued request starts only after this one
-   * completed (keeps a window's blocks in order even when the socket's buffer is full).
+   * unchanged until its completion).
    */
-  send(fd: number, at: number, length: number, tag: number, linked = false): void {
-    this.put(IORING_OP_SEND, linked ? IOSQE_IO_LINK : 0, fd, at, length, 0, tag);
+  send(fd: number, at: number, length: number, tag: number): void {
+    this.put(IORING_OP_SEND, fd, at, length, 0, tag);
   }
 
   /** Queues a receive of up to `length` bytes into memory at `at` (alive until its completion). */
   recv(fd: number, at: number, length: number, tag: number): void {
-    this.put(IORING_OP_RECV, 0, fd, at, length, 0, tag);
+    this.put(IORING_OP_RECV, fd, at, length, 0, tag);
   }
 
   /** Queues the cancellation of every request on `fd`; they complete with −ECANCELED. */
   cancelAll(fd: number, tag: number): void {
-    this.put(IORING_OP_ASYNC_CANCEL, 0, fd, 0, 0, IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD, tag);
+    this.put(IORING_OP_ASYNC_CANCEL, fd, 0, 0, IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD, tag);
   }
 
   /**
@@ -177,8 +175,9 @@ export class Uring {
    * Returns 0, or the errno of a failure (ETIME when the wait ended without a completion, EINTR).
    */
   enter(waitMs: number): number {
-    const toSubmit = this.queued;
-    this.queued = 0;
+    // Queued and not yet consumed by the kernel: counted from the ring itself, so that requests
+    // left over by a failed call are submitted by the next one.
+    const toSubmit = (this.sq.tail[0]! - this.sq.head[0]!) >>> 0;
     if (waitMs <= 0) {
       if (toSubmit === 0) return 0;
       const n = Number(bind().enter(SYS_IO_URING_ENTER, this.fd, toSubmit, 0, 0, null, 0));
@@ -191,13 +190,15 @@ export class Uring {
     return n < 0 ? koffi.errno() : 0;
   }
 
-  /** Hands every pending completion to `handle`, in order; returns how many there were. */
+  /**
+   * Hands every pending completion to `handle`, in order, including those posted while handlers
+   * run (a handler may submit, and sends complete during submission); returns how many there were.
+   */
   reap(handle: CompletionHandler): number {
     const { head, tail, mask, cqes, words } = this.cq;
     let h = head[0]!;
-    const t = tail[0]!;
     let n = 0;
-    while (h !== t) {
+    while (h !== tail[0]!) {
       const w = (h & mask) * (CQE_BYTES / 4);
       // user_data: the tag in its low word; res: a signed 32-bit result.
       const tag = words[w]!;
@@ -219,12 +220,17 @@ export class Uring {
     b.close(this.fd);
   }
 
-  private put(opcode: number, flags: number, fd: number, at: number, length: number, opFlags: number, tag: number): void {
-    if (this.queued === this.sq.entries) this.enter(0); // full: submit what is there first
+  private put(opcode: number, fd: number, at: number, length: number, opFlags: number, tag: number): void {
     const tail = this.sq.tail[0]!;
+    if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) {
+      // Full: submit what is there first. Should the kernel refuse it, overwriting a queued
+      // request would lose it silently: fail loudly instead.
+      const failed = this.enter(0);
+      if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) throw new Error(`io_uring submission queue full (errno ${failed})`);
+    }
     const w = (tail & this.sq.mask) * SQE_WORDS;
     const s = this.sqes;
-    s[w] = opcode | (flags << 8); // opcode, flags, ioprio 0
+    s[w] = opcode; // opcode; flags and ioprio 0
     s[w + 1] = fd;
     s[w + 2] = 0; // off
     s[w + 3] = 0;
@@ -241,6 +247,5 @@ export class Uring {
     s[w + 14] = 0;
     s[w + 15] = 0;
     this.sq.tail[0] = (tail + 1) >>> 0;
-    this.queued += 1;
   }
 }

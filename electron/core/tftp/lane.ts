@@ -9,31 +9,36 @@
 // recv() and one send() while it has one transfer, poll() + recv() + send() with several (the poll
 // shared by every socket that is ready); docs/design/tftp.md has the measurements.
 //
-// Two ways to move packets, chosen when the lane starts:
-//   - ring (io_uring, Linux ≥ 6.1, net/uring.ts): every transfer keeps a receive queued; a round
-//     of the loop submits every send and re-armed receive and waits for completions in ONE
-//     io_uring_enter, whatever the number of transfers. The default where the kernel allows it.
-//   - calls: recv()/send() per block (poll() first when there are several transfers). Where
-//     io_uring is missing or forbidden (older kernels, Docker's default seccomp profile), or asked.
+// Two ways to move packets:
+//   - the ring (io_uring, Linux ≥ 6.1, net/uring.ts): every transfer on it keeps a receive queued;
+//     a turn of the loop submits every send and re-armed receive and waits for completions in ONE
+//     io_uring_enter, whatever the number of transfers. With ten lock-step clients on two cores
+//     this is what beats a process per transfer: a send() that wakes a client on the lane's own
+//     core let the client preempt the lane once per block; on the ring, once per turn.
+//   - calls: recv()/send() per block (poll() first when there are several transfers).
+// LaneIo 'auto' (the default): a lane's lone transfer uses calls (two per block: measured faster
+// for one lock-step client than a ring turn per block), several go on the ring. 'ring': every
+// transfer on the ring. 'calls', or io_uring missing or refused (older kernels, Docker's default
+// seccomp profile): calls only.
 // One turn of the loop:
 //   1. messages: when the main thread's counter moved, every queued message is read
 //      (receiveMessageOnPort: the lane never returns to its event loop while it has work);
 //   2. deadlines: transfers whose timer is due get their timeout;
 //   3. packets, waiting at most SLICE_MS: with no transfer Atomics.wait on the counter; otherwise
-//      io_uring_enter (ring), or a blocking recv() on the one socket (SO_RCVTIMEO), or poll() then
-//      recv() on each ready one (calls).
+//      io_uring_enter (the ring), or a blocking recv() on the lone socket (SO_RCVTIMEO), or poll()
+//      then recv() on each ready one (calls).
 // Every wait ends within SLICE_MS, so a new job, an abort, a stop or a deadline is seen at most that
 // late, while a packet is handled the moment it arrives.
 //
-// File data is read in runs of 64 KiB into a small ring, each run with ONE preadv() whose iovecs
-// put every block right behind its 4-byte DATA header: a packet is then one send() of a slice of
-// the ring, nothing copied. Runs are read ahead after a window is sent, while the client works on
-// it. Reads happen in this thread (a slow disk stalls this lane's transfers, as it stalls a tftpd
+// File data is read in runs of 64 KiB into a small read ring (`runs`), each run with ONE preadv()
+// whose iovecs put every block right behind its 4-byte DATA header: a packet is then one send() of
+// a slice of the read ring, nothing copied. Runs are read ahead after a window is sent, while the
+// client works on it. Reads happen in this thread (a slow disk stalls this lane's transfers, as it stalls a tftpd
 // process).
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
 import { errnoName, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
-import { ECANCELED, ETIME, Uring } from '../net/uring.js';
+import { EBUSY, ECANCELED, ETIME, Uring } from '../net/uring.js';
 import { DATA_HEADER, encodeError, encodeTftp, ErrorCode, Opcode, writeDataHeader } from './codec.js';
 import { bytesAcked, step, type FinishResult, type Session, type SessionAction, type SessionEvent } from './session.js';
 import { LANE_IO, SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type LaneIo, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
@@ -79,7 +84,7 @@ interface LaneHost {
   post(m: FromWorker): void;
 }
 
-/** One transfer of a lane: its connected socket, its session, its read ring. */
+/** One transfer of a lane: its connected socket, its session, its read ring (`runs`). */
 export class LaneTransfer {
   retransmits = 0;
   done = false;
@@ -424,8 +429,10 @@ export function runLane(port: MessagePort, signals: Int32Array, io: LaneIo = 'au
   /** Ring mode: submits what is queued and handles the completions of at most `waitMs`. */
   const ringRound = (r: Uring, waitMs: number): void => {
     const failed = r.enter(waitMs);
-    // ETIME: the wait ended without a completion; EINTR: a signal. Anything else is a bug here.
-    if (failed !== 0 && failed !== ETIME && failed !== EINTR) throw new Error(`io_uring_enter failed: ${errnoName(failed)}`);
+    // ETIME: the wait ended without a completion; EINTR: a signal; EBUSY, EAGAIN: completions
+    // overflowed or the kernel was short of memory (what was not submitted goes next turn).
+    // Anything else is a bug here.
+    if (failed !== 0 && failed !== ETIME && failed !== EINTR && failed !== EBUSY && failed !== EAGAIN) throw new Error(`io_uring_enter failed: ${errnoName(failed)}`);
     now = performance.now();
     r.reap(onCompletion);
   };
