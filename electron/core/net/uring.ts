@@ -11,7 +11,7 @@
 // io_uring_enter(GETEVENTS) called by this thread, so the completion queue never changes while
 // JavaScript reads it, and no memory barrier beyond the system call itself is needed.
 import koffi from 'koffi';
-import { libraryHandle } from './libc.js';
+import { errnoName, libraryHandle } from './libc.js';
 
 // <linux/io_uring.h>; the system call numbers are the same on every architecture (425–427).
 const SYS_IO_URING_SETUP = 425;
@@ -74,6 +74,15 @@ function bind(): Bindings {
   return bindings;
 }
 
+/** Why io_uring_setup refused, in words a user can act on. */
+function setupFailure(errno: number): string {
+  const name = errnoName(errno);
+  if (name === 'ENOSYS') return 'this kernel has no io_uring (ENOSYS)';
+  if (name === 'EPERM' || name === 'EACCES') return `io_uring is not allowed here (${name}: a seccomp filter such as Docker's default profile, or sysctl kernel.io_uring_disabled)`;
+  if (name === 'EINVAL') return 'this kernel\'s io_uring lacks SINGLE_ISSUER / DEFER_TASKRUN (EINVAL: needs Linux 6.1)';
+  return `io_uring_setup failed (${name})`;
+}
+
 /** What a completion said: the tag it was queued with, and the result (bytes, or −errno). */
 export type CompletionHandler = (tag: number, result: number) => void;
 
@@ -110,7 +119,7 @@ export class Uring {
     params.writeUInt32LE(completions, 4);
     params.writeUInt32LE(IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, 8);
     const fd = Number(b.setup(SYS_IO_URING_SETUP, entries, params));
-    if (fd < 0) throw new Error(`io_uring_setup failed (errno ${koffi.errno()}): needs Linux 6.1 and io_uring allowed`);
+    if (fd < 0) throw new Error(setupFailure(koffi.errno()));
     const maps: Array<{ at: unknown; length: number }> = [];
     try {
       const features = params.readUInt32LE(20);
@@ -125,7 +134,7 @@ export class Uring {
         const at = b.mmap(null, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
         // MAP_FAILED is (void *) −1.
         if (at === null || BigInt.asIntN(64, BigInt(koffi.address(at as never) as bigint | number)) === -1n) {
-          throw new Error(`mmap of the io_uring failed (errno ${koffi.errno()})`);
+          throw new Error(`mmap of the io_uring failed (${errnoName(koffi.errno())})`);
         }
         maps.push({ at, length });
         return koffi.view(at as never, length);

@@ -33,8 +33,8 @@
 // File data is read in runs of 64 KiB into a small read ring (`runs`), each run with ONE preadv()
 // whose iovecs put every block right behind its 4-byte DATA header: a packet is then one send() of
 // a slice of the read ring, nothing copied. Runs are read ahead after a window is sent, while the
-// client works on it. Reads happen in this thread (a slow disk stalls this lane's transfers, as it stalls a tftpd
-// process).
+// client works on it. Reads happen in this thread (a slow disk stalls this lane's transfers, as it
+// stalls a tftpd process).
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
 import { errnoName, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
@@ -235,7 +235,6 @@ export class LaneTransfer {
   }
 
   private perform(action: SessionAction, retransmit: boolean): SessionEvent | null {
-    const { ring } = this.host;
     switch (action.kind) {
       case 'send-oack':
         if (retransmit) this.retransmits += 1;
@@ -248,7 +247,7 @@ export class LaneTransfer {
           if (failure !== null) return { kind: 'fail', message: failure };
         }
         // Submitted now, before the read-ahead below: the client works while the disk does.
-        if (this.onRing && !this.done && this.readAheadDue()) ring!.enter(0);
+        if (this.onRing && !this.done && this.readAheadDue()) this.host.ring!.enter(0);
         const failure = this.done ? null : this.readAhead();
         return failure === null ? null : { kind: 'fail', message: failure };
       }

@@ -7,7 +7,7 @@
 // gets retransmissions, then its transfer is given up; one that vanishes ends its transfer at
 // once; stop() in the middle of transfers ends them cleanly ("aborted" end events, the clients
 // told, no transfer left, the file descriptors closed, the workers gone); `workers: 0` keeps every
-// transfer in the main thread. (The other TFTP tests run with the default: lanes on io_uring.)
+// transfer in the main thread. (The other TFTP tests run with the default, 'auto'.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -115,7 +115,7 @@ for (const { name, kind, subnet, server } of variants) describe(`TFTP transfers 
   test('a client that stops acknowledging gets retransmissions, then its transfer is given up', async () => {
     const timeoutsBefore = t.server.status().counters.timeouts ?? 0;
     const endsBefore = logs(t.events, 'tftp.end').length;
-    const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 5, listenMs: 7000, timeoutMs: 1000 });
+    const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 5, listenMs: 9000, timeoutMs: 1000 });
     assert.equal(r.blocks, 5);
     // Block 6 once, then once per retry (0.3 s, 0.6 s, 1.2 s later); then nothing more.
     assert.equal(r.repeats, 1 + RETRIES, `block 6 arrived ${r.repeats} times`);
@@ -131,17 +131,15 @@ for (const { name, kind, subnet, server } of variants) describe(`TFTP transfers 
 
   test('a client that vanishes ends its transfer at once (ICMP port unreachable), and the next download works', async () => {
     const endsBefore = logs(t.events, 'tftp.end').length;
-    const started = Date.now();
     const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 3, vanish: true });
     assert.equal(r.blocks, 3);
     await until('the end of the vanished client\'s transfer', () => logs(t.events, 'tftp.end').length > endsBefore, 10_000);
     const end = logs(t.events, 'tftp.end').slice(endsBefore)[0]!;
     const result = (end.data as { result: string }).result;
-    // The server's next DATA meets the closed port: the connected socket reports ECONNREFUSED,
-    // well before the first retransmission timer (0.3 s) would have run out of retries.
+    // The server's next DATA meets the closed port: the connected socket reports ECONNREFUSED and
+    // the transfer ends there ('aborted'), instead of retrying until its timer gives up ('timeout').
     assert.equal(result, 'aborted', end.message);
     assert.match(end.message, /unreachable/);
-    assert.ok(Date.now() - started < 2000, `ended after ${Date.now() - started} ms`);
     assert.equal(t.server.status().counters.active, 0);
     const again = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' } });
     assert.equal(again.sha256, t.sha(FILE));
