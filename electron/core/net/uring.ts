@@ -11,7 +11,7 @@
 // io_uring_enter(GETEVENTS) called by this thread, so the completion queue never changes while
 // JavaScript reads it, and no memory barrier beyond the system call itself is needed.
 import koffi from 'koffi';
-import { errnoName, libraryHandle } from './libc.js';
+import { errnoName, hotCalls, libraryHandle } from './libc.js';
 
 // <linux/io_uring.h>; the system call numbers are the same on every architecture (425–427).
 const SYS_IO_URING_SETUP = 425;
@@ -55,7 +55,6 @@ interface Bindings {
   enter: Syscall;
   mmap: (addr: null, length: number, prot: number, flags: number, fd: number, offset: number) => unknown;
   munmap: (addr: unknown, length: number) => number;
-  close: (fd: number) => number;
 }
 
 let bindings: Bindings | null = null;
@@ -69,7 +68,6 @@ function bind(): Bindings {
     enter: lib.func('syscall', 'long', ['long', 'int', 'uint32_t', 'uint32_t', 'uint32_t', 'void *', 'size_t']) as unknown as Syscall,
     mmap: lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)') as unknown as Bindings['mmap'],
     munmap: lib.func('int munmap(void *addr, size_t len)') as unknown as Bindings['munmap'],
-    close: lib.func('int close(int fd)') as unknown as Bindings['close'],
   };
   return bindings;
 }
@@ -93,13 +91,17 @@ export type CompletionHandler = (tag: number, result: number) => void;
 export class Uring {
   private closed = false;
   private readonly enterArg = Buffer.allocUnsafeSlow(24); // struct io_uring_getevents_arg
-  private readonly timespec = Buffer.allocUnsafeSlow(16); // struct __kernel_timespec
+  private readonly timespec = Buffer.alloc(16); // struct __kernel_timespec
+  /** The wait the timespec holds now (ms): rewritten only when it changes. */
+  private timespecMs = 0;
+  private readonly enterCall = bind().enter;
 
   private constructor(
     private readonly fd: number,
     private readonly sq: { head: Uint32Array; tail: Uint32Array; mask: number; entries: number },
     private readonly sqes: Uint32Array,
-    private readonly cq: { head: Uint32Array; tail: Uint32Array; mask: number; cqes: Int32Array; words: Uint32Array },
+    /** cqes: the completion array as 32-bit words (user_data low word, high word, res, flags). */
+    private readonly cq: { head: Uint32Array; tail: Uint32Array; mask: number; cqes: Int32Array },
     private readonly maps: Array<{ at: unknown; length: number }>,
   ) {
     this.enterArg.fill(0);
@@ -151,12 +153,13 @@ export class Uring {
         tail: new Uint32Array(ring, cqOff(1), 1),
         mask: words[cqOff(2) / 4]!,
         cqes: new Int32Array(ring, cqOff(5), cqEntries * (CQE_BYTES / 4)),
-        words: new Uint32Array(ring, cqOff(5), cqEntries * (CQE_BYTES / 4)),
       };
-      return new Uring(fd, sq, new Uint32Array(sqeMemory), cq, maps);
+      // Zeroed once: the kernel never writes SQEs, so put() writes only the fields that vary.
+      const sqes = new Uint32Array(sqeMemory).fill(0);
+      return new Uring(fd, sq, sqes, cq, maps);
     } catch (e) {
       for (const m of maps) b.munmap(m.at, m.length);
-      b.close(fd);
+      hotCalls().close(fd);
       throw e;
     }
   }
@@ -174,6 +177,11 @@ export class Uring {
     this.put(IORING_OP_RECV, fd, at, length, 0, tag);
   }
 
+  /** Queues the cancellation of the request queued with tag `target`; it completes with −ECANCELED. */
+  cancel(target: number, tag: number): void {
+    this.put(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, tag); // matched by user_data, held in addr
+  }
+
   /** Queues the cancellation of every request on `fd`; they complete with −ECANCELED. */
   cancelAll(fd: number, tag: number): void {
     this.put(IORING_OP_ASYNC_CANCEL, fd, 0, 0, IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD, tag);
@@ -189,13 +197,17 @@ export class Uring {
     const toSubmit = (this.sq.tail[0]! - this.sq.head[0]!) >>> 0;
     if (waitMs <= 0) {
       if (toSubmit === 0) return 0;
-      const n = Number(bind().enter(SYS_IO_URING_ENTER, this.fd, toSubmit, 0, 0, null, 0));
+      const n = Number(this.enterCall(SYS_IO_URING_ENTER, this.fd, toSubmit, 0, 0, null, 0));
       return n < 0 ? koffi.errno() : 0;
     }
     const ms = Math.ceil(waitMs);
-    this.timespec.writeBigInt64LE(BigInt(Math.floor(ms / 1000)), 0);
-    this.timespec.writeBigInt64LE(BigInt((ms % 1000) * 1_000_000), 8);
-    const n = Number(bind().enter(SYS_IO_URING_ENTER, this.fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, this.enterArg, 24));
+    if (ms !== this.timespecMs) {
+      // tv_sec and tv_nsec are 64-bit; a wait of a few seconds fits their low words.
+      this.timespecMs = ms;
+      this.timespec.writeUInt32LE(Math.floor(ms / 1000), 0);
+      this.timespec.writeUInt32LE((ms % 1000) * 1_000_000, 8);
+    }
+    const n = Number(this.enterCall(SYS_IO_URING_ENTER, this.fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, this.enterArg, 24));
     return n < 0 ? koffi.errno() : 0;
   }
 
@@ -204,13 +216,13 @@ export class Uring {
    * run (a handler may submit, and sends complete during submission); returns how many there were.
    */
   reap(handle: CompletionHandler): number {
-    const { head, tail, mask, cqes, words } = this.cq;
+    const { head, tail, mask, cqes } = this.cq;
     let h = head[0]!;
     let n = 0;
     while (h !== tail[0]!) {
       const w = (h & mask) * (CQE_BYTES / 4);
-      // user_data: the tag in its low word; res: a signed 32-bit result.
-      const tag = words[w]!;
+      // user_data: the tag in its low word (unsigned); res: a signed 32-bit result.
+      const tag = cqes[w]! >>> 0;
       const result = cqes[w + 2]!;
       h = (h + 1) >>> 0;
       head[0] = h; // before the handler: it may queue, submit and re-enter
@@ -226,7 +238,7 @@ export class Uring {
     this.closed = true;
     const b = bind();
     for (const m of this.maps) b.munmap(m.at, m.length);
-    b.close(this.fd);
+    hotCalls().close(this.fd);
   }
 
   private put(opcode: number, fd: number, at: number, length: number, opFlags: number, tag: number): void {
@@ -235,26 +247,19 @@ export class Uring {
       // Full: submit what is there first. Should the kernel refuse it, overwriting a queued
       // request would lose it silently: fail loudly instead.
       const failed = this.enter(0);
-      if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) throw new Error(`io_uring submission queue full (errno ${failed})`);
+      if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) throw new Error(`io_uring submission queue full (${errnoName(failed)})`);
     }
     const w = (tail & this.sq.mask) * SQE_WORDS;
     const s = this.sqes;
-    s[w] = opcode; // opcode; flags and ioprio 0
+    // Words 0–1: opcode (flags, ioprio 0), fd; 2–3: off (0); 4–5: addr; 6: len; 7: msg_flags or
+    // cancel_flags; 8–9: user_data (the tag; high word 0); the rest stays 0.
+    s[w] = opcode;
     s[w + 1] = fd;
-    s[w + 2] = 0; // off
-    s[w + 3] = 0;
-    s[w + 4] = at % TWO_32; // addr
+    s[w + 4] = at % TWO_32;
     s[w + 5] = Math.floor(at / TWO_32);
     s[w + 6] = length;
-    s[w + 7] = opFlags; // msg_flags / cancel_flags
-    s[w + 8] = tag; // user_data
-    s[w + 9] = 0;
-    s[w + 10] = 0; // buf_index, personality
-    s[w + 11] = 0;
-    s[w + 12] = 0;
-    s[w + 13] = 0;
-    s[w + 14] = 0;
-    s[w + 15] = 0;
+    s[w + 7] = opFlags;
+    s[w + 8] = tag;
     this.sq.tail[0] = (tail + 1) >>> 0;
   }
 }

@@ -183,12 +183,16 @@ export class LaneTransfer {
     this.armReceive();
   }
 
-  /** Starts moving it off the ring: what it has queued there is cancelled (see onCompletion). */
+  /**
+   * Starts moving it off the ring: its queued receive is cancelled; sends still in flight finish
+   * (cancelling one would lose a block until the retransmission timer). Off it once nothing is
+   * outstanding (see onCompletion).
+   */
   leaveRing(): void {
     if (!this.onRing || this.leaving || this.done) return;
     this.leaving = true;
     this.inFlight += 1;
-    this.host.ring!.cancelAll(this.fd, this.serial * 4 + TAG_CANCEL);
+    this.host.ring!.cancel(this.serial * 4 + TAG_RECV, this.serial * 4 + TAG_CANCEL);
   }
 
   /**

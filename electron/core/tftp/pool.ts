@@ -89,8 +89,8 @@ export class TransferPool {
    * then serves every later transfer in its own thread instead of failing them one by one.
    */
   broken: string | null = null;
-  /** How the lanes move packets, once one has said (see lane.ts); null before, or for portable workers. */
-  laneIo: { io: LaneIo; ringRefused?: string } | null = null;
+  /** A lane has said how lanes move packets (passed on once, to onLaneIo). */
+  private laneIoSaid = false;
 
   constructor(
     private readonly entry: WorkerEntry,
@@ -177,8 +177,8 @@ export class TransferPool {
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
-      if (m.io && !this.laneIo) {
-        this.laneIo = { io: m.io, ...(m.ringRefused ? { ringRefused: m.ringRefused } : {}) };
+      if (m.io && !this.laneIoSaid) {
+        this.laneIoSaid = true;
         this.onLaneIo(m.io, m.ringRefused);
       }
       return;

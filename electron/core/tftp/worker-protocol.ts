@@ -4,9 +4,9 @@
 //   worker → main: { type: 'ready' } once loaded, then per job { type: 'started', id },
 //                  { type: 'open-failed', id, message } or TransferEnd ('end');
 //                  { type: 'stopped' } once it has ended its transfers after a stop request.
-// Besides messages, each worker shares an Int32Array with the main thread (SIGNAL_POSTED, SIGNAL_STOP): a lane
-// runs a loop of blocking system calls and never returns to its event loop, so it learns of a
-// message by a counter and reads it with receiveMessageOnPort.
+// Besides messages, each worker shares an Int32Array with the main thread (SIGNAL_POSTED,
+// SIGNAL_STOP): a lane runs a loop of blocking system calls and never returns to its event loop,
+// so it learns of a message by a counter and reads it with receiveMessageOnPort.
 import type { FinishResult, Session } from './session.js';
 
 export interface WorkerJob {
@@ -54,8 +54,8 @@ export const SIGNALS = 'bootbenchTftpSignals';
 export const LANE_IO = 'bootbenchLaneIo';
 export type LaneIo = 'auto' | 'ring' | 'calls';
 
-/** LaneSignal slot bumped by the main thread after each message it posts. */
+/** Signals slot bumped by the main thread after each message it posts. */
 export const SIGNAL_POSTED = 0;
-/** LaneSignal slot set to 1 by the main thread: end every transfer, say 'stopped', and leave the loop. */
+/** Signals slot set to 1 by the main thread: end every transfer, say 'stopped', and leave the loop. */
 export const SIGNAL_STOP = 1;
 export const SIGNAL_SLOTS = 2;

@@ -2,9 +2,9 @@
 // raw UDP socket driven by the ring talks to a Node dgram socket in this process. Sends are
 // submitted in one call and arrive in order (also past a full submission queue, which submits by
 // itself); a queued receive completes with the datagram under its tag; cancelAll ends a pending
-// receive with ECANCELED; a wait with nothing due ends with ETIME. Where the kernel (or a seccomp
-// filter) refuses io_uring, the tests are skipped with the reason: the lanes then fall back to
-// direct system calls, which the TFTP worker tests prove.
+// receive with ECANCELED, cancel by tag only the one it names; a wait with nothing due ends with
+// ETIME. Where the kernel (or a seccomp filter) refuses io_uring, the tests are skipped with the
+// reason: the lanes then fall back to direct system calls, which the TFTP worker tests prove.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
@@ -102,6 +102,20 @@ describe('io_uring on loopback', { timeout: 60_000, skip: refused ? `io_uring un
     const byTag = new Map(completions);
     assert.equal(byTag.get(8), -ECANCELED, 'the receive was cancelled');
     assert.equal(byTag.get(9), 1, 'the cancellation found one request');
+  });
+
+  test('cancel by tag ends that receive only', () => {
+    const inboxes = [Buffer.allocUnsafeSlow(2048), Buffer.allocUnsafeSlow(2048)];
+    ring.recv(fd, calls.address(inboxes[0]!), 2048, 10);
+    ring.recv(fd, calls.address(inboxes[1]!), 2048, 11);
+    ring.cancel(10, 12);
+    const completions: Array<[number, number]> = [];
+    // Bounded: 10 rounds of at most 200 ms.
+    for (let r = 0; r < 10 && completions.length < 2; r += 1) completions.push(...round(200).completions);
+    assert.deepEqual(new Map(completions), new Map([[10, -ECANCELED], [12, 0]]), 'the receive tagged 10 and the cancellation completed; 11 still waits');
+    ring.cancelAll(fd, 13);
+    const rest = new Map(round(1000).completions);
+    assert.equal(rest.get(11), -ECANCELED);
   });
 
   test('a wait with nothing due ends with ETIME after about the time asked', () => {
