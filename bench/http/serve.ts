@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EventBus } from '../../electron/core/events.js';
 import type { FileResolver } from '../../electron/core/files/file-source.js';
 import { createBootHttpServer } from '../../electron/core/http/server.js';
-import { mountBootRoutes } from '../../electron/core/http/routes-boot.js';
+import { mountBootRoutes } from '../../electron/core/boot/routes.js';
 import type { Host } from '../../electron/shared/contract.js';
 
 const [root = '.', portText = '8081'] = process.argv.slice(2);

@@ -9,8 +9,7 @@ import { BootbenchError, errnoCode, isBootbenchError } from './errors.js';
 import { findPortHolder } from './net/port-holder.js';
 import { findInterface } from './net/interfaces.js';
 import { openBoundUdpSocket } from './net/bound-socket.js';
-import { probeForeignDhcp } from './app.js';
-import { describeForeign } from './dhcp/foreign.js';
+import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 
 // The report's shape is part of the control API (GET /api/check): declared in the contract.
 export type { CheckItem, CheckReport, CheckStatus } from '../shared/contract.js';
@@ -84,7 +83,7 @@ async function checkTcpPort(iface: string, address: string, port: number): Promi
 
 async function checkForeign(iface: string, nic: NicInfo, waitMs?: number): Promise<CheckItem> {
   try {
-    const servers = await probeForeignDhcp(iface, nic.mac, nic.ipv4[0]?.address ?? null, waitMs);
+    const servers = await probeForeignDhcp({ iface, mac: nic.mac, ownIp: nic.ipv4[0]?.address ?? null, ...(waitMs !== undefined ? { waitMs } : {}) });
     if (servers.length === 0) return { id: 'foreign-dhcp', status: 'ok', message: `no other DHCP server answers on ${iface}` };
     return {
       id: 'foreign-dhcp',

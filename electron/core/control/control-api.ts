@@ -3,11 +3,9 @@
 // check (DNS rebinding) and an Origin check (cross-site calls); it also serves the built UI.
 // Routes are declared once in `routeSchemas` below (input validation) and typed by the shared
 // ControlRoutes contract; adding a route is one entry here, one in ControlRoutes, one handler.
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { extname, join, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ParamNames, type PathOf, type RouteBody, type RouteKey, type RouteOutput, type RouteParams, type RouteQuery } from '../../shared/contract.js';
@@ -29,8 +27,11 @@ import {
 } from '../../shared/schemas.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { parseRequestTarget, readBody } from '../net/http-request.js';
 import { EventStreams } from './event-streams.js';
-import { bearerToken, commonHeaders, hostAllowed, htmlHeaders, originAllowed, tokenMatches } from './auth.js';
+import { HttpError } from './http-error.js';
+import { serveUi } from './static-ui.js';
+import { bearerToken, commonHeaders, hostAllowed, originAllowed, tokenMatches } from './auth.js';
 
 // ---------------------------------------------------------------------------------------------
 // Route table
@@ -99,18 +100,6 @@ function compileRoutes(table: RouteTable): CompiledRoute[] {
 
 // ---------------------------------------------------------------------------------------------
 // Errors
-
-/** An answer other than 200, with the ApiErrorBody code and words. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
@@ -197,7 +186,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
       }
       await handleApi(req, res, target);
     } else {
-      await serveUi(req, res, target.segments, uiRoot, port, routes);
+      await serveUi(req, res, { segments: target.segments, root: uiRoot, port, routeKeys: routes.map((r) => r.key) });
     }
   }
 
@@ -281,33 +270,12 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
 // ---------------------------------------------------------------------------------------------
 // Request plumbing
 
-interface Target {
-  segments: string[]; // decoded, never '.', '..' or containing '/', '\' or NUL
-  query: URLSearchParams;
-}
+type Target = { segments: string[]; query: URLSearchParams };
 
-/**
- * Split the request target by hand rather than with `new URL`, which would resolve '..' and read
- * `//host/x` as another host. Each segment is decoded on its own so that an encoded '/' or '..'
- * can never become a path separator or a step up (`/%2e%2e/`, `/..%2f..`).
- */
 function parseTarget(raw: string): Target {
-  const q = raw.indexOf('?');
-  const path = q < 0 ? raw : raw.slice(0, q);
-  if (!path.startsWith('/')) throw new HttpError(400, 'BAD_PATH', 'The request path must start with "/".');
-  const segments: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '') continue;
-    let s: string;
-    try {
-      s = decodeURIComponent(part);
-    } catch {
-      throw new HttpError(400, 'BAD_PATH', 'The request path is not valid percent-encoding.');
-    }
-    if (s === '.' || s === '..' || /[/\\\0]/.test(s)) throw new HttpError(400, 'BAD_PATH', 'The request path may not contain ".", ".." or encoded separators.');
-    segments.push(s);
-  }
-  return { segments, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+  const target = parseRequestTarget(raw);
+  if (!target.ok) throw new HttpError(400, 'BAD_PATH', `The request path is not acceptable: ${target.reason}.`);
+  return target;
 }
 
 function guardHostAndOrigin(req: IncomingMessage, port: number): void {
@@ -349,23 +317,10 @@ function uploadOf(req: IncomingMessage): UploadStream {
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  const text = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      req.off('data', onData);
-      // Answer at once and close the connection rather than read the rest: its remaining bytes
-      // would otherwise be taken for the next request on a kept-alive connection.
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { Connection: 'close' }));
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { Connection: 'close' });
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(read.body.toString('utf8')) as unknown;
   } catch {
     throw new HttpError(400, 'BAD_REQUEST', 'The body is not valid JSON.');
   }
@@ -396,79 +351,4 @@ function rejectUpgrade(socket: Duplex, e: HttpError): void {
   const headers = { ...commonHeaders, ...e.headers, 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
   const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\n${head}\r\n${body}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The built UI (static files confined to uiRoot)
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-async function serveUi(req: IncomingMessage, res: ServerResponse, segments: string[], root: string | null, port: number, routes: CompiledRoute[]): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'The UI is read-only: use GET.', { Allow: 'GET, HEAD' });
-  const index = root ? await regularFile(join(root, 'index.html')) : null;
-  if (!root || !index) return sendHtml(req, res, port, notBuiltPage(routes));
-  let file = segments.length === 0 ? index : await regularFile(join(root, ...segments));
-  // Client-side routes (no file extension) get the app; a missing asset is a plain 404.
-  if (!file && !extname(segments.at(-1) ?? '')) file = index;
-  if (!file) throw new HttpError(404, 'NOT_FOUND', 'No such file in the UI.');
-  // Defence in depth beyond parseTarget: a symlink inside the UI folder may not lead out of it.
-  const real = await realpath(file.path);
-  if (real !== root && !real.startsWith(root + sep)) throw new HttpError(403, 'FORBIDDEN', 'Outside the UI folder.');
-  const type = CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, {
-    ...commonHeaders,
-    ...(type.startsWith('text/html') ? htmlHeaders(port) : { 'Cache-Control': 'no-cache' }),
-    'Content-Type': type,
-    'Content-Length': String(file.size),
-  });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(real).on('error', () => res.destroy()).pipe(res);
-}
-
-async function regularFile(path: string): Promise<{ path: string; size: number } | null> {
-  try {
-    const s = await stat(path);
-    return s.isFile() ? { path, size: s.size } : null;
-  } catch {
-    return null;
-  }
-}
-
-function sendHtml(req: IncomingMessage, res: ServerResponse, port: number, html: string): void {
-  res.writeHead(200, { ...commonHeaders, ...htmlHeaders(port), 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(html)) });
-  res.end(req.method === 'HEAD' ? undefined : html);
-}
-
-function notBuiltPage(table: CompiledRoute[]): string {
-  const routes = [...table.map((r) => r.key), `WebSocket ${EVENTS_STREAM_PATH}?token=…&since=N&mac=…`];
-  const items = routes.map((r) => `<li><code>${escapeHtml(r)}</code></li>`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Bootbench</title></head>
-<body>
-<h1>Bootbench</h1>
-<p>The user interface is not built (run <code>npm run build</code>). The control API is running:</p>
-<ul>
-${items}
-</ul>
-<p>Every API request needs <code>Authorization: Bearer &lt;token&gt;</code>; the token is in <code>server.json</code> in the data folder.</p>
-</body></html>
-`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

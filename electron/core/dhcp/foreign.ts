@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import type { ForeignDhcpServer } from '../../shared/contract.js';
+import { openBoundUdpSocket } from '../net/bound-socket.js';
 import { decodeDhcp, encodeDhcp } from './codec.js';
 import { BOOTREQUEST, BROADCAST_FLAG, MessageType, Opt, ZERO_IP, type DhcpMessage } from './message.js';
 import { messageType, serverId, stringOption, u8Option } from './options.js';
@@ -73,4 +74,14 @@ function sleep(ms: number): Promise<void> {
 
 export function describeForeign(servers: ForeignDhcpServer[]): string {
   return servers.map((s) => `${s.serverId}${s.offeredIp ? ` (offered ${s.offeredIp})` : ''}`).join(', ');
+}
+
+/** Asks the segment on `iface` whether another DHCP server answers (a DISCOVER from port 68). */
+export async function probeForeignDhcp(opts: { iface: string; mac: string | null; ownIp: string | null; waitMs?: number }): Promise<ForeignDhcpServer[]> {
+  const socket = await openBoundUdpSocket({ iface: opts.iface, port: 68, broadcast: true, reuseAddr: true });
+  try {
+    return await detectForeignDhcp({ socket, mac: opts.mac, ownIp: opts.ownIp, ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}) });
+  } finally {
+    socket.close();
+  }
 }

@@ -1,6 +1,6 @@
 // Who is asking: classify a DHCP client as a PXE ROM, a UEFI HTTP-boot client, iPXE or a plain DHCP
-// client, with its firmware and CPU architecture, and pick the default network boot program for it.
-// Pure: the boot policy (what a host gets) builds on this, the server only transports.
+// client, with its firmware and CPU architecture. Pure: what a client boots is decided by the boot
+// policy (boot/dhcp-boot.ts) from this; the server only transports.
 import type { Arch, Firmware } from '../../shared/contract.js';
 import type { DhcpMessage } from './message.js';
 import { Opt } from './message.js';
@@ -98,37 +98,4 @@ export function classifyClient(msg: DhcpMessage): ClientInfo {
     vendorClass: vc,
     userClass: classes.length > 0 ? classes.join(',') : null,
   };
-}
-
-export type UefiLoader = 'snponly.efi' | 'ipxe.efi';
-export type BootFileChoice = { file: string } | { file: null; reason: string };
-
-/**
- * The iPXE build a PXE ROM fetches over TFTP. BIOS: undionly.kpxe (uses the ROM's UNDI driver, works
- * on any NIC). UEFI x86-64: snponly.efi (uses the firmware's SNP driver, like undionly) unless
- * ipxe.efi (iPXE's own drivers) is chosen. iPXE and HTTP-boot clients get an HTTP URL from the
- * caller instead: sending iPXE to iPXE would loop.
- */
-export function defaultBootFile(info: ClientInfo, opts: { uefiLoader?: UefiLoader } = {}): BootFileChoice {
-  if (info.ipxe) return { file: null, reason: 'client is already iPXE: it gets the URL of its iPXE script' };
-  if (info.kind === 'http' || info.firmware === 'uefi-http') {
-    return { file: null, reason: 'UEFI HTTP-boot client: it gets an HTTP URL, not a TFTP file' };
-  }
-  const code = info.clientArch === null ? 'unknown' : String(info.clientArch);
-  switch (info.firmware) {
-    case 'bios':
-      if (info.arch === 'x86') return { file: 'undionly.kpxe' };
-      break;
-    case 'uefi':
-      if (info.arch === 'x86_64') return { file: opts.uefiLoader ?? 'snponly.efi' };
-      return { file: null, reason: `no iPXE loader is bundled for ${describe(info)} (architecture type ${code})` };
-    case 'unknown':
-      break;
-  }
-  return { file: null, reason: `no loader for an unknown client architecture (type ${code})` };
-}
-
-function describe(info: ClientInfo): string {
-  const names: Record<Arch, string> = { x86: '32-bit x86', x86_64: 'x86-64', arm32: '32-bit ARM', arm64: 'ARM64', unknown: 'this CPU' };
-  return `${names[info.arch]} UEFI`;
 }

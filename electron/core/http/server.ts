@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { ServiceStatus } from '../../shared/contract.js';
 import { BootbenchError, errnoCode } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { parseRequestTarget } from '../net/http-request.js';
 import { findPortHolder } from '../net/port-holder.js';
 import { sendText } from './file-response.js';
 
@@ -31,37 +32,6 @@ export interface BootHttpServer {
   status(): ServiceStatus;
   /** http://address[:port]; the real port once started when `port` was 0. */
   readonly url: string;
-}
-
-export type PathResult = { ok: true; segments: string[] } | { ok: false; status: 400 | 404; reason: string };
-
-/**
- * Splits and decodes a request target's path. Each segment is percent-decoded once, on its own, so
- * that an encoded '/' can never become a separator and '%2e%2e' can never step up; a decoded
- * segment that is '.', '..' or holds '/', '\' or NUL is refused. Empty segments ('//') are dropped.
- * `new URL()` is not used: it resolves '..' itself and reads '//host/x' as another host.
- */
-export function parseRequestPath(target: string): PathResult {
-  const q = target.indexOf('?');
-  const path = q < 0 ? target : target.slice(0, q);
-  if (!path.startsWith('/')) return { ok: false, status: 400, reason: 'the path must start with "/"' };
-  if (path.includes('\\')) return { ok: false, status: 400, reason: 'backslash in path' };
-  const segments: string[] = [];
-  for (const raw of path.split('/')) {
-    if (raw === '') continue;
-    let s: string;
-    try {
-      s = raw.includes('%') ? decodeURIComponent(raw) : raw;
-    } catch {
-      return { ok: false, status: 400, reason: 'invalid percent-encoding' };
-    }
-    if (s === '.' || s === '..') return { ok: false, status: 400, reason: 'dot segment in path' };
-    if (s.includes('/')) return { ok: false, status: 400, reason: 'encoded "/" in path' };
-    if (s.includes('\\')) return { ok: false, status: 400, reason: 'backslash in path' };
-    if (s.includes('\0')) return { ok: false, status: 400, reason: 'NUL in path' };
-    segments.push(s);
-  }
-  return { ok: true, segments };
 }
 
 /** Maps a listen() failure to the catalog's words, naming the process that holds the port. */
@@ -137,8 +107,8 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
     // the client goes away mid-transfer: one listener sees both; writableFinished tells them apart.
     res.once('close', log);
 
-    const parsed = parseRequestPath(req.url ?? '');
-    if (!parsed.ok) return sendText(req, res, parsed.status, `${parsed.status === 400 ? 'Bad request' : 'Not found'}: ${parsed.reason}\n`);
+    const parsed = parseRequestTarget(req.url ?? '');
+    if (!parsed.ok) return sendText(req, res, 400, `Bad request: ${parsed.reason}\n`);
     const hit = route(parsed.segments);
     if (!hit) return sendText(req, res, 404, 'Not found\n');
     let result: void | Promise<void>;
@@ -159,7 +129,7 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
 
   return {
     mount(prefix, handler) {
-      const parsed = parseRequestPath(prefix);
+      const parsed = parseRequestTarget(prefix);
       if (!parsed.ok) throw new BootbenchError('BAD_ARGUMENT', { message: `Invalid HTTP mount prefix ${prefix}: ${parsed.reason}` });
       const key = parsed.segments.join('/');
       if (mounts.some((m) => m.segments.join('/') === key)) throw new BootbenchError('BAD_ARGUMENT', { message: `HTTP mount prefix /${key} is already taken` });

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js';
 import type { BootHttpServer } from '../http/server.js';
 import type { EventBus } from '../events.js';
+import { readBody } from '../net/http-request.js';
 import type { InstallManager } from './manager.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -74,9 +75,9 @@ async function report(req: IncomingMessage, res: ServerResponse, manager: Instal
   const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
   let body = '';
   if (req.method === 'POST') {
-    const read = await readBody(req);
-    if (read === null) return sendText(req, res, 413, 'Too large\n');
-    body = read.trim();
+    const read = await readBody(req, MAX_POST_BYTES);
+    if (!read.ok) return tooLarge(req, res);
+    body = read.body.toString('utf8').trim();
   }
   const event = query.get('event');
   const message = (query.get('message') ?? body).slice(0, 500) || undefined;
@@ -88,10 +89,14 @@ async function report(req: IncomingMessage, res: ServerResponse, manager: Instal
 
 async function postedText(req: IncomingMessage, res: ServerResponse, use: (text: string) => void): Promise<void> {
   if (req.method !== 'POST' && req.method !== 'PUT') return sendText(req, res, 405, 'Method not allowed\n', { Allow: 'POST' });
-  const body = await readBody(req);
-  if (body === null) return sendText(req, res, 413, 'Too large\n');
-  use(body);
+  const read = await readBody(req, MAX_POST_BYTES);
+  if (!read.ok) return tooLarge(req, res);
+  use(read.body.toString('utf8'));
   sendText(req, res, 200, 'ok\n', TEXT);
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  sendText(req, res, 413, `Too large: at most ${MAX_POST_BYTES} bytes\n`, { ...TEXT, Connection: 'close' });
 }
 
 function postedLines(req: IncomingMessage, res: ServerResponse, use: (lines: string[]) => void): Promise<void> {
@@ -104,24 +109,6 @@ function postedLines(req: IncomingMessage, res: ServerResponse, use: (lines: str
         .slice(0, 1000),
     ),
   );
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_POST_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**

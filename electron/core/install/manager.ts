@@ -5,13 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnswerFilePreview, AnswerTemplateName, Distro, Host, HostInstall, InstallRequest, ValidationProblem } from '../../shared/contract.js';
+import type { InstallerBoot } from '../boot/installer-boot.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { OpenResult } from '../files/file-source.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-netboot.js';
-import { bootRecipe, ipxeBootLines, RecipeError, type RecipeUrls } from './recipes.js';
+import { deadlineTickMs } from './limits.js';
+import { bootRecipe, kernelCmdline, RecipeError, type RecipeUrls } from './recipes.js';
 import { advance, DEFAULT_LIMITS, failureOf, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
 
 /** The URLs of one install on the boot HTTP server (all under its token). */
@@ -64,7 +66,7 @@ export interface InstallManagerOptions {
   macForIp: (ip: string) => string | null;
   clock?: () => Date;
   limits?: StageLimits;
-  /** How often deadlines are checked (default 5 s). */
+  /** How often deadlines are checked (default: limits.ts, deadlineTickMs). */
   tickMs?: number;
   /** Root of Debian's installed netboot images (tests). */
   debianImages?: string;
@@ -100,7 +102,7 @@ export class InstallManager {
   private constructor(private readonly opts: InstallManagerOptions) {
     this.clock = opts.clock ?? (() => new Date());
     this.limits = opts.limits ?? DEFAULT_LIMITS;
-    this.tick = setInterval(() => this.checkDeadlines(), opts.tickMs ?? 5000);
+    this.tick = setInterval(() => this.checkDeadlines(), opts.tickMs ?? deadlineTickMs(this.limits));
     this.tick.unref();
   }
 
@@ -188,11 +190,11 @@ export class InstallManager {
   }
 
   /**
-   * The iPXE lines that boot the installer of this host, or null when it has nothing to boot.
-   * The script carries the install's token: it is served only to the address the host holds
-   * (when Bootbench knows it), so that no other machine on the segment learns it.
+   * What boots the installer of this host's install under way (for its boot script), or null when it
+   * has nothing to boot. It carries the install's token: it is given only to the address the host
+   * holds (when Bootbench knows it), so that no other machine on the segment learns it.
    */
-  async installerLines(mac: string, clientIp: string): Promise<string[] | null> {
+  async installerFor(mac: string, clientIp: string): Promise<InstallerBoot | null> {
     const entry = this.entries.get(mac);
     if (!entry || isFinished(entry.run.stage)) return null;
     const owner = this.opts.macForIp(clientIp);
@@ -209,7 +211,7 @@ export class InstallManager {
     try {
       const recipe = await this.recipeFor(distro, host, entry.run.settings, entry.counter, this.urlsFor(entry.token, distro));
       this.observe(mac, { type: 'pxe-boot' });
-      return [`echo Bootbench: installing ${distro.name} ${distro.version} (${distro.id}) on \${net0/mac}`, ...ipxeBootLines(recipe)];
+      return { title: `installing ${distro.name} ${distro.version} (${distro.id})`, kernelUrl: recipe.kernelUrl, initrds: recipe.initrds, cmdline: kernelCmdline(recipe) };
     } catch (e) {
       this.observe(mac, { type: 'report', event: 'failed', message: (e as Error).message });
       return null;

@@ -1,6 +1,6 @@
 // Boot recipes per family: which kernel and initrd boot the installer, and the kernel arguments
 // that point it at its repository (the imported ISO over HTTP), its answer file and Bootbench's log
-// receivers. Pure: URLs in, a recipe out; the iPXE script renders it.
+// receivers. Pure: URLs in, a recipe out; the boot scripts (boot/) render it.
 //
 // Quoting: iPXE splits a `kernel` line on white space and hands the rest to the kernel verbatim;
 // it has no quoting of its own (a `"` reaches the kernel as is) and expands `${…}` settings. The
@@ -164,12 +164,7 @@ export function quoteKernelArg(arg: string): string {
   return /\s/.test(bare) ? `${key}"${bare}"` : `${key}${bare}`;
 }
 
-/** The iPXE lines that boot a recipe (kernel, initrds, boot). */
-export function ipxeBootLines(recipe: BootRecipe): string[] {
-  const args = recipe.args.map(quoteKernelArg).join(' ');
-  return [
-    `kernel ${recipe.kernelUrl} ${args}`.trimEnd(),
-    ...recipe.initrds.map((i) => `initrd --name ${i.name} ${i.url}`),
-    'boot',
-  ];
+/** The kernel command line of a recipe, each argument quoted as the kernel reads it. */
+export function kernelCmdline(recipe: BootRecipe): string {
+  return recipe.args.map(quoteKernelArg).join(' ');
 }

@@ -13,7 +13,7 @@ import { EventBus } from '../../../electron/core/events.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import type { FileResolver } from '../../../electron/core/files/file-source.js';
 import { createBootHttpServer, type BootHttpServer } from '../../../electron/core/http/server.js';
-import { mountBootRoutes } from '../../../electron/core/http/routes-boot.js';
+import { mountBootRoutes } from '../../../electron/core/boot/routes.js';
 import { sendFile } from '../../../electron/core/http/file-response.js';
 import type { Host } from '../../../electron/shared/contract.js';
 import type { LogEvent } from '../../../electron/shared/contract.js';

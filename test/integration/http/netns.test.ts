@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { EventBus } from '../../../electron/core/events.js';
 import type { FileResolver } from '../../../electron/core/files/file-source.js';
 import { createBootHttpServer, type BootHttpServer } from '../../../electron/core/http/server.js';
-import { mountBootRoutes } from '../../../electron/core/http/routes-boot.js';
+import { mountBootRoutes } from '../../../electron/core/boot/routes.js';
 import type { LogEvent } from '../../../electron/shared/contract.js';
 import { Lab, enterNamespace, type LabHost } from '../../helpers/netns.js';
 

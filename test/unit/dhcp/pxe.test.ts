@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeDhcp } from '../../../electron/core/dhcp/codec.js';
 import { Opt, type DhcpMessage } from '../../../electron/core/dhcp/message.js';
-import { archInfo, classifyClient, defaultBootFile, type ClientInfo } from '../../../electron/core/dhcp/pxe.js';
+import { archInfo, classifyClient, type ClientInfo } from '../../../electron/core/dhcp/pxe.js';
 import { loadPacket } from '../../fixtures/dhcp/fixtures.js';
 
 const UUID = '12345678-9abc-def0-1122-334455667788'; // the -uuid the VMs were started with
@@ -106,56 +106,5 @@ describe('classifyClient details', () => {
     assert.deepEqual(archInfo(28), { firmware: 'uefi-http', arch: 'unknown' });
     assert.deepEqual(archInfo(999), { firmware: 'unknown', arch: 'unknown' });
     assert.deepEqual(archInfo(null), { firmware: 'unknown', arch: 'unknown' });
-  });
-});
-
-describe('defaultBootFile', () => {
-  function pxeClient(arch: number): ClientInfo {
-    return classifyClient(
-      edited('ovmf-pxe-discover', [
-        [Opt.ClientArch, Buffer.from([arch >> 8, arch & 0xff])],
-        [Opt.VendorClass, Buffer.from(`PXEClient:Arch:${String(arch).padStart(5, '0')}:UNDI:003000`)],
-      ]),
-    );
-  }
-
-  test('arch 0 (BIOS): undionly.kpxe', () => {
-    assert.deepEqual(defaultBootFile(pxeClient(0), {}), { file: 'undionly.kpxe' });
-  });
-
-  test('arch 7 and 9 (UEFI x86-64): snponly.efi, or ipxe.efi when chosen', () => {
-    for (const arch of [7, 9]) {
-      assert.deepEqual(defaultBootFile(pxeClient(arch), {}), { file: 'snponly.efi' });
-      assert.deepEqual(defaultBootFile(pxeClient(arch), { uefiLoader: 'ipxe.efi' }), { file: 'ipxe.efi' });
-    }
-  });
-
-  test('arch 6 (32-bit UEFI) and 10/11 (ARM): no bundled loader, with a reason', () => {
-    for (const [arch, words] of [
-      [6, /32-bit x86 UEFI/],
-      [10, /32-bit ARM UEFI/],
-      [11, /ARM64 UEFI/],
-    ] as const) {
-      const choice = defaultBootFile(pxeClient(arch), {});
-      assert.equal(choice.file, null, `arch ${arch}`);
-      if (choice.file === null) {
-        assert.match(choice.reason, /no iPXE loader is bundled/);
-        assert.match(choice.reason, words);
-        assert.match(choice.reason, new RegExp(`type ${arch}\\)`));
-      }
-    }
-  });
-
-  test('captured clients', () => {
-    assert.deepEqual(defaultBootFile(classifyClient(fixture('ovmf-pxe-discover')), {}), { file: 'snponly.efi' });
-    // iPXE (BIOS ROM, snponly.efi) and HTTP-boot clients get a URL from the caller
-    for (const name of ['ipxe-bios-discover', 'snponly-discover', 'ovmf-http-discover']) {
-      const choice = defaultBootFile(classifyClient(fixture(name)), {});
-      assert.equal(choice.file, null, name);
-      if (choice.file === null) assert.match(choice.reason, /URL/, name);
-    }
-    const plain = defaultBootFile(classifyClient(fixture('udhcpc-discover')), {});
-    assert.equal(plain.file, null);
-    if (plain.file === null) assert.match(plain.reason, /unknown client architecture/);
   });
 });

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Distro } from '../../../electron/shared/contract.js';
 import { detectDistro } from '../../../electron/core/iso/detect.js';
-import { bootRecipe, ipxeBootLines, quoteKernelArg, RecipeError, splitArgs, type RecipeUrls } from '../../../electron/core/install/recipes.js';
+import { bootRecipe, kernelCmdline, quoteKernelArg, RecipeError, splitArgs, type RecipeUrls } from '../../../electron/core/install/recipes.js';
 import { debianSuite } from '../../../electron/core/install/debian-netboot.js';
 import { loadManifest, memoryTree } from '../../fixtures/iso-layouts/manifest.js';
 
@@ -67,8 +67,8 @@ describe('Ubuntu live-server: url= the whole ISO, autoinstall, NoCloud over HTTP
       assert.equal(r.answerKind, 'autoinstall');
       assert.ok(r.args.includes(`url=http://10.231.0.1/iso/${d.id}.iso`));
       assert.ok(r.args.includes('autoinstall'));
-      // The `;` stays bare on an iPXE kernel line (GRUB would need quotes; iPXE passes it through).
-      const kernelLine = ipxeBootLines(r)[0] ?? '';
+      // The `;` stays bare on the kernel command line (iPXE passes it through; GRUB quotes it itself).
+      const kernelLine = ` ${kernelCmdline(r)} `;
       assert.ok(kernelLine.includes(` ds=nocloud-net;s=http://10.231.0.1/install/${T}/nocloud/ `), kernelLine);
       assert.ok(!kernelLine.includes('"'), kernelLine);
     });
@@ -122,7 +122,7 @@ describe('generic and Alpine: the user\'s kernel, initrd and arguments', () => {
     d.kernelArgs = 'archiso_http_srv={repo_url} ip=dhcp script={report_url}?event=installed label="My lab"';
     const r = recipeOf(d);
     assert.deepEqual(r.args, ['initrd=initrd', `archiso_http_srv=http://10.231.0.1/iso/${d.id}/`, 'ip=dhcp', `script=http://10.231.0.1/install/${T}/report?event=installed`, 'label="My lab"']);
-    assert.match(ipxeBootLines(r)[0] ?? '', / label="My lab"$/);
+    assert.match(kernelCmdline(r), / label="My lab"$/);
   });
 
   test('a generic distro without kernel and initrd says what to set', async () => {
@@ -145,11 +145,9 @@ describe('kernel-line quoting', () => {
   test('splitArgs keeps quoted values whole', () => {
     assert.deepEqual(splitArgs(' a=1  b="x y" c '), ['a=1', 'b="x y"', 'c']);
   });
-  test('the iPXE lines load the kernel, the named initrd, then boot', async () => {
-    const lines = ipxeBootLines(recipeOf(await distroOf('rocky-9.4-x86_64-dvd')));
-    assert.equal(lines.length, 3);
-    assert.match(lines[0] ?? '', /^kernel http:\/\/10\.231\.0\.1\/install\/[^ ]+\/kernel initrd=initrd /);
-    assert.equal(lines[1], `initrd --name initrd http://10.231.0.1/install/${T}/initrd`);
-    assert.equal(lines[2], 'boot');
+  test('the command line names the initrd the EFI stub loads, then the family arguments', async () => {
+    const r = recipeOf(await distroOf('rocky-9.4-x86_64-dvd'));
+    assert.match(kernelCmdline(r), /^initrd=initrd inst\./);
+    assert.deepEqual(r.initrds, [{ url: `http://10.231.0.1/install/${T}/initrd`, name: 'initrd' }]);
   });
 });

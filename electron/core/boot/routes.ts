@@ -1,14 +1,16 @@
-// The boot routes every network boot starts with:
-//   /boot/<file>        the boot loaders (undionly.kpxe, snponly.efi, ipxe.efi) through a FileResolver
-//                       (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP);
+// The boot routes every network boot starts with, mounted on the boot HTTP server (a transport that
+// knows none of this):
+//   /boot/<file>        the first-stage loaders (undionly.kpxe, snponly.efi, ipxe.efi) through a
+//                       FileResolver (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP);
 //   /ipxe/<mac>.ipxe    the host's iPXE script, rendered on each request from its current state
-//                       (boot-policy.ts hands iPXE this URL; MAC with dashes, colons accepted).
+//                       (dhcp-boot.ts hands iPXE this URL; MAC with dashes, colons accepted).
 import type { Host } from '../../shared/contract.js';
 import type { FileResolver } from '../files/file-source.js';
-import { httpBase } from '../install/boot-policy.js';
-import { renderIpxeScript } from '../install/ipxe-script.js';
-import { requireGetOrHead, sendOpened, sendText } from './file-response.js';
-import { logQuietly, type BootHttpServer } from './server.js';
+import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js';
+import { logQuietly, type BootHttpServer } from '../http/server.js';
+import type { InstallerFor } from './installer-boot.js';
+import { renderIpxeScript } from './ipxe-script.js';
+import { httpBase } from './urls.js';
 
 export interface BootRoutesOptions {
   loaders: FileResolver;
@@ -22,8 +24,8 @@ export interface BootRoutesOptions {
    * once. Off by default: real BIOS machines already run undionly.kpxe. See ipxe-script.ts.
    */
   biosChain?: boolean;
-  /** The installer's boot lines for a host with an install under way (the install manager's policy). */
-  installerLines?: (mac: string, clientIp: string) => Promise<string[] | null>;
+  /** The installer of a host with an install under way (the install manager's answer). */
+  installerFor?: InstallerFor;
 }
 
 const MAC_SCRIPT = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\.ipxe$/i;
@@ -50,11 +52,10 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
     const host = opts.hosts.get(mac);
     const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
     const client = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
-    const installLines = underWay && opts.installerLines ? await opts.installerLines(mac, client) : null;
+    const installer = underWay && opts.installerFor ? await opts.installerFor(mac, client) : null;
     // Polls are debug-level, except the one that hands out the installer: the host starts then.
-    if (poll && !installLines) logQuietly(res);
-    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl, installLines });
+    if (poll && !installer) logQuietly(res);
+    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl, installer });
     sendText(req, res, 200, script, SCRIPT_HEADERS);
   });
 }
-

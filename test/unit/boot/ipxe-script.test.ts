@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Host, HostState } from '../../../electron/shared/contract.js';
-import { localBootLines, renderIpxeScript } from '../../../electron/core/install/ipxe-script.js';
+import { localBootLines, renderIpxeScript } from '../../../electron/core/boot/ipxe-script.js';
 
 const MAC = '52:54:00:12:34:56';
 const BASE = 'http://10.231.1.1';
@@ -70,8 +70,8 @@ describe('renderIpxeScript: waiting hosts', () => {
   });
 
   for (const state of ['queued', 'booting', 'installing'] as const) {
-    test(`state ${state} without installer lines (not prepared, or asked by another address) waits`, () => {
-      const s = renderIpxeScript({ mac: MAC, host: host('bios', state), serverBase: BASE, pollSeconds: 5, installLines: null });
+    test(`state ${state} without an installer (not prepared, or asked by another address) waits`, () => {
+      const s = renderIpxeScript({ mac: MAC, host: host('bios', state), serverBase: BASE, pollSeconds: 5, installer: null });
       assert.match(s, /chain --replace --autofree/);
       assert.doesNotMatch(s, /^kernel /m);
     });
@@ -79,18 +79,30 @@ describe('renderIpxeScript: waiting hosts', () => {
 });
 
 describe('renderIpxeScript: hosts with an install under way boot the installer', () => {
-  const lines = ['echo Bootbench: installing Rocky Linux 9.4', 'kernel http://10.231.1.1/install/T/kernel initrd=initrd inst.ks=http://10.231.1.1/install/T/answer', 'initrd --name initrd http://10.231.1.1/install/T/initrd', 'boot'];
+  const installer = {
+    title: 'installing Rocky Linux 9.4 (rocky-9.4-x86_64)',
+    kernelUrl: 'http://10.231.1.1/install/T/kernel',
+    initrds: [{ url: 'http://10.231.1.1/install/T/initrd', name: 'initrd' }],
+    cmdline: 'initrd=initrd inst.ks=http://10.231.1.1/install/T/answer',
+  };
   for (const state of ['queued', 'booting', 'installing'] as const) {
     test(`state ${state}: kernel, initrd, boot; a failure goes back to polling, never to a prompt`, () => {
-      const s = renderIpxeScript({ mac: MAC, host: host('uefi', state), serverBase: BASE, pollSeconds: 5, installLines: lines, poll: true });
+      const s = renderIpxeScript({ mac: MAC, host: host('uefi', state), serverBase: BASE, pollSeconds: 5, installer, poll: true });
       assert.match(s, /^kernel http:\/\/10\.231\.1\.1\/install\/T\/kernel initrd=initrd inst\.ks=\S+ \|\| goto bb_failed$/m);
       assert.match(s, /^initrd --name initrd \S+ \|\| goto bb_failed$/m);
       assert.match(s, /^boot \|\| goto bb_failed$/m);
       assert.match(s, /^:bb_failed\n.*\nsleep 10\nchain --replace --autofree http:\/\/10\.231\.1\.1\/ipxe\/52-54-00-12-34-56\.ipxe\?poll=1 \|\| goto bb_failed$/m);
     });
   }
+  test("the machine's screen says what it installs; a name cannot expand iPXE settings or add a command", () => {
+    const s = renderIpxeScript({ mac: MAC, host: host('uefi', 'queued'), serverBase: BASE, pollSeconds: 5, installer });
+    assert.match(s, /^echo Bootbench: installing Rocky Linux 9\.4 \(rocky-9\.4-x86_64\) on \$\{net0\/mac\}$/m);
+    const hostile = renderIpxeScript({ mac: MAC, host: host('uefi', 'queued'), serverBase: BASE, pollSeconds: 5, installer: { ...installer, title: 'x ${root-path}\nshell' } });
+    assert.ok(!hostile.includes('${root-path}'), hostile);
+    assert.ok(!/^shell/m.test(hostile), hostile);
+  });
   test('a BIOS host fetching its script first (not a poll) takes the BIOS chain step first when asked', () => {
-    const s = renderIpxeScript({ mac: MAC, host: host('bios', 'queued'), serverBase: BASE, pollSeconds: 5, installLines: lines, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
+    const s = renderIpxeScript({ mac: MAC, host: host('bios', 'queued'), serverBase: BASE, pollSeconds: 5, installer, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
     assert.ok(s.indexOf('chain tftp://10.231.1.1/undionly.kpxe') < s.indexOf('kernel '));
   });
 });

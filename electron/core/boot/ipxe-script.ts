@@ -4,11 +4,14 @@
 //   discovered / failed / unknown MAC → wait: a banner, then poll Bootbench every few seconds with
 //                                      `chain --replace`, so that a click on Install boots the host
 //                                      without a reboot;
-//   queued / booting / installing     → boot the installer (lines from the install manager: kernel and
-//                                      initrd over HTTP, the family's arguments, the answer-file URL);
+//   queued / booting / installing     → boot the installer (what the install manager says to boot:
+//                                      kernel and initrds over HTTP, the command line with the family's
+//                                      arguments and the answer-file URL);
 //   installed                         → boot the local disk (until it is queued again).
 import type { Host } from '../../shared/contract.js';
-import { ipxeScriptPath } from './boot-policy.js';
+import { assertNever } from '../../shared/assert.js';
+import type { InstallerBoot } from './installer-boot.js';
+import { ipxeScriptPath } from './urls.js';
 
 export interface IpxeScriptInput {
   /** Lower-case, colon-separated: the MAC in the requested script path. */
@@ -31,8 +34,8 @@ export interface IpxeScriptInput {
    * lab's PXELAB_BIOS_CHAIN). Costs one TFTP transfer and one iPXE start (~13 s without IPv6 RAs).
    */
   biosChainUrl?: string | null;
-  /** The installer's boot lines (kernel, initrd, boot) for a host with an install under way; null: wait. */
-  installLines?: string[] | null;
+  /** What boots the installer, for a host with an install under way; null: wait. */
+  installer?: InstallerBoot | null;
 }
 
 /** The script text (starts with `#!ipxe`). */
@@ -46,8 +49,8 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
     case 'queued':
     case 'booting':
     case 'installing':
-      // Without lines (the install could not be prepared, or the asker is not the host) it waits.
-      return input.installLines ? installScript(input, state, input.installLines) : waitScript(input, state);
+      // Without an installer (the install could not be prepared, or the asker is not the host) it waits.
+      return input.installer ? installScript(input, state, input.installer) : waitScript(input, state);
     case 'installed':
       return [
         '#!ipxe',
@@ -99,12 +102,15 @@ function waitScript(input: IpxeScriptInput, state: string): string {
   return lines.join('\n');
 }
 
-function installScript(input: IpxeScriptInput, state: string, installLines: string[]): string {
+function installScript(input: IpxeScriptInput, state: string, installer: InstallerBoot): string {
   const lines = ['#!ipxe', `# Bootbench script for ${input.mac} (state: ${state}); generated on each request.`];
   if (!input.poll) lines.push(...biosChainLines(input));
   lines.push(
-    ...installLines.slice(0, -1).map((l) => (l.startsWith('echo ') ? l : `${l} || goto bb_failed`)),
-    `${installLines.at(-1) ?? 'boot'} || goto bb_failed`,
+    `echo Bootbench: ${ipxeText(installer.title)} on \${net0/mac}`,
+    // iPXE has no quoting of its own: the command line goes to the kernel verbatim (install/recipes.ts).
+    `kernel ${installer.kernelUrl} ${installer.cmdline}`.trimEnd() + ' || goto bb_failed',
+    ...installer.initrds.map((i) => `initrd --name ${i.name} ${i.url} || goto bb_failed`),
+    'boot || goto bb_failed',
     // A failed download or boot must not leave the host at an iPXE prompt: say so, and poll.
     ':bb_failed',
     'echo Bootbench: the installer could not be booted (see the host timeline); trying again in 10 s',
@@ -127,6 +133,7 @@ function biosChainLines(input: IpxeScriptInput): string[] {
   ];
 }
 
-function assertNever(value: never): never {
-  throw new Error(`unhandled host state ${String(value)}`);
+/** Text for an `echo`: iPXE would expand `${…}` in it, and a line break would end the command. */
+function ipxeText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/\$\{/g, '$ {');
 }

@@ -1,0 +1,73 @@
+// What a network-booting client gets from DHCP, for every client kind: the first-stage loader over
+// TFTP for a PXE ROM, the URL of its own iPXE script once it runs iPXE (handing iPXE a URL instead
+// of the loader again is what stops the chainload loop), and a loader URL for UEFI HTTP boot. The
+// DHCP server is handed this policy at composition and only transports its answer.
+import type { Arch } from '../../shared/contract.js';
+import type { EventBus } from '../events.js';
+import type { ClientInfo } from '../dhcp/pxe.js';
+import type { BootAnswer } from '../dhcp/reply.js';
+import { httpBase, ipxeScriptPath, loaderPath } from './urls.js';
+
+export type UefiLoader = 'snponly.efi' | 'ipxe.efi';
+
+export interface DhcpBootOptions {
+  serverIp: string;
+  httpPort: number;
+  /** The iPXE build for UEFI x86-64 PXE ROMs (default snponly.efi). */
+  uefiLoader?: UefiLoader;
+}
+
+/** The decision for one client: an answer, nothing (a plain DHCP client), or why none can be given. */
+export type BootChoice = { kind: 'boot'; answer: BootAnswer } | { kind: 'not-netboot' } | { kind: 'no-loader'; reason: string };
+
+/**
+ * The boot file for one client. BIOS: undionly.kpxe (uses the ROM's UNDI driver, works on any
+ * NIC). UEFI x86-64: snponly.efi (uses the firmware's SNP driver, like undionly) unless ipxe.efi
+ * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client gets the
+ * loader by URL and must see "HTTPClient" echoed in option 60 (UEFI spec 24.7), after which the
+ * iPXE it runs asks DHCP again and gets its script.
+ */
+export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootChoice {
+  const base = httpBase(options.serverIp, options.httpPort);
+  const uefiLoader = options.uefiLoader ?? 'snponly.efi';
+  const nextServer = options.serverIp;
+  if (client.kind === 'plain') return { kind: 'not-netboot' };
+  if (client.ipxe) return { kind: 'boot', answer: { file: `${base}${ipxeScriptPath(client.mac)}`, nextServer, vendorClass: null } };
+  if (client.kind === 'http' || client.firmware === 'uefi-http') {
+    return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
+  }
+  const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
+  switch (client.firmware) {
+    case 'bios':
+      if (client.arch === 'x86') return { kind: 'boot', answer: { file: 'undionly.kpxe', nextServer, vendorClass: 'PXEClient' } };
+      break;
+    case 'uefi':
+      if (client.arch === 'x86_64') return { kind: 'boot', answer: { file: uefiLoader, nextServer, vendorClass: 'PXEClient' } };
+      return { kind: 'no-loader', reason: `no iPXE loader is bundled for ${cpuName(client.arch)} UEFI (architecture type ${code})` };
+    case 'unknown':
+      break;
+  }
+  return { kind: 'no-loader', reason: `no loader for an unknown client architecture (type ${code})` };
+}
+
+/**
+ * The policy the DHCP server is handed: the answer, or null. A client that cannot be served is said
+ * once per MAC (it asks again every few seconds).
+ */
+export function createDhcpBootPolicy(options: DhcpBootOptions & { bus: EventBus }): (client: ClientInfo) => BootAnswer | null {
+  const warned = new Set<string>();
+  return (client) => {
+    const choice = chooseBoot(client, options);
+    if (choice.kind === 'boot') return choice.answer;
+    if (choice.kind === 'no-loader' && !warned.has(client.mac)) {
+      warned.add(client.mac);
+      options.bus.log('dhcp', 'warn', 'dhcp.no-loader', `${client.mac}: ${choice.reason}`, { mac: client.mac });
+    }
+    return null;
+  };
+}
+
+function cpuName(arch: Arch): string {
+  const names: Record<Arch, string> = { x86: '32-bit x86', x86_64: 'x86-64', arm32: '32-bit ARM', arm64: 'ARM64', unknown: 'this CPU' };
+  return names[arch];
+}

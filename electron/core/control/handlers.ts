@@ -1,0 +1,58 @@
+// What each control-API route does: one line per route, each delegating to the part that owns it.
+// The route shapes are the contract's (electron/shared/contract.ts); the input checks are
+// control-api.ts's; the state lives with its owners, handed in by the composition root.
+import type { CheckReport, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
+import type { HostRegistry } from '../hosts/registry.js';
+import type { TimelineStore } from '../hosts/timeline.js';
+import type { InstallManager } from '../install/manager.js';
+import type { SettingsStore } from '../install/settings-store.js';
+import type { TemplateStore } from '../install/template-store.js';
+import type { IsoLibrary } from '../iso/library.js';
+import type { ControlHandlers } from './control-api.js';
+
+export interface ControlContext {
+  status(): ServerStatus;
+  hosts: HostRegistry;
+  library: IsoLibrary;
+  timeline: TimelineStore;
+  settings: SettingsStore;
+  templates: TemplateStore;
+  /** The installs of the interface being served; throws NOT_SERVING when none is. */
+  installs(): InstallManager;
+  interfaces(): Promise<NicInfo[]>;
+  check(iface: string): Promise<CheckReport>;
+  serve(request: ServeRequest): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function controlHandlers(c: ControlContext): ControlHandlers {
+  return {
+    'GET /api/status': () => c.status(),
+    'GET /api/hosts': () => c.hosts.list(),
+    'GET /api/interfaces': () => c.interfaces(),
+    'GET /api/distros': async () => {
+      await c.library.refresh(); // a few stat calls: moved or deleted ISOs show as such at once
+      return c.library.list();
+    },
+    'POST /api/distros/import': ({ body }) => c.library.import(body.path, { verify: body.verify ?? false }),
+    'PUT /api/distros/upload/:name': ({ params, body }) => c.library.importUpload(params.name, body.stream, body.length),
+    'PUT /api/distros/:id': ({ params, body }) => c.library.configure(params.id, body),
+    'POST /api/hosts/:mac/install': ({ params, body }) => c.installs().queue(params.mac, body),
+    'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
+    'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
+    'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
+    'GET /api/settings': () => c.settings.view(),
+    'PUT /api/settings': ({ body }) => c.settings.update(body),
+    'GET /api/templates': () => c.templates.list(),
+    'PUT /api/templates/:name': ({ params, body }) => c.templates.save(params.name, body.text),
+    'GET /api/check': ({ query }) => c.check(query.interface),
+    'POST /api/serve': async ({ body }) => {
+      await c.serve(body);
+      return c.status();
+    },
+    'POST /api/stop': async () => {
+      await c.stop();
+      return c.status();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// A control-API answer other than 200, with the ApiErrorBody code and words.
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+

@@ -1,0 +1,207 @@
+// Serving one interface: every network service on it, composed and handed its policy, stopped as a
+// whole. This file only wires; each decision lives with its owner (the pool in dhcp/, what a client
+// boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
+import type { DhcpMode, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
+import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
+import { mountBootRoutes } from './boot/routes.js';
+import { tftpBootFiles } from './boot/tftp-files.js';
+import { httpBase } from './boot/urls.js';
+import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
+import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
+import { openLeases } from './dhcp/lease-setup.js';
+import { choosePool } from './dhcp/pool-choice.js';
+import { DhcpServer } from './dhcp/server.js';
+import { labNames } from './dns/lab-names.js';
+import { createDnsResponder } from './dns/responder.js';
+import { BootbenchError } from './errors.js';
+import type { EventBus } from './events.js';
+import { directoryResolver } from './files/directory.js';
+import type { HostRegistry } from './hosts/registry.js';
+import { createBootHttpServer } from './http/server.js';
+import type { AnswerRenderer } from './install/manager.js';
+import { mountInstallRoutes } from './install/http-routes.js';
+import { stageLimits } from './install/limits.js';
+import { InstallManager } from './install/manager.js';
+import { mountIsoRoutes } from './iso/http-routes.js';
+import type { IsoLibrary } from './iso/library.js';
+import { startOptional, withUndo, type Teardown } from './lifecycle.js';
+import { openBoundUdpSocket } from './net/bound-socket.js';
+import { findInterface } from './net/interfaces.js';
+import { createRouterAdvertiser } from './net/router-advert.js';
+import { BOOT_ASSETS_DIR } from './paths.js';
+import type { ServeOptions } from './serve-options.js';
+import { eventLevelOf } from './syslog/levels.js';
+import { createSyslogReceiver } from './syslog/receiver.js';
+import { createTftpServer } from './tftp/server.js';
+
+/** What serving one interface consists of; stopped as a whole. */
+export interface Session {
+  iface: string;
+  serverIp: string;
+  requestedMode: DhcpMode;
+  mode: 'dhcp' | 'proxy';
+  foreign: ForeignDhcpServer[];
+  services(): ServiceStatus[];
+  installs: InstallManager;
+  stop(): Promise<void>;
+}
+
+/** The state every interface shares, owned by the app for as long as it runs. */
+export interface SharedState {
+  hosts: HostRegistry;
+  library: IsoLibrary;
+  answers: AnswerRenderer;
+}
+
+/** Checks the interface is usable for serving and returns it with its IPv4 address. */
+export async function resolveServingInterface(name: string): Promise<{ nic: NicInfo; address: string; prefix: number }> {
+  const nic = await findInterface(name);
+  if (!nic.up) throw new BootbenchError('INTERFACE_DOWN', { iface: name });
+  const v4 = nic.ipv4[0];
+  if (!v4) throw new BootbenchError('INTERFACE_NO_IPV4', { iface: name });
+  return { nic, address: v4.address, prefix: v4.prefix };
+}
+
+/** Every network service on one interface, composed; a failed start undoes what it started. */
+export async function startSession(options: ServeOptions & { iface: string }, bus: EventBus, shared: SharedState): Promise<Session> {
+  const { nic, address: serverIp, prefix } = await resolveServingInterface(options.iface);
+  const pool = choosePool({ text: options.pool, serverIp, prefix, iface: options.iface });
+  return withUndo((teardown, undo) => compose({ options, bus, shared, nic, serverIp, prefix, pool, teardown, undo }));
+}
+
+interface Composition {
+  options: ServeOptions & { iface: string };
+  bus: EventBus;
+  shared: SharedState;
+  nic: NicInfo;
+  serverIp: string;
+  prefix: number;
+  pool: Pool;
+  teardown: Teardown;
+  undo: () => Promise<void>;
+}
+
+async function compose(c: Composition): Promise<Session> {
+  const { options, bus, nic, serverIp, prefix, pool, teardown } = c;
+  const { hosts, library } = c.shared;
+  const iface = options.iface;
+  // Port 67 first: without privileges, the message must name the port the user cares about
+  // (and not 68, which the foreign-DHCP probe below binds). The DHCP server adopts this socket.
+  const port67 = await openBoundUdpSocket({ iface, port: 67, broadcast: true, reuseAddr: false });
+  let port67Adopted = false;
+  teardown.push(() => port67Adopted || port67.close());
+
+  const foreign = await askForeignDhcp(c);
+  const mode: 'dhcp' | 'proxy' = options.mode === 'auto' ? (foreign.length > 0 ? 'proxy' : 'dhcp') : options.mode;
+
+  const subnet = subnetOf(serverIp, prefix);
+  const leases =
+    mode === 'dhcp'
+      ? await openLeases({
+          iface, dataDir: options.dataDir, pool, subnet, serverIp, mac: nic.mac, reservations: options.reservations ?? [],
+          leaseTimeSec: options.leaseTimeSec ?? 3600, conflictProbe: options.conflictProbe !== false, bus, teardown,
+        })
+      : undefined;
+  const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
+
+  // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
+  // before DHCP, so that the first client sent to them finds them.
+  const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  const tftp = createTftpServer({ iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: tftpBootFiles({ loaders, openInsideIso: (id, path) => library.openInside(id, path) }), bus, macForIp });
+  await tftp.start();
+  teardown.push(() => tftp.stop());
+
+  // Services the lab is better with but can run without (their failures show on their status).
+  const optional: (() => ServiceStatus)[] = [];
+  let installsRef: InstallManager | null = null;
+  const dhcpExtras: { dns: string[]; domain: string | null } = { dns: options.dns ?? [], domain: options.domain ?? null };
+  if (mode === 'dhcp' && options.dnsResponder !== false && (options.dns ?? []).length === 0) {
+    // Installers want a name server (the Debian installer stops and asks without one) and quick
+    // answers: the lab's own small DNS, handed out by DHCP when the user gave no other.
+    const domain = options.domain ?? 'lab';
+    const names = labNames({ serverIp, hosts: () => hosts.list(), macForIp: (ip) => hosts.macForIp(ip), nameOf: (mac) => installsRef?.hostnameFor(mac) ?? null });
+    const dns = await startOptional({ name: 'dns', service: createDnsResponder({ iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus }), bus, teardown });
+    optional.push(dns.status);
+    if (dns.started) {
+      dhcpExtras.dns = [serverIp];
+      dhcpExtras.domain = domain;
+    }
+  }
+
+  const syslogPort = options.syslogPort ?? 514;
+  const limits = stageLimits(options.installTimeouts);
+  const installs = await InstallManager.open({
+    dataDir: options.dataDir, bus, hosts, library, answers: c.shared.answers, serverIp, httpBase: httpBase(serverIp, options.httpPort),
+    syslogPort, macForIp, labDns: dhcpExtras.dns[0] ?? null, limits,
+    ...(options.debianImages ? { debianImages: options.debianImages } : {}),
+  });
+  teardown.push(() => installs.close());
+  installsRef = installs;
+
+  const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
+  mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort, biosChain: options.biosChain ?? false, installerFor: (mac, ip) => installs.installerFor(mac, ip) });
+  mountIsoRoutes(http, library);
+  mountInstallRoutes(http, installs, bus);
+  await http.start();
+  teardown.push(() => http.stop());
+
+  // Installer logs: syslog lines become the sending host's timeline (by its address).
+  const syslog = createSyslogReceiver({
+    iface, address: serverIp, port: syslogPort, bus,
+    onMessage: (fromIp, record) => {
+      const mac = macForIp(fromIp);
+      const app = record.app ? `${record.app}: ` : '';
+      bus.log('syslog', eventLevelOf(record.severity), 'syslog.line', `${app}${record.message}`, {
+        mac,
+        data: { from: fromIp, facility: record.facility, severity: record.severity, ...(record.hostname ? { hostname: record.hostname } : {}) },
+      });
+      if (mac) installs.observe(mac, { type: 'activity', summary: `syslog: ${app}${record.message.slice(0, 100)}` });
+    },
+  });
+  optional.push((await startOptional({ name: 'syslog', service: syslog, bus, teardown })).status);
+
+  const dhcp = new DhcpServer({
+    mode, iface, bus,
+    net: {
+      serverIp, subnetMask: intToIp(subnet.mask), broadcast: intToIp(subnet.broadcast),
+      // An isolated lab switch has no router: the laptop must not become the default gateway unasked.
+      router: options.router ?? null, dns: dhcpExtras.dns, domain: dhcpExtras.domain,
+    },
+    bootPolicy: createDhcpBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
+    onClient: (client, ip) => hosts.seen(client, ip),
+    ownMac: nic.mac,
+    openSocket: async (port) => {
+      if (port === 67 && !port67Adopted) {
+        port67Adopted = true;
+        return port67;
+      }
+      return openBoundUdpSocket({ iface, port, broadcast: true, reuseAddr: false });
+    },
+    ...(leases ? { leases } : {}),
+  });
+  teardown.push(() => dhcp.stop());
+  await dhcp.start();
+
+  if (options.routerAdvert !== false) {
+    // iPXE waits ~13 s for IPv6 router discovery at every start unless an RA arrives.
+    optional.push((await startOptional({ name: 'ra', service: createRouterAdvertiser({ iface, bus }), bus, teardown })).status);
+  }
+
+  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`);
+  return {
+    iface, serverIp, requestedMode: options.mode, mode, foreign, installs,
+    services: () => [...dhcp.status(), tftp.status(), http.status(), ...optional.map((status) => status())],
+    stop: c.undo,
+  };
+}
+
+/** Decides the mode before serving on port 67: is another DHCP server answering on the segment? */
+async function askForeignDhcp({ options, bus, nic, serverIp }: Composition): Promise<ForeignDhcpServer[]> {
+  if (options.mode === 'proxy') return [];
+  const foreign = await probeForeignDhcp({ iface: options.iface, mac: nic.mac, ownIp: serverIp, ...(options.foreignWaitMs !== undefined ? { waitMs: options.foreignWaitMs } : {}) });
+  if (foreign.length > 0) {
+    if (options.mode === 'dhcp' && !options.force) throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
+    bus.log('dhcp', 'warn', 'dhcp.foreign', `another DHCP server answers on ${options.iface}: ${describeForeign(foreign)}`);
+  }
+  return foreign;
+}

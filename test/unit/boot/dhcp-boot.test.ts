@@ -1,0 +1,90 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeDhcp } from '../../../electron/core/dhcp/codec.js';
+import { Opt, type DhcpMessage } from '../../../electron/core/dhcp/message.js';
+import { classifyClient, type ClientInfo } from '../../../electron/core/dhcp/pxe.js';
+import { chooseBoot, createDhcpBootPolicy, type BootChoice } from '../../../electron/core/boot/dhcp-boot.js';
+import { EventBus } from '../../../electron/core/events.js';
+import { loadPacket } from '../../fixtures/dhcp/fixtures.js';
+
+const SERVER = { serverIp: '10.231.1.1', httpPort: 8080 };
+
+function fixture(name: string): DhcpMessage {
+  const r = decodeDhcp(loadPacket(name));
+  if (!r.ok) assert.fail(r.error);
+  return r.message;
+}
+
+/** OVMF's captured DISCOVER with another architecture type in option 93 and in its vendor class. */
+function pxeClient(arch: number): ClientInfo {
+  const m = fixture('ovmf-pxe-discover');
+  const options = new Map(m.options);
+  options.set(Opt.ClientArch, Buffer.from([arch >> 8, arch & 0xff]));
+  options.set(Opt.VendorClass, Buffer.from(`PXEClient:Arch:${String(arch).padStart(5, '0')}:UNDI:003000`));
+  return classifyClient({ ...m, options });
+}
+
+function answerOf(choice: BootChoice) {
+  assert.equal(choice.kind, 'boot', JSON.stringify(choice));
+  return choice.kind === 'boot' ? choice.answer : assert.fail();
+}
+
+describe('chooseBoot: the DHCP boot-file decision for every client kind', () => {
+  test('BIOS PXE ROM (arch 0): undionly.kpxe over TFTP, as a PXE server', () => {
+    assert.deepEqual(answerOf(chooseBoot(pxeClient(0), SERVER)), { file: 'undionly.kpxe', nextServer: '10.231.1.1', vendorClass: 'PXEClient' });
+  });
+
+  test('UEFI x86-64 PXE ROM (arch 7 and 9): snponly.efi, or ipxe.efi when chosen', () => {
+    for (const arch of [7, 9]) {
+      assert.equal(answerOf(chooseBoot(pxeClient(arch), SERVER)).file, 'snponly.efi');
+      assert.equal(answerOf(chooseBoot(pxeClient(arch), { ...SERVER, uefiLoader: 'ipxe.efi' })).file, 'ipxe.efi');
+    }
+  });
+
+  test('captured iPXE clients (BIOS ROM, snponly.efi) get the URL of their own script, not a loader again', () => {
+    for (const name of ['ipxe-bios-discover', 'snponly-discover']) {
+      const client = classifyClient(fixture(name));
+      const answer = answerOf(chooseBoot(client, SERVER));
+      assert.equal(answer.file, `http://10.231.1.1:8080/ipxe/${client.mac.replace(/:/g, '-')}.ipxe`, name);
+      assert.equal(answer.vendorClass, null, name);
+    }
+  });
+
+  test('a captured UEFI HTTP-boot client gets the loader by URL and HTTPClient echoed', () => {
+    const answer = answerOf(chooseBoot(classifyClient(fixture('ovmf-http-discover')), { ...SERVER, httpPort: 80 }));
+    assert.deepEqual(answer, { file: 'http://10.231.1.1/boot/snponly.efi', nextServer: '10.231.1.1', vendorClass: 'HTTPClient' });
+  });
+
+  test('a plain DHCP client is not a network boot', () => {
+    assert.deepEqual(chooseBoot(classifyClient(fixture('udhcpc-discover')), SERVER), { kind: 'not-netboot' });
+  });
+
+  test('32-bit UEFI and ARM UEFI: no bundled loader, with a reason that names the CPU and the type', () => {
+    for (const [arch, words] of [
+      [6, /32-bit x86 UEFI/],
+      [10, /32-bit ARM UEFI/],
+      [11, /ARM64 UEFI/],
+    ] as const) {
+      const choice = chooseBoot(pxeClient(arch), SERVER);
+      assert.equal(choice.kind, 'no-loader', `arch ${arch}`);
+      if (choice.kind === 'no-loader') {
+        assert.match(choice.reason, /no iPXE loader is bundled/);
+        assert.match(choice.reason, words);
+        assert.match(choice.reason, new RegExp(`type ${arch}\\)`));
+      }
+    }
+  });
+});
+
+test('createDhcpBootPolicy says once per MAC that a client cannot be served, and answers null', () => {
+  const bus = new EventBus();
+  const policy = createDhcpBootPolicy({ ...SERVER, bus });
+  const arm = pxeClient(11);
+  assert.equal(policy(arm), null);
+  assert.equal(policy(arm), null);
+  const warnings = bus.history({}).filter((e) => e.type === 'log' && e.kind === 'dhcp.no-loader');
+  assert.equal(warnings.length, 1);
+  const [warning] = warnings;
+  assert.equal(warning?.type === 'log' ? warning.mac : null, arm.mac);
+  assert.equal(policy(pxeClient(0))?.file, 'undionly.kpxe');
+});
