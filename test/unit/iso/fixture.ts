@@ -1,6 +1,6 @@
 // Hand-made ISO 9660 bytes for the decoder tests: directory records, SUSP/Rock Ridge entries,
 // volume descriptors, and a sparse in-memory image the tree walker can read.
-import type { ImageReader } from '../../../electron/core/iso/tree.js';
+import type { ImageReader } from '../../../electron/core/iso/prefetch.js';
 import { IsoError } from '../../../electron/core/iso/errors.js';
 
 export const BS = 2048;
