@@ -6,8 +6,12 @@ export interface InstallerBoot {
   kernelUrl: string;
   /** Loaded in order; `name` is what the command line's initrd= refers to (EFI stub loading). */
   initrds: { url: string; name: string }[];
-  /** The kernel command line, each argument already quoted for the kernel (install/recipes.ts). */
-  cmdline: string;
+  /**
+   * The kernel's arguments, one element each, each already written as the kernel reads it
+   * (`key="a b"` for a value with white space: install/recipes.ts). Each boot program joins or
+   * quotes them in its own syntax.
+   */
+  args: string[];
 }
 
 /** The installer for a host with an install under way, asked by the client at `clientIp`; null: it waits. */

@@ -107,8 +107,9 @@ function installScript(input: IpxeScriptInput, state: string, installer: Install
   if (!input.poll) lines.push(...biosChainLines(input));
   lines.push(
     `echo Bootbench: ${ipxeText(installer.title)} on \${net0/mac}`,
-    // iPXE has no quoting of its own: the command line goes to the kernel verbatim (install/recipes.ts).
-    `kernel ${installer.kernelUrl} ${installer.cmdline}`.trimEnd() + ' || goto bb_failed',
+    // iPXE has no quoting of its own: the rest of the line goes to the kernel verbatim, so the
+    // arguments are joined as the kernel reads them (install/recipes.ts quoted them for it).
+    `kernel ${installer.kernelUrl} ${installer.args.join(' ')}`.trimEnd() + ' || goto bb_failed',
     ...installer.initrds.map((i) => `initrd --name ${i.name} ${i.url} || goto bb_failed`),
     'boot || goto bb_failed',
     // A failed download or boot must not leave the host at an iPXE prompt: say so, and poll.

@@ -13,7 +13,7 @@ import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-netboot.js';
 import { deadlineTickMs } from './limits.js';
-import { bootRecipe, kernelCmdline, RecipeError, type RecipeUrls } from './recipes.js';
+import { bootRecipe, kernelArgs, RecipeError, type RecipeUrls } from './recipes.js';
 import { advance, DEFAULT_LIMITS, failureOf, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
 
 /** The URLs of one install on the boot HTTP server (all under its token). */
@@ -211,7 +211,7 @@ export class InstallManager {
     try {
       const recipe = await this.recipeFor(distro, host, entry.run.settings, entry.counter, this.urlsFor(entry.token, distro));
       this.observe(mac, { type: 'pxe-boot' });
-      return { title: `installing ${distro.name} ${distro.version} (${distro.id})`, kernelUrl: recipe.kernelUrl, initrds: recipe.initrds, cmdline: kernelCmdline(recipe) };
+      return { title: `installing ${distro.name} ${distro.version} (${distro.id})`, kernelUrl: recipe.kernelUrl, initrds: recipe.initrds, args: kernelArgs(recipe) };
     } catch (e) {
       this.observe(mac, { type: 'report', event: 'failed', message: (e as Error).message });
       return null;

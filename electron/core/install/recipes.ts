@@ -164,7 +164,7 @@ export function quoteKernelArg(arg: string): string {
   return /\s/.test(bare) ? `${key}"${bare}"` : `${key}${bare}`;
 }
 
-/** The kernel command line of a recipe, each argument quoted as the kernel reads it. */
-export function kernelCmdline(recipe: BootRecipe): string {
-  return recipe.args.map(quoteKernelArg).join(' ');
+/** A recipe's kernel arguments, each quoted as the kernel reads it. */
+export function kernelArgs(recipe: BootRecipe): string[] {
+  return recipe.args.map(quoteKernelArg);
 }

@@ -83,7 +83,7 @@ describe('renderIpxeScript: hosts with an install under way boot the installer',
     title: 'installing Rocky Linux 9.4 (rocky-9.4-x86_64)',
     kernelUrl: 'http://10.231.1.1/install/T/kernel',
     initrds: [{ url: 'http://10.231.1.1/install/T/initrd', name: 'initrd' }],
-    cmdline: 'initrd=initrd inst.ks=http://10.231.1.1/install/T/answer',
+    args: ['initrd=initrd', 'inst.ks=http://10.231.1.1/install/T/answer'],
   };
   for (const state of ['queued', 'booting', 'installing'] as const) {
     test(`state ${state}: kernel, initrd, boot; a failure goes back to polling, never to a prompt`, () => {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Distro } from '../../../electron/shared/contract.js';
 import { detectDistro } from '../../../electron/core/iso/detect.js';
-import { bootRecipe, kernelCmdline, quoteKernelArg, RecipeError, splitArgs, type RecipeUrls } from '../../../electron/core/install/recipes.js';
+import { bootRecipe, kernelArgs, quoteKernelArg, RecipeError, splitArgs, type RecipeUrls } from '../../../electron/core/install/recipes.js';
 import { debianSuite } from '../../../electron/core/install/debian-netboot.js';
 import { loadManifest, memoryTree } from '../../fixtures/iso-layouts/manifest.js';
 
@@ -25,12 +25,12 @@ function urlsFor(id: string): RecipeUrls {
   };
 }
 
-async function distroOf(manifest: string, kernelArgs = ''): Promise<Distro> {
+async function distroOf(manifest: string, userArgs = ''): Promise<Distro> {
   const m = loadManifest(manifest);
   const d = await detectDistro(memoryTree(m), m.isoFileName);
   const id = `${d.name}-${d.version}-${d.arch}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   return {
-    id, family: d.family as Distro['family'], name: d.name, version: d.version, arch: d.arch, variant: d.variant ?? null, kernel: d.kernel, initrd: d.initrd, kernelArgs,
+    id, family: d.family as Distro['family'], name: d.name, version: d.version, arch: d.arch, variant: d.variant ?? null, kernel: d.kernel, initrd: d.initrd, kernelArgs: userArgs,
     iso: `/isos/${m.isoFileName}`, isoSize: 1, isoMtime: '2024-01-01T00:00:00.000Z', volumeId: 'X', status: 'ok', evidence: d.evidence, importedAt: '2024-01-01T00:00:00.000Z', sha256: null,
   };
 }
@@ -68,7 +68,7 @@ describe('Ubuntu live-server: url= the whole ISO, autoinstall, NoCloud over HTTP
       assert.ok(r.args.includes(`url=http://10.231.0.1/iso/${d.id}.iso`));
       assert.ok(r.args.includes('autoinstall'));
       // The `;` stays bare on the kernel command line (iPXE passes it through; GRUB quotes it itself).
-      const kernelLine = ` ${kernelCmdline(r)} `;
+      const kernelLine = ` ${kernelArgs(r).join(' ')} `;
       assert.ok(kernelLine.includes(` ds=nocloud-net;s=http://10.231.0.1/install/${T}/nocloud/ `), kernelLine);
       assert.ok(!kernelLine.includes('"'), kernelLine);
     });
@@ -122,7 +122,7 @@ describe('generic and Alpine: the user\'s kernel, initrd and arguments', () => {
     d.kernelArgs = 'archiso_http_srv={repo_url} ip=dhcp script={report_url}?event=installed label="My lab"';
     const r = recipeOf(d);
     assert.deepEqual(r.args, ['initrd=initrd', `archiso_http_srv=http://10.231.0.1/iso/${d.id}/`, 'ip=dhcp', `script=http://10.231.0.1/install/${T}/report?event=installed`, 'label="My lab"']);
-    assert.match(kernelCmdline(r), / label="My lab"$/);
+    assert.match(kernelArgs(r).join(' '), / label="My lab"$/);
   });
 
   test('a generic distro without kernel and initrd says what to set', async () => {
@@ -147,7 +147,7 @@ describe('kernel-line quoting', () => {
   });
   test('the command line names the initrd the EFI stub loads, then the family arguments', async () => {
     const r = recipeOf(await distroOf('rocky-9.4-x86_64-dvd'));
-    assert.match(kernelCmdline(r), /^initrd=initrd inst\./);
+    assert.match(kernelArgs(r).join(' '), /^initrd=initrd inst\./);
     assert.deepEqual(r.initrds, [{ url: `http://10.231.0.1/install/${T}/initrd`, name: 'initrd' }]);
   });
 });
