@@ -228,6 +228,8 @@ export interface AnswerTemplate {
   /** true when the user edited it (stored in the data folder); defaultText is what ships. */
   custom: boolean;
   defaultText: string;
+  /** Why the edit on disk is not used (old template syntax or a fault: the file and the line); null when it is. */
+  refusal: string | null;
 }
 
 export interface ValidationProblem {

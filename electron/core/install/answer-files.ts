@@ -7,7 +7,8 @@ import {
   domainRule, hostnamePatternRule, hostnameRule, keyboardRule, localeRule, normalizeDisk, packageRule, parsePackageList,
   passwordHashRule, postInstallRule, sshKeyRule, targetDiskRule, timezoneRule, userRule,
 } from './settings-rules.js';
-import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateContext } from './template-engine.js';
+import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateContext } from './template-liquid.js';
+import { findOldSyntax, oldSyntaxMessage } from './template-old-syntax.js';
 
 /** rhel→kickstart, debian→preseed, ubuntu→autoinstall, suse→autoyast; alpine and generic have none. */
 export function templateForFamily(family: DistroFamily): AnswerTemplateName | null {
@@ -190,12 +191,25 @@ export interface AnswerTemplateSource {
   template: string | CompiledTemplate;
 }
 
-/** Compiles a template; a malformed one is a BAD_ARGUMENT naming the template and the line. */
-export function compileAnswerTemplate(name: AnswerTemplateName, text: string): CompiledTemplate {
+/**
+ * The variables of the context that can be empty text or an empty list. The old template syntax
+ * read a bare `{% if targetDisk %}` as "not empty"; Liquid reads it as "not nil", always true here.
+ */
+export const EMPTIABLE_VARIABLES: ReadonlySet<string> = new Set([
+  'domain', 'targetDisk', 'sshAuthorizedKey', 'sshAuthorizedKeys', 'extraPackages', 'postInstallScript', 'host.ip', 'host.uuid', 'distro.variant',
+]);
+
+/**
+ * Compiles a template; a malformed one, or one in the old (pre-Liquid) syntax, is a BAD_ARGUMENT
+ * naming the template (`label`, by default "The <name> template") and the line.
+ */
+export function compileAnswerTemplate(name: AnswerTemplateName, text: string, label = `The ${name} template`): CompiledTemplate {
+  const old = findOldSyntax(text, EMPTIABLE_VARIABLES);
+  if (old) throw bad(`${label}: ${oldSyntaxMessage(old)}`);
   try {
     return compileTemplate(text);
   } catch (e) {
-    if (e instanceof TemplateError) throw bad(`The ${name} template: ${e.message}`);
+    if (e instanceof TemplateError) throw bad(`${label}: ${e.message}`);
     throw e;
   }
 }

@@ -1,8 +1,11 @@
 // The answer-file templates: the defaults that ship (assets/templates, TEMPLATES_DIR) and the
 // user's edits (`<dataDir>/templates/<name>`, written atomically). An edit is saved only when it
 // compiles and renders for sample hosts (one with every setting filled in, one with none), so a
-// broken template is refused at Save, not discovered when a machine is mid-install. Compiled
-// templates are cached: compile once, render per host.
+// broken template is refused at Save, not discovered when a machine is mid-install. An edit on
+// disk that does not compile (typically one saved in the pre-Liquid syntax) is refused when the
+// store opens: the file is left as it is, the shipped template serves meanwhile, and the refusal
+// (with the line) is shown with the template. Compiled templates are cached: compile once, render
+// per host.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ANSWER_TEMPLATE_NAMES, type AnswerTemplate, type AnswerTemplateName, type Distro, type Host, type InstallSettings } from '../../shared/contract.js';
@@ -10,7 +13,7 @@ import { BootbenchError } from '../errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { buildAnswerContext, compileAnswerTemplate, familiesOf, renderAnswerFile, type AnswerContextInput } from './answer-files.js';
-import type { CompiledTemplate } from './template-engine.js';
+import type { CompiledTemplate } from './template-liquid.js';
 import { DEFAULT_SETTINGS } from './settings-store.js';
 
 /** The file of each shipped template in TEMPLATES_DIR. */
@@ -32,6 +35,8 @@ export function isTemplateName(name: string): name is AnswerTemplateName {
 interface Entry {
   defaultText: string;
   customText: string | null;
+  /** Why customText is not used (it does not compile: the file and the line), or null. */
+  refusal: string | null;
   compiled: CompiledTemplate | null;
 }
 
@@ -57,7 +62,7 @@ export class TemplateStore {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new BootbenchError('DATA_DIR', { dataDir, reason: `templates/${name}: ${(e as Error).message}` }, { cause: e });
       }
-      entries.set(name, { defaultText, customText, compiled: null });
+      entries.set(name, { defaultText, customText, ...refusalOf(name, customText) });
     }
     return new TemplateStore(dir, entries);
   }
@@ -69,13 +74,13 @@ export class TemplateStore {
   get(name: string): AnswerTemplate {
     const n = checkName(name);
     const e = this.entry(n);
-    return { name: n, families: familiesOf(n), text: e.customText ?? e.defaultText, custom: e.customText !== null, defaultText: e.defaultText };
+    return { name: n, families: familiesOf(n), text: e.customText ?? e.defaultText, custom: e.customText !== null, defaultText: e.defaultText, refusal: e.refusal };
   }
 
-  /** The compiled template (cached); a broken hand-edited file is a BAD_ARGUMENT with its line. */
+  /** The compiled template (cached): the user's edit, or the shipped one while the edit is refused. */
   compiled(name: AnswerTemplateName): CompiledTemplate {
     const e = this.entry(name);
-    e.compiled ??= compileAnswerTemplate(name, e.customText ?? e.defaultText);
+    e.compiled ??= compileAnswerTemplate(name, e.refusal === null ? (e.customText ?? e.defaultText) : e.defaultText);
     return e.compiled;
   }
 
@@ -93,6 +98,7 @@ export class TemplateStore {
     if (text === null || text === e.defaultText) {
       await rm(join(this.dir, n), { force: true });
       e.customText = null;
+      e.refusal = null;
       e.compiled = null;
       return this.get(n);
     }
@@ -101,12 +107,26 @@ export class TemplateStore {
     for (const input of sampleInputs(n)) renderAnswerFile({ name: n, template: compiled }, buildAnswerContext(input));
     await writeFileAtomic(join(this.dir, n), text);
     e.customText = text;
+    e.refusal = null;
     e.compiled = compiled;
     return this.get(n);
   }
 
   private entry(name: AnswerTemplateName): Entry {
     return this.entries.get(name) as Entry;
+  }
+}
+
+/** An edit found on disk compiles, or is refused with the file and the line (and left on disk). */
+function refusalOf(name: AnswerTemplateName, customText: string | null): Pick<Entry, 'refusal' | 'compiled'> {
+  if (customText === null) return { refusal: null, compiled: null };
+  try {
+    return { refusal: null, compiled: compileAnswerTemplate(name, customText, `templates/${name}`) };
+  } catch (e) {
+    if (e instanceof BootbenchError && e.code === 'BAD_ARGUMENT') {
+      return { refusal: `${e.message.replace(/\.?$/, '.')} Until it is saved again, the shipped ${name} template is used.`, compiled: null };
+    }
+    throw e;
   }
 }
 

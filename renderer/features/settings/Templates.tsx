@@ -1,5 +1,6 @@
-// Answer-file templates: edit (validated by the core on save), restore the default, and preview
-// the file a known machine would get.
+// Answer-file templates (Liquid): edit (validated by the core on save), restore the default, and
+// preview the file a known machine would get. An edit the core refused when it started (old
+// template syntax) is shown with the reason; the shipped template serves until it is saved again.
 import { useEffect, useId, useState } from 'react';
 import type { AnswerTemplate } from '../../../electron/shared/contract.js';
 import { useLive, useStore } from '../../app/context.js';
@@ -68,11 +69,20 @@ export function Templates() {
             <select id={`${id}-tpl`} value={name} onChange={(e) => choose(e.target.value)}>
               {templates.map((t) => (
                 <option key={t.name} value={t.name}>
-                  {t.name} ({t.families.join(', ')}){t.custom ? ' · edited' : ''}
+                  {t.name} ({t.families.join(', ')}){t.custom ? ' · edited' : ''}{t.refusal ? ' · refused' : ''}
                 </option>
               ))}
             </select>
           </div>
+          {current?.refusal ? (
+            <div className="note note-warn" role="alert">
+              {current.refusal}
+            </div>
+          ) : null}
+          <p className="muted">
+            Templates are Liquid: the syntax is Liquid&apos;s own (liquidjs.com, Shopify&apos;s Liquid reference); the variables, the filters
+            Bootbench adds and the limits are in docs/design/answer-files.md.
+          </p>
           <label htmlFor={`${id}-text`} className="visually-hidden">
             Template text
           </label>

@@ -295,7 +295,7 @@ describe('context, overrides and host names', () => {
   test('a template that names an unknown variable fails with the template name and line', () => {
     assert.throws(() => renderAnswerFile({ name: 'kickstart', template: 'text\n{{ hostnmae }}\n' }, buildAnswerContext(sampleInput('rhel'))), (e: unknown) => {
       assert.ok(e instanceof BootbenchError);
-      assert.match(e.message, /^The kickstart template: line 2: "hostnmae" is undefined \(no such variable\)/);
+      assert.match(e.message, /^The kickstart template: line 2: "hostnmae" is undefined \(write \{\{ hostnmae \| default: '…' \}\} if it may be missing\)/);
       return true;
     });
   });
