@@ -56,6 +56,8 @@ async function composeApp({ options, bus, teardown, undo }: { options: ServeOpti
   teardown.push(() => timeline.close());
   const settings = await SettingsStore.open(options.dataDir);
   const templates = await TemplateStore.open(options.dataDir);
+  // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
+  for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
   const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }) };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
