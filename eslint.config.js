@@ -14,11 +14,6 @@ export default tseslint.config(
     },
   },
   {
-    // The `bootbench` command is CommonJS on purpose (bin/bootbench.cjs: no ES module loader at start).
-    files: ['**/*.cjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
     files: ['electron/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
