@@ -24,11 +24,6 @@ export default tseslint.config(
     },
   },
   {
-    // The `bootbench` command is CommonJS on purpose (bin/bootbench.cjs: no ES module loader at start).
-    files: ['**/*.cjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
     files: ['electron/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}'],
     plugins: { 'import-x': importX },
     settings: {

@@ -1,6 +1,5 @@
 // Builds with esbuild:
 //   dist/cli.mjs                 the core and its command line (plain Node), dependencies external
-//   dist/cli-quick.cjs           the fast path of the one-call client verbs (bin/bootbench.cjs tries it first)
 //   dist/tftp-lane.mjs           the TFTP transfer lane (Linux: a thread per core; cli.mjs starts them)
 //   dist/tftp-worker.mjs         the portable TFTP transfer worker (other systems)
 //   dist/electron/main.cjs       the Electron shell's main process
@@ -22,17 +21,6 @@ await Promise.all([
     // so that relative URLs (the TFTP worker's) resolve the same from any of them.
     splitting: true,
     chunkNames: 'chunk-[hash]',
-  }),
-  // Its own build, without splitting: one self-contained file that shares no chunk with cli.mjs,
-  // so that `bootbench import` loads this file and nothing else of ours.
-  build({
-    ...common,
-    entryPoints: { 'cli-quick': 'electron/core/cli-quick.ts' },
-    outdir: 'dist',
-    // CommonJS, required by the CommonJS bin: nothing on this path starts the ES module loader.
-    outExtension: { '.js': '.cjs' },
-    format: 'cjs',
-    packages: 'external',
   }),
   build({
     ...common,

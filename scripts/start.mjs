@@ -42,5 +42,5 @@ if (electron && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.p
   // interfaces, runs the preflight and starts serving on the one chosen.
   const serveArgs = i >= 0 || !iface ? args : ['--interface', iface, ...args];
   if (!iface) process.stdout.write('No --interface given: choose the one plugged into the lab switch in the UI.\n');
-  run(process.execPath, ['bin/bootbench.cjs', 'serve', ...serveArgs]);
+  run(process.execPath, ['bin/bootbench.mjs', 'serve', ...serveArgs]);
 }

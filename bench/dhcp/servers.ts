@@ -43,7 +43,7 @@ export interface CommandOptions {
   net: Network;
   /** A fresh, empty directory for this server's lease database, config and logs. */
   dir: string;
-  /** Bootbench's repository root (bin/bootbench.cjs, node_modules/.bin/node). */
+  /** Bootbench's repository root (bin/bootbench.mjs, node_modules/.bin/node). */
   root: string;
   /** Directory for a V8 CPU profile of Bootbench (node --cpu-prof), or null. */
   cpuProfDir: string | null;
@@ -60,7 +60,7 @@ export function serverCommand(name: ServerName, o: CommandOptions): ServerComman
         label: LABELS[name],
         cmd: join(o.root, 'node_modules/.bin/node'),
         args: [
-          ...prof, join(o.root, 'bin/bootbench.cjs'), 'serve', '--interface', net.iface, '--mode', 'dhcp',
+          ...prof, join(o.root, 'bin/bootbench.mjs'), 'serve', '--interface', net.iface, '--mode', 'dhcp',
           '--pool', `${net.poolStart}-${net.poolEnd}`, '--data', join(dir, 'data'), '--ui-port', '0',
           '--lease-time', String(net.leaseTimeSec), '--quiet', ...(name === 'bootbench-no-probe' ? ['--no-probe'] : []),
         ],

@@ -9,8 +9,7 @@ import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
-import { formatEvent } from './format.js';
-import { formatDistros, formatHosts, formatImported } from './cli-format.js';
+import { formatDistros, formatEvent, formatHosts, formatImported } from './format.js';
 import { VERSION } from './version.js';
 
 // The server and the preflight are loaded only by the verbs that need them: every other verb is

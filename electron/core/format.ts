@@ -1,5 +1,6 @@
-// One line per event, for the terminal and for copied logs.
-import type { CoreEvent } from '../shared/contract.js';
+// What the command line prints: one line per event (for the terminal and for copied logs), and the
+// lists and results of the client verbs.
+import type { CoreEvent, Distro, Host } from '../shared/contract.js';
 
 export function formatEvent(e: CoreEvent): string {
   const time = e.time.slice(11, 23);
@@ -13,4 +14,24 @@ export function formatEvent(e: CoreEvent): string {
     case 'service':
       return `${time} ${e.service.name.padEnd(6)} ${e.service.state === 'failed' ? 'error' : 'info '} ${e.service.state}${e.service.error ? `: ${e.service.error}` : ''}`;
   }
+}
+
+export function formatDistros(distros: Distro[]): string {
+  if (distros.length === 0) return 'No distros imported yet: bootbench import FILE.iso (or drag an ISO onto the window).\n';
+  const rows = distros.map((d) => `${d.id.padEnd(28)} ${d.family.padEnd(8)} ${`${d.name} ${d.version}`.padEnd(28)} ${d.arch.padEnd(8)} ${d.status.padEnd(8)} ${d.iso}`);
+  return `${['ID                           FAMILY   NAME                         ARCH     STATUS   ISO', ...rows].join('\n')}\n`;
+}
+
+export function formatHosts(hosts: Host[]): string {
+  if (hosts.length === 0) return 'No hosts seen yet: power on a machine set to boot from the network.\n';
+  const rows = hosts.map((h) => {
+    const detail = h.state === 'failed' ? `  ${h.failureReason ?? ''}` : h.install && h.state !== 'discovered' ? `  ${h.install.distro} ${Math.round(h.install.progress * 100)}% ${h.install.lastStep ?? ''}` : '';
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}`;
+  });
+  return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
+}
+
+/** What `bootbench import` prints for the distro the server registered. */
+export function formatImported(distro: Distro): string {
+  return `imported ${distro.name} ${distro.version} (${distro.arch}) as ${distro.id}\n  kernel ${distro.kernel}\n  initrd ${distro.initrd}\n`;
 }

@@ -9,7 +9,7 @@ import { watchOutput, type Lab, type RunResult } from './netns.js';
 import type { Host, LogEvent } from '../../electron/shared/contract.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(REPO, 'bin', 'bootbench.cjs');
+export const BIN = join(REPO, 'bin', 'bootbench.mjs');
 export const NODE = process.execPath;
 
 let built = false;

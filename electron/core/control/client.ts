@@ -2,6 +2,7 @@
 // through server.json, sends the token, and turns error answers into BootbenchErrors.
 import {
   EVENTS_STREAM_PATH,
+  type ApiErrorBody,
   type ControlRoutes,
   type CoreEvent,
   type Host,
@@ -12,7 +13,6 @@ import { request as httpRequest } from 'node:http';
 import { BootbenchError, errnoCode } from '../errors.js';
 import type { RouteBody, RouteKey, RouteOutput, RouteParams, RouteQuery } from './control-api.js';
 import { findRunningServer } from './server-info.js';
-import { apiError } from './api-error.js';
 
 type GetRoute = Extract<RouteKey, `GET ${string}`>;
 type QueryValue = string | number | boolean | null | undefined;
@@ -139,6 +139,22 @@ function fillParams(pattern: string, params: Record<string, string>): string {
     if (value === undefined) throw new BootbenchError('BAD_ARGUMENT', { message: `Missing path parameter "${name}" for ${pattern}.` });
     return encodeURIComponent(value);
   });
+}
+
+/** An error answer as a BootbenchError; the server's ApiErrorBody gives the words when there is one. */
+function apiError(status: number, text: string): BootbenchError {
+  let message = text.trim().slice(0, 500) || `HTTP ${status}`;
+  let apiCode: string | undefined;
+  try {
+    const body = JSON.parse(text) as Partial<ApiErrorBody>;
+    if (body.error && typeof body.error.message === 'string') {
+      message = body.error.message;
+      apiCode = typeof body.error.code === 'string' ? body.error.code : undefined;
+    }
+  } catch {
+    // not JSON: keep the raw text
+  }
+  return new BootbenchError('CONTROL_API', { status, message, apiCode });
 }
 
 /**
