@@ -8,6 +8,7 @@
 //                                      initrd over HTTP, the family's arguments, the answer-file URL);
 //   installed                         → boot the local disk (until it is queued again).
 import type { Host } from '../../shared/contract.js';
+import { assertNever } from '../../shared/assert-never.js';
 import { ipxeScriptPath } from './boot-policy.js';
 
 export interface IpxeScriptInput {
@@ -57,7 +58,7 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
         '',
       ].join('\n');
     default:
-      return assertNever(state);
+      return assertNever(state, 'host state');
   }
 }
 
@@ -125,8 +126,4 @@ function biosChainLines(input: IpxeScriptInput): string[] {
     `chain ${input.biosChainUrl} || goto bb_wait`,
     ':bb_wait',
   ];
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled host state ${String(value)}`);
 }
