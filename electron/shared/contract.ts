@@ -29,7 +29,10 @@ export interface Host {
   hostname: string | null;
   firstSeen: string; // ISO 8601
   lastSeen: string; // ISO 8601
+  /** Why the last install failed, in words for people (UI, CLI); set while the host is `failed`. */
   failureReason?: string;
+  /** The same failure as a stable code, for programs and tests to compare (never compare the words). */
+  failureCode?: InstallFailureCode;
   /** The install queued, running or last finished on this host; null when none was ever asked for. */
   install?: HostInstall | null;
 }
@@ -56,6 +59,39 @@ export interface HostInstall {
   /** 0–1, a coarse estimate from the stage and the steps seen. */
   progress: number;
   finishedAt: string | null;
+  /** Why it failed, once its stage is `failed`; null otherwise. */
+  failure: InstallFailure | null;
+}
+
+// ★ Host states: `failed` with a reason. The code says which way it failed; the message says where
+// it stopped and what to check, in words a technician can act on.
+export const INSTALL_FAILURE_CODES = [
+  /** The user cancelled it (UI, `bootbench cancel`). */
+  'cancelled',
+  /** Queued, but the host never fetched its installer (powered off, not set to network boot). */
+  'timeout-queued',
+  /** The installer kernel was fetched, but the installer never asked for its answer file. */
+  'timeout-booting',
+  /** Installing, but no sign of the installer (fetch, log line, report) for too long. */
+  'timeout-installing',
+  /** Installing for longer than a whole install may take, however chatty. */
+  'timeout-install-total',
+  /** The host started the installer again and again without reporting `installed`. */
+  'boot-loop',
+  /** The installer reported a failure (its report URL, `event=failed`). */
+  'installer-error',
+  /** The install's distro was removed after the install was queued. */
+  'distro-removed',
+  /** Bootbench could not boot the installer any more (its kernel or initrd cannot be read, …). */
+  'installer-unavailable',
+  /** A failure stored before failures had codes, whose words match none of the above. */
+  'unknown',
+] as const;
+export type InstallFailureCode = (typeof INSTALL_FAILURE_CODES)[number];
+
+export interface InstallFailure {
+  code: InstallFailureCode;
+  message: string;
 }
 
 export const DISTRO_FAMILIES = ['rhel', 'debian', 'ubuntu', 'suse', 'alpine', 'generic'] as const;
@@ -333,7 +369,7 @@ export interface ControlRoutes {
   'PUT /api/distros/:id': { query: undefined; body: DistroUpdate; output: Distro };
   /** Queue an install; a MAC not seen yet is registered, so that it installs when it first boots. */
   'POST /api/hosts/:mac/install': { query: undefined; body: InstallRequest; output: Host };
-  /** Cancel a queued or running install: the host goes to `failed` ("cancelled") and waits again. */
+  /** Cancel a queued or running install: the host goes to `failed` (code `cancelled`) and waits again. */
   'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
   'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };
