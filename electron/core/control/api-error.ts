@@ -17,5 +17,5 @@ export function apiError(status: number, text: string): BootbenchError {
   } catch {
     // not JSON: keep the raw text
   }
-  return new BootbenchError('CONTROL_API', { status, message, apiCode });
+  return new BootbenchError('CONTROL_API', { status, message, ...(apiCode !== undefined ? { apiCode } : {}) });
 }
