@@ -7,8 +7,18 @@
 export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
 
-export const ARCHES = ['x86', 'x86_64', 'arm32', 'arm64', 'unknown'] as const;
+// One CPU-architecture vocabulary for hosts (DHCP option 93, RFC 4578) and distros (ISO detection),
+// so that a host and the distro it installs can be compared (docs/decisions.md, "One architecture
+// vocabulary"). The UEFI spec's and Debian's names for the two that matter most (x86_64, arm64),
+// the kernel's for the rest. `x86` is an x86 whose width is not known: a BIOS PXE client (option
+// 93 = 0) cannot say whether its CPU is 64-bit. Detection maps every spelling (aarch64, amd64,
+// armhf, ppc64el, …) to these (iso/detect/arch.ts).
+export const ARCHES = ['x86_64', 'i386', 'x86', 'arm64', 'arm32', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'loongarch64', 'unknown'] as const;
 export type Arch = (typeof ARCHES)[number];
+
+export function isArch(value: unknown): value is Arch {
+  return (ARCHES as readonly unknown[]).includes(value);
+}
 
 // ★ Host states: discovered → queued → booting → installing → installed · or failed.
 export const HOST_STATES = ['discovered', 'queued', 'booting', 'installing', 'installed', 'failed'] as const;
@@ -103,7 +113,7 @@ export interface Distro {
   family: DistroFamily;
   name: string; // "Rocky Linux"
   version: string;
-  arch: string; // "x86_64", "aarch64", …
+  arch: Arch; // "x86_64", "arm64", … (an id is a name and never changes: "rocky-9.4-aarch64" stays)
   variant: string | null;
   /** Paths inside the ISO; for `generic` the user may set them. */
   kernel: string | null;

@@ -3,6 +3,7 @@
 // it runs the same over the real ISO 9660 reader and over an in-memory tree in the tests.
 // Design and the facts each detector relies on: docs/design/distro-detection.md.
 
+import type { Arch } from '../../shared/contract.js';
 import { detectRhel } from './detect/rhel.js';
 import { detectFromDiskInfo } from './detect/debian.js';
 import { detectSuse } from './detect/suse.js';
@@ -34,7 +35,7 @@ export interface DistroDetection {
   family: DistroFamily;
   name: string; // 'Rocky Linux', 'Fedora', 'Ubuntu', 'Debian', 'openSUSE Leap', …
   version: string; // '9.4', '41', '24.04.1', '12.7', '15.6', '3.20.3'
-  arch: 'x86_64' | 'aarch64' | 'i386' | 'ppc64le' | 's390x' | string;
+  arch: Arch; // the contract's vocabulary: 'x86_64', 'arm64', 'i386', …
   kernel: string | null; // path inside the ISO
   initrd: string | null;
   variant?: string; // 'netinst' | 'DVD' | 'live-server' | 'Server' | …
