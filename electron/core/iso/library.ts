@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isArch, type Distro, type DistroFamily, type DistroUpdate } from '../../shared/contract.js';
+import { isArch, type Distro, type DistroUpdate } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { openFileSource } from '../files/plain-file.js';
@@ -98,7 +98,7 @@ export class IsoLibrary {
       }
       distro = {
         id: known?.id ?? this.newId(found.family === 'generic' ? 'generic' : found.name, found.version, found.arch),
-        family: found.family as DistroFamily,
+        family: found.family,
         name: found.name,
         version: found.version,
         arch: found.arch,

@@ -7,7 +7,7 @@
 // they boot a live system, not the installer that Debian's recipe drives.
 
 import type { Arch } from '../../../shared/contract.js';
-import type { BootAlternative, DistroDetection } from '../detect.js';
+import type { BootAlternative, DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import { debianRelease, isUbuntuProduct, parseDiskInfo, type DiskInfo } from './disk-info.js';
 import type { Probe } from './probe.js';

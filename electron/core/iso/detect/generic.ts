@@ -5,7 +5,7 @@
 // (vmlinuz-6.1.0-25-amd64 ↔ initrd.img-6.1.0-25-amd64, vmlinuz-lts ↔ initramfs-lts).
 
 import type { Arch } from '../../../shared/contract.js';
-import type { DistroDetection } from '../detect.js';
+import type { DistroDetection } from './types.js';
 import { archFromEfiLoader, archInText, normalizeArch } from './arch.js';
 import { debianRelease, parseDiskInfo } from './disk-info.js';
 import type { Probe } from './probe.js';

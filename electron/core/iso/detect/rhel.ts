@@ -5,7 +5,7 @@
 // older tools (and some rebuilds) carry only the legacy [general] section (family/name/version/arch).
 
 import type { Arch } from '../../../shared/contract.js';
-import type { DistroDetection } from '../detect.js';
+import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import { iniGet, parseIni, type Ini } from './ini.js';
 import type { Probe } from './probe.js';

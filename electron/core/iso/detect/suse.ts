@@ -7,7 +7,7 @@
 // on aarch64, ppc64le and s390x.
 
 import type { Arch } from '../../../shared/contract.js';
-import type { DistroDetection } from '../detect.js';
+import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import type { Probe } from './probe.js';
 
