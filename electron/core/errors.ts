@@ -1,32 +1,48 @@
 // Errors carry a code and context; the words come from one catalog and say how to fix the problem.
 
-export type ErrorCode =
-  | 'BIND_DENIED'
-  | 'PORT_IN_USE'
-  | 'NO_SUCH_INTERFACE'
-  | 'INTERFACE_DOWN'
-  | 'INTERFACE_NO_IPV4'
-  | 'FOREIGN_DHCP'
-  | 'BIND_TO_DEVICE_FAILED'
-  | 'BAD_ARGUMENT'
-  | 'POOL_INVALID'
-  | 'SERVER_NOT_RUNNING'
-  | 'CONTROL_API'
-  | 'DATA_DIR'
-  | 'ISO_UNREADABLE'
-  | 'ISO_UNSUPPORTED'
-  | 'ISO_NOT_FOUND'
-  | 'ISO_CHECKSUM'
-  | 'DISTRO_NOT_FOUND'
-  | 'INSTALL_REFUSED'
-  | 'HOST_NOT_FOUND'
-  | 'NOTHING_TO_CANCEL'
-  | 'NOT_SERVING'
-  | 'ALREADY_SERVING';
+/** Where a port was to be bound: the interface, its address, or both (the message names one). */
+type Where = { iface: string; address?: string } | { address: string; iface?: string };
+type PortContext = { port: number; proto?: string } & Where;
 
-type Context = Record<string, string | number | boolean | null | undefined>;
+/**
+ * The fields each error's message needs, per code: a call that leaves one out does not type-check
+ * (the words never say "Port undefined"). Optional fields are ones the message does without.
+ */
+export interface ErrorContexts {
+  BIND_DENIED: PortContext;
+  PORT_IN_USE: PortContext & { holder?: string | null };
+  NO_SUCH_INTERFACE: { iface: string; available: string };
+  INTERFACE_DOWN: { iface: string };
+  INTERFACE_NO_IPV4: { iface: string };
+  FOREIGN_DHCP: { iface: string; servers: string };
+  BIND_TO_DEVICE_FAILED: { iface: string; reason: string };
+  BAD_ARGUMENT: { message: string };
+  POOL_INVALID: { pool: string; iface: string; reason: string; subnet: string; example: string };
+  SERVER_NOT_RUNNING: { dataDir: string };
+  /** An error answer of the control API, rebuilt on the client side: its HTTP status, words and code. */
+  CONTROL_API: { status: number; message: string; apiCode?: string };
+  DATA_DIR: { dataDir: string; reason: string };
+  ISO_UNREADABLE: { file: string; reason: string };
+  ISO_UNSUPPORTED: { file: string; reason: string };
+  ISO_NOT_FOUND: { file: string; reason: string };
+  ISO_CHECKSUM: { file: string; sums: string; expected: string; actual: string };
+  DISTRO_NOT_FOUND: { id: string };
+  INSTALL_REFUSED: { distro: string; mac: string; reason: string };
+  HOST_NOT_FOUND: { mac: string };
+  NOTHING_TO_CANCEL: { mac: string; state: string };
+  NOT_SERVING: Record<string, never>;
+  ALREADY_SERVING: { iface: string };
+}
 
-const catalog: Record<ErrorCode, (c: Context) => string> = {
+export type ErrorCode = keyof ErrorContexts;
+
+type ErrorOptions = { cause?: unknown };
+/** The context may be left out only for codes whose message needs none. */
+type ContextArgs<C extends ErrorCode> = Record<string, never> extends ErrorContexts[C]
+  ? [context?: ErrorContexts[C], options?: ErrorOptions]
+  : [context: ErrorContexts[C], options?: ErrorOptions];
+
+const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   BIND_DENIED: (c) =>
     `Port ${c.port}/${c.proto ?? 'udp'} on ${c.iface ?? c.address} needs privileges that this process does not have. ` +
     `Run Bootbench as root (sudo bootbench serve …), or give Node the capability once: ` +
@@ -63,20 +79,22 @@ const catalog: Record<ErrorCode, (c: Context) => string> = {
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,
 };
 
-export class BootbenchError extends Error {
-  readonly code: ErrorCode;
-  readonly context: Context;
+export class BootbenchError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly context: ErrorContexts[C];
 
-  constructor(code: ErrorCode, context: Context = {}, options?: { cause?: unknown }) {
-    super(catalog[code](context), options);
+  constructor(code: C, ...[context, options]: ContextArgs<C>) {
+    const ctx = (context ?? {}) as ErrorContexts[C];
+    super(catalog[code](ctx), options);
     this.name = 'BootbenchError';
     this.code = code;
-    this.context = context;
+    this.context = ctx;
   }
 }
 
-export function isBootbenchError(e: unknown): e is BootbenchError {
-  return e instanceof BootbenchError;
+/** Whether `e` is a BootbenchError (of `code`, when given: its context is then typed for that code). */
+export function isBootbenchError<C extends ErrorCode = ErrorCode>(e: unknown, code?: C): e is BootbenchError<C> {
+  return e instanceof BootbenchError && (code === undefined || e.code === code);
 }
 
 /** The errno code of a Node system error, if it is one. */

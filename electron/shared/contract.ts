@@ -7,8 +7,18 @@
 export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
 
-export const ARCHES = ['x86', 'x86_64', 'arm32', 'arm64', 'unknown'] as const;
+// One CPU-architecture vocabulary for hosts (DHCP option 93, RFC 4578) and distros (ISO detection),
+// so that a host and the distro it installs can be compared (docs/decisions.md, "One architecture
+// vocabulary"). The UEFI spec's and Debian's names for the two that matter most (x86_64, arm64),
+// the kernel's for the rest. `x86` is an x86 whose width is not known: a BIOS PXE client (option
+// 93 = 0) cannot say whether its CPU is 64-bit. Detection maps every spelling (aarch64, amd64,
+// armhf, ppc64el, …) to these (iso/detect/arch.ts).
+export const ARCHES = ['x86_64', 'i386', 'x86', 'arm64', 'arm32', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'loongarch64', 'unknown'] as const;
 export type Arch = (typeof ARCHES)[number];
+
+export function isArch(value: unknown): value is Arch {
+  return (ARCHES as readonly unknown[]).includes(value);
+}
 
 // ★ Host states: discovered → queued → booting → installing → installed · or failed.
 export const HOST_STATES = ['discovered', 'queued', 'booting', 'installing', 'installed', 'failed'] as const;
@@ -29,7 +39,10 @@ export interface Host {
   hostname: string | null;
   firstSeen: string; // ISO 8601
   lastSeen: string; // ISO 8601
+  /** Why the last install failed, in words for people (UI, CLI); set while the host is `failed`. */
   failureReason?: string;
+  /** The same failure as a stable code, for programs and tests to compare (never compare the words). */
+  failureCode?: InstallFailureCode;
   /** The install queued, running or last finished on this host; null when none was ever asked for. */
   install?: HostInstall | null;
 }
@@ -56,6 +69,39 @@ export interface HostInstall {
   /** 0–1, a coarse estimate from the stage and the steps seen. */
   progress: number;
   finishedAt: string | null;
+  /** Why it failed, once its stage is `failed`; null otherwise. */
+  failure: InstallFailure | null;
+}
+
+// ★ Host states: `failed` with a reason. The code says which way it failed; the message says where
+// it stopped and what to check, in words a technician can act on.
+export const INSTALL_FAILURE_CODES = [
+  /** The user cancelled it (UI, `bootbench cancel`). */
+  'cancelled',
+  /** Queued, but the host never fetched its installer (powered off, not set to network boot). */
+  'timeout-queued',
+  /** The installer kernel was fetched, but the installer never asked for its answer file. */
+  'timeout-booting',
+  /** Installing, but no sign of the installer (fetch, log line, report) for too long. */
+  'timeout-installing',
+  /** Installing for longer than a whole install may take, however chatty. */
+  'timeout-install-total',
+  /** The host started the installer again and again without reporting `installed`. */
+  'boot-loop',
+  /** The installer reported a failure (its report URL, `event=failed`). */
+  'installer-error',
+  /** The install's distro was removed after the install was queued. */
+  'distro-removed',
+  /** Bootbench could not boot the installer any more (its kernel or initrd cannot be read, …). */
+  'installer-unavailable',
+  /** A failure stored before failures had codes, whose words match none of the above. */
+  'unknown',
+] as const;
+export type InstallFailureCode = (typeof INSTALL_FAILURE_CODES)[number];
+
+export interface InstallFailure {
+  code: InstallFailureCode;
+  message: string;
 }
 
 export const DISTRO_FAMILIES = ['rhel', 'debian', 'ubuntu', 'suse', 'alpine', 'generic'] as const;
@@ -67,7 +113,7 @@ export interface Distro {
   family: DistroFamily;
   name: string; // "Rocky Linux"
   version: string;
-  arch: string; // "x86_64", "aarch64", …
+  arch: Arch; // "x86_64", "arm64", … (an id is a name and never changes: "rocky-9.4-aarch64" stays)
   variant: string | null;
   /** Paths inside the ISO; for `generic` the user may set them. */
   kernel: string | null;
@@ -335,7 +381,7 @@ export interface ControlRoutes {
   'PUT /api/distros/:id': { query: undefined; body: DistroUpdate; output: Distro };
   /** Queue an install; a MAC not seen yet is registered, so that it installs when it first boots. */
   'POST /api/hosts/:mac/install': { query: undefined; body: InstallRequest; output: Host };
-  /** Cancel a queued or running install: the host goes to `failed` ("cancelled") and waits again. */
+  /** Cancel a queued or running install: the host goes to `failed` (code `cancelled`) and waits again. */
   'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
   'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };

@@ -1,5 +1,6 @@
 // What the UI knows of the server, and how a batch of events changes it: a pure reducer, so that a
 // flood of events costs one new state (and one render) per batch.
+import { assertNever } from '../../electron/shared/assert-never.js';
 import type { CoreEvent, Distro, Host, LogEvent, ServerStatus, ServiceStatus } from '../../electron/shared/contract.js';
 import type { StreamState } from '../api/events.js';
 
@@ -71,8 +72,4 @@ export function appendCapped<T>(list: readonly T[], more: readonly T[], cap: num
   if (more.length >= cap) return more.slice(more.length - cap);
   const keep = Math.max(0, list.length + more.length - cap);
   return keep === 0 ? [...list, ...more] : [...list.slice(keep), ...more];
-}
-
-export function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }

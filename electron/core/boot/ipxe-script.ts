@@ -9,7 +9,7 @@
 //                                      arguments and the answer-file URL);
 //   installed                         → boot the local disk (until it is queued again).
 import type { Host } from '../../shared/contract.js';
-import { assertNever } from '../../shared/assert.js';
+import { assertNever } from '../../shared/assert-never.js';
 import type { InstallerBoot } from './installer-boot.js';
 import { ipxeScriptPath } from './urls.js';
 
@@ -60,7 +60,7 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
         '',
       ].join('\n');
     default:
-      return assertNever(state);
+      return assertNever(state, 'host state');
   }
 }
 

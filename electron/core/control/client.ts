@@ -142,7 +142,7 @@ function fillParams(pattern: string, params: Record<string, string>): string {
 }
 
 /** An error answer as a BootbenchError; the server's ApiErrorBody gives the words when there is one. */
-function apiError(status: number, text: string): BootbenchError {
+export function apiError(status: number, text: string): BootbenchError {
   let message = text.trim().slice(0, 500) || `HTTP ${status}`;
   let apiCode: string | undefined;
   try {
@@ -154,7 +154,7 @@ function apiError(status: number, text: string): BootbenchError {
   } catch {
     // not JSON: keep the raw text
   }
-  return new BootbenchError('CONTROL_API', { status, message, apiCode });
+  return new BootbenchError('CONTROL_API', { status, message, ...(apiCode !== undefined ? { apiCode } : {}) });
 }
 
 /**

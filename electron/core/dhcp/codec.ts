@@ -4,6 +4,7 @@
 // and drop. encodeDhcp throws only on programmer errors (a field that cannot be represented).
 // Both sit on the hot path of the server (>10,000 leases/s), so they read and write bytes directly:
 // no per-byte string building, one allocation per encoded packet.
+import { readIp, writeIp } from '../net/ipv4-bytes.js';
 import { Opt, type DecodeResult, type DhcpMessage } from './message.js';
 
 const MAGIC_COOKIE = 0x63825363; // 99.130.83.99 (RFC 2131 §3)
@@ -122,11 +123,6 @@ function parseOptions(buf: Buffer, start: number, end: number, state: OptionStat
   return null;
 }
 
-/** Reads a dotted quad straight from four bytes. */
-export function readIp(buf: Buffer, off: number): string {
-  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
-}
-
 /** A NUL-terminated field, as latin1 so that every byte maps to one character and back. */
 function readCString(buf: Buffer, off: number, len: number): string {
   const nul = buf.indexOf(0, off);
@@ -199,27 +195,4 @@ function checkField(value: string, max: number, name: string): void {
   for (let i = 0; i < value.length; i++) {
     if (value.charCodeAt(i) > 0xff) throw new Error(`${name} has a character that is not latin1: ${JSON.stringify(value)}`);
   }
-}
-
-/** Writes a dotted quad without splitting strings: this runs four times per encoded packet. */
-export function writeIp(buf: Buffer, off: number, ip: string, what = 'address'): void {
-  let part = 0;
-  let octet = 0;
-  let digits = 0;
-  for (let i = 0; i <= ip.length; i++) {
-    const c = i === ip.length ? 46 : ip.charCodeAt(i); // a virtual '.' closes the last octet
-    if (c === 46) {
-      if (digits === 0 || octet > 255 || part > 3) throw new Error(`${what} is not an IPv4 address: ${JSON.stringify(ip)}`);
-      buf[off + part] = octet;
-      part += 1;
-      octet = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      octet = octet * 10 + (c - 48);
-      digits += 1;
-    } else {
-      throw new Error(`${what} is not an IPv4 address: ${JSON.stringify(ip)}`);
-    }
-  }
-  if (part !== 4) throw new Error(`${what} is not an IPv4 address: ${JSON.stringify(ip)}`);
 }

@@ -4,6 +4,7 @@
 // Allocation order for a client (as ISC dhcpd and dnsmasq do): its reservation; its current or
 // previous lease (so a machine keeps its address across reboots and restarts); the address it
 // asks for, when free; else the next free address from a rotating cursor.
+import { assertNever } from '../../shared/assert-never.js';
 import { inSubnet, intToIp, ipToInt, type Pool, type Subnet } from './ipv4.js';
 
 export interface LeaseRecord {
@@ -40,6 +41,12 @@ export interface LeaseTableOptions {
   declineHoldMs?: number;
   clock?: () => number;
 }
+
+/** What `preferredFor` found for a client: one tagged result instead of string | null | undefined. */
+export type PreferredAddress =
+  | { kind: 'address'; ip: string; source: 'reservation' | 'lease' | 'requested' }
+  | { kind: 'reservation-unusable'; ip: string }
+  | { kind: 'none' };
 
 export type AckDecision = { ok: true; lease: LeaseRecord } | { ok: false; reason: string };
 
@@ -88,30 +95,46 @@ export class LeaseTable {
     }
   }
 
-  /** The address to offer this client, or null when the pool is exhausted. Does not hold it yet. */
+  /** The address to offer this client, or null when there is none for it. Does not hold it yet. */
   candidateFor(mac: string, requested: string | null): string | null {
     const preferred = this.preferredFor(mac, requested);
-    return preferred !== undefined ? preferred : this.nextFree(mac, this.clock());
+    switch (preferred.kind) {
+      case 'address':
+        return preferred.ip;
+      case 'reservation-unusable':
+        return null; // a reserved client gets its address or nothing, never a pool address
+      case 'none':
+        return this.nextFree(mac, this.clock());
+      default:
+        return assertNever(preferred, 'preferred address');
+    }
   }
 
   /**
    * The address this client should get before any other: its reservation, its current lease, or
-   * the free pool address it asks for. `undefined` when none applies (any free address will do);
-   * null when its reservation cannot be used now.
+   * the free pool address it asks for; `none` when no such address applies (any free address will
+   * do); `reservation-unusable` when it has a reservation that cannot be used now (held by another
+   * client or found in use), so it must get no address at all.
    */
-  preferredFor(mac: string, requested: string | null): string | null | undefined {
+  preferredFor(mac: string, requested: string | null): PreferredAddress {
     const now = this.clock();
     const reservation = this.reservedByMac.get(mac);
-    if (reservation) return this.usableFor(ipToInt(reservation.ip), mac, now, true) ? reservation.ip : null;
+    if (reservation) {
+      return this.usableFor(ipToInt(reservation.ip), mac, now, true)
+        ? { kind: 'address', ip: reservation.ip, source: 'reservation' }
+        : { kind: 'reservation-unusable', ip: reservation.ip };
+    }
     const current = this.byMac.get(mac);
     // A lease from another subnet (the data dir moved with the laptop to another NIC or network)
     // would be NAKed at REQUEST time ("not on this network") and offered again: a DORA loop.
-    if (current && this.isHostAddress(current.ip) && this.usableFor(current.ip, mac, now)) return intToIp(current.ip);
+    if (current && this.isHostAddress(current.ip) && this.usableFor(current.ip, mac, now)) {
+      return { kind: 'address', ip: intToIp(current.ip), source: 'lease' };
+    }
     if (requested) {
       const want = ipToInt(requested);
-      if (this.inPool(want) && this.usableFor(want, mac, now)) return requested;
+      if (this.inPool(want) && this.usableFor(want, mac, now)) return { kind: 'address', ip: requested, source: 'requested' };
     }
-    return undefined;
+    return { kind: 'none' };
   }
 
   /** Whether this address is one the client already holds (no conflict probe needed then). */

@@ -1,7 +1,7 @@
 // Typed views of DHCP options (RFC 2132, RFC 3004, RFC 4578, PXE 2.1) over a decoded message, and
 // writers that build option values as Buffers. Readers never throw: a missing or malformed option
 // reads as null (or an empty list), since clients send all sorts of things.
-import { readIp, writeIp } from './codec.js';
+import { ipToBuffer, readIp, writeIp } from '../net/ipv4-bytes.js';
 import { Opt, type DhcpMessage } from './message.js';
 
 export type OptionSource = DhcpMessage | ReadonlyMap<number, Buffer>;
@@ -154,17 +154,6 @@ export function macOf(msg: Pick<DhcpMessage, 'chaddr' | 'hlen'>): string {
 }
 
 // ---- writers -------------------------------------------------------------------------------
-
-export function ipToBuffer(ip: string): Buffer {
-  const b = Buffer.allocUnsafe(4);
-  writeIp(b, 0, ip);
-  return b;
-}
-
-export function bufferToIp(b: Buffer, offset = 0): string {
-  if (b.length < offset + 4) throw new Error(`need 4 bytes at offset ${offset} for an IPv4 address, have ${b.length}`);
-  return readIp(b, offset);
-}
 
 export const ipOption = ipToBuffer;
 

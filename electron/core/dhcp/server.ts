@@ -147,13 +147,18 @@ export class DhcpServer {
     for (let attempt = 0; attempt < 8; attempt += 1) {
       // Its reservation, its lease, or the address it asks for; else an address the conflict
       // guard already probed silent (no wait); else the next free one, probed now.
-      let ip = table.preferredFor(client.mac, attempt === 0 ? wanted : null);
+      const preferred = table.preferredFor(client.mac, attempt === 0 ? wanted : null);
+      if (preferred.kind === 'reservation-unusable') {
+        this.log('warn', 'dhcp.reservation-unusable', client, `no offer to ${client.mac}: its reserved address ${preferred.ip} is held by another client or in use`, { ip: preferred.ip });
+        return;
+      }
+      let ip = preferred.kind === 'address' ? preferred.ip : null;
       let probed = false;
-      if (ip === undefined && guard) {
+      if (ip === null && guard) {
         ip = guard.takeReady();
         probed = ip !== null;
       }
-      if (ip === undefined || ip === null) ip = table.candidateFor(client.mac, null);
+      ip ??= table.candidateFor(client.mac, null);
       if (!ip) {
         this.log('warn', 'dhcp.pool-exhausted', client, `no free address for ${client.mac}: the pool is exhausted`);
         return;

@@ -5,7 +5,7 @@
 // Decoding never throws: a malformed query is a `{ ok: false }` value (and, when at least the
 // header could be read, the id and flags to answer FORMERR with).
 
-import { ipToBuffer } from '../dhcp/options.js';
+import { ipToBuffer } from '../net/ipv4-bytes.js';
 
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 } as const;
 export const CLASS_IN = 1;

@@ -94,18 +94,19 @@ export class HostRegistry {
     return host;
   }
 
-  /** The host's install changed: its state follows the install's stage. */
-  setInstall(mac: string, install: HostInstall, failureReason: string | undefined): Host | undefined {
+  /** The host's install changed: its state follows the install's stage, its failure the install's. */
+  setInstall(mac: string, install: HostInstall): Host | undefined {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
-    const { failureReason: _old, ...rest } = known;
-    const host: Host = { ...rest, state: install.stage, distro: install.distro, install, ...(failureReason ? { failureReason } : {}) };
+    const { failureReason: _reason, failureCode: _code, ...rest } = known;
+    const failure = install.stage === 'failed' ? install.failure : null;
+    const host: Host = { ...rest, state: install.stage, distro: install.distro, install, ...(failure ? { failureReason: failure.message, failureCode: failure.code } : {}) };
     this.put(host);
     this.changed(host);
     return host;
   }
 
-  setState(mac: string, state: HostState, extra: Partial<Pick<Host, 'distro' | 'failureReason'>> = {}): Host | undefined {
+  setState(mac: string, state: HostState, extra: Partial<Pick<Host, 'distro' | 'failureReason' | 'failureCode'>> = {}): Host | undefined {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
     const host = { ...known, state, ...extra };

@@ -2,6 +2,7 @@
 // with (docs/design/answer-files.md has the table), and the rendering itself. Pure: settings,
 // host, distro and URLs in; text out. The template store and the settings store do the I/O.
 import type { AnswerTemplateName, Distro, DistroFamily, Host, InstallSettings } from '../../shared/contract.js';
+import { assertNever } from '../../shared/assert-never.js';
 import { BootbenchError } from '../errors.js';
 import {
   domainRule, hostnamePatternRule, hostnameRule, keyboardRule, localeRule, normalizeDisk, packageRule, parsePackageList,
@@ -25,7 +26,7 @@ export function templateForFamily(family: DistroFamily): AnswerTemplateName | nu
     case 'generic':
       return null;
     default:
-      return assertNever(family);
+      return assertNever(family, 'distro family');
   }
 }
 
@@ -223,8 +224,4 @@ export function renderAnswerFile(source: AnswerTemplateSource, context: Template
     if (e instanceof TemplateError) throw bad(`The ${source.name} template: ${e.message}`);
     throw e;
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${String(x)}`);
 }

@@ -14,7 +14,7 @@
 // Details and the alternatives rejected are in docs/decisions.md.
 import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
-import type { Distro } from '../../shared/contract.js';
+import type { Arch, Distro } from '../../shared/contract.js';
 import type { FileSource, OpenResult } from '../files/file-source.js';
 import { openFileSource } from '../files/plain-file.js';
 
@@ -36,9 +36,12 @@ const SYSTEM_IMAGES = '/usr/lib/debian-installer/images';
 const NET_RETRIEVER = Buffer.from('usr/lib/debian-installer/retriever/net-retriever');
 const CDROM_RETRIEVER = Buffer.from('usr/lib/debian-installer/retriever/cdrom-retriever');
 
-/** Debian's name for an architecture (amd64, arm64), from the distro record's. */
-export function debianArch(arch: string): string {
-  return ({ x86_64: 'amd64', aarch64: 'arm64', i386: 'i386', i686: 'i386' } as Record<string, string>)[arch] ?? arch;
+// Debian's names (dpkg --print-architecture) where they differ from the contract's.
+const DEBIAN_ARCH: Partial<Record<Arch, string>> = { x86_64: 'amd64', arm32: 'armhf', ppc64le: 'ppc64el', loongarch64: 'loong64' };
+
+/** Debian's name for an architecture (amd64, arm64, …), from the distro record's. */
+export function debianArch(arch: Arch): string {
+  return DEBIAN_ARCH[arch] ?? arch;
 }
 
 const CODENAMES: Record<string, string> = { '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie', '14': 'forky' };

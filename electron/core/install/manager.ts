@@ -13,8 +13,9 @@ import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-netboot.js';
 import { deadlineTickMs } from './limits.js';
+import { migrateRun } from './legacy-failure.js';
 import { bootRecipe, kernelArgs, RecipeError, type RecipeUrls } from './recipes.js';
-import { advance, DEFAULT_LIMITS, failureOf, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
+import { advance, DEFAULT_LIMITS, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
 
 /** The URLs of one install on the boot HTTP server (all under its token). */
 export interface InstallUrls extends RecipeUrls {
@@ -110,9 +111,19 @@ export class InstallManager {
     const manager = new InstallManager(opts);
     const file = await readJsonFile<InstallsFile>(join(opts.dataDir, INSTALLS_FILE), { version: 1, counter: 0, installs: {} });
     manager.counter = file.counter;
-    for (const [mac, entry] of Object.entries(file.installs)) {
+    const migrated: string[] = [];
+    for (const [mac, stored] of Object.entries(file.installs)) {
+      const { run, migrated: changed } = migrateRun(stored.run);
+      const entry = { ...stored, run };
       manager.entries.set(mac, entry);
       if (!isFinished(entry.run.stage)) manager.byToken.set(entry.token, mac);
+      if (changed) migrated.push(mac);
+    }
+    // Installs stored before failure codes: saved in today's shape, and mirrored into their hosts
+    // (hosts.json holds a copy of each install, and the host's failure code).
+    if (migrated.length > 0) {
+      for (const mac of migrated) if (opts.hosts.get(mac)) manager.publish(mac);
+      manager.scheduleSave();
     }
     // Deadlines passed while the server was down fail now, with their reasons.
     manager.checkDeadlines();
@@ -205,7 +216,7 @@ export class InstallManager {
     const distro = this.opts.library.get(entry.run.distro);
     const host = this.opts.hosts.get(mac);
     if (!distro || !host) {
-      this.observe(mac, { type: 'report', event: 'failed', message: `distro ${entry.run.distro} is no longer imported` });
+      this.observe(mac, { type: 'unbootable', code: 'distro-removed', message: `distro ${entry.run.distro} is no longer imported` });
       return null;
     }
     try {
@@ -213,7 +224,7 @@ export class InstallManager {
       this.observe(mac, { type: 'pxe-boot' });
       return { title: `installing ${distro.name} ${distro.version} (${distro.id})`, kernelUrl: recipe.kernelUrl, initrds: recipe.initrds, args: kernelArgs(recipe) };
     } catch (e) {
-      this.observe(mac, { type: 'report', event: 'failed', message: (e as Error).message });
+      this.observe(mac, { type: 'unbootable', code: 'installer-unavailable', message: `the installer cannot be booted: ${(e as Error).message}` });
       return null;
     }
   }
@@ -381,8 +392,7 @@ export class InstallManager {
     const entry = this.entries.get(mac);
     if (!entry) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     const { boots: _boots, lastActivityAt: _last, ...install } = entry.run;
-    const failureReason = failureOf(entry.run);
-    const host = this.opts.hosts.setInstall(mac, install, failureReason);
+    const host = this.opts.hosts.setInstall(mac, install);
     if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     return host;
   }

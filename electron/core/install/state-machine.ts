@@ -6,8 +6,8 @@
 //   queued ──kernel fetched──▶ booting ──answer file / report start / log line──▶ installing
 //      │                          │                                                  │
 //      └── report start/log ──────┴──────────────────────────────────────────────────┴─report installed─▶ installed
-//   any unfinished stage ── timeout · installer error · cancel ──▶ failed (reason)
-import type { HostInstall, InstallStage } from '../../shared/contract.js';
+//   any unfinished stage ── timeout · installer error · cancel ──▶ failed (code + reason)
+import type { HostInstall, InstallFailure, InstallStage } from '../../shared/contract.js';
 
 export type Observation =
   | { type: 'kernel-fetched'; via: string }
@@ -18,6 +18,8 @@ export type Observation =
   | { type: 'report'; event: 'start' | 'installed' | 'failed'; message?: string }
   /** A syslog line, a log POST or an installer webhook event from the host. */
   | { type: 'activity'; summary: string }
+  /** Bootbench itself can no longer boot the host's installer. */
+  | { type: 'unbootable'; code: 'distro-removed' | 'installer-unavailable'; message: string }
   | { type: 'cancel' }
   | { type: 'tick' };
 
@@ -75,6 +77,7 @@ export function newRun(input: Pick<HostInstall, 'id' | 'distro' | 'template' | '
     deadline: new Date(now.getTime() + limits.queuedMs).toISOString(),
     progress: PROGRESS.queued,
     finishedAt: null,
+    failure: null,
     boots: 0,
     lastActivityAt: at,
   };
@@ -90,11 +93,11 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
     case 'tick':
       return checkDeadline(run, now, limits);
     case 'cancel':
-      return fail(run, now, 'cancelled');
+      return fail(run, now, { code: 'cancelled', message: 'cancelled' });
     case 'kernel-fetched': {
       const boots = run.boots + 1;
       if (run.stage !== 'queued' && boots > limits.maxBoots) {
-        return fail(run, now, `the host started the installer ${boots} times without reporting "installed": it may be rebooting into the network boot again after a failed install (see the host's console)`);
+        return fail(run, now, { code: 'boot-loop', message: `the host started the installer ${boots} times without reporting "installed": it may be rebooting into the network boot again after a failed install (see the host's console)` });
       }
       const next = run.stage === 'queued' ? to(run, 'booting', now, limits) : run;
       const step = stepped({ ...next, boots }, at, `kernel fetched (${obs.via})`, limits);
@@ -105,6 +108,8 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
       return { run: stepped(run, at, `initrd fetched (${obs.via})`, limits), changed: true, note: null };
     case 'pxe-boot':
       return same;
+    case 'unbootable':
+      return fail(run, now, { code: obs.code, message: obs.message });
     case 'answer-fetched': {
       const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
       return { run: stepped(next, at, 'answer file fetched', limits), changed: true, note: { level: 'info', message: 'answer file fetched: installing' } };
@@ -119,7 +124,7 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
         const done: InstallRun = { ...stepped(run, at, 'reported installed', limits), stage: 'installed', stageSince: at, deadline: null, progress: 1, finishedAt: at };
         return { run: done, changed: true, note: { level: 'info', message: `installed${obs.message ? `: ${obs.message}` : ''}; the next network boot boots the local disk` } };
       }
-      if (obs.event === 'failed') return fail(run, now, `the installer reported a failure${obs.message ? `: ${obs.message}` : ''}`);
+      if (obs.event === 'failed') return fail(run, now, { code: 'installer-error', message: `the installer reported a failure${obs.message ? `: ${obs.message}` : ''}` });
       {
         const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
         return { run: stepped(next, at, 'installer started', limits), changed: true, note: { level: 'info', message: `installer reported start${obs.message ? `: ${obs.message}` : ''}` } };
@@ -149,22 +154,28 @@ function stepped(run: InstallRun, at: string, what: string, limits: StageLimits)
 
 function checkDeadline(run: InstallRun, now: Date, limits: StageLimits): Step {
   if (!run.deadline || now.getTime() < Date.parse(run.deadline)) return { run, changed: false, note: null };
-  return fail(run, now, timeoutReason(run, now, limits));
+  return fail(run, now, timeoutFailure(run, now, limits));
 }
 
-/** Where the install stopped, in words a technician can act on. */
-export function timeoutReason(run: InstallRun, now: Date, limits: StageLimits = DEFAULT_LIMITS): string {
+/** Where the install stopped, as a code and in words a technician can act on. */
+export function timeoutFailure(run: InstallRun, now: Date, limits: StageLimits = DEFAULT_LIMITS): InstallFailure {
   const ago = (iso: string) => minutes(now.getTime() - Date.parse(iso));
   switch (run.stage) {
     case 'queued':
-      return `timed out: queued ${ago(run.queuedAt)} ago and the host never fetched its installer: is it powered on and set to boot from the network first?`;
+      return { code: 'timeout-queued', message: `timed out: queued ${ago(run.queuedAt)} ago and the host never fetched its installer: is it powered on and set to boot from the network first?` };
     case 'booting':
-      return `timed out: kernel fetched ${ago(run.stageSince)} ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address`;
+      return { code: 'timeout-booting', message: `timed out: kernel fetched ${ago(run.stageSince)} ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address` };
     case 'installing':
-      if (now.getTime() - Date.parse(run.queuedAt) >= limits.installingMaxMs) return `timed out: installing for ${ago(run.stageSince)} without reporting "installed" (last step: ${run.lastStep ?? 'none'})`;
-      return `timed out: no sign of the installer for ${ago(run.lastActivityAt)} (last step: ${run.lastStep ?? 'none'}, ${ago(run.lastStepAt ?? run.stageSince)} ago): it may be waiting at a question on its console`;
+      if (now.getTime() - Date.parse(run.queuedAt) >= limits.installingMaxMs) {
+        return { code: 'timeout-install-total', message: `timed out: installing for ${ago(run.stageSince)} without reporting "installed" (last step: ${run.lastStep ?? 'none'})` };
+      }
+      return {
+        code: 'timeout-installing',
+        message: `timed out: no sign of the installer for ${ago(run.lastActivityAt)} (last step: ${run.lastStep ?? 'none'}, ${ago(run.lastStepAt ?? run.stageSince)} ago): it may be waiting at a question on its console`,
+      };
     default:
-      return 'timed out';
+      // A finished run has no deadline; advance() never asks.
+      throw new Error(`no deadline in stage ${run.stage}`);
   }
 }
 
@@ -173,13 +184,10 @@ function minutes(ms: number): string {
   return m >= 1 ? `${m} min` : `${Math.round(ms / 1000)} s`;
 }
 
-function fail(run: InstallRun, now: Date, reason: string): Step {
+/** The failure ends the run; its last step stays what the host last did (the failure says why it stopped). */
+function fail(run: InstallRun, now: Date, failure: InstallFailure): Step {
   const at = now.toISOString();
-  const failed: InstallRun = { ...run, stage: 'failed', stageSince: at, deadline: null, finishedAt: at, lastStep: reason, lastStepAt: at };
-  return { run: failed, changed: true, note: { level: reason === 'cancelled' ? 'warn' : 'error', message: reason === 'cancelled' ? 'install cancelled' : `install failed: ${reason}` } };
-}
-
-/** The failure reason of a failed run (its last step), for Host.failureReason. */
-export function failureOf(run: InstallRun): string | undefined {
-  return run.stage === 'failed' ? (run.lastStep ?? 'failed') : undefined;
+  const failed: InstallRun = { ...run, stage: 'failed', stageSince: at, deadline: null, finishedAt: at, failure };
+  const cancelled = failure.code === 'cancelled';
+  return { run: failed, changed: true, note: { level: cancelled ? 'warn' : 'error', message: cancelled ? 'install cancelled' : `install failed: ${failure.message}` } };
 }

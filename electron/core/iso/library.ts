@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Distro, DistroFamily, DistroUpdate } from '../../shared/contract.js';
+import { isArch, type Distro, type DistroUpdate } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { openFileSource } from '../files/plain-file.js';
@@ -13,6 +13,7 @@ import type { OpenResult } from '../files/file-source.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { IsoError, IsoImage } from './iso9660.js';
 import { detectDistro } from './detect.js';
+import { normalizeArch } from './detect/arch.js';
 
 interface DistrosFile {
   version: 1;
@@ -36,8 +37,14 @@ export class IsoLibrary {
   static async open(dataDir: string, bus: EventBus): Promise<IsoLibrary> {
     const library = new IsoLibrary(join(dataDir, 'distros.json'), bus);
     const saved = await readJsonFile<DistrosFile>(library.file, { version: 1, distros: [] });
-    for (const d of saved.distros) library.distros.set(d.id, d);
+    let renamed = false;
+    for (const stored of saved.distros) {
+      const d = withContractArch(stored);
+      renamed ||= d !== stored;
+      library.distros.set(d.id, d);
+    }
     await library.refresh();
+    if (renamed) await library.save(); // records from before the one vocabulary, saved in today's words
     return library;
   }
 
@@ -91,7 +98,7 @@ export class IsoLibrary {
       }
       distro = {
         id: known?.id ?? this.newId(found.family === 'generic' ? 'generic' : found.name, found.version, found.arch),
-        family: found.family as DistroFamily,
+        family: found.family,
         name: found.name,
         version: found.version,
         arch: found.arch,
@@ -324,4 +331,13 @@ function unreadable(file: string, e: unknown): BootbenchError {
   const message = (e as Error).message;
   const reason = message.startsWith(file) ? message.slice(file.length).replace(/^[:\s]+/, '') : message;
   return new BootbenchError('ISO_UNREADABLE', { file, reason }, { cause: e });
+}
+
+/**
+ * A stored record in the contract's architecture vocabulary: older versions wrote the kernel's
+ * names ('aarch64', 'armhf'). Only `arch` changes; the id is a name and stays ("rocky-9.4-aarch64").
+ */
+function withContractArch(d: Distro): Distro {
+  const stored: string = d.arch;
+  return isArch(stored) ? d : { ...d, arch: normalizeArch(stored) ?? 'unknown' };
 }

@@ -13,7 +13,7 @@
 // probe exists to prevent, and the DHCP server simply tries that address again later.
 import { performance } from 'node:perf_hooks';
 import type { ProbeClock } from './icmp-probe.js';
-import { ipToBuffer } from '../dhcp/options.js';
+import { ipToBuffer } from './ipv4-bytes.js';
 import { libc, PACKET_OUTGOING, SyscallError, type SocketApi } from './libc.js';
 import { formatMac, macBytes } from './ra-codec.js';
 

@@ -183,7 +183,9 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     await cli(['install', client.mac, '--distro', distro.id]);
     const cancelled = JSON.parse(await cli(['cancel', client.mac, '--json'])) as Host;
     assert.equal(cancelled.state, 'failed');
-    assert.equal(cancelled.failureReason, 'cancelled');
+    assert.equal(cancelled.failureCode, 'cancelled');
+    assert.equal(cancelled.install?.failure?.code, 'cancelled');
+    assert.equal(cancelled.failureReason, 'cancelled', 'the words the UI and `bootbench hosts` show');
     assert.equal(first.kind, 'wait');
     if (first.kind === 'wait') assert.equal((await client.script(first.pollUrl)).kind, 'wait');
     const nothing = await server.cli(['cancel', client.mac]);
@@ -200,6 +202,7 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     if (action.kind !== 'install') return;
     await client.fetchInstaller(action); // booting; the answer file is never asked for
     const failed = await waitForState(client.mac, 'failed', 30_000);
+    assert.equal(failed.failureCode, 'timeout-booting');
     assert.match(failed.failureReason ?? '', /kernel fetched .* ago, answer file never requested: the installer may lack a driver for this NIC/);
     const timeline = await cli(['logs', client.mac]);
     assert.match(timeline, /install failed: timed out/);

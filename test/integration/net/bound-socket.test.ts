@@ -8,7 +8,7 @@ import type { Socket } from 'node:dgram';
 import { Lab, enterNamespace, watchOutput, type LabHost, type Segment } from '../../helpers/netns.js';
 import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { openBoundUdpSocket, boundPort } from '../../../electron/core/net/bound-socket.js';
-import { BootbenchError } from '../../../electron/core/errors.js';
+import { BootbenchError, isBootbenchError } from '../../../electron/core/errors.js';
 
 
 const node = process.execPath;
@@ -105,6 +105,7 @@ s.bind(68, () => console.log('ready'));`;
       await assert.rejects(attempt(reuseAddr), (e: unknown) => {
         assert.ok(e instanceof BootbenchError);
         assert.equal(e.code, 'PORT_IN_USE');
+        assert.ok(isBootbenchError(e, 'PORT_IN_USE'));
         assert.match(String(e.context.holder), new RegExp(`\\(pid ${process.pid}\\)`));
         assert.match(e.message, /6767\/udp on bbA is already in use by /);
         return true;

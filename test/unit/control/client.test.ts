@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoreEvent, Host, NicInfo, ServerStatus } from '../../../electron/shared/contract.js';
-import { BootbenchError } from '../../../electron/core/errors.js';
+import { BootbenchError, isBootbenchError } from '../../../electron/core/errors.js';
 import { EventBus } from '../../../electron/core/events.js';
 import { startControlApi, type ControlApi } from '../../../electron/core/control/control-api.js';
 import { newToken } from '../../../electron/core/control/auth.js';
@@ -46,7 +46,7 @@ const NICS: NicInfo[] = [{ name: 'lab0', mac: '02:00:00:00:00:01', ipv4: [{ addr
 
 function isControlError(status: number, pattern?: RegExp) {
   return (e: unknown) =>
-    e instanceof BootbenchError && e.code === 'CONTROL_API' && e.context.status === status && (!pattern || pattern.test(e.message));
+    isBootbenchError(e, 'CONTROL_API') && e.context.status === status && (!pattern || pattern.test(e.message));
 }
 
 describe('ControlClient', () => {
@@ -114,7 +114,7 @@ describe('ControlClient', () => {
     const client = await ControlClient.fromDataDir(dir);
     failStatus = true;
     try {
-      await assert.rejects(client.status(), (e: unknown) => isControlError(409, /already in use by dnsmasq/)(e) && (e as BootbenchError).context.apiCode === 'PORT_IN_USE');
+      await assert.rejects(client.status(), (e: unknown) => isControlError(409, /already in use by dnsmasq/)(e) && isBootbenchError(e, 'CONTROL_API') && e.context.apiCode === 'PORT_IN_USE');
     } finally {
       failStatus = false;
     }

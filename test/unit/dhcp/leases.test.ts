@@ -57,6 +57,19 @@ describe('allocation order', () => {
     assert.equal(r2.ack(mac(1), '10.231.77.100').ok, false);
   });
 
+  test('preferredFor says which address applies and why, or that a reserved client must get none', () => {
+    const { t } = table({ reservations: [{ mac: mac(9), ip: '10.231.77.50' }] });
+    assert.deepEqual(t.preferredFor(mac(9), '10.231.77.105'), { kind: 'address', ip: '10.231.77.50', source: 'reservation' });
+    assert.deepEqual(t.preferredFor(mac(1), '10.231.77.105'), { kind: 'address', ip: '10.231.77.105', source: 'requested' });
+    assert.deepEqual(t.preferredFor(mac(1), null), { kind: 'none' });
+    const ip = dora(t, mac(1));
+    assert.deepEqual(t.preferredFor(mac(1), '10.231.77.107'), { kind: 'address', ip, source: 'lease' });
+    // the reserved address found in use (a conflict probe or a DECLINE): no address at all for it
+    t.block('10.231.77.50');
+    assert.deepEqual(t.preferredFor(mac(9), null), { kind: 'reservation-unusable', ip: '10.231.77.50' });
+    assert.equal(t.candidateFor(mac(9), '10.231.77.105'), null, 'never a pool address instead of its reservation');
+  });
+
   test('the current lease beats a requested address', () => {
     const { t } = table();
     const ip = dora(t, mac(1));

@@ -44,7 +44,7 @@ describe('detection parsers', () => {
       shape: 'installer', product: 'Debian GNU/Linux', version: '12.7.0', lts: false, codename: 'Bookworm', arch: 'x86_64', detail: 'Official amd64 NETINST with firmware 20240831-10:38',
     });
     const u = parseDiskInfo('Ubuntu-Server 24.04.1 LTS "Noble Numbat" - Release arm64 (20240821)\n');
-    assert.deepEqual([u?.product, u?.version, u?.lts, u?.arch], ['Ubuntu-Server', '24.04.1', true, 'aarch64']);
+    assert.deepEqual([u?.product, u?.version, u?.lts, u?.arch], ['Ubuntu-Server', '24.04.1', true, 'arm64']);
     const x = parseDiskInfo('Ubuntu 16.04.6 LTS "Xenial Xerus" - Release i386 (20190227.1)');
     assert.equal(x?.arch, 'i386');
     const live = parseDiskInfo('Official Debian GNU/Linux Live 10.10.0 cinnamon 2021-06-19T12:13');
@@ -89,12 +89,17 @@ describe('detection parsers', () => {
     assert.equal(normalizeArch('AMD64'), 'x86_64');
     assert.equal(normalizeArch('ppc64el'), 'ppc64le');
     assert.equal(normalizeArch('BuildArch'), null);
-    assert.equal(archInText('debian-12.7.0-arm64-netinst.iso'), 'aarch64');
+    assert.equal(normalizeArch('aarch64'), 'arm64', "the kernel's name for it");
+    assert.equal(normalizeArch('armhf'), 'arm32');
+    assert.equal(normalizeArch('x86'), 'i386', "Alpine's 32-bit x86");
+    assert.equal(archInText('debian-12.7.0-arm64-netinst.iso'), 'arm64');
+    assert.equal(archInText('Fedora-Everything-netinst-aarch64-41-1.4.iso'), 'arm64');
     assert.equal(archInText('Rocky-9.4-x86_64-dvd.iso'), 'x86_64');
     assert.equal(archInText('Win11_24H2_English_x64.iso'), 'x86_64');
     assert.equal(archInText('backup-2024.iso'), null);
     assert.equal(archFromEfiLoader('BOOTX64.EFI'), 'x86_64');
-    assert.equal(archFromEfiLoader('bootaa64.efi'), 'aarch64');
+    assert.equal(archFromEfiLoader('bootaa64.efi'), 'arm64');
+    assert.equal(archFromEfiLoader('BOOTIA32.EFI'), 'i386');
     assert.equal(archFromEfiLoader('grubx64.efi'), null);
   });
 });

@@ -1,6 +1,7 @@
 // Validation of a rendered answer file before any host boots with it (issue 5, Build 3): one
 // checker per format, each reporting problems with their line.
 import type { AnswerTemplateName, ValidationProblem } from '../../../shared/contract.js';
+import { assertNever } from '../../../shared/assert-never.js';
 import { validateAutoinstall } from './autoinstall.js';
 import { validateAutoyast } from './autoyast.js';
 import { validateKickstart } from './kickstart.js';
@@ -22,10 +23,6 @@ export function validateAnswerFile(name: AnswerTemplateName, text: string): Vali
     case 'autoyast':
       return validateAutoyast(text);
     default:
-      return assertNever(name);
+      return assertNever(name, 'answer file kind');
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unknown answer file kind ${String(x)}`);
 }

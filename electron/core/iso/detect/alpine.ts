@@ -4,7 +4,7 @@
 // boot/initramfs-<flavour> and boot/modloop-<flavour> (flavour 'lts' or 'virt'; older 'vanilla');
 // packages under apks/<arch>/ tell the architecture.
 
-import type { DistroDetection } from '../detect.js';
+import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import type { Probe } from './probe.js';
 

@@ -6,7 +6,8 @@
 // Live images made by live-build ('Official Debian GNU/Linux Live …') are left to the generic detector:
 // they boot a live system, not the installer that Debian's recipe drives.
 
-import type { BootAlternative, DistroDetection } from '../detect.js';
+import type { Arch } from '../../../shared/contract.js';
+import type { BootAlternative, DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import { debianRelease, isUbuntuProduct, parseDiskInfo, type DiskInfo } from './disk-info.js';
 import type { Probe } from './probe.js';
@@ -20,16 +21,17 @@ function pair(probe: Probe, kernels: readonly string[], initrds: readonly string
 }
 
 // debian-cd's install directory per architecture (tools/boot/<codename>/boot-<arch>).
-const debianInstallDir: Record<string, string> = { x86_64: 'install.amd', aarch64: 'install.a64', i386: 'install.386', ppc64le: 'install', s390x: 'install' };
+const debianInstallDir: Partial<Record<Arch, string>> = { x86_64: 'install.amd', arm64: 'install.a64', i386: 'install.386', ppc64le: 'install', s390x: 'install' };
+const installDirArch: Readonly<Record<string, Arch>> = { 'install.amd': 'x86_64', 'install.a64': 'arm64', 'install.386': 'i386' };
 
-function debianInstaller(probe: Probe, arch: string | null): { boot: Pair; gtk: Pair | null; arch: string | null } | null {
+function debianInstaller(probe: Probe, arch: Arch | null): { boot: Pair; gtk: Pair | null; arch: Arch | null } | null {
   const preferred = arch ? debianInstallDir[arch] : undefined;
   const dirs = [...new Set([...(preferred ? [preferred] : []), 'install.amd', 'install.a64', 'install.386', 'install'])];
   for (const dir of dirs) {
     const boot = pair(probe, [`/${dir}/vmlinuz`, `/${dir}/vmlinux`, `/${dir}/linux`], [`/${dir}/initrd.gz`]);
     if (!boot) continue;
     const gtk = pair(probe, [`/${dir}/gtk/vmlinuz`], [`/${dir}/gtk/initrd.gz`]);
-    const dirArch = ({ 'install.amd': 'x86_64', 'install.a64': 'aarch64', 'install.386': 'i386' } as Record<string, string>)[dir] ?? null;
+    const dirArch = installDirArch[dir] ?? null;
     return { boot, gtk, arch: arch ?? dirArch };
   }
   return null;
@@ -44,14 +46,14 @@ function debianVariant(info: DiskInfo): string | undefined {
   return undefined;
 }
 
-function ubuntuBoot(probe: Probe, arch: string | null): { boot: Pair; hwe: Pair | null; variant: string } | null {
+function ubuntuBoot(probe: Probe, arch: Arch | null): { boot: Pair; hwe: Pair | null; variant: string } | null {
   const casper = pair(probe, ['/casper/vmlinuz', '/casper/vmlinuz.efi'], ['/casper/initrd', '/casper/initrd.lz', '/casper/initrd.gz']);
   if (casper) {
     const hwe = pair(probe, ['/casper/hwe-vmlinuz'], ['/casper/hwe-initrd', '/casper/hwe-initrd.lz']);
     return { boot: casper, hwe, variant: 'casper' };
   }
   // Legacy server media (18.04 and the 20.04 'legacy' image): debian-installer under install/.
-  const debArch = arch === 'x86_64' ? 'amd64' : arch === 'aarch64' ? 'arm64' : (arch ?? 'amd64');
+  const debArch = arch === null || arch === 'x86_64' ? 'amd64' : arch; // Ubuntu says arm64, i386, s390x as we do
   const di = pair(probe, [`/install/netboot/ubuntu-installer/${debArch}/linux`, '/install/vmlinuz'], [`/install/netboot/ubuntu-installer/${debArch}/initrd.gz`, '/install/initrd.gz']);
   if (di) return { boot: di, hwe: pair(probe, ['/install/hwe-vmlinuz', `/install/hwe-netboot/ubuntu-installer/${debArch}/linux`], ['/install/hwe-initrd.gz', `/install/hwe-netboot/ubuntu-installer/${debArch}/initrd.gz`]), variant: 'server' };
   return null;
@@ -100,7 +102,7 @@ async function detectDebianWithoutLabel(probe: Probe): Promise<DistroDetection |
   return null;
 }
 
-function result(family: 'debian' | 'ubuntu', name: string, version: string, arch: string | null, boot: Pair | null, variant: string | undefined, evidence: string[], alternatives: BootAlternative[], label: string | null): DistroDetection {
+function result(family: 'debian' | 'ubuntu', name: string, version: string, arch: Arch | null, boot: Pair | null, variant: string | undefined, evidence: string[], alternatives: BootAlternative[], label: string | null): DistroDetection {
   return {
     family,
     name,

@@ -8,6 +8,7 @@
 // and live-build's different shape (Debian live images):
 //   Official Debian GNU/Linux Live 12.7.0 standard 2024-08-31T10:49:52Z
 
+import type { Arch } from '../../../shared/contract.js';
 import { archInText } from './arch.js';
 
 export interface DiskInfo {
@@ -16,7 +17,7 @@ export interface DiskInfo {
   version: string; // as written: '12.7.0', '24.04.1'
   lts: boolean;
   codename?: string;
-  arch: string | null;
+  arch: Arch | null;
   /** Words after the dash: 'Official amd64 NETINST with firmware …', 'Release amd64 (20240827)' */
   detail: string;
   /** live-build's flavour word ('standard', 'gnome', …) */

@@ -4,7 +4,8 @@
 // initrd*, initramfs*. A kernel pairs with the initrd that shares its suffix
 // (vmlinuz-6.1.0-25-amd64 ↔ initrd.img-6.1.0-25-amd64, vmlinuz-lts ↔ initramfs-lts).
 
-import type { DistroDetection } from '../detect.js';
+import type { Arch } from '../../../shared/contract.js';
+import type { DistroDetection } from './types.js';
 import { archFromEfiLoader, archInText, normalizeArch } from './arch.js';
 import { debianRelease, parseDiskInfo } from './disk-info.js';
 import type { Probe } from './probe.js';
@@ -34,7 +35,7 @@ export function pairInDir(names: readonly string[]): { kernel: string; initrd: s
   return kernel && initrd ? { kernel, initrd } : null;
 }
 
-function guessArch(probe: Probe, kernel: string | null): string {
+function guessArch(probe: Probe, kernel: string | null): Arch {
   const fromKernel = kernel ? archInText(kernel.split('/').pop() ?? '') : null;
   if (fromKernel) return fromKernel;
   const loader = probe.list('/efi/boot').map((e) => archFromEfiLoader(e.name)).find((a) => a !== null);

@@ -2,7 +2,7 @@
 // tree without Rock Ridge or Joliet stores upper-case 8.3 names with a ';1' version suffix, e.g.
 // 'README.TXT;1'), bounded text reads, and directory listings that never throw for a missing folder.
 
-import type { IsoTree } from '../detect.js';
+import type { IsoTree } from './types.js';
 
 export type EntryKind = 'file' | 'dir' | 'symlink';
 

@@ -4,7 +4,8 @@
 // [stage2] mainimage, [variant-<id>] …; productmd 1.0 called [release] [product]; media made by
 // older tools (and some rebuilds) carry only the legacy [general] section (family/name/version/arch).
 
-import type { DistroDetection } from '../detect.js';
+import type { Arch } from '../../../shared/contract.js';
+import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import { iniGet, parseIni, type Ini } from './ini.js';
 import type { Probe } from './probe.js';
@@ -33,7 +34,9 @@ export function canonicalRhelName(raw: string): string {
 interface TreeinfoFacts {
   name: string;
   version: string;
-  arch: string;
+  arch: Arch;
+  /** The word the .treeinfo uses ('aarch64'), for its [images-<arch>] section and the evidence. */
+  rawArch: string;
   variant?: string;
   images: { kernel?: string; initrd?: string; section: string };
   stage2?: string;
@@ -48,13 +51,13 @@ export function readTreeinfo(ini: Ini): TreeinfoFacts | null {
   let version = iniGet(ini, 'release', 'version') ?? iniGet(ini, 'product', 'version') ?? iniGet(ini, 'general', 'version') ?? '';
   if (!version && generalName) version = /(\d+(?:\.\d+)*)\s*$/.exec(generalName)?.[1] ?? '';
   const rawArch = iniGet(ini, 'tree', 'arch') ?? iniGet(ini, 'general', 'arch') ?? '';
-  const arch = normalizeArch(rawArch) ?? rawArch;
+  const arch = normalizeArch(rawArch) ?? 'unknown';
   const variants = (iniGet(ini, 'tree', 'variants') ?? iniGet(ini, 'general', 'variants') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   // [images-x86_64] is the real machine; [images-xen] (same files) is a secondary platform.
   const section = [`images-${rawArch}`, `images-${arch}`, ...[...ini.keys()].filter((k) => k.startsWith('images-') && k !== 'images-xen')].find((s) => ini.has(s)) ?? 'images-xen';
   const images = { kernel: iniGet(ini, section, 'kernel'), initrd: iniGet(ini, section, 'initrd'), section };
   const variant = iniGet(ini, 'general', 'variant') ?? variants[0];
-  return { name: canonicalRhelName(rawName), version, arch, variants, images, ...(variant ? { variant } : {}), ...(iniGet(ini, 'stage2', 'mainimage') ? { stage2: iniGet(ini, 'stage2', 'mainimage') } : {}) };
+  return { name: canonicalRhelName(rawName), version, arch, rawArch, variants, images, ...(variant ? { variant } : {}), ...(iniGet(ini, 'stage2', 'mainimage') ? { stage2: iniGet(ini, 'stage2', 'mainimage') } : {}) };
 }
 
 // Where the kernel lives when [images-*] is missing or wrong: x86_64/aarch64 pxeboot, POWER, s390x.
@@ -69,7 +72,7 @@ export async function detectRhel(probe: Probe): Promise<DistroDetection | null> 
   if (path === null) return null;
   const facts = readTreeinfo(parseIni((await probe.readText(path)) ?? ''));
   if (facts === null) return null; // a .treeinfo without a name says nothing; let the others look
-  const evidence = [`${path}: name "${facts.name}", version "${facts.version}", arch "${facts.arch}"`];
+  const evidence = [`${path}: name "${facts.name}", version "${facts.version}", arch "${facts.rawArch}"`];
 
   let kernel: string | null = null;
   let initrd: string | null = null;
@@ -100,7 +103,7 @@ export async function detectRhel(probe: Probe): Promise<DistroDetection | null> 
     family: 'rhel',
     name: facts.name,
     version: facts.version,
-    arch: facts.arch || 'unknown',
+    arch: facts.arch,
     kernel: found ? kernel : null,
     initrd: found ? initrd : null,
     ...(variant ? { variant } : {}),

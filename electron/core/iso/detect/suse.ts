@@ -6,7 +6,8 @@
 // boot/<arch>/loader/linux + initrd on x86 (the isolinux 'loader' dir), boot/<arch>/linux + initrd
 // on aarch64, ppc64le and s390x.
 
-import type { DistroDetection } from '../detect.js';
+import type { Arch } from '../../../shared/contract.js';
+import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import type { Probe } from './probe.js';
 
@@ -60,7 +61,7 @@ function parseContent(text: string): { name?: string; version?: string; arch?: s
   return { ...(name ? { name } : {}), ...(version ? { version } : {}), ...(arch ? { arch } : {}), ...(label ? { label } : {}) };
 }
 
-function bootPair(probe: Probe): { kernel: string; initrd: string; arch: string } | null {
+function bootPair(probe: Probe): { kernel: string; initrd: string; arch: Arch } | null {
   for (const entry of probe.list('/boot').filter((e) => e.kind === 'dir')) {
     const arch = normalizeArch(entry.name);
     if (!arch) continue;
@@ -106,7 +107,7 @@ export async function detectSuse(probe: Probe): Promise<DistroDetection | null> 
   if (!name) return null; // media.1 without a product we can name: not enough to claim it
 
   const boot = bootPair(probe);
-  const arch = boot?.arch ?? (content.arch ? normalizeArch(content.arch) ?? content.arch : null) ?? 'unknown';
+  const arch = boot?.arch ?? (content.arch ? normalizeArch(content.arch) : null) ?? 'unknown';
   if (boot) evidence.push(`kernel ${boot.kernel}, initrd ${boot.initrd}`);
   return {
     family: 'suse',

@@ -3,7 +3,7 @@
 // file system …"), so an ISO 9660 reader sees that file alone; both shapes are recognised.
 // Booting Windows needs wimboot and a WinPE flow Bootbench does not have yet: reported, not supported.
 
-import type { DistroDetection } from '../detect.js';
+import type { DistroDetection } from './types.js';
 import { archFromEfiLoader, archInText, normalizeArch } from './arch.js';
 import type { Probe } from './probe.js';
 
