@@ -13,6 +13,7 @@ import { Lab, type Segment } from '../helpers/netns.js';
 import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
 import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Vm } from '../helpers/qemu.js';
 import { buildDebianNetbootIso } from '../helpers/installer-iso.js';
+import { consoleTail, waitForStage } from '../helpers/vm-stage.js';
 import type { Distro, Host, LogEvent } from '../../electron/shared/contract.js';
 
 const skip = qemuUnavailable();
@@ -67,22 +68,26 @@ describe('the real Debian installer, booted by the Debian recipe', { skip: skip 
     assert.match(preview, /install queued/);
 
     vm = await startVm({ ns: lab.serverNs, bridge: seg.name, name: 'debian-di', firmware: 'bios', mac, accel, logDir: work, memMiB: 1024 });
-    const started = Date.now();
     let events: LogEvent[] = [];
     let host: Host | undefined;
+    // Where the chain is, from what Bootbench has seen of the host: named in the error if it stops.
+    const stage = () =>
+      !host ? 'DHCP from the iPXE ROM (Bootbench has not seen the host)'
+      : !events.some((e) => e.kind === 'install.booting') ? `the installer kernel (host ${host.state})`
+      : !events.some((e) => e.kind === 'install.installing') ? 'the preseed fetch (installing)'
+      : !events.some((e) => e.kind === 'install.report') ? "early_command's start report"
+      : `5 syslog lines (${events.filter((e) => e.source === 'syslog').length} so far)`;
     try {
-      for (;;) {
+      await waitForStage(vm, { stage, deadlineMs: 600_000, pollMs: 2000, activity: () => `${host?.lastSeen} ${events.length}` }, async () => {
         host = (await server.hosts(60_000)).find((h) => h.mac === mac);
         events = await server.timeline(mac, 60_000);
         const preseedFetched = host?.state === 'installing' && events.some((e) => e.kind === 'install.installing');
         const syslog = events.filter((e) => e.source === 'syslog');
-        if (preseedFetched && syslog.length >= 5 && events.some((e) => e.kind === 'install.report')) break;
         if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
-        if (Date.now() - started > 600_000) throw new Error('the installer did not fetch its preseed and log within 600 s');
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+        return preseedFetched && syslog.length >= 5 && events.some((e) => e.kind === 'install.report');
+      });
     } catch (e) {
-      process.stdout.write(`\n--- serial console ---\n${vm.serialLog().slice(-8000)}\n--- timeline ---\n${events.map((x) => `${x.time} ${x.source} ${x.kind} ${x.message}`).join('\n').slice(-8000)}\n`);
+      process.stdout.write(`\n--- ${stage()}: not reached ---\n${consoleTail(vm, 8000)}\n--- timeline ---\n${events.map((x) => `${x.time} ${x.source} ${x.kind} ${x.message}`).join('\n').slice(-8000)}\n`);
       throw e;
     }
     const at = (pred: (e: LogEvent) => boolean) => {

@@ -14,6 +14,7 @@ import { enterNamespace, Lab, type Segment } from '../helpers/netns.js';
 import { probeAccel, qemuUnavailable, startVm, type Accel, type Vm } from '../helpers/qemu.js';
 import { buildDebianNetbootIso, buildFakeRhelIso, type FakeRhelIso } from '../helpers/installer-iso.js';
 import { DISK_BOOTED_TEXT, diskPayload, MARKER_OFFSET, parseMarker } from '../helpers/disk-payload.js';
+import { waitForStage } from '../helpers/vm-stage.js';
 
 // A diagnostic of the lab itself: the PXE end-to-end tests (pxe-install, debian-installer) boot the
 // same images through Bootbench, so CI runs these only when asked (they cost ~3 min under TCG).
@@ -216,8 +217,9 @@ describe('e2e lab self-test: installer images booted directly in QEMU', { skip: 
       });
       vms.push(vm);
       cleanups.push(() => vm.dispose());
-      const deadline = Date.now() + 300_000;
-      while (!net.seen.http.some((r) => r.url === '/report?event=di-early') && Date.now() < deadline && !vm.exited) await new Promise((r) => setTimeout(r, 500));
+      await waitForStage(vm, { stage: "the installer's preseed fetch and early_command report", deadlineMs: 300_000, pollMs: 500, activity: () => net.seen.http.length + net.seen.syslog.length }, async () =>
+        net.seen.http.some((r) => r.url === '/report?event=di-early'),
+      );
       const at = (url: string) => net.seen.http.find((r) => r.url === url)?.at;
       const tPreseed = at('/preseed.cfg');
       const tEarly = at('/report?event=di-early');

@@ -15,14 +15,13 @@ import { Lab, type Segment } from '../helpers/netns.js';
 import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
 import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Firmware, type Vm } from '../helpers/qemu.js';
 import { buildFakeRhelIso } from '../helpers/installer-iso.js';
+import { waitForStage } from '../helpers/vm-stage.js';
 import { DISK_BOOTED_TEXT, MARKER_OFFSET, parseMarker } from '../helpers/disk-payload.js';
 import type { Distro, Host, LogEvent } from '../../electron/shared/contract.js';
 
 const skip = qemuUnavailable();
 if (skip) process.stdout.write(`# e2e PXE installs skipped: ${skip}\n`);
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Per-VM timings, printed and collected for docs/benchmarks.md. */
 interface Timing {
@@ -62,28 +61,25 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
     return `\n=== ${vm.name} (${vm.firmware}, ${vm.mac}) stopped at: ${where}\n--- serial console ---\n${vm.serialLog().slice(-6000)}\n--- Bootbench timeline ---\n${timeline.slice(-6000)}\n--- qemu ---\n${vm.qemuLog().slice(-2000)}\n`;
   }
 
-  async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > end) throw new Error(`${what}: not within ${secs(timeoutMs)}`);
-      await sleep(1000);
-    }
-  }
-
   /** One VM from power-on to its disk booting after the install. */
   async function installOne(name: string, firmware: Firmware): Promise<Timing> {
     const mac = vmMac(`${name}-${process.pid}`);
     const vm = await startVm({ ns: lab.serverNs, bridge: seg.name, name, firmware, mac, accel, logDir: work, diskSizeMiB: 64, memMiB: 512 });
     vms.push(vm);
     const since = (t: number) => (t - vm.startedAt) / 1000;
+    // What Bootbench last saw of the host: with the serial console, the VM's sign of progress.
+    let seen = '';
+    const track = (host: Host | undefined, events = 0) => {
+      seen = host ? `${host.state} ${host.lastSeen} ${host.install?.lastStep ?? ''} ${events}` : '';
+      return host;
+    };
     try {
       // Discovered, and waiting in the iPXE loop (it has fetched its script and polls).
-      await waitUntil(`${name} discovered and polling`, 240_000, async () => {
-        const host = await hostOf(mac);
+      await waitForStage(vm, { stage: `${name} discovered and polling its iPXE script`, deadlineMs: 240_000, activity: () => seen }, async () => {
+        const host = track(await hostOf(mac));
         if (!host || host.state !== 'discovered') return null;
         const t = await timelineOf(mac);
+        track(host, t.length);
         return t.some((e) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path))) ? host : null;
       });
       const discoveredAt = Date.now();
@@ -91,8 +87,8 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
       assert.equal(queued.state, 'queued');
 
       const stageAt: Record<string, number> = {};
-      const installed = await waitUntil(`${name} installed`, 600_000, async () => {
-        const host = await hostOf(mac);
+      const installed = await waitForStage(vm, { stage: () => `${name} installed (now ${seen || 'unknown to Bootbench'})`, deadlineMs: 600_000, activity: () => seen }, async () => {
+        const host = track(await hostOf(mac));
         if (host?.state === 'failed') throw new Error(`${name} failed: ${host.failureReason}`);
         if (host && !(host.state in stageAt)) stageAt[host.state] = Date.now();
         return host?.state === 'installed' ? host : null;
@@ -111,7 +107,7 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
       assert.ok(at('install.booting') < at('install.installing') && at('install.installing') <= at('install.installed'), `${name}: stages in order`);
 
       // The reboot: iPXE is told to boot the local disk, whose payload says so on the console.
-      await vm.waitForSerial(new RegExp(DISK_BOOTED_TEXT), 300_000);
+      await waitForStage(vm, { stage: `${name} booting its local disk (${DISK_BOOTED_TEXT} on the console)`, deadlineMs: 300_000 }, async () => new RegExp(DISK_BOOTED_TEXT).test(vm.serialLog()));
       const diskAt = Date.now();
       const marker = parseMarker(vm.readDisk(MARKER_OFFSET, 512));
       assert.equal(marker?.mac, mac, `${name}: the install's marker is on the disk`);

@@ -10,96 +10,19 @@
 // `-no-reboot` is not set by default: installers reboot into that disk boot.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Accel = 'kvm' | 'tcg';
+import { ACCEL_ENV, OVMF_CODE, OVMF_VARS, QEMU, type Accel } from './qemu-accel.js';
+
+export { OVMF_CODE, OVMF_VARS, probeAccel, type Accel, type AccelChoice } from './qemu-accel.js';
 export type Firmware = 'bios' | 'uefi';
-export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
-export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
-const QEMU = 'qemu-system-x86_64';
 
 /** Why VM tests cannot run here, or null when they can (qemu-system-x86_64 and root are present). */
 export function qemuUnavailable(): string | null {
   if (spawnSync('which', [QEMU]).status !== 0) return `${QEMU} is not installed (apt-get install -y qemu-system-x86 ovmf ipxe-qemu)`;
   if (process.getuid?.() !== 0) return 'VM tests need root (tap devices in a network namespace)';
   return null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// KVM or TCG
-
-export interface AccelChoice {
-  accel: Accel;
-  reason: string;
-}
-
-const ACCEL_ENV = 'BOOTBENCH_TEST_ACCEL'; // 'kvm' | 'tcg': force, or the cached answer for child processes
-const ACCEL_FILE = join(tmpdir(), `bootbench-accel-${(process.env.BOOTBENCH_TEST_CACHE ?? 'default').replace(/\W/g, '_')}.json`);
-let accelPromise: Promise<AccelChoice> | null = null;
-
-/**
- * Whether KVM really works. /dev/kvm existing is not enough: on these CI machines it is a software
- * KVM (kvm_pvm) with no vmx/svm, where QEMU aborts ("failed to set MSR 0x10a") or the guest dies
- * with "KVM internal error" as soon as firmware runs in real mode. So boot SeaBIOS with -accel kvm
- * (no disk, no NIC) and wait for its banner on the serial port, for at most `timeoutMs`.
- * The answer is cached in this process, in $BOOTBENCH_TEST_ACCEL, and in a file under /tmp for
- * later test processes (valid for a day). Printed once: "VMs run under TCG: <reason>".
- */
-export function probeAccel(timeoutMs = 15_000): Promise<AccelChoice> {
-  accelPromise ??= (async () => {
-    const choice = await decideAccel(timeoutMs);
-    process.env[ACCEL_ENV] = choice.accel;
-    process.stdout.write(`# VMs run under ${choice.accel.toUpperCase()}: ${choice.reason}\n`);
-    return choice;
-  })();
-  return accelPromise;
-}
-
-async function decideAccel(timeoutMs: number): Promise<AccelChoice> {
-  const forced = process.env[ACCEL_ENV];
-  if (forced === 'kvm' || forced === 'tcg') return { accel: forced, reason: `${ACCEL_ENV}=${forced}` };
-  try {
-    const cached = JSON.parse(readFileSync(ACCEL_FILE, 'utf8')) as AccelChoice & { at: number };
-    if (Date.now() - cached.at < 86_400_000 && (cached.accel === 'kvm' || cached.accel === 'tcg')) return { accel: cached.accel, reason: `${cached.reason} (cached in ${ACCEL_FILE})` };
-  } catch {
-    // no cache yet
-  }
-  const choice = await runKvmProbe(timeoutMs);
-  writeFileSync(ACCEL_FILE, JSON.stringify({ ...choice, at: Date.now() }));
-  return choice;
-}
-
-async function runKvmProbe(timeoutMs: number): Promise<AccelChoice> {
-  try {
-    closeSync(openSync('/dev/kvm', 'r+'));
-  } catch (e) {
-    return { accel: 'tcg', reason: `/dev/kvm is not usable (${(e as Error).message})` };
-  }
-  const log = join(tmpdir(), `bootbench-kvm-probe-${process.pid}.log`);
-  writeFileSync(log, '');
-  const t0 = Date.now();
-  const child = spawn(QEMU, ['-accel', 'kvm', '-m', '128', '-nodefaults', '-display', 'none', '-nic', 'none', '-no-reboot',
-    '-machine', 'pc,graphics=off', '-serial', `file:${log}`, '-boot', 'menu=off,strict=on'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  try {
-    while (Date.now() - t0 < timeoutMs) {
-      // SeaBIOS prints its banner and then "No bootable device." on serial once real mode works.
-      const text = readFileSync(log, 'latin1');
-      if (/No bootable device|Booting from/.test(text)) return { accel: 'kvm', reason: `KVM ran SeaBIOS in ${((Date.now() - t0) / 1000).toFixed(1)} s` };
-      if (/KVM internal error/.test(stderr)) return { accel: 'tcg', reason: '/dev/kvm exists but the guest died with "KVM internal error" (a software KVM without vmx/svm)' };
-      if (exited) return { accel: 'tcg', reason: `qemu -accel kvm exited: ${stderr.trim().split('\n')[0] ?? ''}` };
-      await sleep(200);
-    }
-    return { accel: 'tcg', reason: `/dev/kvm exists but SeaBIOS did not get through POST under KVM within ${timeoutMs / 1000} s` };
-  } finally {
-    if (!exited) child.kill('SIGKILL');
-    rmSync(log, { force: true });
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -139,6 +62,11 @@ export interface VmOptions {
   /** What a guest reboot does: 'reset' (default, as real hardware) or 'exit' (QEMU -no-reboot). */
   onReboot?: 'reset' | 'exit';
   extraArgs?: string[];
+  /**
+   * A backstop for a test that forgets its VM or is stopped by its runner: QEMU is killed this long
+   * after its start (default 30 min, longer than any e2e test's own timeout) and its console printed.
+   */
+  maxLifetimeMs?: number;
 }
 
 export interface Vm {
@@ -167,6 +95,29 @@ export interface Vm {
 }
 
 let tapCounter = 0;
+
+// QEMUs still running, so that they die with this process: a test file that ends early (its runner
+// kills it, an uncaught error) must not leave VMs burning the machine's two cores, nor taps behind.
+const live = new Map<ChildProcess, { ns: string; tap: string }>();
+let exitHooked = false;
+function killLiveVms(): void {
+  for (const [child, { ns, tap }] of live) {
+    child.kill('SIGKILL');
+    spawnSync('ip', ['-n', ns, 'link', 'del', tap]);
+  }
+  live.clear();
+}
+function hookProcessExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', killLiveVms);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killLiveVms();
+      process.kill(process.pid, signal); // once() removed this handler: the default action follows
+    });
+  }
+}
 
 /** Locally administered, deterministic MAC for a VM name (as the reference lab's vm_mac). */
 export function vmMac(name: string): string {
@@ -231,8 +182,17 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   child.stdout?.on('data', (d: Buffer) => (qlog += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (qlog += d.toString()));
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  hookProcessExit();
+  live.set(child, { ns: o.ns, tap });
+  const lifetimeMs = o.maxLifetimeMs ?? 30 * 60_000;
+  const lifetime = setTimeout(() => {
+    process.stdout.write(`# ${o.name}: QEMU killed after its maximum lifetime of ${lifetimeMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}\n`);
+    child.kill('SIGKILL');
+  }, lifetimeMs).unref();
   const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => {
+      live.delete(child);
+      clearTimeout(lifetime);
       exitInfo = { code, signal };
       writeFileSync(join(o.logDir, `${o.name}.qemu.log`), qlog);
       resolve(exitInfo);

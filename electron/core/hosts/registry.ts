@@ -10,6 +10,14 @@ import { dataFiles } from '../store/data-dir.js';
 /** What the DHCP server learns of a client that the registry keeps. */
 export type ClientSighting = Pick<ClientInfo, 'mac' | 'firmware' | 'arch' | 'clientArch' | 'uuid' | 'vendorClass' | 'userClass'>;
 
+/** Runs `run` after `ms`; returns a cancel. Injected by tests to fire the coalesced save themselves. */
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+const realTimer: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+};
+
 interface HostsFile {
   version: 1;
   hosts: Host[];
@@ -17,7 +25,7 @@ interface HostsFile {
 
 export class HostRegistry {
   private readonly hosts = new Map<string, Host>();
-  private saveTimer: NodeJS.Timeout | null = null;
+  private cancelSave: (() => void) | null = null;
   private saving: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -25,13 +33,14 @@ export class HostRegistry {
     private readonly bus: EventBus,
     private readonly clock: () => Date,
     private readonly saveDelayMs: number,
+    private readonly schedule: Schedule,
   ) {}
 
   /** Address → MAC, kept with every change: HTTP and TFTP ask it for every request. */
   private readonly byIp = new Map<string, string>();
 
-  static async open(dataDir: string, bus: EventBus, options: { clock?: () => Date; saveDelayMs?: number } = {}): Promise<HostRegistry> {
-    const registry = new HostRegistry(join(dataDir, dataFiles.hosts), bus, options.clock ?? (() => new Date()), options.saveDelayMs ?? 200);
+  static async open(dataDir: string, bus: EventBus, options: { clock?: () => Date; saveDelayMs?: number; schedule?: Schedule } = {}): Promise<HostRegistry> {
+    const registry = new HostRegistry(join(dataDir, dataFiles.hosts), bus, options.clock ?? (() => new Date()), options.saveDelayMs ?? 200, options.schedule ?? realTimer);
     const file = await readJsonFile<HostsFile>(registry.path, { version: 1, hosts: [] });
     for (const host of file.hosts) registry.put(host);
     return registry;
@@ -121,9 +130,9 @@ export class HostRegistry {
   }
 
   private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
+    if (this.cancelSave) return;
+    this.cancelSave = this.schedule(() => {
+      this.cancelSave = null;
       this.saving = this.saving.then(() => this.save()).catch((e: unknown) => {
         this.bus.log('core', 'error', 'store.write', `could not save hosts: ${(e as Error).message}`);
       });
@@ -134,17 +143,22 @@ export class HostRegistry {
     return writeJsonAtomic(this.path, { version: 1, hosts: this.list() } satisfies HostsFile);
   }
 
+  /** Resolves when the saves begun so far have ended: written, or failed and logged. */
+  async saved(): Promise<void> {
+    await this.saving;
+  }
+
   /** Writes any pending change now (at shutdown). */
   async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = null;
+    if (this.cancelSave) {
+      this.cancelSave();
+      this.cancelSave = null;
       const save = this.saving.then(() => this.save());
       // The caller hears of a failure; the chain must not keep it, or every later save is skipped.
       this.saving = save.catch(() => undefined);
       return save;
     }
-    await this.saving;
+    return this.saved();
   }
 }
 

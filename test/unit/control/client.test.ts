@@ -130,17 +130,19 @@ describe('ControlClient', () => {
     await assert.rejects(new ControlClient(gone.url, token).hosts(), (e: BootbenchError) => e.code === 'CONTROL_API' && /ECONNREFUSED/.test(e.message));
   });
 
-  test('streamEvents: backlog after `since`, live events, onClose when the server stops', async () => {
+  test('streamEvents: backlog after `since`, live events, onClose when the server stops', { timeout: 10_000 }, async () => {
     const streamBus = new EventBus();
     const server = await startControlApi({ port: 0, token, bus: streamBus, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
     try {
       for (const m of ['old-1', 'old-2', 'old-3']) streamBus.log('core', 'info', 'test', m);
       const client = new ControlClient(server.url, token);
       const got: CoreEvent[] = [];
+      let thirdEvent: () => void = () => undefined;
+      const third = new Promise<void>((resolve) => (thirdEvent = resolve));
       let closeCode = 0;
       const closed = new Promise<void>((resolve) => {
         void client
-          .streamEvents({ since: 1 }, (e) => got.push(e), {
+          .streamEvents({ since: 1 }, (e) => got.push(e) === 3 && thirdEvent(), {
             onClose: (code) => {
               closeCode = code;
               resolve();
@@ -148,8 +150,7 @@ describe('ControlClient', () => {
           })
           .then(() => streamBus.log('core', 'info', 'test', 'live'));
       });
-      const deadline = Date.now() + 10_000;
-      while (got.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await third;
       assert.deepEqual(got.map((e) => (e.type === 'log' ? e.message : '')), ['old-2', 'old-3', 'live']);
       await server.close();
       await closed;
@@ -159,15 +160,22 @@ describe('ControlClient', () => {
     }
   });
 
-  test('streamEvents: refused with a wrong token, and stop() ends the stream', async () => {
+  test('streamEvents: refused with a wrong token, and stop() ends the stream', { timeout: 10_000 }, async () => {
     await assert.rejects(new ControlClient(api.url, `${token}-wrong`).streamEvents({}, () => undefined), isControlError(401));
     const client = new ControlClient(api.url, token);
     const got: CoreEvent[] = [];
-    const stop = await client.streamEvents({ since: Number.MAX_SAFE_INTEGER }, (e) => got.push(e));
+    let closedWith: (code: number) => void = () => undefined;
+    const closed = new Promise<number>((resolve) => (closedWith = resolve));
+    const stop = await client.streamEvents({ since: Number.MAX_SAFE_INTEGER }, (e) => got.push(e), { onClose: (code) => closedWith(code) });
+    // A second stream witnesses that the event below was sent to every subscriber.
+    let witnessed: () => void = () => undefined;
+    const witness = new Promise<void>((resolve) => (witnessed = resolve));
+    const stopWitness = await client.streamEvents({ since: Number.MAX_SAFE_INTEGER }, (e) => e.type === 'log' && e.message === 'after stop' && witnessed());
     stop();
-    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await closed, 1000, 'stop() closed the stream normally');
     bus.log('core', 'info', 'test', 'after stop');
-    await new Promise((r) => setTimeout(r, 100));
+    await witness;
+    stopWitness();
     assert.equal(got.length, 0);
   });
 });

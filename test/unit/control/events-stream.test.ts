@@ -117,8 +117,9 @@ describe('control API event stream (WebSocket)', () => {
       bus.log('dhcp', 'info', 'dhcp.request', 'other-2', { mac: '52:54:00:00:00:01' });
       bus.log('core', 'info', 'test', 'no-mac');
       bus.log('dhcp', 'info', 'dhcp.request', 'mine-2', { mac: '52:54:00:aa:bb:cc' });
+      // One socket delivers in the order events were logged: other-2 and no-mac came before mine-2,
+      // so had either been sent it would be second here. mine-2 arriving second is the proof.
       assert.deepEqual(messages(await stream.next(2)), ['mine-1', 'mine-2']);
-      await new Promise((r) => setTimeout(r, 100));
       assert.equal(stream.events.length, 2, 'no other host\'s events arrived');
     } finally {
       stream.ws.close();

@@ -214,7 +214,6 @@ describe('ConflictGuard', () => {
     first.answer([]);
     assert.deepEqual(await Promise.all(offers), [true, true, true, true]);
     await tick();
-    await new Promise((r) => setTimeout(r, 80)); // the guard's 50 ms refill retry
     const ahead = prober.calls.slice(1).flatMap((c) => c.ips);
     assert.ok(ahead.includes('10.231.77.104'), `the next free addresses are probed ahead (probes after the first: ${JSON.stringify(ahead)})`);
   });

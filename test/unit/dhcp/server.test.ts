@@ -58,8 +58,11 @@ class FakeSocket extends EventEmitter {
 /** A lease store whose appends the test can hold back. */
 class FakeStore {
   readonly appended: LeaseRecord[] = [];
+  /** Appends begun (the server awaits each before it answers). */
+  calls = 0;
   gate: Promise<void> | null = null;
   append(record: LeaseRecord): Promise<void> {
+    this.calls += 1;
     const done = async () => {
       if (this.gate) await this.gate;
       this.appended.push(record);
@@ -156,13 +159,54 @@ const macBytes = (mac: string) => {
   return b;
 };
 
-/** Waits for queued work (async handlers, fake store) and asserts nothing more was sent. */
-async function silence(s: FakeSocket, count: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, 30));
-  assert.equal(s.sent.length, count, `expected no reply, got ${s.sent.slice(count).map((x) => messageType(x.msg)).join(',')}`);
+type Env = Awaited<ReturnType<typeof setup>>;
+
+const SENTINEL_MAC = '52:54:00:5e:00:01';
+
+/**
+ * Waits, without the clock, until the server has answered everything `on` received so far: a
+ * sentinel message that the server always answers goes in last, on the same socket, and is awaited.
+ * Handlers run concurrently and a reply leaves when its handler reaches it, so the sentinel takes the
+ * slowest way there is: on port 67 in DHCP mode a REQUEST acknowledged only after the lease store's
+ * append (appends complete in order); elsewhere every answer leaves without an await (a proxy
+ * offer, a port 4011 ACK). Any earlier reply has left by then. The sentinel's reply is removed, so
+ * the test's counts hold; its lease (.199, the pool's end), its onClient call and counters stay.
+ */
+async function settle(env: Env, on: FakeSocket = env.dhcp): Promise<void> {
+  const chaddr = macBytes(SENTINEL_MAC);
+  const from = on.sent.length;
+  const proxyMode = env.server.status()[0]?.name === 'proxydhcp';
+  if (on === env.pxe) env.receive(edit('ovmf-pxe-request', { ciaddr: '10.231.77.198', flags: 0, chaddr }, [[Opt.RequestedIp, null], [Opt.ServerId, null]]), env.rinfo('10.231.77.198', 4011), on);
+  else if (proxyMode) env.receive(edit('ovmf-pxe-discover', { chaddr }), env.rinfo(), on);
+  else env.receive(edit('udhcpc-request', { chaddr }, [[Opt.RequestedIp, ipOption('10.231.77.199')], [Opt.ServerId, null]]), env.rinfo(), on);
+  const isSentinel = (x: Sent) => x.msg.chaddr.subarray(0, 6).equals(chaddr.subarray(0, 6));
+  for (let n = from; ; n += 1) {
+    const next = await on.reply(n);
+    if (!isSentinel(next)) continue;
+    const slowest = on === env.dhcp && !proxyMode ? MessageType.Ack : messageType(next.msg);
+    assert.equal(messageType(next.msg), slowest, 'the sentinel took the way through the lease store');
+    on.sent.splice(n, 1);
+    return;
+  }
 }
 
-type Env = Awaited<ReturnType<typeof setup>>;
+/** After settle(): nothing beyond the first `count` replies was sent. */
+async function silence(env: Env, count: number, on: FakeSocket = env.dhcp): Promise<void> {
+  await settle(env, on);
+  assert.equal(on.sent.length, count, `expected no reply, got ${on.sent.slice(count).map((x) => messageType(x.msg)).join(',')}`);
+}
+
+/** Resolves with the first log event of `kind`: a handler's last step, so its end. */
+function logged(env: Env, kind: string): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = env.bus.subscribe((e) => {
+      if (e.type === 'log' && e.kind === kind) {
+        stop();
+        resolve(e.message);
+      }
+    });
+  });
+}
 
 /** DISCOVER + REQUEST with udhcpc's packets (its own MAC unless `mac` is given). */
 async function dora(env: Env, mac?: string): Promise<string> {
@@ -277,7 +321,7 @@ describe('DhcpServer: full DHCP', () => {
     env.receive(loadPacket('udhcpc-discover'));
     await env.dhcp.reply(0);
     env.receive(edit('udhcpc-request', {}, [[Opt.ServerId, ipOption('10.231.77.2')]]));
-    await silence(env.dhcp, 1);
+    await silence(env, 1);
     assert.equal(env.table.leaseOf('52:54:00:aa:bb:01'), null);
   });
 
@@ -285,7 +329,7 @@ describe('DhcpServer: full DHCP', () => {
     const env = await setup();
     const ip = await dora(env);
     env.receive(edit('udhcpc-request', {}, [type(MessageType.Decline), [Opt.RequestedIp, ipOption(ip)]]));
-    await silence(env.dhcp, 2);
+    await silence(env, 2);
     assert.equal(env.server.counters.declines, 1);
     env.receive(loadPacket('udhcpc-discover'));
     const offer = await env.dhcp.reply(2);
@@ -299,7 +343,7 @@ describe('DhcpServer: full DHCP', () => {
     const env = await setup();
     const ip = await dora(env, '52:54:00:00:00:01');
     env.receive(edit('udhcpc-request', {}, [type(MessageType.Decline), [Opt.RequestedIp, ipOption(ip)]]));
-    await silence(env.dhcp, 2);
+    await silence(env, 2);
     assert.equal(env.server.counters.declines, 0);
     assert.equal(env.table.leaseOf('52:54:00:00:00:01')?.ip, ip);
   });
@@ -308,10 +352,12 @@ describe('DhcpServer: full DHCP', () => {
     const env = await setup();
     const ip = await dora(env);
     await dora(env, '52:54:00:00:00:02');
+    const released = logged(env, 'dhcp.release'); // after the store's append: the RELEASE's last step
     env.receive(edit('udhcpc-request', { ciaddr: ip }, [type(MessageType.Release), [Opt.RequestedIp, null]]), env.rinfo(ip));
-    await silence(env.dhcp, 4);
+    await released;
     assert.equal(env.server.counters.releases, 1);
     assert.deepEqual(env.store.appended.at(-1), { mac: '52:54:00:aa:bb:01', ip, expiresAt: 0 });
+    await silence(env, 4);
     env.receive(loadPacket('udhcpc-discover'));
     assert.equal((await env.dhcp.reply(4)).msg.yiaddr, ip);
   });
@@ -337,7 +383,7 @@ describe('DhcpServer: full DHCP', () => {
     assert.deepEqual({ address: offer.address, port: offer.port }, { address: '10.231.77.2', port: 67 });
     assert.equal(offer.msg.giaddr, '10.231.77.2');
     env.receive(edit('udhcpc-discover', { giaddr: '10.99.0.1', hops: 1, chaddr: macBytes('52:54:00:00:00:05') }), env.rinfo('10.99.0.1', 67));
-    await silence(env.dhcp, 1);
+    await silence(env, 1);
   });
 
   test('static reservation honoured (even outside the pool)', async () => {
@@ -366,7 +412,8 @@ describe('DhcpServer: full DHCP', () => {
     let open!: () => void;
     env.store.gate = new Promise<void>((r) => (open = r));
     env.receive(edit('udhcpc-request', {}, [[Opt.RequestedIp, ipOption(offer.msg.yiaddr)]]));
-    await silence(env.dhcp, 1);
+    assert.equal(env.store.calls, 1, 'the server is waiting on the append');
+    assert.equal(env.dhcp.sent.length, 1, 'no ACK before the append resolved');
     assert.deepEqual(env.store.appended, []);
     open();
     const ack = await env.dhcp.reply(1);
@@ -380,13 +427,11 @@ describe('DhcpServer: full DHCP', () => {
     const offer = await env.dhcp.reply(0);
     env.store.gate = Promise.reject(new Error('ENOSPC'));
     env.store.gate.catch(() => undefined);
-    const errors: string[] = [];
-    env.bus.subscribe((e) => {
-      if (e.type === 'log' && e.level === 'error') errors.push(e.message);
-    });
+    const failed = logged(env, 'dhcp.error'); // the handler's end when it throws
     env.receive(edit('udhcpc-request', {}, [[Opt.RequestedIp, ipOption(offer.msg.yiaddr)]]));
-    await silence(env.dhcp, 1);
-    assert.ok(errors.some((m) => m.includes('ENOSPC')), 'the failure is logged');
+    assert.match(await failed, /ENOSPC/, 'the failure is logged');
+    assert.equal(env.dhcp.sent.length, 1, 'no ACK');
+    assert.equal(env.store.appended.length, 0);
   });
 });
 
@@ -410,9 +455,9 @@ describe('DhcpServer: what it ignores and drops', () => {
       assert.doesNotThrow(() => env.receive(random() < 0.2 ? b.subarray(0, Math.floor(random() * b.length)) : b));
       fuzzed += 1;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await settle(env); // every reply to the fuzzed packets has left
     assert.ok(env.server.counters.dropped >= bad.length, `dropped ${env.server.counters.dropped}`);
-    assert.equal(env.server.counters.received, bad.length + fuzzed);
+    assert.equal(env.server.counters.received, bad.length + fuzzed + 1, 'and the sentinel');
     for (const s of env.dhcp.sent) assert.equal(s.msg.op, BOOTREPLY);
   });
 
@@ -420,14 +465,14 @@ describe('DhcpServer: what it ignores and drops', () => {
     const env = await setup();
     env.receive(loadPacket('dnsmasq-offer'));
     env.receive(loadPacket('dnsmasq-ack'));
-    await silence(env.dhcp, 0);
+    await silence(env, 0);
     assert.equal(env.server.counters.dropped, 0);
   });
 
   test("the server's own MAC is ignored", async () => {
     const env = await setup();
     env.receive(edit('udhcpc-discover', { chaddr: macBytes(OWN_MAC) }));
-    await silence(env.dhcp, 0);
+    await silence(env, 0);
     assert.equal(env.table.candidateFor('52:54:00:00:00:99', null), '10.231.77.100', 'nothing held for it');
   });
 
@@ -459,7 +504,9 @@ describe('DhcpServer: proxy mode and port 4011', () => {
     const env = await setup({ mode: 'proxy' });
     env.receive(loadPacket('udhcpc-discover'));
     env.receive(loadPacket('dhclient-discover'));
-    await silence(env.dhcp, 0);
+    await silence(env, 0);
+    const sentinelOffers = env.server.counters.proxyOffers;
+    assert.equal(sentinelOffers, 1, 'the plain DISCOVERs got no proxy offer (only the sentinel did)');
     env.receive(loadPacket('ovmf-pxe-discover'));
     const offer = await env.dhcp.reply(0);
     assert.equal(messageType(offer.msg), MessageType.Offer);
@@ -468,11 +515,11 @@ describe('DhcpServer: proxy mode and port 4011', () => {
     assert.equal(offer.msg.options.get(Opt.VendorClass)?.toString(), 'PXEClient');
     assert.equal(offer.msg.file, 'snponly.efi');
     assert.equal(offer.address, '255.255.255.255');
-    assert.equal(env.server.counters.proxyOffers, 1);
+    assert.equal(env.server.counters.proxyOffers, sentinelOffers + 1);
     // the REQUEST that goes to the network's own DHCP server is not ours to answer
     env.receive(loadPacket('ovmf-pxe-request'));
-    await silence(env.dhcp, 1);
-    assert.equal(env.clients.length, 2, 'the PXE client was still seen');
+    await silence(env, 1);
+    assert.equal(env.clients.filter((c) => c.client.mac !== SENTINEL_MAC).length, 2, 'the PXE client was still seen');
   });
 
   test('a REQUEST to the 4011 socket gets an ACK unicast to where it came from', async () => {
@@ -488,7 +535,7 @@ describe('DhcpServer: proxy mode and port 4011', () => {
       assert.equal(env.dhcp.sent.length, 0, 'answered through the 4011 socket');
       // a plain client on 4011 gets nothing
       env.receive(edit('udhcpc-request', { ciaddr: '10.231.77.134' }), env.rinfo('10.231.77.134', 4011), env.pxe);
-      await silence(env.pxe, 1);
+      await silence(env, 1, env.pxe);
     }
   });
 

@@ -1,11 +1,11 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoreEvent } from '../../../electron/shared/contract.js';
 import { EventBus } from '../../../electron/core/events.js';
-import { HostRegistry, type ClientSighting } from '../../../electron/core/hosts/registry.js';
+import { HostRegistry, type ClientSighting, type Schedule } from '../../../electron/core/hosts/registry.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -33,12 +33,36 @@ function clock() {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 }
 
-async function open(dir: string, options: { saveDelayMs?: number; c?: ReturnType<typeof clock> } = {}) {
+/** The registry's save timer, fired by the test instead of by the wall clock. */
+function manualTimer() {
+  const pending: { run: () => void; ms: number }[] = [];
+  let scheduled = 0;
+  const schedule: Schedule = (run, ms) => {
+    const timer = { run, ms };
+    pending.push(timer);
+    scheduled += 1;
+    return () => pending.splice(pending.indexOf(timer), 1);
+  };
+  return {
+    schedule,
+    pending,
+    scheduled: () => scheduled,
+    /** Runs the save that is due; returns the delay it was scheduled with. */
+    fire(): number {
+      const timer = pending.shift();
+      assert.ok(timer, 'a save is scheduled');
+      timer.run();
+      return timer.ms;
+    },
+  };
+}
+
+async function open(dir: string, options: { saveDelayMs?: number; c?: ReturnType<typeof clock>; timer?: ReturnType<typeof manualTimer> } = {}) {
   const bus = new EventBus();
   const events: CoreEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const c = options.c ?? clock();
-  const registry = await HostRegistry.open(dir, bus, { clock: c.now, saveDelayMs: options.saveDelayMs ?? 20 });
+  const registry = await HostRegistry.open(dir, bus, { clock: c.now, saveDelayMs: options.saveDelayMs ?? 20, ...(options.timer ? { schedule: options.timer.schedule } : {}) });
   return { registry, events, c, bus };
 }
 
@@ -104,21 +128,19 @@ describe('HostRegistry', () => {
 
   test('hosts.json: 100 sightings make few writes; flush() writes what is pending; reopen restores', async () => {
     const dir = await tempDir();
-    const { registry } = await open(dir, { saveDelayMs: 50 });
-    const mtimes = new Set<number>();
-    const watch = setInterval(() => {
-      stat(join(dir, 'hosts.json')).then((s) => mtimes.add(s.mtimeMs), () => undefined);
-    }, 1);
+    const timer = manualTimer();
+    const { registry } = await open(dir, { saveDelayMs: 50, timer });
     for (let i = 0; i < 100; i += 1) {
       registry.seen({ ...ovmf, mac: `52:54:00:00:00:${(i % 10).toString(16).padStart(2, '0')}` }, `10.231.77.${100 + i}`);
     }
     await assert.rejects(readFile(join(dir, 'hosts.json')), /ENOENT/, 'not written per sighting');
+    assert.equal(timer.scheduled(), 1, 'one save for the whole burst');
+    assert.equal(timer.pending[0]?.ms, 50, 'due after the save delay');
     await registry.flush();
-    clearInterval(watch);
+    assert.equal(timer.pending.length, 0, 'flush() wrote the pending save in place of the timer: one write');
     const file = await readHosts(dir);
     assert.equal(file.version, 1);
     assert.equal(file.hosts.length, 10);
-    assert.ok(mtimes.size <= 2, `few writes (${mtimes.size})`);
     const leftovers = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
     assert.deepEqual(leftovers, [], 'no temporary files left: written atomically');
     const { registry: again } = await open(dir);
@@ -129,9 +151,12 @@ describe('HostRegistry', () => {
 
   test('changes are saved without flush() after the save delay', async () => {
     const dir = await tempDir();
-    const { registry } = await open(dir, { saveDelayMs: 10 });
+    const timer = manualTimer();
+    const { registry } = await open(dir, { saveDelayMs: 10, timer });
     registry.seen(ovmf);
-    await new Promise((r) => setTimeout(r, 200));
+    await assert.rejects(readFile(join(dir, 'hosts.json')), /ENOENT/, 'not written before the delay');
+    assert.equal(timer.fire(), 10, 'the save was due after the save delay');
+    await registry.saved();
     assert.equal((await readHosts(dir)).hosts[0]?.mac, ovmf.mac);
     registry.setState(ovmf.mac, 'installed');
     await registry.flush();
@@ -141,12 +166,12 @@ describe('HostRegistry', () => {
 
   test('a failed save does not stop later saves', async () => {
     const dir = await tempDir();
-    const { registry, events } = await open(dir, { saveDelayMs: 10 });
+    const timer = manualTimer();
+    const { registry, events } = await open(dir, { saveDelayMs: 10, timer });
     // hosts.json is a directory: the rename of the new file over it fails
     await mkdir(join(dir, 'hosts.json'));
     registry.seen(ovmf);
     await assert.rejects(registry.flush());
-    await new Promise((r) => setTimeout(r, 50));
     await rm(join(dir, 'hosts.json'), { recursive: true });
     registry.seen({ ...ovmf, mac: '52:54:00:aa:bb:21' });
     await registry.flush();
@@ -156,7 +181,9 @@ describe('HostRegistry', () => {
     await rm(join(dir, 'hosts.json'));
     await mkdir(join(dir, 'hosts.json'));
     registry.seen({ ...ovmf, mac: '52:54:00:aa:bb:22' });
-    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!events.some((e) => e.type === 'log' && e.kind === 'store.write'), 'nothing tried yet');
+    timer.fire();
+    await registry.saved();
     assert.ok(events.some((e) => e.type === 'log' && e.kind === 'store.write' && e.level === 'error'), 'the failed save is logged');
     await rm(join(dir, 'hosts.json'), { recursive: true });
     registry.seen({ ...ovmf, mac: '52:54:00:aa:bb:23' });
