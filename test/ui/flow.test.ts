@@ -5,9 +5,8 @@
 // go to test-artifacts/ui/.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Lab, randomMac, type Segment } from '../helpers/netns.js';
@@ -15,27 +14,11 @@ import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '.
 import { collectPageErrors, launchBrowserIn, screenshot, type LabBrowser } from '../helpers/browser.js';
 import { PxeClient, kernelArg, reportUrlIn, type ScriptAction } from '../helpers/pxe-client.js';
 import { buildIso } from '../helpers/iso-build.js';
+import { rockyIso } from '../helpers/ui-lab.js';
 import { loadManifest, writeTree } from '../fixtures/iso-layouts/manifest.js';
 
 const SUBNET = '10.231.71';
 const BRIDGE = 'bbui0';
-
-/** A small ISO laid out like Rocky 9.4 (detected as family rhel, installed with a kickstart). */
-function rockyIso(dir: string): string {
-  const tree = join(dir, 'rocky-tree');
-  mkdirSync(join(tree, 'images/pxeboot'), { recursive: true });
-  mkdirSync(join(tree, 'BaseOS/Packages'), { recursive: true });
-  const treeinfo = loadManifest('rocky-9.4-x86_64-dvd').files.find((f) => f.path.replace(/^\//, '') === '.treeinfo')?.content;
-  if (!treeinfo) throw new Error('no .treeinfo in the rocky fixture');
-  writeFileSync(join(tree, '.treeinfo'), treeinfo);
-  writeFileSync(join(tree, 'images/pxeboot/vmlinuz'), randomBytes(1024 * 1024 + 3));
-  writeFileSync(join(tree, 'images/pxeboot/initrd.img'), randomBytes(2 * 1024 * 1024 + 7));
-  writeFileSync(join(tree, 'images/install.img'), randomBytes(64 * 1024));
-  const iso = join(dir, 'Rocky-9.4-x86_64-dvd.iso');
-  const r = spawnSync('xorriso', ['-as', 'mkisofs', '-quiet', '-R', '-J', '-V', 'Rocky-9-4-x86_64-dvd', '-o', iso, tree], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`xorriso failed (apt-get install -y xorriso): ${r.stderr}`);
-  return iso;
-}
 
 /** A second, different distro for the drop: Alpine's virt ISO layout (placeholder file contents). */
 async function alpineIso(dir: string): Promise<string> {
