@@ -43,7 +43,10 @@ const config: ForgeConfigLike = {
       // nodejs: the Node that runs the privileged helper through pkexec (the RunAsNode fuse is off).
       config: { options: { categories: ['System', 'Network'], depends: ['nodejs (>= 20.19)', 'policykit-1 | pkexec'] } },
     },
-    { name: '@electron-forge/maker-rpm', config: { options: { categories: ['System', 'Network'], requires: ['nodejs >= 20.19', 'polkit'] } } },
+    {
+      name: '@electron-forge/maker-rpm',
+      config: { options: { categories: ['System', 'Network'], requires: ['nodejs >= 20.19', 'polkit'] } },
+    },
     { name: '@electron-forge/maker-squirrel', config: { name: 'Bootbench' } },
     { name: '@electron-forge/maker-dmg', config: { format: 'ULFO' } },
   ],

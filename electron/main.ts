@@ -40,9 +40,15 @@ function canBindLowPorts(): boolean {
 
 /** The Node that runs the privileged helper: bundled beside the app, else the system's (deb/rpm depend on nodejs). */
 function helperNode(): string {
-  const candidates = [process.env.BOOTBENCH_NODE, join(process.resourcesPath, 'node', 'bin', 'node'), '/usr/bin/node', '/usr/local/bin/node'];
+  const candidates = [
+    process.env.BOOTBENCH_NODE,
+    join(process.resourcesPath, 'node', 'bin', 'node'),
+    '/usr/bin/node',
+    '/usr/local/bin/node',
+  ];
   const found = candidates.find((p): p is string => typeof p === 'string' && p.startsWith('/') && existsSync(p));
-  if (!found) throw new Error('Bootbench needs Node.js (20.19 or later) to run its network service with privileges: install the `nodejs` package.');
+  if (!found)
+    throw new Error('Bootbench needs Node.js (20.19 or later) to run its network service with privileges: install the `nodejs` package.');
   return found;
 }
 
@@ -109,7 +115,11 @@ function validSetting(key: SettingKey, value: unknown): boolean {
 ipcMain.handle('dialog:open-iso', async (event) => {
   if (!fromApp(event)) return null;
   const owner = BrowserWindow.fromWebContents(event.sender);
-  const options = { title: 'Open installer ISO', properties: ['openFile' as const], filters: [{ name: 'ISO images', extensions: ['iso'] }] };
+  const options = {
+    title: 'Open installer ISO',
+    properties: ['openFile' as const],
+    filters: [{ name: 'ISO images', extensions: ['iso'] }],
+  };
   const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 });

@@ -38,15 +38,22 @@ for (const name of wanted) {
   if (files.length === 0) continue;
   process.stdout.write(`\n=== ${name}: ${files.length} file(s)\n`);
   const countsFile = join(scratch, `${name}.json`);
-  const result = spawnSync(process.execPath, [
-    '--import', 'tsx',
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
-    ...extra,
-    ...files,
-  ], { stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/count-reporter.mjs',
+      `--test-reporter-destination=${countsFile}`,
+      ...extra,
+      ...files,
+    ],
+    { stdio: 'inherit' },
+  );
   let counts = { passed: 0, failed: 1, skipped: 0 };
   try {
     counts = JSON.parse(readFileSync(countsFile, 'utf8'));

@@ -30,7 +30,20 @@
 // the kernel marker on the serial console (polled every 50 ms for both).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  copyFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Lab, enterNamespace, type Segment } from '../../test/helpers/netns.js';
@@ -65,7 +78,10 @@ function intEnv(name: string, fallback: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (text: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 // ---------------------------------------------------------------------------------------------
@@ -115,7 +131,8 @@ interface RefLab {
 
 function labScript(env: NodeJS.ProcessEnv, script: string, allowFail = false): void {
   const r = spawnSync('bash', [join(LAB_DIR, script)], { env, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0 && !allowFail) throw new Error(`${script} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
+  if (r.status !== 0 && !allowFail)
+    throw new Error(`${script} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
 }
 
 /**
@@ -177,7 +194,15 @@ async function startReference(work: string): Promise<RefLab> {
     throw e;
   }
   const iso = join(work, 'pxelab-installer.iso');
-  return { env, ns, bridge, work, iso, kernel: join(work, 'http', 'iso', 'install', 'vmlinuz'), initrd: join(work, 'http', 'iso', 'install', 'initrd.gz') };
+  return {
+    env,
+    ns,
+    bridge,
+    work,
+    iso,
+    kernel: join(work, 'http', 'iso', 'install', 'vmlinuz'),
+    initrd: join(work, 'http', 'iso', 'install', 'initrd.gz'),
+  };
 }
 
 const pidFile = (path: string) => (existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : undefined);
@@ -264,9 +289,10 @@ async function startBootbenchLab(isoPath: string, noRa: boolean): Promise<BbLab>
     bb.server = await startServer(lab, seg, dataDir, noRa);
     const imported = await control(bb as BbLab, (c) => c.call('POST /api/distros/import', { body: { path: isoPath, verify: false } }));
     say(`Bootbench imported ${imported.id}: family ${imported.family}, kernel ${imported.kernel}, initrd ${imported.initrd}`);
-    const update = imported.family === 'generic' && imported.kernel && imported.initrd
-      ? { kernelArgs: KERNEL_ARGS }
-      : { kernel: '/install/vmlinuz', initrd: '/install/initrd.gz', kernelArgs: KERNEL_ARGS };
+    const update =
+      imported.family === 'generic' && imported.kernel && imported.initrd
+        ? { kernelArgs: KERNEL_ARGS }
+        : { kernel: '/install/vmlinuz', initrd: '/install/initrd.gz', kernelArgs: KERNEL_ARGS };
     bb.distro = await control(bb as BbLab, (c) => c.call('PUT /api/distros/:id', { params: { id: imported.id }, body: update }));
     say(`Bootbench distro ${bb.distro.id}: kernelArgs "${bb.distro.kernelArgs}"`);
     return bb as BbLab;
@@ -284,7 +310,8 @@ async function startServer(lab: Lab, seg: Segment, dataDir: string, noRa: boolea
   const server = await startBootbench(lab, args, dataDir);
   const m = await server.waitFor(/serving on \S+ \(([\d.]+)\), mode (\w+)/, 60_000);
   say(`Bootbench ${args.join(' ')}: serving ${m[1]}, mode ${m[2]}`);
-  if (m[2] !== 'dhcp') throw new Error(`Bootbench chose mode ${m[2]} on its own segment (expected full DHCP): ${server.output().slice(-2000)}`);
+  if (m[2] !== 'dhcp')
+    throw new Error(`Bootbench chose mode ${m[2]} on its own segment (expected full DHCP): ${server.output().slice(-2000)}`);
   return server;
 }
 
@@ -299,7 +326,15 @@ function freshMac(): string {
 }
 
 /** Starts the VM and waits for the kernel marker, polling the serial console every 50 ms. */
-async function bootVm(ns: string, bridge: string, name: string, firmware: Firmware, mac: string, accel: Accel, logDir: string): Promise<{ vm: Vm; markerAt: number | null; kernelAt: number | null; error?: string }> {
+async function bootVm(
+  ns: string,
+  bridge: string,
+  name: string,
+  firmware: Firmware,
+  mac: string,
+  accel: Accel,
+  logDir: string,
+): Promise<{ vm: Vm; markerAt: number | null; kernelAt: number | null; error?: string }> {
   const vm = await startVm({ ns, bridge, name, firmware, mac, accel, logDir, memMiB: MEM_MIB, diskSizeMiB: 8, onReboot: 'exit' });
   const end = vm.startedAt + VM_TIMEOUT_MS;
   let kernelAt: number | null = null;
@@ -324,7 +359,9 @@ function cpuSeconds(pids: (number | undefined)[]): number {
     if (!pid) continue;
     try {
       // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // exited
@@ -355,7 +392,10 @@ async function runReference(ref: RefLab, firmware: Firmware, run: number, accel:
     .filter((f) => f.length >= 5 && ips.has(f[1] ?? ''))
     .map((f) => ({ at: Number(f[0]) * 1000, path: f[3] ?? '', status: f[4] ?? '' }));
   const kernelIdx = reqs.findIndex((r) => r.path.endsWith('/vmlinuz') && r.status === '200');
-  const script = reqs.slice(0, kernelIdx < 0 ? reqs.length : kernelIdx).filter((r) => r.path === '/boot.ipxe').at(-1);
+  const script = reqs
+    .slice(0, kernelIdx < 0 ? reqs.length : kernelIdx)
+    .filter((r) => r.path === '/boot.ipxe')
+    .at(-1);
   const initrd = reqs.find((r) => r.path.endsWith('/initrd.gz') && r.status === '200');
   return {
     server: 'reference',
@@ -386,9 +426,19 @@ async function runBootbench(bb: BbLab, firmware: Firmware, run: number, accel: A
   if (queued.state !== 'queued') throw new Error(`install ${mac}: state ${queued.state}, expected queued`);
   const server: ServerName = bb.noRa ? 'bootbench --no-ra' : 'bootbench';
   const loadAtStart = load();
-  const { vm, markerAt, kernelAt, error } = await bootVm(bb.lab.serverNs, bb.seg.name, `bb${bb.noRa ? 'nora' : ''}-${firmware}-${run}`, firmware, mac, accel, logDir);
+  const { vm, markerAt, kernelAt, error } = await bootVm(
+    bb.lab.serverNs,
+    bb.seg.name,
+    `bb${bb.noRa ? 'nora' : ''}-${firmware}-${run}`,
+    firmware,
+    mac,
+    accel,
+    logDir,
+  );
   await sleep(300);
-  const timeline: LogEvent[] = await control(bb, (c) => c.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 5000 } }));
+  const timeline: LogEvent[] = await control(bb, (c) =>
+    c.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 5000 } }),
+  );
   writeFileSync(join(logDir, `${vm.name}.timeline.json`), JSON.stringify(timeline, null, 1));
   const t0 = vm.startedAt;
   const at = (e: LogEvent | undefined) => (e ? Date.parse(e.time) : undefined);
@@ -398,7 +448,10 @@ async function runBootbench(bb: BbLab, firmware: Firmware, run: number, accel: A
   const reqs = timeline.filter((e) => e.kind === 'http.request').sort((a, b) => (startOf(a) ?? 0) - (startOf(b) ?? 0));
   const pathOf = (e: LogEvent) => String(e.data?.path ?? '');
   const kernelIdx = reqs.findIndex((e) => /kernel|vmlinuz/.test(pathOf(e)) && e.data?.status === 200);
-  const script = reqs.slice(0, kernelIdx < 0 ? reqs.length : kernelIdx).filter((e) => !/kernel|vmlinuz|initrd/.test(pathOf(e))).at(-1);
+  const script = reqs
+    .slice(0, kernelIdx < 0 ? reqs.length : kernelIdx)
+    .filter((e) => !/kernel|vmlinuz|initrd/.test(pathOf(e)))
+    .at(-1);
   const kernel = kernelIdx >= 0 ? reqs[kernelIdx] : undefined;
   const initrd = reqs.find((e) => /initrd/.test(pathOf(e)) && e.data?.status === 200);
   return {
@@ -449,7 +502,12 @@ const STAGES: [keyof Stages, string][] = [
 function stageMedians(runs: RunResult[]): Stages {
   const out: Stages = {};
   for (const [key] of [...STAGES, ['initrdEnd', ''] as [keyof Stages, string]]) {
-    const m = median(runs.filter((r) => r.ok).map((r) => r.stages[key]).filter((x): x is number => x !== undefined));
+    const m = median(
+      runs
+        .filter((r) => r.ok)
+        .map((r) => r.stages[key])
+        .filter((x): x is number => x !== undefined),
+    );
     if (m !== undefined) out[key] = m;
   }
   return out;
@@ -457,7 +515,9 @@ function stageMedians(runs: RunResult[]): Stages {
 
 function report(results: RunResult[], accel: Accel, meta: string[]): string {
   const lines: string[] = [...meta, ''];
-  lines.push(`| firmware | server | runs ok | power-on → kernel running, each run (s) | median (s) | ratio | target ≤ 1.0× | power-on → kernel entered, median (s) | ratio |`);
+  lines.push(
+    `| firmware | server | runs ok | power-on → kernel running, each run (s) | median (s) | ratio | target ≤ 1.0× | power-on → kernel entered, median (s) | ratio |`,
+  );
   lines.push('|---|---|---:|---|---:|---:|---|---:|---:|');
   const med = (rs: RunResult[], key: keyof Stages) => median(rs.filter((r) => r.ok).map((r) => r.stages[key] ?? NaN));
   const ratioText = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '–');
@@ -471,7 +531,9 @@ function report(results: RunResult[], accel: Accel, meta: string[]): string {
       const total = med(rs, 'marker');
       const kernel = med(rs, 'kernelStart');
       const target = server === 'bootbench' && total !== undefined && refTotal !== undefined ? (total / refTotal <= 1.0 ? '✔' : '✘') : '–';
-      lines.push(`| ${fw.toUpperCase()} (${accel.toUpperCase()}) | ${server === 'reference' ? 'dnsmasq + Python HTTP (reference lab)' : server} | ${rs.filter((r) => r.ok).length}/${rs.length} | ${rs.map((r) => (r.ok ? f1(r.stages.marker) : 'fail')).join(', ')} | ${f1(total)} | ${ratioText(total, refTotal)} | ${target} | ${f1(kernel)} | ${ratioText(kernel, refKernel)} |`);
+      lines.push(
+        `| ${fw.toUpperCase()} (${accel.toUpperCase()}) | ${server === 'reference' ? 'dnsmasq + Python HTTP (reference lab)' : server} | ${rs.filter((r) => r.ok).length}/${rs.length} | ${rs.map((r) => (r.ok ? f1(r.stages.marker) : 'fail')).join(', ')} | ${f1(total)} | ${ratioText(total, refTotal)} | ${target} | ${f1(kernel)} | ${ratioText(kernel, refKernel)} |`,
+      );
     }
   }
   lines.push('', 'Stage medians (seconds after QEMU started; HTTP: when the request was answered, i.e. its start):', '');
@@ -482,13 +544,18 @@ function report(results: RunResult[], accel: Accel, meta: string[]): string {
       const rs = results.filter((r) => r.firmware === fw && r.server === server);
       if (rs.length === 0) continue;
       const m = stageMedians(rs);
-      lines.push(`| ${fw.toUpperCase()} | ${server} | ${STAGES.map(([k]) => f1(m[k])).join(' | ')} | ${server === 'reference' ? 'n/a' : f1(m.initrdEnd)} |`);
+      lines.push(
+        `| ${fw.toUpperCase()} | ${server} | ${STAGES.map(([k]) => f1(m[k])).join(' | ')} | ${server === 'reference' ? 'n/a' : f1(m.initrdEnd)} |`,
+      );
     }
   }
   lines.push('', 'Every run (stage times in s; load average 1/5/15 min at power-on):', '');
   lines.push(`| # | firmware | server | ${STAGES.map(([, n]) => n).join(' | ')} | CPU s ref / Bootbench | load |`);
   lines.push(`|---|---|---|${STAGES.map(() => '---:').join('|')}|---|---|`);
-  for (const r of results) lines.push(`| ${r.run} | ${r.firmware} | ${r.server}${r.ok ? '' : ' (FAILED)'} | ${STAGES.map(([k]) => f1(r.stages[k])).join(' | ')} | ${r.cpu.reference.toFixed(2)} / ${r.cpu.bootbench.toFixed(2)} | ${r.load} |`);
+  for (const r of results)
+    lines.push(
+      `| ${r.run} | ${r.firmware} | ${r.server}${r.ok ? '' : ' (FAILED)'} | ${STAGES.map(([k]) => f1(r.stages[k])).join(' | ')} | ${r.cpu.reference.toFixed(2)} / ${r.cpu.bootbench.toFixed(2)} | ${r.load} |`,
+    );
   return lines.join('\n');
 }
 
@@ -535,7 +602,9 @@ async function main(): Promise<number> {
     ref = await startReference(join(work, 'ref'));
     bb = await startBootbenchLab(ref.iso, false);
     const sizes = { kernel: statSync(ref.kernel).size, initrd: statSync(ref.initrd).size };
-    say(`same files: ISO ${ref.iso}; kernel ${sizes.kernel} B sha256 ${sha256(ref.kernel).slice(0, 16)}…, initrd ${sizes.initrd} B sha256 ${sha256(ref.initrd).slice(0, 16)}…`);
+    say(
+      `same files: ISO ${ref.iso}; kernel ${sizes.kernel} B sha256 ${sha256(ref.kernel).slice(0, 16)}…, initrd ${sizes.initrd} B sha256 ${sha256(ref.initrd).slice(0, 16)}…`,
+    );
 
     for (const fw of FIRMWARES) {
       for (let run = 1; run <= RUNS; run += 1) {
@@ -543,16 +612,22 @@ async function main(): Promise<number> {
         const order = run % 2 ? (['reference', 'bootbench'] as const) : (['bootbench', 'reference'] as const);
         for (const which of order) {
           const before = serverCpu(ref, bb);
-          const r = which === 'reference' ? await runReference(ref, fw, run, accel.accel, logDir) : await runBootbench(bb, fw, run, accel.accel, logDir);
+          const r =
+            which === 'reference'
+              ? await runReference(ref, fw, run, accel.accel, logDir)
+              : await runBootbench(bb, fw, run, accel.accel, logDir);
           const after = serverCpu(ref, bb);
           r.cpu = { reference: after.reference - before.reference, bootbench: after.bootbench - before.bootbench };
           results.push(r);
-          say(`${fw} run ${run} ${r.server}: ${r.ok ? `kernel running +${f1(r.stages.marker)} s` : `FAILED: ${r.error}`} [${STAGES.map(([k, n]) => `${n} ${f1(r.stages[k])}`).join(', ')}] CPU s ref/bb ${r.cpu.reference.toFixed(2)}/${r.cpu.bootbench.toFixed(2)} load ${r.load}`);
+          say(
+            `${fw} run ${run} ${r.server}: ${r.ok ? `kernel running +${f1(r.stages.marker)} s` : `FAILED: ${r.error}`} [${STAGES.map(([k, n]) => `${n} ${f1(r.stages[k])}`).join(', ')}] CPU s ref/bb ${r.cpu.reference.toFixed(2)}/${r.cpu.bootbench.toFixed(2)} load ${r.load}`,
+          );
           if (r.bytes && r.ok) {
             // Same files: Bootbench's response sizes (headers included) match the reference's files.
             for (const k of ['kernel', 'initrd'] as const) {
               const got = r.bytes[k] ?? NaN;
-              if (!(got >= sizes[k] && got < sizes[k] + 2048)) say(`WARNING: Bootbench sent ${got} B for the ${k}, the reference's file is ${sizes[k]} B`);
+              if (!(got >= sizes[k] && got < sizes[k] + 2048))
+                say(`WARNING: Bootbench sent ${got} B for the ${k}, the reference's file is ${sizes[k]} B`);
             }
           }
         }
@@ -573,7 +648,9 @@ async function main(): Promise<number> {
         const after = serverCpu(ref, bb);
         r.cpu = { reference: after.reference - before.reference, bootbench: after.bootbench - before.bootbench };
         results.push(r);
-        say(`bios --no-ra: ${r.ok ? `kernel running +${f1(r.stages.marker)} s` : `FAILED: ${r.error}`} [${STAGES.map(([k, n]) => `${n} ${f1(r.stages[k])}`).join(', ')}]`);
+        say(
+          `bios --no-ra: ${r.ok ? `kernel running +${f1(r.stages.marker)} s` : `FAILED: ${r.error}`} [${STAGES.map(([k, n]) => `${n} ${f1(r.stages[k])}`).join(', ')}]`,
+        );
       } catch (e) {
         say(`the --no-ra run could not be made: ${(e as Error).message}`);
       }

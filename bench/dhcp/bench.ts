@@ -30,7 +30,11 @@ const NODE = join(ROOT, 'node_modules/.bin/node');
 const RELAY = '10.231.0.2';
 
 const env = process.env;
-const list = (v: string | undefined, d: string) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined, d: string) =>
+  (v ?? d)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const settings = {
   clients: list(env.BENCH_CLIENTS, '2000,10000').map(Number),
   inflight: list(env.BENCH_INFLIGHT, '1,64').map(Number),
@@ -44,7 +48,8 @@ const settings = {
   writeDocs: env.BENCH_WRITE_DOCS !== '0',
   command: 'sudo npm run bench:dhcp',
 };
-for (const s of settings.servers) if (!ALL_SERVERS.includes(s)) throw new Error(`unknown server "${s}" in BENCH_SERVERS (known: ${ALL_SERVERS.join(', ')})`);
+for (const s of settings.servers)
+  if (!ALL_SERVERS.includes(s)) throw new Error(`unknown server "${s}" in BENCH_SERVERS (known: ${ALL_SERVERS.join(', ')})`);
 
 const net: Network = {
   iface: 'bbdhcp0',
@@ -98,7 +103,9 @@ async function stopServer(lab: Lab, child: ChildProcess): Promise<void> {
 }
 
 async function runLoad(lab: Lab, clientNs: string, opts: LoadOptions): Promise<LoadResult> {
-  const r = await lab.exec(clientNs, NODE, ['--import', 'tsx', join(ROOT, 'bench/dhcp/loadgen.ts'), JSON.stringify(opts)], { timeoutMs: (opts.maxSeconds + 60) * 1000 });
+  const r = await lab.exec(clientNs, NODE, ['--import', 'tsx', join(ROOT, 'bench/dhcp/loadgen.ts'), JSON.stringify(opts)], {
+    timeoutMs: (opts.maxSeconds + 60) * 1000,
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.code !== 0 || !line.startsWith('{')) throw new Error(`load generator failed (exit ${r.code}): ${r.stderr.trim().slice(-500)}`);
   return JSON.parse(line) as LoadResult;
@@ -107,7 +114,24 @@ async function runLoad(lab: Lab, clientNs: string, opts: LoadOptions): Promise<L
 async function perfdhcpCrossCheck(lab: Lab, clientNs: string): Promise<CrossCheck | null> {
   const dir = join(WORK, 'perfdhcp-kea');
   const { child, command } = await startServer(lab, 'kea', dir);
-  const args = ['-4', '-l', RELAY, '-b', 'mac=02:cc:00:00:00:00', '-R', '10000', '-n', '10000', '-r', '4000', '-d', '2', '-W', '500000', net.serverIp];
+  const args = [
+    '-4',
+    '-l',
+    RELAY,
+    '-b',
+    'mac=02:cc:00:00:00:00',
+    '-R',
+    '10000',
+    '-n',
+    '10000',
+    '-r',
+    '4000',
+    '-d',
+    '2',
+    '-W',
+    '500000',
+    net.serverIp,
+  ];
   try {
     const r = await lab.exec(clientNs, 'perfdhcp', args, { timeoutMs: 60_000 });
     const text = r.stdout + r.stderr;
@@ -118,7 +142,12 @@ async function perfdhcpCrossCheck(lab: Lab, clientNs: string): Promise<CrossChec
     const delays = grab(/avg delay: ([\d.]+) ms/g);
     writeFileSync(join(dir, 'perfdhcp.out'), text);
     const summary = `${rateText ?? '?'} DORA/s at an offered 4,000/s; ACKs ${received[1] ?? '?'} of 10,000 (drops D-O ${drops[0] ?? '?'}, R-A ${drops[1] ?? '?'}); average delay DISCOVER→OFFER ${delays[0] ?? '?'} ms, REQUEST→ACK ${delays[1] ?? '?'} ms (exit ${r.code}). Kea: \`${workRelative(command)}\``;
-    return { tool: 'perfdhcp 2.2 (`-r 4000 -n 10000 -R 10000`, relay mode)', server: 'Kea', command: `perfdhcp ${args.join(' ')}`, summary };
+    return {
+      tool: 'perfdhcp 2.2 (`-r 4000 -n 10000 -R 10000`, relay mode)',
+      server: 'Kea',
+      command: `perfdhcp ${args.join(' ')}`,
+      summary,
+    };
   } finally {
     await stopServer(lab, child);
   }
@@ -189,9 +218,20 @@ async function main(): Promise<void> {
           let started: Awaited<ReturnType<typeof startServer>> | null = null;
           try {
             started = await startServer(lab, server, dir);
-            const result = await runLoad(lab, client.ns, { relay: RELAY, server: net.serverIp, clients, inflight, macTag: tag, timeoutMs: settings.timeoutMs, tries: settings.tries, maxSeconds: cap });
+            const result = await runLoad(lab, client.ns, {
+              relay: RELAY,
+              server: net.serverIp,
+              clients,
+              inflight,
+              macTag: tag,
+              timeoutMs: settings.timeoutMs,
+              tries: settings.tries,
+              maxSeconds: cap,
+            });
             runs.push({ ...base, command: started.command, result, error: null });
-            say(`  ${result.leasesPerSec} leases/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.completed}/${clients} done, ${result.failed} failed${result.capped ? ' (time cap)' : ''}`);
+            say(
+              `  ${result.leasesPerSec} leases/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.completed}/${clients} done, ${result.failed} failed${result.capped ? ' (time cap)' : ''}`,
+            );
           } catch (e) {
             runs.push({ ...base, command: started?.command ?? '', result: null, error: (e as Error).message.split('\n')[0] ?? 'failed' });
             say(`  FAILED: ${(e as Error).message}`);
@@ -226,8 +266,16 @@ async function main(): Promise<void> {
 
 /** Re-renders the report from a saved results.json (e.g. after a change to the table's format). */
 function renderOnly(file: string): void {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { machine: Machine; settings: typeof settings; runs: RunRecord[]; cross: CrossCheck[] };
-  const section = renderSection(saved.runs, saved.cross, saved.machine, { ...saved.settings, keaConfig: JSON.stringify(keaConfig(net, '$WORK')) });
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    machine: Machine;
+    settings: typeof settings;
+    runs: RunRecord[];
+    cross: CrossCheck[];
+  };
+  const section = renderSection(saved.runs, saved.cross, saved.machine, {
+    ...saved.settings,
+    keaConfig: JSON.stringify(keaConfig(net, '$WORK')),
+  });
   process.stdout.write(`${section}\n`);
   if (settings.writeDocs) writeDocs(join(ROOT, 'docs/benchmarks.md'), section);
 }

@@ -63,10 +63,21 @@ function requestMessage(ex: Exchange, relay: string, type: number): DhcpMessage 
   }
   options.set(Opt.ParameterList, PARAMETERS);
   return {
-    op: BOOTREQUEST, htype: 1, hlen: 6, hops: 1, xid: ex.xid,
+    op: BOOTREQUEST,
+    htype: 1,
+    hlen: 6,
+    hops: 1,
+    xid: ex.xid,
     secs: Math.min(0xffff, Math.floor((performance.now() - ex.startedAt) / 1000)),
-    flags: 0, ciaddr: ZERO_IP, yiaddr: ZERO_IP, siaddr: ZERO_IP, giaddr: relay,
-    chaddr, sname: '', file: '', options,
+    flags: 0,
+    ciaddr: ZERO_IP,
+    yiaddr: ZERO_IP,
+    siaddr: ZERO_IP,
+    giaddr: relay,
+    chaddr,
+    sname: '',
+    file: '',
+    options,
   };
 }
 
@@ -104,7 +115,18 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     while (open.size < opts.inflight && started < opts.clients) {
       xidSeed = (xidSeed + 0x9e3779b1) >>> 0; // distinct per exchange, not sequential
       const now = performance.now();
-      const ex: Exchange = { index: started, xid: xidSeed, chaddr: macOf(opts.macTag, started), step: 'offer', tries: 1, startedAt: now, sentAt: now, offeredAt: 0, yiaddr: ZERO_IP, serverId: ZERO_IP };
+      const ex: Exchange = {
+        index: started,
+        xid: xidSeed,
+        chaddr: macOf(opts.macTag, started),
+        step: 'offer',
+        tries: 1,
+        startedAt: now,
+        sentAt: now,
+        offeredAt: 0,
+        yiaddr: ZERO_IP,
+        serverId: ZERO_IP,
+      };
       started += 1;
       if (firstSend === 0) firstSend = now;
       open.set(ex.xid, ex);
@@ -182,7 +204,17 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const unfinished = open.size;
   socket.close();
   const elapsedMs = (lastDone || performance.now()) - firstSend;
-  return summarise({ clients: opts.clients, inflight: opts.inflight, started, unfinished, capped, elapsedMs, latencies, offerLatencies, ...counts });
+  return summarise({
+    clients: opts.clients,
+    inflight: opts.inflight,
+    started,
+    unfinished,
+    capped,
+    elapsedMs,
+    latencies,
+    offerLatencies,
+    ...counts,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

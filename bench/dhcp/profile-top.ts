@@ -39,4 +39,5 @@ profile.samples.forEach((id, i) => {
 });
 const rows = [...selfUs.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(topText ?? 25));
 process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled\n`);
-for (const [key, us] of rows) process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}\n`);
+for (const [key, us] of rows)
+  process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}\n`);

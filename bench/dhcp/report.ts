@@ -87,7 +87,9 @@ export function summaryTable(runs: readonly RunRecord[]): string {
     const dn = rate(find(runs, 'dnsmasq-no-ping', clients, inflight));
     const kea = rate(find(runs, 'kea', clients, inflight));
     const np = rate(find(runs, 'bootbench-no-probe', clients, inflight));
-    lines.push(`| ${num(clients)} | ${inflight} | ${num(bb)} | ${num(dm)} | **${ratio(bb, dm)}** | ${num(dn)} | ${ratio(bb, dn)} | ${num(kea)} | **${ratio(bb, kea)}** | ${num(np)} |`);
+    lines.push(
+      `| ${num(clients)} | ${inflight} | ${num(bb)} | ${num(dm)} | **${ratio(bb, dm)}** | ${num(dn)} | ${ratio(bb, dn)} | ${num(kea)} | **${ratio(bb, kea)}** | ${num(np)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -120,7 +122,11 @@ export function renderSection(runs: readonly RunRecord[], cross: readonly CrossC
   const commands = [...new Map(runs.filter((r) => r.command).map((r) => [r.server, workRelative(r.command)])).entries()];
   return [
     BEGIN,
-    `Run on **${machine.date}** · ${machine.cpu}, ${machine.nproc} cores · Linux ${machine.kernel} · ${machine.os} · ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(' · ')} · Bootbench ${machine.commit} · load average ${machine.load}`,
+    `Run on **${machine.date}** · ${machine.cpu}, ${machine.nproc} cores · Linux ${machine.kernel} · ${machine.os} · ${Object.entries(
+      machine.versions,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')} · Bootbench ${machine.commit} · load average ${machine.load}`,
     '',
     `Reproduce: \`${settings.command}\` (root; builds, then runs every server in turn in the same namespaces; about 8 minutes).`,
     '',
@@ -133,11 +139,16 @@ export function renderSection(runs: readonly RunRecord[], cross: readonly CrossC
     detailTable(runs),
     '',
     ...(cross.length > 0
-      ? ['**Cross-check with ISC perfdhcp** (open loop at a fixed rate, so not the same measure as the table):', '', ...cross.map((c) => `- ${c.tool} against ${c.server}: ${c.summary}  \n  \`${c.command}\``), '']
+      ? [
+          '**Cross-check with ISC perfdhcp** (open loop at a fixed rate, so not the same measure as the table):',
+          '',
+          ...cross.map((c) => `- ${c.tool} against ${c.server}: ${c.summary}  \n  \`${c.command}\``),
+          '',
+        ]
       : []),
     `Load generator: \`bench/dhcp/loadgen.ts\` as a relay agent (giaddr 10.231.0.2), retransmission after ${settings.timeoutMs} ms, ${settings.tries} tries a step, each run capped at ${settings.maxSeconds} s (a capped run's rate is over what it completed in that time).`,
     '',
-    'Server command lines, as run in the server namespace (`$WORK` = that run\'s fresh folder):',
+    "Server command lines, as run in the server namespace (`$WORK` = that run's fresh folder):",
     '',
     ...commands.map(([name, cmd]) => `- ${name}: \`${cmd}\``),
     '',

@@ -17,7 +17,10 @@ const loaders: FileResolver = async (path) => {
   try {
     const fh = await open(join(root, path), 'r');
     const st = await fh.stat();
-    return { ok: true, file: { size: st.size, mtime: st.mtime, read: async (b, o, l, p) => (await fh.read(b, o, l, p)).bytesRead, close: () => fh.close() } };
+    return {
+      ok: true,
+      file: { size: st.size, mtime: st.mtime, read: async (b, o, l, p) => (await fh.read(b, o, l, p)).bytesRead, close: () => fh.close() },
+    };
   } catch {
     return { ok: false, failure: { kind: 'not-found', message: path } };
   }
@@ -25,13 +28,32 @@ const loaders: FileResolver = async (path) => {
 
 const now = new Date().toISOString();
 const hosts = new Map<string, Host>([
-  ['52:54:00:12:34:56', {
-    mac: '52:54:00:12:34:56', firmware: 'bios', arch: 'x86_64', clientArch: 0, ip: '127.0.0.1', state: 'discovered', distro: null, uuid: null,
-    vendorClass: 'PXEClient:Arch:00000:UNDI:002001', userClass: 'iPXE', hostname: null, firstSeen: now, lastSeen: now,
-  }],
+  [
+    '52:54:00:12:34:56',
+    {
+      mac: '52:54:00:12:34:56',
+      firmware: 'bios',
+      arch: 'x86_64',
+      clientArch: 0,
+      ip: '127.0.0.1',
+      state: 'discovered',
+      distro: null,
+      uuid: null,
+      vendorClass: 'PXEClient:Arch:00000:UNDI:002001',
+      userClass: 'iPXE',
+      hostname: null,
+      firstSeen: now,
+      lastSeen: now,
+    },
+  ],
 ]);
 const bus = new EventBus();
-const server = createBootHttpServer({ address: '127.0.0.1', port: Number(portText), bus, macForIp: (ip) => (ip === '127.0.0.1' ? '52:54:00:12:34:56' : null) });
+const server = createBootHttpServer({
+  address: '127.0.0.1',
+  port: Number(portText),
+  bus,
+  macForIp: (ip) => (ip === '127.0.0.1' ? '52:54:00:12:34:56' : null),
+});
 mountBootRoutes(server, { loaders, hosts, serverIp: '127.0.0.1', httpPort: Number(portText), biosChain: true });
 await server.start();
 process.stdout.write(`ready ${server.url}\n`);

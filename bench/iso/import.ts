@@ -47,4 +47,3 @@ for (let i = 0; i < runs; i++) {
 }
 await library.close();
 process.stdout.write(`${JSON.stringify({ import: importMs, event: eventMs, noop: noopMs, open: openMs, files })}\n`);
-

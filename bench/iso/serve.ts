@@ -27,7 +27,10 @@ await server.start();
 process.stdout.write(`ready ${server.url} ${distro.id}\n`);
 const stop = () => {
   process.stderr.write(`${JSON.stringify(server.status().counters)}\n`);
-  void server.stop().then(() => library.close()).then(() => process.exit(0));
+  void server
+    .stop()
+    .then(() => library.close())
+    .then(() => process.exit(0));
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -109,9 +109,14 @@ function dropTimed(page: Page, name: string, path: string): Promise<Omit<Drop, '
 }
 
 async function serverMs(page: Page, token: string): Promise<Map<string, number>> {
-  const events = (await page.evaluate(async (token) => (await fetch('/api/events', { headers: { Authorization: `Bearer ${token}` } })).json(), token)) as CoreEvent[];
+  const events = (await page.evaluate(
+    async (token) => (await fetch('/api/events', { headers: { Authorization: `Bearer ${token}` } })).json(),
+    token,
+  )) as CoreEvent[];
   const byId = new Map<string, number>();
-  for (const e of events) if (e.type === 'log' && e.kind === 'iso.imported' && typeof e.data?.id === 'string' && typeof e.data.ms === 'number') byId.set(e.data.id, e.data.ms);
+  for (const e of events)
+    if (e.type === 'log' && e.kind === 'iso.imported' && typeof e.data?.id === 'string' && typeof e.data.ms === 'number')
+      byId.set(e.data.id, e.data.ms);
   return byId;
 }
 

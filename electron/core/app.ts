@@ -46,7 +46,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return withUndo((teardown, undo) => composeApp({ options, bus, teardown, undo }));
 }
 
-async function composeApp({ options, bus, teardown, undo }: { options: ServeOptions; bus: EventBus; teardown: Teardown; undo: () => Promise<void> }): Promise<RunningServer> {
+async function composeApp({
+  options,
+  bus,
+  teardown,
+  undo,
+}: {
+  options: ServeOptions;
+  bus: EventBus;
+  teardown: Teardown;
+  undo: () => Promise<void>;
+}): Promise<RunningServer> {
   const hosts = await HostRegistry.open(options.dataDir, bus);
   teardown.push(() => hosts.flush());
   const library = await IsoLibrary.open(options.dataDir, bus);
@@ -67,11 +77,18 @@ async function composeApp({ options, bus, teardown, undo }: { options: ServeOpti
   teardown.push(() => sessions.stop());
   // With an interface on the command line, serve before anything else: a port in use or missing
   // privileges fail the command itself.
-  if (options.iface) await sessions.start({ interface: options.iface, mode: options.mode, ...(options.pool !== undefined ? { pool: options.pool } : {}) });
+  if (options.iface)
+    await sessions.start({ interface: options.iface, mode: options.mode, ...(options.pool !== undefined ? { pool: options.pool } : {}) });
 
   const startedAt = new Date().toISOString();
   let control: ControlApi | null = null;
-  const controlStatus = (): ServiceStatus => ({ name: 'control', state: control ? 'up' : 'starting', address: control?.url ?? null, error: null, counters: {} });
+  const controlStatus = (): ServiceStatus => ({
+    name: 'control',
+    state: control ? 'up' : 'starting',
+    address: control?.url ?? null,
+    error: null,
+    counters: {},
+  });
   const status = (): ServerStatus => {
     const session = sessions.current();
     return {
@@ -92,7 +109,12 @@ async function composeApp({ options, bus, teardown, undo }: { options: ServeOpti
     token,
     bus,
     handlers: controlHandlers({
-      status, hosts, library, timeline, settings, templates,
+      status,
+      hosts,
+      library,
+      timeline,
+      settings,
+      templates,
       installs: () => sessions.need().installs,
       interfaces: () => listInterfaces(),
       check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),
@@ -103,10 +125,19 @@ async function composeApp({ options, bus, teardown, undo }: { options: ServeOpti
   });
   control = api;
   teardown.push(() => api.close());
-  writeInfo = () => writeServerInfo(options.dataDir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: sessions.current()?.iface ?? null, startedAt });
+  writeInfo = () =>
+    writeServerInfo(options.dataDir, {
+      pid: process.pid,
+      controlUrl: api.url,
+      token,
+      uiUrl: api.uiUrl,
+      interface: sessions.current()?.iface ?? null,
+      startedAt,
+    });
   await writeInfo();
   teardown.push(() => removeServerInfo(options.dataDir, process.pid));
-  if (!sessions.current()) bus.log('core', 'info', 'core.setup', 'waiting for an interface to serve: choose one in the UI, or start with --interface');
+  if (!sessions.current())
+    bus.log('core', 'info', 'core.setup', 'waiting for an interface to serve: choose one in the UI, or start with --interface');
 
   return { bus, status, uiUrl: api.uiUrl, controlUrl: api.url, stop: undo };
 }
@@ -126,7 +157,16 @@ function sessionSlot(opts: { options: ServeOptions; bus: EventBus; shared: Share
       starting = true;
       try {
         const { options } = opts;
-        session = await startSession({ ...options, iface: request.interface, mode: request.mode ?? options.mode, ...(request.pool !== undefined ? { pool: request.pool } : {}) }, opts.bus, opts.shared);
+        session = await startSession(
+          {
+            ...options,
+            iface: request.interface,
+            mode: request.mode ?? options.mode,
+            ...(request.pool !== undefined ? { pool: request.pool } : {}),
+          },
+          opts.bus,
+          opts.shared,
+        );
       } finally {
         starting = false;
       }

@@ -38,11 +38,29 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
     checks.push(failure('interface', e));
   }
   if (nic) {
-    if (nic.kind === 'wifi') checks.push({ id: 'interface-kind', status: 'warn', message: `${iface} is Wi-Fi: machines cannot PXE-boot over Wi-Fi`, fix: 'Use the Ethernet port that is plugged into the lab switch.' });
-    else if (nic.kind === 'vpn' || nic.kind === 'loopback') checks.push({ id: 'interface-kind', status: 'warn', message: `${iface} is a ${nic.kind} interface, not a lab network`, fix: 'Choose the Ethernet port plugged into the lab switch.' });
-    checks.push(nic.up ? { id: 'link', status: 'ok', message: `${iface} is up` } : failure('link', new BootbenchError('INTERFACE_DOWN', { iface })));
+    if (nic.kind === 'wifi')
+      checks.push({
+        id: 'interface-kind',
+        status: 'warn',
+        message: `${iface} is Wi-Fi: machines cannot PXE-boot over Wi-Fi`,
+        fix: 'Use the Ethernet port that is plugged into the lab switch.',
+      });
+    else if (nic.kind === 'vpn' || nic.kind === 'loopback')
+      checks.push({
+        id: 'interface-kind',
+        status: 'warn',
+        message: `${iface} is a ${nic.kind} interface, not a lab network`,
+        fix: 'Choose the Ethernet port plugged into the lab switch.',
+      });
+    checks.push(
+      nic.up ? { id: 'link', status: 'ok', message: `${iface} is up` } : failure('link', new BootbenchError('INTERFACE_DOWN', { iface })),
+    );
     const v4 = nic.ipv4[0];
-    checks.push(v4 ? { id: 'ipv4', status: 'ok', message: `${iface} has ${v4.address}/${v4.prefix}` } : failure('ipv4', new BootbenchError('INTERFACE_NO_IPV4', { iface })));
+    checks.push(
+      v4
+        ? { id: 'ipv4', status: 'ok', message: `${iface} has ${v4.address}/${v4.prefix}` }
+        : failure('ipv4', new BootbenchError('INTERFACE_NO_IPV4', { iface })),
+    );
     for (const { port, what } of UDP_PORTS) checks.push(await checkPort(iface, port, what));
     if (v4) checks.push(await checkTcpPort(iface, v4.address, options.httpPort ?? 80));
     checks.push(await checkForeign(iface, nic, options.foreignWaitMs));
@@ -74,7 +92,11 @@ async function checkTcpPort(iface: string, address: string, port: number): Promi
   } catch (e) {
     const code = errnoCode(e);
     if (code === 'EACCES') return failure(id, new BootbenchError('BIND_DENIED', { port, proto: 'tcp', iface }));
-    if (code === 'EADDRINUSE') return failure(id, new BootbenchError('PORT_IN_USE', { port, proto: 'tcp', iface, holder: await findPortHolder(port, 'tcp').catch(() => null) }));
+    if (code === 'EADDRINUSE')
+      return failure(
+        id,
+        new BootbenchError('PORT_IN_USE', { port, proto: 'tcp', iface, holder: await findPortHolder(port, 'tcp').catch(() => null) }),
+      );
     return failure(id, e);
   } finally {
     server.close();
@@ -83,7 +105,12 @@ async function checkTcpPort(iface: string, address: string, port: number): Promi
 
 async function checkForeign(iface: string, nic: NicInfo, waitMs?: number): Promise<CheckItem> {
   try {
-    const servers = await probeForeignDhcp({ iface, mac: nic.mac, ownIp: nic.ipv4[0]?.address ?? null, ...(waitMs !== undefined ? { waitMs } : {}) });
+    const servers = await probeForeignDhcp({
+      iface,
+      mac: nic.mac,
+      ownIp: nic.ipv4[0]?.address ?? null,
+      ...(waitMs !== undefined ? { waitMs } : {}),
+    });
     if (servers.length === 0) return { id: 'foreign-dhcp', status: 'ok', message: `no other DHCP server answers on ${iface}` };
     return {
       id: 'foreign-dhcp',
@@ -106,12 +133,17 @@ async function checkBootFiles(assetsDir: string): Promise<CheckItem> {
     return { id: 'boot-files', status: 'fail', message: `boot loaders missing: no SHA256SUMS in ${assetsDir}`, fix };
   }
   const bad: string[] = [];
-  const entries = sums.split('\n').filter(Boolean).map((line) => line.split(/\s+\*?/) as [string, string]);
+  const entries = sums
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(/\s+\*?/) as [string, string]);
   for (const [sum, name] of entries) {
     const path = join(assetsDir, name);
     try {
       await access(path);
-      const actual = createHash('sha256').update(await readFile(path)).digest('hex');
+      const actual = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
       if (actual !== sum) bad.push(`${name} (checksum mismatch)`);
     } catch {
       bad.push(`${name} (missing)`);

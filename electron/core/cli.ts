@@ -95,7 +95,9 @@ function portArg(value: string | undefined, name: string): number {
 
 function requireInterface(value: string | undefined, verb: string): string {
   if (value) return value;
-  return fail(`${verb} needs --interface IF: the network interface plugged into the lab switch. Run \`bootbench interfaces\` to list them.`);
+  return fail(
+    `${verb} needs --interface IF: the network interface plugged into the lab switch. Run \`bootbench interfaces\` to list them.`,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -128,14 +130,22 @@ async function main(argv: string[]): Promise<number> {
       return runServe(values, dataDir);
     case 'check': {
       const { runChecks } = await loadCheck();
-      const report = await runChecks({ iface: requireInterface(values.interface as string | undefined, 'check'), assetsDir: BOOT_ASSETS_DIR, httpPort: portArg(values['http-port'] as string, 'http-port') });
+      const report = await runChecks({
+        iface: requireInterface(values.interface as string | undefined, 'check'),
+        assetsDir: BOOT_ASSETS_DIR,
+        httpPort: portArg(values['http-port'] as string, 'http-port'),
+      });
       process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return report.ok ? 0 : 1;
     }
     case 'interfaces': {
       const nics = await (await loadInterfaces()).listInterfaces();
       if (json) process.stdout.write(`${JSON.stringify(nics, null, 2)}\n`);
-      else for (const n of nics) process.stdout.write(`${n.name.padEnd(16)} ${n.kind.padEnd(9)} ${(n.up ? 'up' : 'down').padEnd(5)} ${n.ipv4.map((a) => `${a.address}/${a.prefix}`).join(' ') || '(no IPv4)'}\n`);
+      else
+        for (const n of nics)
+          process.stdout.write(
+            `${n.name.padEnd(16)} ${n.kind.padEnd(9)} ${(n.up ? 'up' : 'down').padEnd(5)} ${n.ipv4.map((a) => `${a.address}/${a.prefix}`).join(' ') || '(no IPv4)'}\n`,
+          );
       return 0;
     }
     case 'hosts': {
@@ -170,15 +180,24 @@ async function main(argv: string[]): Promise<number> {
         settings[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
       const client = await ControlClient.fromDataDir(dataDir);
-      const host = await client.call('POST /api/hosts/:mac/install', { params: { mac }, body: { distro, ...(Object.keys(settings).length ? { settings } : {}) } });
-      process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`);
+      const host = await client.call('POST /api/hosts/:mac/install', {
+        params: { mac },
+        body: { distro, ...(Object.keys(settings).length ? { settings } : {}) },
+      });
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(host, null, 2)}\n`
+          : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
+      );
       return 0;
     }
     case 'cancel': {
       const mac = macArg(parsed.positionals, 'cancel');
       const client = await ControlClient.fromDataDir(dataDir);
       const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
-      process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: install cancelled; the host waits in Bootbench's boot menu again\n`);
+      process.stdout.write(
+        json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: install cancelled; the host waits in Bootbench's boot menu again\n`,
+      );
       return 0;
     }
     case 'logs': {
@@ -189,13 +208,18 @@ async function main(argv: string[]): Promise<number> {
       const filter = mac ? { mac } : {};
       const print = (e: CoreEvent) => process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${formatEvent(e)}\n`);
       // One host: its persisted timeline (it outlives restarts); everything: the server's backlog.
-      const history: CoreEvent[] = mac ? await client.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 5000 } }) : await client.call('GET /api/events', { query: filter });
+      const history: CoreEvent[] = mac
+        ? await client.call('GET /api/hosts/:mac/timeline', { params: { mac }, query: { limit: 5000 } })
+        : await client.call('GET /api/events', { query: filter });
       history.forEach(print);
       if (!values.follow) return 0;
       const since = history.at(-1)?.seq ?? 0;
       await new Promise<void>((resolve, reject) => {
         client.streamEvents({ ...filter, since }, print).then((stop) => {
-          process.once('SIGINT', () => { stop(); resolve(); });
+          process.once('SIGINT', () => {
+            stop();
+            resolve();
+          });
         }, reject);
       });
       return 0;
@@ -244,7 +268,8 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     return ips;
   };
   const domain = values.domain as string | undefined;
-  if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain)) fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
+  if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain))
+    fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
   const { serve } = await loadServer();
   const server = await serve({
     router: ipList('router')[0] ?? null,
@@ -273,7 +298,10 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     });
   }
   const status = server.status();
-  if (status.state === 'serving') process.stdout.write(`Bootbench ${VERSION} serving on ${status.interface} (${status.serverIp}), mode ${status.mode}${status.requestedMode === 'auto' ? ' (auto)' : ''}\n`);
+  if (status.state === 'serving')
+    process.stdout.write(
+      `Bootbench ${VERSION} serving on ${status.interface} (${status.serverIp}), mode ${status.mode}${status.requestedMode === 'auto' ? ' (auto)' : ''}\n`,
+    );
   else process.stdout.write(`Bootbench ${VERSION}: no interface chosen yet. Open the UI to choose the one plugged into the lab switch.\n`);
   process.stdout.write(`UI: ${server.uiUrl}\n`);
   await new Promise<void>((resolve) => {
@@ -295,7 +323,9 @@ async function runServe(values: Record<string, string | boolean | string[] | und
 function formatReport(report: CheckReport): string {
   const mark = { ok: '[ ok ]', warn: '[warn]', fail: '[FAIL]' } as const;
   const lines = report.checks.map((c) => `${mark[c.status]} ${c.message}${c.fix ? `\n       ${c.fix}` : ''}`);
-  lines.push(report.ok ? `Ready to serve on ${report.interface}.` : `Not ready to serve on ${report.interface}: fix the items marked FAIL.`);
+  lines.push(
+    report.ok ? `Ready to serve on ${report.interface}.` : `Not ready to serve on ${report.interface}: fix the items marked FAIL.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -38,9 +38,10 @@ export type ErrorCode = keyof ErrorContexts;
 
 type ErrorOptions = { cause?: unknown };
 /** The context may be left out only for codes whose message needs none. */
-type ContextArgs<C extends ErrorCode> = Record<string, never> extends ErrorContexts[C]
-  ? [context?: ErrorContexts[C], options?: ErrorOptions]
-  : [context: ErrorContexts[C], options?: ErrorOptions];
+type ContextArgs<C extends ErrorCode> =
+  Record<string, never> extends ErrorContexts[C]
+    ? [context?: ErrorContexts[C], options?: ErrorOptions]
+    : [context: ErrorContexts[C], options?: ErrorOptions];
 
 const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   BIND_DENIED: (c) =>
@@ -62,14 +63,17 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   BIND_TO_DEVICE_FAILED: (c) =>
     `Could not pin a socket to interface ${c.iface} (${c.reason}). Bootbench refuses to serve DHCP without being pinned to the chosen interface.`,
   BAD_ARGUMENT: (c) => `${c.message}`,
-  POOL_INVALID: (c) => `The address pool ${c.pool} is not usable on ${c.iface} (${c.reason}). Give a range inside ${c.subnet}, e.g. --pool ${c.example}.`,
+  POOL_INVALID: (c) =>
+    `The address pool ${c.pool} is not usable on ${c.iface} (${c.reason}). Give a range inside ${c.subnet}, e.g. --pool ${c.example}.`,
   SERVER_NOT_RUNNING: (c) =>
     `No Bootbench server is running for data folder ${c.dataDir}. Start one with \`bootbench serve --interface IF --data ${c.dataDir}\`.`,
   CONTROL_API: (c) => `The Bootbench server answered ${c.status}: ${c.message}`,
-  ISO_UNREADABLE: (c) => `Cannot import ${c.file}: ${c.reason}. Nothing was registered. Check that the download finished (compare its SHA256SUMS) and that it is an installer ISO.`,
+  ISO_UNREADABLE: (c) =>
+    `Cannot import ${c.file}: ${c.reason}. Nothing was registered. Check that the download finished (compare its SHA256SUMS) and that it is an installer ISO.`,
   ISO_UNSUPPORTED: (c) => `Cannot import ${c.file}: ${c.reason}. Nothing was registered.`,
   ISO_NOT_FOUND: (c) => `Cannot import ${c.file}: ${c.reason}.`,
-  ISO_CHECKSUM: (c) => `${c.file} does not match ${c.sums}: expected ${c.expected}, got ${c.actual}. The download is damaged: download it again. Nothing was registered.`,
+  ISO_CHECKSUM: (c) =>
+    `${c.file} does not match ${c.sums}: expected ${c.expected}, got ${c.actual}. The download is damaged: download it again. Nothing was registered.`,
   DISTRO_NOT_FOUND: (c) => `No imported distro "${c.id}". \`bootbench distros\` lists them.`,
   INSTALL_REFUSED: (c) => `Cannot install ${c.distro} on ${c.mac}: ${c.reason}. Nothing was queued.`,
   HOST_NOT_FOUND: (c) => `No host ${c.mac} has been seen. \`bootbench hosts\` lists the hosts that network-booted.`,

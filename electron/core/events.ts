@@ -77,7 +77,13 @@ export class EventBus {
   }
 
   /** Shorthand for a log line. */
-  log(source: EventSource, level: EventLevel, kind: string, message: string, extra: { mac?: string | null; data?: Record<string, unknown> } = {}): void {
+  log(
+    source: EventSource,
+    level: EventLevel,
+    kind: string,
+    message: string,
+    extra: { mac?: string | null; data?: Record<string, unknown> } = {},
+  ): void {
     this.emit({ type: 'log', source, level, kind, message, mac: extra.mac ?? null, ...(extra.data ? { data: extra.data } : {}) });
   }
 

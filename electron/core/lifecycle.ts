@@ -34,7 +34,12 @@ export interface Service {
  * start is shown on its status and in the log, not a reason to refuse serving. Returns the status
  * source to list, and whether it started.
  */
-export async function startOptional(opts: { name: string; service: Service; bus: EventBus; teardown: Teardown }): Promise<{ started: boolean; status: () => ServiceStatus }> {
+export async function startOptional(opts: {
+  name: string;
+  service: Service;
+  bus: EventBus;
+  teardown: Teardown;
+}): Promise<{ started: boolean; status: () => ServiceStatus }> {
   const { name, service, bus, teardown } = opts;
   try {
     await service.start();

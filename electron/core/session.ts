@@ -98,8 +98,17 @@ async function compose(c: Composition): Promise<Session> {
   const leases =
     mode === 'dhcp'
       ? await openLeases({
-          iface, dataDir: options.dataDir, pool, subnet, serverIp, mac: nic.mac, reservations: options.reservations ?? [],
-          leaseTimeSec: options.leaseTimeSec ?? 3600, conflictProbe: options.conflictProbe !== false, bus, teardown,
+          iface,
+          dataDir: options.dataDir,
+          pool,
+          subnet,
+          serverIp,
+          mac: nic.mac,
+          reservations: options.reservations ?? [],
+          leaseTimeSec: options.leaseTimeSec ?? 3600,
+          conflictProbe: options.conflictProbe !== false,
+          bus,
+          teardown,
         })
       : undefined;
   const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
@@ -107,7 +116,14 @@ async function compose(c: Composition): Promise<Session> {
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
-  const tftp = createTftpServer({ iface, address: serverIp, mtu: nic.mtu ?? 1500, resolve: tftpBootFiles({ loaders, openInsideIso: (id, path) => library.openInside(id, path) }), bus, macForIp });
+  const tftp = createTftpServer({
+    iface,
+    address: serverIp,
+    mtu: nic.mtu ?? 1500,
+    resolve: tftpBootFiles({ loaders, openInsideIso: (id, path) => library.openInside(id, path) }),
+    bus,
+    macForIp,
+  });
   await tftp.start();
   teardown.push(() => tftp.stop());
 
@@ -119,8 +135,18 @@ async function compose(c: Composition): Promise<Session> {
     // Installers want a name server (the Debian installer stops and asks without one) and quick
     // answers: the lab's own small DNS, handed out by DHCP when the user gave no other.
     const domain = options.domain ?? 'lab';
-    const names = labNames({ serverIp, hosts: () => hosts.list(), macForIp: (ip) => hosts.macForIp(ip), nameOf: (mac) => installsRef?.hostnameFor(mac) ?? null });
-    const dns = await startOptional({ name: 'dns', service: createDnsResponder({ iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus }), bus, teardown });
+    const names = labNames({
+      serverIp,
+      hosts: () => hosts.list(),
+      macForIp: (ip) => hosts.macForIp(ip),
+      nameOf: (mac) => installsRef?.hostnameFor(mac) ?? null,
+    });
+    const dns = await startOptional({
+      name: 'dns',
+      service: createDnsResponder({ iface, address: serverIp, domain, lookup: names.lookup, reverse: names.reverse, bus }),
+      bus,
+      teardown,
+    });
     optional.push(dns.status);
     if (dns.started) {
       dhcpExtras.dns = [serverIp];
@@ -131,15 +157,31 @@ async function compose(c: Composition): Promise<Session> {
   const syslogPort = options.syslogPort ?? 514;
   const limits = stageLimits(options.installTimeouts);
   const installs = await InstallManager.open({
-    dataDir: options.dataDir, bus, hosts, library, answers: c.shared.answers, serverIp, httpBase: httpBase(serverIp, options.httpPort),
-    syslogPort, macForIp, labDns: dhcpExtras.dns[0] ?? null, limits,
+    dataDir: options.dataDir,
+    bus,
+    hosts,
+    library,
+    answers: c.shared.answers,
+    serverIp,
+    httpBase: httpBase(serverIp, options.httpPort),
+    syslogPort,
+    macForIp,
+    labDns: dhcpExtras.dns[0] ?? null,
+    limits,
     ...(options.debianImages ? { debianImages: options.debianImages } : {}),
   });
   teardown.push(() => installs.close());
   installsRef = installs;
 
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
-  mountBootRoutes(http, { loaders, hosts, serverIp, httpPort: options.httpPort, biosChain: options.biosChain ?? false, installerFor: (mac, ip) => installs.installerFor(mac, ip) });
+  mountBootRoutes(http, {
+    loaders,
+    hosts,
+    serverIp,
+    httpPort: options.httpPort,
+    biosChain: options.biosChain ?? false,
+    installerFor: (mac, ip) => installs.installerFor(mac, ip),
+  });
   mountIsoRoutes(http, library);
   mountInstallRoutes(http, installs, bus);
   await http.start();
@@ -147,13 +189,21 @@ async function compose(c: Composition): Promise<Session> {
 
   // Installer logs: syslog lines become the sending host's timeline (by its address).
   const syslog = createSyslogReceiver({
-    iface, address: serverIp, port: syslogPort, bus,
+    iface,
+    address: serverIp,
+    port: syslogPort,
+    bus,
     onMessage: (fromIp, record) => {
       const mac = macForIp(fromIp);
       const app = record.app ? `${record.app}: ` : '';
       bus.log('syslog', eventLevelOf(record.severity), 'syslog.line', `${app}${record.message}`, {
         mac,
-        data: { from: fromIp, facility: record.facility, severity: record.severity, ...(record.hostname ? { hostname: record.hostname } : {}) },
+        data: {
+          from: fromIp,
+          facility: record.facility,
+          severity: record.severity,
+          ...(record.hostname ? { hostname: record.hostname } : {}),
+        },
       });
       if (mac) installs.observe(mac, { type: 'activity', summary: `syslog: ${app}${record.message.slice(0, 100)}` });
     },
@@ -161,11 +211,17 @@ async function compose(c: Composition): Promise<Session> {
   optional.push((await startOptional({ name: 'syslog', service: syslog, bus, teardown })).status);
 
   const dhcp = new DhcpServer({
-    mode, iface, bus,
+    mode,
+    iface,
+    bus,
     net: {
-      serverIp, subnetMask: intToIp(subnet.mask), broadcast: intToIp(subnet.broadcast),
+      serverIp,
+      subnetMask: intToIp(subnet.mask),
+      broadcast: intToIp(subnet.broadcast),
       // An isolated lab switch has no router: the laptop must not become the default gateway unasked.
-      router: options.router ?? null, dns: dhcpExtras.dns, domain: dhcpExtras.domain,
+      router: options.router ?? null,
+      dns: dhcpExtras.dns,
+      domain: dhcpExtras.domain,
     },
     bootPolicy: createDhcpBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
     onClient: (client, ip) => hosts.seen(client, ip),
@@ -187,9 +243,19 @@ async function compose(c: Composition): Promise<Session> {
     optional.push((await startOptional({ name: 'ra', service: createRouterAdvertiser({ iface, bus }), bus, teardown })).status);
   }
 
-  bus.log('core', 'info', 'core.started', `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`);
+  bus.log(
+    'core',
+    'info',
+    'core.started',
+    `serving ${mode === 'dhcp' ? 'DHCP' : 'proxyDHCP'} on ${iface} (${serverIp}/${prefix})${mode === 'dhcp' ? `, pool ${intToIp(pool.start)}-${intToIp(pool.end)}` : ''}, TFTP, HTTP on port ${options.httpPort}`,
+  );
   return {
-    iface, serverIp, requestedMode: options.mode, mode, foreign, installs,
+    iface,
+    serverIp,
+    requestedMode: options.mode,
+    mode,
+    foreign,
+    installs,
     services: () => [...dhcp.status(), tftp.status(), http.status(), ...optional.map((status) => status())],
     stop: c.undo,
   };
@@ -198,9 +264,15 @@ async function compose(c: Composition): Promise<Session> {
 /** Decides the mode before serving on port 67: is another DHCP server answering on the segment? */
 async function askForeignDhcp({ options, bus, nic, serverIp }: Composition): Promise<ForeignDhcpServer[]> {
   if (options.mode === 'proxy') return [];
-  const foreign = await probeForeignDhcp({ iface: options.iface, mac: nic.mac, ownIp: serverIp, ...(options.foreignWaitMs !== undefined ? { waitMs: options.foreignWaitMs } : {}) });
+  const foreign = await probeForeignDhcp({
+    iface: options.iface,
+    mac: nic.mac,
+    ownIp: serverIp,
+    ...(options.foreignWaitMs !== undefined ? { waitMs: options.foreignWaitMs } : {}),
+  });
   if (foreign.length > 0) {
-    if (options.mode === 'dhcp' && !options.force) throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
+    if (options.mode === 'dhcp' && !options.force)
+      throw new BootbenchError('FOREIGN_DHCP', { iface: options.iface, servers: describeForeign(foreign) });
     bus.log('dhcp', 'warn', 'dhcp.foreign', `another DHCP server answers on ${options.iface}: ${describeForeign(foreign)}`);
   }
   return foreign;

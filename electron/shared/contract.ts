@@ -13,7 +13,19 @@ export type Firmware = (typeof FIRMWARES)[number];
 // the kernel's for the rest. `x86` is an x86 whose width is not known: a BIOS PXE client (option
 // 93 = 0) cannot say whether its CPU is 64-bit. Detection maps every spelling (aarch64, amd64,
 // armhf, ppc64el, …) to these (iso/detect/arch.ts).
-export const ARCHES = ['x86_64', 'i386', 'x86', 'arm64', 'arm32', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'loongarch64', 'unknown'] as const;
+export const ARCHES = [
+  'x86_64',
+  'i386',
+  'x86',
+  'arm64',
+  'arm32',
+  'ppc64le',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loongarch64',
+  'unknown',
+] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export function isArch(value: unknown): value is Arch {
@@ -228,10 +240,7 @@ export interface DistroEvent extends EventBase {
 export type CoreEvent = LogEvent | HostEvent | ServiceEvent | DistroEvent;
 /** What an emitter hands in; the bus stamps seq and time. */
 export type CoreEventInput =
-  | Omit<LogEvent, 'seq' | 'time'>
-  | Omit<HostEvent, 'seq' | 'time'>
-  | Omit<ServiceEvent, 'seq' | 'time'>
-  | Omit<DistroEvent, 'seq' | 'time'>;
+  Omit<LogEvent, 'seq' | 'time'> | Omit<HostEvent, 'seq' | 'time'> | Omit<ServiceEvent, 'seq' | 'time'> | Omit<DistroEvent, 'seq' | 'time'>;
 
 /** A MAC address in the contract's form (lower-case, colon-separated), or null if `text` is not one. */
 export function normalizeMac(text: string): string | null {

@@ -14,13 +14,11 @@ import {
   type TimelineQuery as TimelineQueryShape,
 } from './contract.js';
 
-export const MacAddress = z
-  .string()
-  .transform((s, ctx) => {
-    const mac = normalizeMac(s);
-    if (mac === null) ctx.addIssue({ code: 'custom', message: 'a MAC address like 52:54:00:12:34:56' });
-    return mac ?? s;
-  });
+export const MacAddress = z.string().transform((s, ctx) => {
+  const mac = normalizeMac(s);
+  if (mac === null) ctx.addIssue({ code: 'custom', message: 'a MAC address like 52:54:00:12:34:56' });
+  return mac ?? s;
+});
 
 export const EventsQuery: z.ZodType<EventsFilter> = z.object({
   since: z.coerce.number().int().min(0).optional(),
@@ -33,7 +31,9 @@ export const ImportRequest: z.ZodType<ImportRequestBody> = z.object({
 });
 
 /** A file name for an uploaded ISO (stored in the data folder under that name). */
-export const IsoUploadName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
+export const IsoUploadName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
 
 export const MacParams = z.object({ mac: MacAddress });
 
@@ -60,9 +60,18 @@ export const AnswerFileQuery = z.object({ distro: DistroId.optional() });
 
 export const TemplateName = z.enum(ANSWER_TEMPLATE_NAMES);
 
-export const TemplateSave = z.object({ text: z.string().max(1024 * 1024).nullable() });
+export const TemplateSave = z.object({
+  text: z
+    .string()
+    .max(1024 * 1024)
+    .nullable(),
+});
 
-const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'one line');
+const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\r\n]/.test(s), 'one line');
 
 export const SettingsUpdate: z.ZodType<InstallSettingsUpdate> = z
   .object({

@@ -1,6 +1,15 @@
 // The browser's control-API client, typed by the shared ControlRoutes: one `call` for every route,
 // with path parameters, query and body checked against the contract at compile time.
-import type { ApiErrorBody, ParamNames, PathOf, RouteBody, RouteKey, RouteOutput as Output, RouteParams, RouteQuery } from '../../electron/shared/contract.js';
+import type {
+  ApiErrorBody,
+  ParamNames,
+  PathOf,
+  RouteBody,
+  RouteKey,
+  RouteOutput as Output,
+  RouteParams,
+  RouteQuery,
+} from '../../electron/shared/contract.js';
 
 export type { RouteKey };
 

@@ -13,7 +13,11 @@ export interface TokenHistory {
 }
 
 /** Reads the token from `?token=` (removing it from the URL) or from the session; null when neither has one. */
-export function takeToken(location: TokenLocation, history: TokenHistory, storage: Pick<Storage, 'getItem' | 'setItem'> | null): string | null {
+export function takeToken(
+  location: TokenLocation,
+  history: TokenHistory,
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+): string | null {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {

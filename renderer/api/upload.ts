@@ -39,7 +39,9 @@ export function uploadIso(token: string, file: File, onProgress: (p: UploadProgr
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as Distro);
       const err = (body as { error?: { code: string; message: string } } | null)?.error;
-      reject(new ApiError(xhr.status, err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `Upload failed (${xhr.status} ${xhr.statusText}).`));
+      reject(
+        new ApiError(xhr.status, err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `Upload failed (${xhr.status} ${xhr.statusText}).`),
+      );
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted: is Bootbench still running?'));
     xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'Upload cancelled.'));

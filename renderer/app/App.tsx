@@ -29,8 +29,8 @@ export function App() {
       <main className="first-run">
         <h1>Bootbench</h1>
         <p>
-          This page needs the address printed by <code>bootbench serve</code> (it ends in <code>/?token=…</code>): open that address, or run <code>bootbench serve</code> again to
-          see it.
+          This page needs the address printed by <code>bootbench serve</code> (it ends in <code>/?token=…</code>): open that address, or run{' '}
+          <code>bootbench serve</code> again to see it.
         </p>
       </main>
     );
@@ -59,7 +59,9 @@ function Screen() {
       <main className="first-run" aria-busy="true">
         <h1>Bootbench</h1>
         <p className="muted">{stream === 'reconnecting' ? 'Cannot reach the Bootbench server; retrying…' : 'Connecting…'}</p>
-        {stream === 'reconnecting' ? <ErrorNote error={new Error('The server does not answer. Is `bootbench serve` still running?')} /> : null}
+        {stream === 'reconnecting' ? (
+          <ErrorNote error={new Error('The server does not answer. Is `bootbench serve` still running?')} />
+        ) : null}
       </main>
     );
   }

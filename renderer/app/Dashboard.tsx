@@ -55,7 +55,13 @@ export function Dashboard() {
         </span>
         <nav aria-label="Views" className="views">
           {VIEWS.map((v) => (
-            <button key={v.id} type="button" aria-current={view === v.id ? 'page' : undefined} className={view === v.id ? 'current' : ''} onClick={() => setView(v.id)}>
+            <button
+              key={v.id}
+              type="button"
+              aria-current={view === v.id ? 'page' : undefined}
+              className={view === v.id ? 'current' : ''}
+              onClick={() => setView(v.id)}
+            >
               {v.label}
             </button>
           ))}
@@ -68,7 +74,8 @@ export function Dashboard() {
       <ServiceBar />
       {status && status.foreignDhcp.length > 0 ? (
         <div className="note note-warn" role="alert">
-          Another DHCP server answers on this network ({status.foreignDhcp.map((f) => f.serverId).join(', ')}){status.mode === 'proxy' ? ': Bootbench runs in proxy mode next to it.' : '.'}
+          Another DHCP server answers on this network ({status.foreignDhcp.map((f) => f.serverId).join(', ')})
+          {status.mode === 'proxy' ? ': Bootbench runs in proxy mode next to it.' : '.'}
         </div>
       ) : null}
       <ErrorNote error={error} onDismiss={() => setError(null)} />

@@ -41,7 +41,10 @@ export class LiveStore {
     const restarted = this.startedAt !== null && status.startedAt !== this.startedAt;
     this.startedAt = status.startedAt;
     // In setup state the lists may be empty or refused: the first-run screen does not need them.
-    const [hosts, distros] = await Promise.all([this.api.call('GET /api/hosts').catch(() => []), this.api.call('GET /api/distros').catch(() => [])]);
+    const [hosts, distros] = await Promise.all([
+      this.api.call('GET /api/hosts').catch(() => []),
+      this.api.call('GET /api/distros').catch(() => []),
+    ]);
     const base = restarted ? { ...emptyState, stream: this.state.stream } : this.state;
     this.set({ ...withSnapshot(base, { status, hosts, distros }), problem: null });
   }
@@ -54,7 +57,12 @@ export class LiveStore {
           await this.refresh();
         } catch (e) {
           // A restarted server has a new token: say so rather than retry for ever in silence.
-          if (e instanceof ApiError && e.status === 401) this.set({ ...this.state, problem: 'This page’s access token is no longer valid (the server was restarted). Open the address that `bootbench serve` printed, or restart the app.' });
+          if (e instanceof ApiError && e.status === 401)
+            this.set({
+              ...this.state,
+              problem:
+                'This page’s access token is no longer valid (the server was restarted). Open the address that `bootbench serve` printed, or restart the app.',
+            });
           throw e;
         }
         return this.state.lastSeq;

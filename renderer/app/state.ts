@@ -18,7 +18,15 @@ export interface LiveState {
   problem: string | null;
 }
 
-export const emptyState: LiveState = { status: null, hosts: new Map(), distros: new Map(), logs: [], lastSeq: 0, stream: 'connecting', problem: null };
+export const emptyState: LiveState = {
+  status: null,
+  hosts: new Map(),
+  distros: new Map(),
+  logs: [],
+  lastSeq: 0,
+  stream: 'connecting',
+  problem: null,
+};
 
 export function withSnapshot(state: LiveState, snapshot: { status: ServerStatus; hosts: Host[]; distros: Distro[] }): LiveState {
   return {

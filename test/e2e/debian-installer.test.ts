@@ -46,7 +46,19 @@ describe('the real Debian installer, booted by the Debian recipe', { skip: skip 
     // The installer's screen on the serial console, so that a failure shows where it stopped
     // (the user's extra kernel arguments, through the control API as the UI sets them).
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-    const put = await lab.exec(lab.serverNs, 'curl', ['-sS', '-f', '-X', 'PUT', '-H', `Authorization: Bearer ${info.token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ kernelArgs: 'console=ttyS0,115200n8' }), `${info.controlUrl}/api/distros/${distro.id}`]);
+    const put = await lab.exec(lab.serverNs, 'curl', [
+      '-sS',
+      '-f',
+      '-X',
+      'PUT',
+      '-H',
+      `Authorization: Bearer ${info.token}`,
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      JSON.stringify({ kernelArgs: 'console=ttyS0,115200n8' }),
+      `${info.controlUrl}/api/distros/${distro.id}`,
+    ]);
     assert.equal(put.code, 0, put.stderr);
     assert.equal((JSON.parse(put.stdout) as Distro).kernelArgs, 'console=ttyS0,115200n8');
   });
@@ -72,22 +84,35 @@ describe('the real Debian installer, booted by the Debian recipe', { skip: skip 
     let host: Host | undefined;
     // Where the chain is, from what Bootbench has seen of the host: named in the error if it stops.
     const stage = () =>
-      !host ? 'DHCP from the iPXE ROM (Bootbench has not seen the host)'
-      : !events.some((e) => e.kind === 'install.booting') ? `the installer kernel (host ${host.state})`
-      : !events.some((e) => e.kind === 'install.installing') ? 'the preseed fetch (installing)'
-      : !events.some((e) => e.kind === 'install.report') ? "early_command's start report"
-      : `5 syslog lines (${events.filter((e) => e.source === 'syslog').length} so far)`;
+      !host
+        ? 'DHCP from the iPXE ROM (Bootbench has not seen the host)'
+        : !events.some((e) => e.kind === 'install.booting')
+          ? `the installer kernel (host ${host.state})`
+          : !events.some((e) => e.kind === 'install.installing')
+            ? 'the preseed fetch (installing)'
+            : !events.some((e) => e.kind === 'install.report')
+              ? "early_command's start report"
+              : `5 syslog lines (${events.filter((e) => e.source === 'syslog').length} so far)`;
     try {
-      await waitForStage(vm, { stage, deadlineMs: 600_000, pollMs: 2000, activity: () => `${host?.lastSeen} ${events.length}` }, async () => {
-        host = (await server.hosts(60_000)).find((h) => h.mac === mac);
-        events = await server.timeline(mac, 60_000);
-        const preseedFetched = host?.state === 'installing' && events.some((e) => e.kind === 'install.installing');
-        const syslog = events.filter((e) => e.source === 'syslog');
-        if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
-        return preseedFetched && syslog.length >= 5 && events.some((e) => e.kind === 'install.report');
-      });
+      await waitForStage(
+        vm,
+        { stage, deadlineMs: 600_000, pollMs: 2000, activity: () => `${host?.lastSeen} ${events.length}` },
+        async () => {
+          host = (await server.hosts(60_000)).find((h) => h.mac === mac);
+          events = await server.timeline(mac, 60_000);
+          const preseedFetched = host?.state === 'installing' && events.some((e) => e.kind === 'install.installing');
+          const syslog = events.filter((e) => e.source === 'syslog');
+          if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
+          return preseedFetched && syslog.length >= 5 && events.some((e) => e.kind === 'install.report');
+        },
+      );
     } catch (e) {
-      process.stdout.write(`\n--- ${stage()}: not reached ---\n${consoleTail(vm, 8000)}\n--- timeline ---\n${events.map((x) => `${x.time} ${x.source} ${x.kind} ${x.message}`).join('\n').slice(-8000)}\n`);
+      process.stdout.write(
+        `\n--- ${stage()}: not reached ---\n${consoleTail(vm, 8000)}\n--- timeline ---\n${events
+          .map((x) => `${x.time} ${x.source} ${x.kind} ${x.message}`)
+          .join('\n')
+          .slice(-8000)}\n`,
+      );
       throw e;
     }
     const at = (pred: (e: LogEvent) => boolean) => {
@@ -100,8 +125,17 @@ describe('the real Debian installer, booted by the Debian recipe', { skip: skip 
     assert.equal(preseedGet.data?.status, 200);
     // The installer's own log, by syslog, from its address.
     const syslog = events.filter((e) => e.source === 'syslog');
-    assert.ok(syslog.some((e) => /netcfg|preseed|main-menu|anna|debconf/i.test(e.message)), `installer log lines: ${syslog.slice(0, 5).map((e) => e.message).join(' | ')}`);
-    assert.ok(events.some((e) => e.kind === 'install.report' && e.data?.event === 'start'), 'early_command reported start');
+    assert.ok(
+      syslog.some((e) => /netcfg|preseed|main-menu|anna|debconf/i.test(e.message)),
+      `installer log lines: ${syslog
+        .slice(0, 5)
+        .map((e) => e.message)
+        .join(' | ')}`,
+    );
+    assert.ok(
+      events.some((e) => e.kind === 'install.report' && e.data?.event === 'start'),
+      'early_command reported start',
+    );
     process.stdout.write(
       `# Debian installer via Bootbench (bios, ${accel}): kernel +${at((e) => e.kind === 'install.booting')} s, preseed +${at((e) => e.kind === 'install.installing')} s, ` +
         `start report +${at((e) => e.kind === 'install.report')} s, ${syslog.length} syslog lines\n`,

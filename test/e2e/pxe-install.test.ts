@@ -22,7 +22,6 @@ import type { Distro, Host, LogEvent } from '../../electron/shared/contract.js';
 const skip = qemuUnavailable();
 if (skip) process.stdout.write(`# e2e PXE installs skipped: ${skip}\n`);
 
-
 /** Per-VM timings, printed and collected for docs/benchmarks.md. */
 interface Timing {
   vm: string;
@@ -64,7 +63,17 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
   /** One VM from power-on to its disk booting after the install. */
   async function installOne(name: string, firmware: Firmware): Promise<Timing> {
     const mac = vmMac(`${name}-${process.pid}`);
-    const vm = await startVm({ ns: lab.serverNs, bridge: seg.name, name, firmware, mac, accel, logDir: work, diskSizeMiB: 64, memMiB: 512 });
+    const vm = await startVm({
+      ns: lab.serverNs,
+      bridge: seg.name,
+      name,
+      firmware,
+      mac,
+      accel,
+      logDir: work,
+      diskSizeMiB: 64,
+      memMiB: 512,
+    });
     vms.push(vm);
     const since = (t: number) => (t - vm.startedAt) / 1000;
     // What Bootbench last saw of the host: with the serial console, the VM's sign of progress.
@@ -75,24 +84,32 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
     };
     try {
       // Discovered, and waiting in the iPXE loop (it has fetched its script and polls).
-      await waitForStage(vm, { stage: `${name} discovered and polling its iPXE script`, deadlineMs: 240_000, activity: () => seen }, async () => {
-        const host = track(await hostOf(mac));
-        if (!host || host.state !== 'discovered') return null;
-        const t = await timelineOf(mac);
-        track(host, t.length);
-        return t.some((e) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path))) ? host : null;
-      });
+      await waitForStage(
+        vm,
+        { stage: `${name} discovered and polling its iPXE script`, deadlineMs: 240_000, activity: () => seen },
+        async () => {
+          const host = track(await hostOf(mac));
+          if (!host || host.state !== 'discovered') return null;
+          const t = await timelineOf(mac);
+          track(host, t.length);
+          return t.some((e) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path))) ? host : null;
+        },
+      );
       const discoveredAt = Date.now();
       const queued = JSON.parse(await cli(['install', mac, '--distro', distro.id, '--json'])) as Host;
       assert.equal(queued.state, 'queued');
 
       const stageAt: Record<string, number> = {};
-      const installed = await waitForStage(vm, { stage: () => `${name} installed (now ${seen || 'unknown to Bootbench'})`, deadlineMs: 600_000, activity: () => seen }, async () => {
-        const host = track(await hostOf(mac));
-        if (host?.state === 'failed') throw new Error(`${name} failed: ${host.failureReason}`);
-        if (host && !(host.state in stageAt)) stageAt[host.state] = Date.now();
-        return host?.state === 'installed' ? host : null;
-      });
+      const installed = await waitForStage(
+        vm,
+        { stage: () => `${name} installed (now ${seen || 'unknown to Bootbench'})`, deadlineMs: 600_000, activity: () => seen },
+        async () => {
+          const host = track(await hostOf(mac));
+          if (host?.state === 'failed') throw new Error(`${name} failed: ${host.failureReason}`);
+          if (host && !(host.state in stageAt)) stageAt[host.state] = Date.now();
+          return host?.state === 'installed' ? host : null;
+        },
+      );
       assert.equal(installed.install?.progress, 1);
       const t = await timelineOf(mac);
       const at = (kind: string) => {
@@ -101,18 +118,41 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
       };
       // The whole chain, in order, as the host's timeline shows it.
       const kinds = ['dhcp.ack', 'http.request', 'install.queued', 'install.booting', 'install.installing', 'install.installed'];
-      for (const kind of kinds) assert.ok(t.some((e) => e.kind === kind), `${name}: the timeline has ${kind}`);
-      if (firmware === 'bios' || firmware === 'uefi') assert.ok(t.some((e) => e.source === 'tftp' && e.kind === 'tftp.end'), `${name}: a first-stage loader went over TFTP`);
-      assert.ok(t.some((e) => e.source === 'syslog'), `${name}: the installer's syslog lines are on the timeline`);
-      assert.ok(at('install.booting') < at('install.installing') && at('install.installing') <= at('install.installed'), `${name}: stages in order`);
+      for (const kind of kinds)
+        assert.ok(
+          t.some((e) => e.kind === kind),
+          `${name}: the timeline has ${kind}`,
+        );
+      if (firmware === 'bios' || firmware === 'uefi')
+        assert.ok(
+          t.some((e) => e.source === 'tftp' && e.kind === 'tftp.end'),
+          `${name}: a first-stage loader went over TFTP`,
+        );
+      assert.ok(
+        t.some((e) => e.source === 'syslog'),
+        `${name}: the installer's syslog lines are on the timeline`,
+      );
+      assert.ok(
+        at('install.booting') < at('install.installing') && at('install.installing') <= at('install.installed'),
+        `${name}: stages in order`,
+      );
 
       // The reboot: iPXE is told to boot the local disk, whose payload says so on the console.
-      await waitForStage(vm, { stage: `${name} booting its local disk (${DISK_BOOTED_TEXT} on the console)`, deadlineMs: 300_000 }, async () => new RegExp(DISK_BOOTED_TEXT).test(vm.serialLog()));
+      await waitForStage(
+        vm,
+        { stage: `${name} booting its local disk (${DISK_BOOTED_TEXT} on the console)`, deadlineMs: 300_000 },
+        async () => new RegExp(DISK_BOOTED_TEXT).test(vm.serialLog()),
+      );
       const diskAt = Date.now();
       const marker = parseMarker(vm.readDisk(MARKER_OFFSET, 512));
       assert.equal(marker?.mac, mac, `${name}: the install's marker is on the disk`);
       const after = await timelineOf(mac);
-      assert.ok(after.some((e) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path)) && Date.parse(e.time) > at('install.installed')), `${name}: it fetched its script again after the install (the local-boot one)`);
+      assert.ok(
+        after.some(
+          (e) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path)) && Date.parse(e.time) > at('install.installed'),
+        ),
+        `${name}: it fetched its script again after the install (the local-boot one)`,
+      );
       assert.equal((await hostOf(mac))?.state, 'installed', `${name}: still installed after booting its disk`);
 
       const timing: Timing = {
@@ -165,16 +205,24 @@ describe('QEMU VMs PXE-boot from Bootbench and install to "installed"', { skip: 
     }
   });
 
-  test('(a) a BIOS VM: SeaBIOS + iPXE ROM → undionly.kpxe over TFTP → waits → install → installed → local disk', { timeout: 900_000 }, async () => {
-    await installOne('bios-1', 'bios');
-  });
+  test(
+    '(a) a BIOS VM: SeaBIOS + iPXE ROM → undionly.kpxe over TFTP → waits → install → installed → local disk',
+    { timeout: 900_000 },
+    async () => {
+      await installOne('bios-1', 'bios');
+    },
+  );
 
   test('(b) a UEFI VM: OVMF PXE → snponly.efi over TFTP → waits → install → installed → local disk', { timeout: 900_000 }, async () => {
     await installOne('uefi-1', 'uefi');
   });
 
   test('(c) three VMs at once, BIOS and UEFI mixed, all reach installed', { timeout: 1_200_000 }, async () => {
-    const results = await Promise.allSettled([installOne('multi-bios-a', 'bios'), installOne('multi-uefi-b', 'uefi'), installOne('multi-bios-c', 'bios')]);
+    const results = await Promise.allSettled([
+      installOne('multi-bios-a', 'bios'),
+      installOne('multi-uefi-b', 'uefi'),
+      installOne('multi-bios-c', 'bios'),
+    ]);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(failed.length, 0, failed.map((f) => String(f.reason)).join('\n'));
   });

@@ -36,11 +36,15 @@ describe('the accelerator probe', { skip: skip ?? false, timeout: 120_000 }, () 
     process.stdout.write(`# probe under TCG: ${bios.detail}; ${uefi.detail}; all three in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   });
 
-  test('without vmx/svm the choice is TCG, decided without starting a VM', { skip: /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8')) && 'this CPU has vmx/svm' }, async () => {
-    const choice = await chooseAccel(30_000);
-    assert.equal(choice.accel, 'tcg');
-    assert.match(choice.reason, /no vmx\/svm flag in \/proc\/cpuinfo/);
-  });
+  test(
+    'without vmx/svm the choice is TCG, decided without starting a VM',
+    { skip: /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8')) && 'this CPU has vmx/svm' },
+    async () => {
+      const choice = await chooseAccel(30_000);
+      assert.equal(choice.accel, 'tcg');
+      assert.match(choice.reason, /no vmx\/svm flag in \/proc\/cpuinfo/);
+    },
+  );
 });
 
 describe('a VM that makes no progress', { skip: skip ?? false, timeout: 60_000 }, () => {
@@ -50,16 +54,29 @@ describe('a VM that makes no progress', { skip: skip ?? false, timeout: 60_000 }
     try {
       const seg = lab.segment('bbstall0', '10.231.97.1/24');
       // -S: the CPU never starts, as a guest frozen at a prompt: no console output, nothing on the wire.
-      const vm = await startVm({ ns: lab.serverNs, bridge: seg.name, name: 'frozen', firmware: 'bios', accel: 'tcg', logDir: work, extraArgs: ['-S'] });
+      const vm = await startVm({
+        ns: lab.serverNs,
+        bridge: seg.name,
+        name: 'frozen',
+        firmware: 'bios',
+        accel: 'tcg',
+        logDir: work,
+        extraArgs: ['-S'],
+      });
       try {
         const t0 = Date.now();
-        const error = await waitForStage(vm, { stage: "iPXE's prompt", deadlineMs: 60_000, stallMs: 3_000, pollMs: 200 }, async () => /Press Ctrl-B/.test(vm.serialLog())).then(
+        const error = await waitForStage(vm, { stage: "iPXE's prompt", deadlineMs: 60_000, stallMs: 3_000, pollMs: 200 }, async () =>
+          /Press Ctrl-B/.test(vm.serialLog()),
+        ).then(
           () => assert.fail('a frozen VM reached the stage'),
           (e: unknown) => e,
         );
         const took = Date.now() - t0;
         assert.ok(error instanceof StageError, String(error));
-        assert.match(error.message, /^no progress for 3 s: no console output and no lab activity \(waiting for: iPXE's prompt, at \+\d+ s\)\n--- frozen serial console/);
+        assert.match(
+          error.message,
+          /^no progress for 3 s: no console output and no lab activity \(waiting for: iPXE's prompt, at \+\d+ s\)\n--- frozen serial console/,
+        );
         assert.ok(took >= 3_000 && took < 20_000, `failed after ${took} ms`);
         assert.equal(vm.exited, false, "the wait fails; the test's cleanup ends the VM");
       } finally {

@@ -42,7 +42,12 @@ export interface RunningBootbench {
   stop: () => Promise<void>;
 }
 
-export async function startBootbench(lab: Lab, args: string[], dataDir: string, options: { ready?: boolean } = {}): Promise<RunningBootbench> {
+export async function startBootbench(
+  lab: Lab,
+  args: string[],
+  dataDir: string,
+  options: { ready?: boolean } = {},
+): Promise<RunningBootbench> {
   ensureBuilt();
   const child = lab.spawn(lab.serverNs, NODE, [BIN, 'serve', '--data', dataDir, '--ui-port', '0', ...args], { cwd: REPO });
   const watch = watchOutput(child);

@@ -32,13 +32,22 @@ export interface LabBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowserIn(ns: string, options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; extraArgs?: string[] } = {}): Promise<LabBrowser> {
+export async function launchBrowserIn(
+  ns: string,
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; extraArgs?: string[] } = {},
+): Promise<LabBrowser> {
   const dir = mkdtempSync(join(tmpdir(), 'bootbench-chromium-'));
   const wrapper = join(dir, 'chromium-in-ns.sh');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec '${ns}' '${CHROMIUM}' "$@"\n`);
   chmodSync(wrapper, 0o755);
   // Playwright gives Chromium a fresh, empty --user-data-dir of its own for every launch.
-  const browser = await chromium.launch({ executablePath: wrapper, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])], headless: true, timeout: 60_000, env: { ...process.env, HOME: dir } });
+  const browser = await chromium.launch({
+    executablePath: wrapper,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    headless: true,
+    timeout: 60_000,
+    env: { ...process.env, HOME: dir },
+  });
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 820 },
     colorScheme: options.colorScheme ?? 'light',

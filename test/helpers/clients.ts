@@ -7,7 +7,9 @@ import { NODE, REPO } from './bootbench.js';
 import type { ClientScript, ReplySummary } from './dhcp-client.js';
 
 export async function runScriptedClient(lab: Lab, ns: string, script: ClientScript): Promise<{ replies: ReplySummary[] }> {
-  const r = await lab.exec(ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-client.ts'), JSON.stringify(script)], { timeoutMs: 60_000 });
+  const r = await lab.exec(ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-client.ts'), JSON.stringify(script)], {
+    timeoutMs: 60_000,
+  });
   if (r.code !== 0) throw new Error(`dhcp-client failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as { replies: ReplySummary[] };
 }
@@ -28,7 +30,11 @@ export interface UdhcpcLease {
  * busybox udhcpc: gets a lease (or gives up after `tries` DISCOVERs) and reports what it received
  * through its script environment. Returns null when no lease was obtained.
  */
-export async function udhcpc(lab: Lab, ns: string, options: { tries?: number; requestIp?: string; vendorClass?: string } = {}): Promise<UdhcpcLease | null> {
+export async function udhcpc(
+  lab: Lab,
+  ns: string,
+  options: { tries?: number; requestIp?: string; vendorClass?: string } = {},
+): Promise<UdhcpcLease | null> {
   const dir = mkdtempSync(join(tmpdir(), 'udhcpc-'));
   const out = join(dir, 'lease.env');
   const script = join(dir, 'script.sh');
@@ -53,13 +59,23 @@ export async function dhclient(lab: Lab, ns: string): Promise<Record<string, str
   const leaseFile = join(dir, 'dhclient.leases');
   const pidFile = join(dir, 'dhclient.pid');
   const conf = join(dir, 'dhclient.conf');
-  writeFileSync(conf, 'timeout 20;\nretry 1;\nrequest subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;\n');
+  writeFileSync(
+    conf,
+    'timeout 20;\nretry 1;\nrequest subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;\n',
+  );
   // -1: one try, exit 2 without a lease; with a lease it goes to the background (pid file), and
   // is stopped at once: the test wants the lease it got, not a running client.
-  const r = await lab.exec(ns, 'dhclient', ['-1', '-4', '-cf', conf, '-sf', '/bin/true', '-lf', leaseFile, '-pf', pidFile, 'eth0'], { timeoutMs: 60_000 });
+  const r = await lab.exec(ns, 'dhclient', ['-1', '-4', '-cf', conf, '-sf', '/bin/true', '-lf', leaseFile, '-pf', pidFile, 'eth0'], {
+    timeoutMs: 60_000,
+  });
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    if (pid > 0)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
   }
   if (r.code !== 0 || !existsSync(leaseFile)) return null;
   const text = readFileSync(leaseFile, 'utf8');

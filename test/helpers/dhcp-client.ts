@@ -51,17 +51,33 @@ function request(script: ClientScript, xid: number, type: number, extra: [number
   if (script.userClass) options.set(Opt.UserClass, Buffer.from(script.userClass));
   options.set(Opt.ParameterList, Buffer.from([1, 3, 6, 15, 28, 43, 60, 66, 67, 97]));
   return {
-    op: BOOTREQUEST, htype: 1, hlen: 6, hops: 0, xid, secs: 0,
+    op: BOOTREQUEST,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid,
+    secs: 0,
     flags: script.broadcastFlag === false ? 0 : BROADCAST_FLAG,
-    ciaddr: script.ciaddr ?? ZERO_IP, yiaddr: ZERO_IP, siaddr: ZERO_IP, giaddr: ZERO_IP,
-    chaddr, sname: '', file: '', options,
+    ciaddr: script.ciaddr ?? ZERO_IP,
+    yiaddr: ZERO_IP,
+    siaddr: ZERO_IP,
+    giaddr: ZERO_IP,
+    chaddr,
+    sname: '',
+    file: '',
+    options,
   };
 }
 
 async function run(script: ClientScript): Promise<{ replies: ReplySummary[] }> {
   // Pinned to eth0 like real firmware: with no address and no route, only a socket bound to the
   // device can send to 255.255.255.255.
-  const socket = await openBoundUdpSocket({ iface: script.iface ?? 'eth0', port: script.flow === 'pxe4011' ? 0 : 68, broadcast: true, reuseAddr: true });
+  const socket = await openBoundUdpSocket({
+    iface: script.iface ?? 'eth0',
+    port: script.flow === 'pxe4011' ? 0 : 68,
+    broadcast: true,
+    reuseAddr: true,
+  });
   const xid = randomBytes(4).readUInt32BE(0);
   const replies: ReplySummary[] = [];
   let onReply: ((m: DhcpMessage) => void) | null = null;
@@ -95,7 +111,12 @@ async function run(script: ClientScript): Promise<{ replies: ReplySummary[] }> {
     const offer = await offered;
     if (offer && script.flow === 'dora' && offer.yiaddr !== ZERO_IP) {
       const acked = waitReply(MessageType.Ack);
-      await send(request(script, xid, MessageType.Request, [[Opt.RequestedIp, ipOption(offer.yiaddr)], [Opt.ServerId, ipOption(serverId(offer) ?? ZERO_IP)]]));
+      await send(
+        request(script, xid, MessageType.Request, [
+          [Opt.RequestedIp, ipOption(offer.yiaddr)],
+          [Opt.ServerId, ipOption(serverId(offer) ?? ZERO_IP)],
+        ]),
+      );
       await acked;
     }
     if (script.flow === 'discover') await new Promise((r) => setTimeout(r, 300)); // gather any other server's offers too

@@ -18,9 +18,11 @@ interface FuzzOptions {
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 0x100000000;
   };
 }
@@ -28,7 +30,12 @@ function rng(seed: number): () => number {
 function template(kind: number, mac: Buffer): Buffer {
   const chaddr = Buffer.alloc(16);
   mac.copy(chaddr);
-  const options = new Map<number, Buffer>([[Opt.MessageType, Buffer.from([[MessageType.Discover, MessageType.Request, MessageType.Inform, MessageType.Release, MessageType.Decline][kind % 5]!])]]);
+  const options = new Map<number, Buffer>([
+    [
+      Opt.MessageType,
+      Buffer.from([[MessageType.Discover, MessageType.Request, MessageType.Inform, MessageType.Release, MessageType.Decline][kind % 5]!]),
+    ],
+  ]);
   if (kind % 3 === 0) {
     options.set(Opt.VendorClass, Buffer.from('PXEClient:Arch:00007:UNDI:003000'));
     options.set(Opt.ClientArch, Buffer.from([0, 7]));
@@ -44,7 +51,23 @@ function template(kind: number, mac: Buffer): Buffer {
     options.set(Opt.Hostname, Buffer.from('fuzz'));
   }
   options.set(Opt.ParameterList, Buffer.from([1, 3, 6, 12, 15, 28, 42, 43, 60, 66, 67, 97]));
-  const m: DhcpMessage = { op: BOOTREQUEST, htype: 1, hlen: 6, hops: 0, xid: kind, secs: 0, flags: 0x8000, ciaddr: ZERO_IP, yiaddr: ZERO_IP, siaddr: ZERO_IP, giaddr: ZERO_IP, chaddr, sname: '', file: '', options };
+  const m: DhcpMessage = {
+    op: BOOTREQUEST,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid: kind,
+    secs: 0,
+    flags: 0x8000,
+    ciaddr: ZERO_IP,
+    yiaddr: ZERO_IP,
+    siaddr: ZERO_IP,
+    giaddr: ZERO_IP,
+    chaddr,
+    sname: '',
+    file: '',
+    options,
+  };
   return encodeDhcp(m, { minSize: 0 });
 }
 
@@ -55,14 +78,30 @@ function mutate(buf: Buffer, r: () => number): Buffer {
     const what = Math.floor(r() * 8);
     const at = Math.floor(r() * out.length);
     switch (what) {
-      case 0: out[at] = (out[at] ?? 0) ^ (1 << Math.floor(r() * 8)); break; // bit flip
-      case 1: out[at] = Math.floor(r() * 256); break; // random byte
-      case 2: out = out.subarray(0, Math.floor(r() * out.length)); break; // truncate
-      case 3: if (out.length > 241) out[241] = 255; break; // an option length that overruns
-      case 4: if (out.length > 240) out = Buffer.concat([out.subarray(0, 240), Buffer.from([52, 1, 3]), out.subarray(240)]); break; // overload sname+file
-      case 5: out = Buffer.concat([out, Buffer.alloc(Math.floor(r() * 1200), Math.floor(r() * 256))]); break; // junk tail
-      case 6: if (out.length > 2) out[2] = Math.floor(r() * 256); break; // hlen
-      default: if (out.length > 240) out = Buffer.concat([out.subarray(0, 240), Buffer.from([Math.floor(r() * 256), 255]), Buffer.alloc(255, 7), out.subarray(240)]); // big option
+      case 0:
+        out[at] = (out[at] ?? 0) ^ (1 << Math.floor(r() * 8));
+        break; // bit flip
+      case 1:
+        out[at] = Math.floor(r() * 256);
+        break; // random byte
+      case 2:
+        out = out.subarray(0, Math.floor(r() * out.length));
+        break; // truncate
+      case 3:
+        if (out.length > 241) out[241] = 255;
+        break; // an option length that overruns
+      case 4:
+        if (out.length > 240) out = Buffer.concat([out.subarray(0, 240), Buffer.from([52, 1, 3]), out.subarray(240)]);
+        break; // overload sname+file
+      case 5:
+        out = Buffer.concat([out, Buffer.alloc(Math.floor(r() * 1200), Math.floor(r() * 256))]);
+        break; // junk tail
+      case 6:
+        if (out.length > 2) out[2] = Math.floor(r() * 256);
+        break; // hlen
+      default:
+        if (out.length > 240)
+          out = Buffer.concat([out.subarray(0, 240), Buffer.from([Math.floor(r() * 256), 255]), Buffer.alloc(255, 7), out.subarray(240)]); // big option
     }
   }
   return out;
@@ -72,7 +111,11 @@ async function main(o: FuzzOptions): Promise<void> {
   const r = rng(o.seed);
   const socket = await openBoundUdpSocket({ iface: 'eth0', port: 68, broadcast: true, reuseAddr: true });
   socket.on('message', () => undefined); // replies are not the point here
-  const targets = [['255.255.255.255', 67], [o.server, 67], [o.server, 4011]] as const;
+  const targets = [
+    ['255.255.255.255', 67],
+    [o.server, 67],
+    [o.server, 4011],
+  ] as const;
   let sent = 0;
   let errors = 0;
   const batch = 200;
@@ -89,7 +132,15 @@ async function main(o: FuzzOptions): Promise<void> {
         packet = mutate(template(Math.floor(r() * 15), mac), r);
       }
       const [address, port] = targets[j % targets.length]!;
-      sends.push(new Promise((res) => socket.send(packet, port, address, (err) => { if (err) errors += 1; else sent += 1; res(); })));
+      sends.push(
+        new Promise((res) =>
+          socket.send(packet, port, address, (err) => {
+            if (err) errors += 1;
+            else sent += 1;
+            res();
+          }),
+        ),
+      );
     }
     await Promise.all(sends);
     await new Promise((res) => setTimeout(res, 2)); // let the server drain its socket buffer

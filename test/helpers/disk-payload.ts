@@ -29,24 +29,40 @@ export function mbrCode(): Buffer {
   const msg = Buffer.from(`\r\n${DISK_BOOTED_TEXT}\r\n\0`, 'latin1');
   const code = Buffer.from([
     0xfa, //             00 cli                 (no interrupts: the final hlt stops for good)
-    0x31, 0xc0, //       01 xor  ax, ax
-    0x8e, 0xd8, //       03 mov  ds, ax
-    0xbe, 0x23, 0x7c, // 05 mov  si, 0x7C23     (msg: 0x7C00 + 0x23)
+    0x31,
+    0xc0, //       01 xor  ax, ax
+    0x8e,
+    0xd8, //       03 mov  ds, ax
+    0xbe,
+    0x23,
+    0x7c, // 05 mov  si, 0x7C23     (msg: 0x7C00 + 0x23)
     0xfc, //             08 cld
     0xac, //             09 next: lodsb          (al = [ds:si++])
-    0x84, 0xc0, //       0A test al, al
-    0x74, 0x12, //       0C jz   done (0x20)
-    0x88, 0xc4, //       0E mov  ah, al          (keep the byte: `in` overwrites al)
-    0xba, 0xfd, 0x03, // 10 mov  dx, 0x3FD      (COM1 line status register)
+    0x84,
+    0xc0, //       0A test al, al
+    0x74,
+    0x12, //       0C jz   done (0x20)
+    0x88,
+    0xc4, //       0E mov  ah, al          (keep the byte: `in` overwrites al)
+    0xba,
+    0xfd,
+    0x03, // 10 mov  dx, 0x3FD      (COM1 line status register)
     0xec, //             13 wait: in al, dx
-    0xa8, 0x20, //       14 test al, 0x20       (THR empty?)
-    0x74, 0xfb, //       16 jz   wait (0x13)
-    0x88, 0xe0, //       18 mov  al, ah
-    0xba, 0xf8, 0x03, // 1A mov  dx, 0x3F8      (COM1 data)
+    0xa8,
+    0x20, //       14 test al, 0x20       (THR empty?)
+    0x74,
+    0xfb, //       16 jz   wait (0x13)
+    0x88,
+    0xe0, //       18 mov  al, ah
+    0xba,
+    0xf8,
+    0x03, // 1A mov  dx, 0x3F8      (COM1 data)
     0xee, //             1D out  dx, al
-    0xeb, 0xe9, //       1E jmp  next (0x09)
+    0xeb,
+    0xe9, //       1E jmp  next (0x09)
     0xf4, //             20 done: hlt
-    0xeb, 0xfd, //       21 jmp  done
+    0xeb,
+    0xfd, //       21 jmp  done
   ]);
   if (code.length !== 0x23) throw new Error('mbr code layout changed: fix the msg address');
   return Buffer.concat([code, msg]);
@@ -77,13 +93,30 @@ export function mbrSector(): Buffer {
  */
 export function efiApp(): Buffer {
   const code = Buffer.from([
-    0x48, 0x83, 0xec, 0x28, //             00 sub  rsp, 0x28        (shadow space, 16-byte alignment)
-    0x48, 0x8b, 0x4a, 0x40, //             04 mov  rcx, [rdx+0x40]  (EFI_SYSTEM_TABLE.ConOut)
-    0x48, 0x8d, 0x15, 0x09, 0x00, 0x00, 0x00, // 08 lea rdx, [rip+9] (msg at 0x18)
-    0xff, 0x51, 0x08, //                   0F call [rcx+8]          (ConOut->OutputString)
+    0x48,
+    0x83,
+    0xec,
+    0x28, //             00 sub  rsp, 0x28        (shadow space, 16-byte alignment)
+    0x48,
+    0x8b,
+    0x4a,
+    0x40, //             04 mov  rcx, [rdx+0x40]  (EFI_SYSTEM_TABLE.ConOut)
+    0x48,
+    0x8d,
+    0x15,
+    0x09,
+    0x00,
+    0x00,
+    0x00, // 08 lea rdx, [rip+9] (msg at 0x18)
+    0xff,
+    0x51,
+    0x08, //                   0F call [rcx+8]          (ConOut->OutputString)
     0xf4, //                               12 hang: hlt
-    0xeb, 0xfd, //                         13 jmp  hang
-    0x90, 0x90, 0x90, //                   15 pad to 0x18
+    0xeb,
+    0xfd, //                         13 jmp  hang
+    0x90,
+    0x90,
+    0x90, //                   15 pad to 0x18
   ]);
   const msg = Buffer.from(`\r\n${DISK_BOOTED_TEXT}\r\n\0`, 'utf16le');
   const text = Buffer.alloc(0x200);

@@ -14,7 +14,18 @@
 // half a build.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -89,7 +100,11 @@ function moduleDepends(ko: Buffer): string[] {
   const i = ko.indexOf('\0depends=');
   if (i < 0) return [];
   const end = ko.indexOf(0, i + 1);
-  return ko.subarray(i + 9, end).toString('latin1').split(',').filter(Boolean);
+  return ko
+    .subarray(i + 9, end)
+    .toString('latin1')
+    .split(',')
+    .filter(Boolean);
 }
 
 const modName = (path: string) => path.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
@@ -120,7 +135,9 @@ export async function debianKernel(): Promise<DebianKernel> {
       await sh('dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "${@:3}"', [debPath, root, ...pending.map((m) => byName.get(m)!)]);
       const next: string[] = [];
       for (const m of pending) {
-        const d = moduleDepends(readFileSync(join(root, byName.get(m)!))).map((x) => x.replace(/-/g, '_')).filter((x) => byName.has(x));
+        const d = moduleDepends(readFileSync(join(root, byName.get(m)!)))
+          .map((x) => x.replace(/-/g, '_'))
+          .filter((x) => byName.has(x));
         deps.set(m, d);
         for (const x of d) if (!deps.has(x) && !pending.includes(x) && !next.includes(x)) next.push(x);
       }
@@ -141,7 +158,12 @@ export async function debianKernel(): Promise<DebianKernel> {
     rmSync(debPath);
   });
   const order = readFileSync(join(dir, 'load-order'), 'utf8').split('\n').filter(Boolean);
-  return { package: pkg, version: readFileSync(join(dir, 'version'), 'utf8').trim(), vmlinuz: join(dir, 'vmlinuz'), modules: order.map((m) => join(dir, 'modules', m)) };
+  return {
+    package: pkg,
+    version: readFileSync(join(dir, 'version'), 'utf8').trim(),
+    vmlinuz: join(dir, 'vmlinuz'),
+    modules: order.map((m) => join(dir, 'modules', m)),
+  };
 }
 
 function hashInputs(parts: (string | Buffer)[]): string {
@@ -155,8 +177,10 @@ const scriptFile = (name: string) => join(HERE, 'fake-anaconda', name);
 /** The fake Anaconda initramfs (gzip'd newc cpio) for `kernel`, written to `out`. */
 async function buildInitramfs(kernel: DebianKernel, out: string, staging: string): Promise<void> {
   const bb = '/bin/busybox';
-  if ((await sh('ldd "$1" 2>&1 || true', [bb])).includes('=>')) throw new Error(`${bb} is dynamically linked: apt-get install -y busybox-static`);
-  for (const d of ['bin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'lib/modules', 'usr/bin', 'usr/share/udhcpc']) mkdirSync(join(staging, d), { recursive: true });
+  if ((await sh('ldd "$1" 2>&1 || true', [bb])).includes('=>'))
+    throw new Error(`${bb} is dynamically linked: apt-get install -y busybox-static`);
+  for (const d of ['bin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'lib/modules', 'usr/bin', 'usr/share/udhcpc'])
+    mkdirSync(join(staging, d), { recursive: true });
   copyFileSync(bb, join(staging, 'bin/busybox'));
   await sh('ln -s busybox "$1/bin/sh"', [staging]);
   for (const m of kernel.modules) copyFileSync(m, join(staging, 'lib/modules', m.replace(/^.*\//, '')));
@@ -184,7 +208,9 @@ export interface FakeRhelIso {
 
 function treeinfo(sums: Record<string, string>, timestamp: number): string {
   return `[checksums]
-${Object.entries(sums).map(([p, s]) => `${p} = sha256:${s}`).join('\n')}
+${Object.entries(sums)
+  .map(([p, s]) => `${p} = sha256:${s}`)
+  .join('\n')}
 
 [general]
 ; WARNING.0 = This section provides compatibility with pre-productmd treeinfos.
@@ -248,7 +274,13 @@ export async function detectIsoFile(path: string): Promise<DistroDetection> {
 
 export async function buildFakeRhelIso(): Promise<FakeRhelIso> {
   const kernel = await debianKernel();
-  const key = hashInputs([BUILD_VERSION, kernel.package, ...['init.sh', 'curl.sh', 'udhcpc.sh'].map((f) => readFileSync(scriptFile(f))), diskPayload(), readFileSync('/bin/busybox')]);
+  const key = hashInputs([
+    BUILD_VERSION,
+    kernel.package,
+    ...['init.sh', 'curl.sh', 'udhcpc.sh'].map((f) => readFileSync(scriptFile(f))),
+    diskPayload(),
+    readFileSync('/bin/busybox'),
+  ]);
   const dir = await cached(join(testCacheDir(), `fake-rhel-${key}`), async (tmp) => {
     const tree = join(tmp, 'tree');
     const pxe = join(tree, 'images/pxeboot');
@@ -259,12 +291,19 @@ export async function buildFakeRhelIso(): Promise<FakeRhelIso> {
     writeFileSync(join(tree, 'images/install.img'), 'bootbench fake stage2: the fake installer runs from its initrd\n');
     mkdirSync(join(tree, 'BaseOS/Packages'), { recursive: true });
     mkdirSync(join(tree, 'BaseOS/repodata'), { recursive: true });
-    writeFileSync(join(tree, 'BaseOS/repodata/repomd.xml'), `<?xml version="1.0" encoding="UTF-8"?>\n<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">\n  <revision>1714846298</revision>\n</repomd>\n`);
-    writeFileSync(join(tree, 'media.repo'), '[InstallMedia]\nname=Rocky Linux 9.4\nmediaid=None\nmetadata_expire=-1\ngpgcheck=0\ncost=500\n');
+    writeFileSync(
+      join(tree, 'BaseOS/repodata/repomd.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>\n<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">\n  <revision>1714846298</revision>\n</repomd>\n`,
+    );
+    writeFileSync(
+      join(tree, 'media.repo'),
+      '[InstallMedia]\nname=Rocky Linux 9.4\nmediaid=None\nmetadata_expire=-1\ngpgcheck=0\ncost=500\n',
+    );
     const timestamp = 1714846298;
     writeFileSync(join(tree, '.discinfo'), `${timestamp}.1404264\nRocky Linux 9.4\nx86_64\n`);
     const sums: Record<string, string> = {};
-    for (const p of ['images/install.img', 'images/pxeboot/initrd.img', 'images/pxeboot/vmlinuz']) sums[p] = await sha256File(join(tree, p));
+    for (const p of ['images/install.img', 'images/pxeboot/initrd.img', 'images/pxeboot/vmlinuz'])
+      sums[p] = await sha256File(join(tree, p));
     writeFileSync(join(tree, '.treeinfo'), treeinfo(sums, timestamp));
     writeFileSync(join(tmp, 'kernel-version'), kernel.version);
     await buildIso(tree, join(tmp, 'fake-rocky-9.4-x86_64-dvd.iso'), { volid: 'Rocky-9-4-x86_64-dvd', joliet: true });
@@ -272,8 +311,15 @@ export async function buildFakeRhelIso(): Promise<FakeRhelIso> {
   });
   const iso = join(dir, 'fake-rocky-9.4-x86_64-dvd.iso');
   const detection = await detectIsoFile(iso);
-  if (detection.family !== 'rhel' || !detection.supported) throw new Error(`the fake RHEL ISO is detected as ${detection.family} (${detection.reason ?? detection.evidence.join('; ')})`);
-  return { iso, kernelVersion: readFileSync(join(dir, 'kernel-version'), 'utf8'), kernel: join(dir, 'tree/images/pxeboot/vmlinuz'), initrd: join(dir, 'tree/images/pxeboot/initrd.img'), detection };
+  if (detection.family !== 'rhel' || !detection.supported)
+    throw new Error(`the fake RHEL ISO is detected as ${detection.family} (${detection.reason ?? detection.evidence.join('; ')})`);
+  return {
+    iso,
+    kernelVersion: readFileSync(join(dir, 'kernel-version'), 'utf8'),
+    kernel: join(dir, 'tree/images/pxeboot/vmlinuz'),
+    initrd: join(dir, 'tree/images/pxeboot/initrd.img'),
+    detection,
+  };
 }
 
 export interface DebianNetbootIso {
@@ -292,26 +338,41 @@ function debianPointRelease(): string {
 export async function buildDebianNetbootIso(): Promise<DebianNetbootIso> {
   const linux = join(DI_DIR, 'linux');
   const initrd = join(DI_DIR, 'initrd.gz');
-  if (!existsSync(linux) || !existsSync(initrd)) throw new Error(`${DI_DIR}/{linux,initrd.gz} missing: apt-get install -y debian-installer-12-netboot-amd64`);
+  if (!existsSync(linux) || !existsSync(initrd))
+    throw new Error(`${DI_DIR}/{linux,initrd.gz} missing: apt-get install -y debian-installer-12-netboot-amd64`);
   const release = debianPointRelease();
-  const key = hashInputs([BUILD_VERSION, release, String(statSync(linux).mtimeMs), String(statSync(initrd).size), await sha256File(initrd)]);
+  const key = hashInputs([
+    BUILD_VERSION,
+    release,
+    String(statSync(linux).mtimeMs),
+    String(statSync(initrd).size),
+    await sha256File(initrd),
+  ]);
   const dir = await cached(join(testCacheDir(), `debian-netboot-${key}`), async (tmp) => {
     const tree = join(tmp, 'tree');
-    for (const d of ['.disk', 'install.amd', 'dists/bookworm/main/binary-amd64', 'pool/main']) mkdirSync(join(tree, d), { recursive: true });
+    for (const d of ['.disk', 'install.amd', 'dists/bookworm/main/binary-amd64', 'pool/main'])
+      mkdirSync(join(tree, d), { recursive: true });
     copyFileSync(linux, join(tree, 'install.amd/vmlinuz'));
     copyFileSync(initrd, join(tree, 'install.amd/initrd.gz'));
-    writeFileSync(join(tree, '.disk/info'), `Debian GNU/Linux ${release}.0 "Bookworm" - Official amd64 NETINST with firmware 20240831-10:38`);
+    writeFileSync(
+      join(tree, '.disk/info'),
+      `Debian GNU/Linux ${release}.0 "Bookworm" - Official amd64 NETINST with firmware 20240831-10:38`,
+    );
     writeFileSync(join(tree, '.disk/base_installable'), '');
     writeFileSync(join(tree, '.disk/cd_type'), 'not_complete');
     writeFileSync(join(tree, '.disk/base_components'), 'main\n');
     writeFileSync(join(tree, '.disk/udeb_include'), 'netcfg\nethdetect\npcmciautils-udeb\nlive-installer\n');
-    writeFileSync(join(tree, 'dists/bookworm/Release'), `Origin: Debian\nLabel: Debian\nSuite: stable\nVersion: ${release}\nCodename: bookworm\nArchitectures: amd64\nComponents: main non-free-firmware\nDescription: Debian ${release} (Bootbench test image: netboot installer in a netinst layout)\n`);
+    writeFileSync(
+      join(tree, 'dists/bookworm/Release'),
+      `Origin: Debian\nLabel: Debian\nSuite: stable\nVersion: ${release}\nCodename: bookworm\nArchitectures: amd64\nComponents: main non-free-firmware\nDescription: Debian ${release} (Bootbench test image: netboot installer in a netinst layout)\n`,
+    );
     writeFileSync(join(tree, 'dists/bookworm/main/binary-amd64/Packages'), '');
     await sh('cd "$1" && ln -s bookworm dists/stable && ln -s . debian && md5sum install.amd/* .disk/info > md5sum.txt', [tree]);
     await buildIso(tree, join(tmp, `debian-${release}.0-amd64-netinst.iso`), { volid: `Debian ${release}.0 amd64 n`, joliet: true });
   });
   const iso = join(dir, `debian-${release}.0-amd64-netinst.iso`);
   const detection = await detectIsoFile(iso);
-  if (detection.family !== 'debian' || !detection.supported) throw new Error(`the Debian netboot ISO is detected as ${detection.family} (${detection.reason ?? detection.evidence.join('; ')})`);
+  if (detection.family !== 'debian' || !detection.supported)
+    throw new Error(`the Debian netboot ISO is detected as ${detection.family} (${detection.reason ?? detection.evidence.join('; ')})`);
   return { iso, kernel: join(dir, 'tree/install.amd/vmlinuz'), initrd: join(dir, 'tree/install.amd/initrd.gz'), detection };
 }

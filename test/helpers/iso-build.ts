@@ -22,7 +22,7 @@ export interface BuildIsoOptions {
 /** Builds `out` from the tree `dir`; throws with xorriso's own stderr when it fails. */
 export async function buildIso(dir: string, out: string, options: BuildIsoOptions = {}): Promise<void> {
   const args = ['-as', 'mkisofs', '-quiet', '-o', out, '-V', options.volid ?? 'BOOTBENCH_TEST'];
-  args.push(options.rockRidge ?? true ? '-R' : '--norock');
+  args.push((options.rockRidge ?? true) ? '-R' : '--norock');
   if (options.joliet) args.push('-J');
   args.push(...(options.extraArgs ?? []), dir);
   try {

@@ -50,8 +50,12 @@ export function requireRoot(): void {
  * being world-readable (a fresh clone under mktemp -d is 0700), only on the network privileges.
  */
 export const AS_NOBODY: readonly string[] = [
-  '--reuid=65534', '--regid=65534', '--clear-groups',
-  '--bounding-set=-all,+dac_read_search', '--inh-caps=-all,+dac_read_search', '--ambient-caps=+dac_read_search',
+  '--reuid=65534',
+  '--regid=65534',
+  '--clear-groups',
+  '--bounding-set=-all,+dac_read_search',
+  '--inh-caps=-all,+dac_read_search',
+  '--ambient-caps=+dac_read_search',
 ];
 
 export function sh(cmd: string, args: string[], options: { input?: string; allowFail?: boolean; timeoutMs?: number } = {}): RunResult {
@@ -189,7 +193,10 @@ export function randomMac(): string {
 }
 
 /** Collects a child's output, and waits for a line matching `pattern`. */
-export function watchOutput(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray> } {
+export function watchOutput(child: ChildProcess): {
+  text: () => string;
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray>;
+} {
   let buffer = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -58,7 +58,11 @@ export class PxeClient {
 
   /** An HTTP GET with curl from the client namespace; the body and the status. */
   async get(url: string, options: { discard?: boolean } = {}): Promise<{ status: number; body: string }> {
-    const r = await this.exec('curl', ['-sS', '--max-time', '60', '-o', options.discard ? '/dev/null' : '-', '-w', '\n%{http_code}', url], 90_000);
+    const r = await this.exec(
+      'curl',
+      ['-sS', '--max-time', '60', '-o', options.discard ? '/dev/null' : '-', '-w', '\n%{http_code}', url],
+      90_000,
+    );
     if (r.code !== 0) throw new Error(`curl ${url} failed (${r.code}): ${r.stderr}`);
     const cut = r.stdout.lastIndexOf('\n');
     const status = Number(r.stdout.slice(cut + 1));
@@ -85,7 +89,11 @@ export class PxeClient {
     this.note(`DHCP (ROM) → ${ack.yiaddr}, boot file ${ack.file}`);
     await this.exec('ip', ['addr', 'replace', `${ack.yiaddr}/${this.o.prefix ?? 24}`, 'dev', 'eth0']);
     const loader = ack.file;
-    const tftp = await this.exec('curl', ['-sS', '--max-time', '60', '-o', '/dev/null', '-w', '%{size_download}', `tftp://${this.o.serverIp}/${loader}`], 90_000);
+    const tftp = await this.exec(
+      'curl',
+      ['-sS', '--max-time', '60', '-o', '/dev/null', '-w', '%{size_download}', `tftp://${this.o.serverIp}/${loader}`],
+      90_000,
+    );
     if (tftp.code !== 0) throw new Error(`TFTP ${loader} failed: ${tftp.stderr}`);
     this.note(`TFTP ${loader} → ${tftp.stdout} bytes`);
     const ipxe = await runScriptedClient(this.o.lab, this.o.host.ns, {

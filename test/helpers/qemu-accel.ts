@@ -44,7 +44,8 @@ async function decideAccel(timeoutMs: number): Promise<AccelChoice> {
   const file = runCacheFile();
   try {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as AccelChoice;
-    if (cached.accel === 'kvm' || cached.accel === 'tcg') return { accel: cached.accel, reason: `${cached.reason} (decided earlier in this test run)` };
+    if (cached.accel === 'kvm' || cached.accel === 'tcg')
+      return { accel: cached.accel, reason: `${cached.reason} (decided earlier in this test run)` };
   } catch {
     // first test file of this run to ask
   }
@@ -83,13 +84,20 @@ function removeStaleCaches(): void {
 /** The decision itself, uncached: vmx/svm, /dev/kvm usable, and the PXE workload runs under KVM. */
 export async function chooseAccel(timeoutMs: number): Promise<AccelChoice> {
   const flags = /^flags\s*:.*$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[0] ?? '';
-  if (!/\b(vmx|svm)\b/.test(flags)) return { accel: 'tcg', reason: 'the CPU has no vmx/svm flag in /proc/cpuinfo, so /dev/kvm (if any) is a software KVM that stalls in iPXE' };
+  if (!/\b(vmx|svm)\b/.test(flags))
+    return {
+      accel: 'tcg',
+      reason: 'the CPU has no vmx/svm flag in /proc/cpuinfo, so /dev/kvm (if any) is a software KVM that stalls in iPXE',
+    };
   try {
     closeSync(openSync('/dev/kvm', 'r+'));
   } catch (e) {
     return { accel: 'tcg', reason: `/dev/kvm is not usable (${(e as Error).message})` };
   }
-  const runs = await Promise.all([probePxe({ accel: 'kvm', firmware: 'bios', timeoutMs }), probePxe({ accel: 'kvm', firmware: 'uefi', timeoutMs })]);
+  const runs = await Promise.all([
+    probePxe({ accel: 'kvm', firmware: 'bios', timeoutMs }),
+    probePxe({ accel: 'kvm', firmware: 'uefi', timeoutMs }),
+  ]);
   const failed = runs.find((r) => !r.ok);
   if (failed) {
     process.stdout.write(`# KVM probe (${failed.firmware}) serial console, last lines:\n${failed.serialTail.replace(/^/gm, '#   ')}\n`);
@@ -113,7 +121,12 @@ export interface PxeProbeResult {
  * DHCPDISCOVER (vendor class PXEClient:Arch:00000 from the iPXE ROM after its "Press Ctrl-B" prompt,
  * or Arch:00007 from OVMF). `extraArgs` lets the probe's own test stop the guest (`-S`).
  */
-export async function probePxe(o: { accel: Accel; firmware: 'bios' | 'uefi'; timeoutMs: number; extraArgs?: string[] }): Promise<PxeProbeResult> {
+export async function probePxe(o: {
+  accel: Accel;
+  firmware: 'bios' | 'uefi';
+  timeoutMs: number;
+  extraArgs?: string[];
+}): Promise<PxeProbeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bootbench-accel-probe-'));
   const serial = join(dir, 'serial.log');
   writeFileSync(serial, '');
@@ -125,13 +138,41 @@ export async function probePxe(o: { accel: Accel; firmware: 'bios' | 'uefi'; tim
     if (!dhcpAt && isDhcpDiscover(frame, mac, `PXEClient:Arch:${arch}`)) dhcpAt = Date.now();
   });
   await new Promise<void>((resolve, reject) => sock.once('error', reject).bind(0, '127.0.0.1', resolve));
-  const args = ['-accel', o.accel, '-m', '256', '-smp', '1', '-nodefaults', '-display', 'none', '-vga', 'none', '-monitor', 'none', '-no-reboot',
-    '-serial', `file:${serial}`, '-netdev', `socket,id=n0,udp=127.0.0.1:${sock.address().port},localaddr=127.0.0.1:0`];
+  const args = [
+    '-accel',
+    o.accel,
+    '-m',
+    '256',
+    '-smp',
+    '1',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-vga',
+    'none',
+    '-monitor',
+    'none',
+    '-no-reboot',
+    '-serial',
+    `file:${serial}`,
+    '-netdev',
+    `socket,id=n0,udp=127.0.0.1:${sock.address().port},localaddr=127.0.0.1:0`,
+  ];
   if (o.firmware === 'bios') args.push('-machine', 'pc,graphics=off', '-device', `e1000,netdev=n0,mac=${mac},bootindex=1`);
   else {
     copyFileSync(OVMF_VARS, join(dir, 'vars.fd'));
-    args.push('-machine', 'q35', '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${join(dir, 'vars.fd')}`,
-      '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no', '-device', `virtio-net-pci,netdev=n0,mac=${mac},romfile=,bootindex=1`);
+    args.push(
+      '-machine',
+      'q35',
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${join(dir, 'vars.fd')}`,
+      '-fw_cfg',
+      'name=opt/org.tianocore/IPv6PXESupport,string=no',
+      '-device',
+      `virtio-net-pci,netdev=n0,mac=${mac},romfile=,bootindex=1`,
+    );
   }
   args.push(...(o.extraArgs ?? []));
   const t0 = Date.now();
@@ -142,24 +183,53 @@ export async function probePxe(o: { accel: Accel; firmware: 'bios' | 'uefi'; tim
   child.on('exit', () => (exited = true));
   child.on('error', (e) => (stderr += `${e.message}\n`));
   const secs = (t: number) => `${((t - t0) / 1000).toFixed(1)} s`;
-  const stageOf = (text: string) => (dhcpAt ? 'dhcp' : (o.firmware === 'bios' ? /Press Ctrl-B/ : /Start PXE over IPv4/).test(text) ? 'pxe prompt' : /\S/.test(text) ? 'firmware' : 'start');
+  const stageOf = (text: string) =>
+    dhcpAt
+      ? 'dhcp'
+      : (o.firmware === 'bios' ? /Press Ctrl-B/ : /Start PXE over IPv4/).test(text)
+        ? 'pxe prompt'
+        : /\S/.test(text)
+          ? 'firmware'
+          : 'start';
   const result = (ok: boolean, why: string): PxeProbeResult => {
     const text = readFileSync(serial, 'latin1');
-    return { ok, firmware: o.firmware, reached: stageOf(text), detail: why, serialTail: text.replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '').replace(/\r/g, '').trimEnd().slice(-1500) };
+    return {
+      ok,
+      firmware: o.firmware,
+      reached: stageOf(text),
+      detail: why,
+      serialTail: text
+        .replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '')
+        .replace(/\r/g, '')
+        .trimEnd()
+        .slice(-1500),
+    };
   };
   try {
     while (Date.now() - t0 < o.timeoutMs) {
       if (dhcpAt) {
         const text = readFileSync(serial, 'latin1');
         // The iPXE ROM prints its prompt before it configures the NIC: seeing both proves its timers run.
-        if (o.firmware === 'bios' && !/Press Ctrl-B/.test(text)) return result(false, `the BIOS VM sent DHCP without iPXE's prompt on its console (not QEMU's iPXE ROM?)`);
+        if (o.firmware === 'bios' && !/Press Ctrl-B/.test(text))
+          return result(false, `the BIOS VM sent DHCP without iPXE's prompt on its console (not QEMU's iPXE ROM?)`);
         return result(true, `${o.firmware === 'bios' ? 'SeaBIOS + iPXE ROM' : 'OVMF PXE'} sent DHCPDISCOVER at +${secs(dhcpAt)}`);
       }
-      if (/KVM internal error/.test(stderr)) return result(false, `the ${o.firmware.toUpperCase()} VM died with "KVM internal error" (reached: ${stageOf(readFileSync(serial, 'latin1'))})`);
-      if (exited) return result(false, `QEMU exited before the ${o.firmware.toUpperCase()} VM's DHCP request: ${stderr.trim().split('\n').pop() ?? ''}`);
+      if (/KVM internal error/.test(stderr))
+        return result(
+          false,
+          `the ${o.firmware.toUpperCase()} VM died with "KVM internal error" (reached: ${stageOf(readFileSync(serial, 'latin1'))})`,
+        );
+      if (exited)
+        return result(
+          false,
+          `QEMU exited before the ${o.firmware.toUpperCase()} VM's DHCP request: ${stderr.trim().split('\n').pop() ?? ''}`,
+        );
       await sleep(100);
     }
-    return result(false, `the ${o.firmware.toUpperCase()} VM sent no DHCP request within ${o.timeoutMs / 1000} s (reached: ${stageOf(readFileSync(serial, 'latin1'))})`);
+    return result(
+      false,
+      `the ${o.firmware.toUpperCase()} VM sent no DHCP request within ${o.timeoutMs / 1000} s (reached: ${stageOf(readFileSync(serial, 'latin1'))})`,
+    );
   } finally {
     if (!exited) {
       child.kill('SIGKILL');
@@ -183,7 +253,7 @@ export function isDhcpDiscover(frame: Buffer, mac: string, vendor: string): bool
   if (frame[bootp] !== 1 || frame.readUInt32BE(bootp + 236) !== 0x63825363) return false; // BOOTREQUEST, magic cookie
   let type = 0;
   let vendorClass = '';
-  for (let i = bootp + 240; i < frame.length; ) {
+  for (let i = bootp + 240; i < frame.length;) {
     const code = frame[i]!;
     if (code === 255) break;
     if (code === 0) {

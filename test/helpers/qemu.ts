@@ -135,16 +135,42 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
   const nicModel = o.nic ?? (o.firmware === 'bios' ? 'e1000' : 'virtio-net-pci');
   const rom = o.firmware === 'uefi' && !o.uefiNicRom ? ',romfile=' : '';
   const args = [
-    '-name', o.name, '-accel', o.accel, '-m', String(o.memMiB ?? 512), '-smp', '1',
-    '-nodefaults', '-display', 'none', '-vga', 'none', '-monitor', 'none',
-    '-serial', `file:${serialPath}`,
-    '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
-    '-device', `${nicModel},netdev=n0,mac=${mac}${rom},bootindex=${netFirst ? 1 : 2}`,
-    '-drive', `if=none,id=d0,format=raw,file=${diskPath}`,
-    '-device', `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
+    '-name',
+    o.name,
+    '-accel',
+    o.accel,
+    '-m',
+    String(o.memMiB ?? 512),
+    '-smp',
+    '1',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-vga',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    `file:${serialPath}`,
+    '-netdev',
+    `tap,id=n0,ifname=${tap},script=no,downscript=no`,
+    '-device',
+    `${nicModel},netdev=n0,mac=${mac}${rom},bootindex=${netFirst ? 1 : 2}`,
+    '-drive',
+    `if=none,id=d0,format=raw,file=${diskPath}`,
+    '-device',
+    `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
   ];
   if (o.firmware === 'bios') args.push('-machine', 'pc,graphics=off');
-  else args.push('-machine', 'q35', '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${varsPath}`);
+  else
+    args.push(
+      '-machine',
+      'q35',
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${varsPath}`,
+    );
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
   if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
   if (o.onReboot === 'exit') args.push('-no-reboot');
@@ -186,7 +212,9 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   live.set(child, { ns: o.ns, tap });
   const lifetimeMs = o.maxLifetimeMs ?? 30 * 60_000;
   const lifetime = setTimeout(() => {
-    process.stdout.write(`# ${o.name}: QEMU killed after its maximum lifetime of ${lifetimeMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}\n`);
+    process.stdout.write(
+      `# ${o.name}: QEMU killed after its maximum lifetime of ${lifetimeMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}\n`,
+    );
     child.kill('SIGKILL');
   }, lifetimeMs).unref();
   const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -220,20 +248,29 @@ export async function startVm(o: VmOptions): Promise<Vm> {
       for (;;) {
         const m = pattern.exec(serialLog().slice(fromOffset));
         if (m) return m;
-        if (/KVM internal error/.test(qlog)) throw new Error(`${o.name}: KVM internal error while waiting for ${pattern}; rerun with ${ACCEL_ENV}=tcg\n${qlog}`);
+        if (/KVM internal error/.test(qlog))
+          throw new Error(`${o.name}: KVM internal error while waiting for ${pattern}; rerun with ${ACCEL_ENV}=tcg\n${qlog}`);
         if (exitInfo) {
           const last = pattern.exec(serialLog().slice(fromOffset));
           if (last) return last;
-          throw new Error(`${o.name}: QEMU exited (code ${exitInfo.code}, signal ${exitInfo.signal}) before the serial console showed ${pattern}\nqemu: ${qlog.trim()}\n--- serial (last 4000 chars) ---\n${tail()}`);
+          throw new Error(
+            `${o.name}: QEMU exited (code ${exitInfo.code}, signal ${exitInfo.signal}) before the serial console showed ${pattern}\nqemu: ${qlog.trim()}\n--- serial (last 4000 chars) ---\n${tail()}`,
+          );
         }
-        if (Date.now() - t0 > timeoutMs) throw new Error(`${o.name}: no ${pattern} on the serial console within ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`);
+        if (Date.now() - t0 > timeoutMs)
+          throw new Error(
+            `${o.name}: no ${pattern} on the serial console within ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`,
+          );
         await sleep(200);
       }
     },
     async waitForExit(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${o.name}: QEMU still running after ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`${o.name}: QEMU still running after ${timeoutMs / 1000} s\n--- serial (last 4000 chars) ---\n${tail()}`)),
+          timeoutMs,
+        );
       });
       try {
         return await Promise.race([exitPromise, timeout]);

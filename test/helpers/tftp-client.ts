@@ -84,8 +84,10 @@ async function run(script: TftpClientScript): Promise<TftpClientResult> {
     if (!first) return { first: null };
     const p = first.packet;
     const summary: TftpClientResult['first'] =
-      p.op === 'error' ? { op: 'error', code: p.code, message: p.message, from: first.port }
-        : p.op === 'oack' ? { op: 'oack', options: Object.fromEntries(p.options.map((o) => [o.name, o.value])), from: first.port }
+      p.op === 'error'
+        ? { op: 'error', code: p.code, message: p.message, from: first.port }
+        : p.op === 'oack'
+          ? { op: 'oack', options: Object.fromEntries(p.options.map((o) => [o.name, o.value])), from: first.port }
           : { op: p.op, from: first.port };
     if (p.op === 'error') return { first: summary };
     if (p.op === 'oack' && script.abortAfterOack) {

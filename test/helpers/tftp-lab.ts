@@ -34,7 +34,7 @@ export interface TftpLab {
 export function writeRandomFile(path: string, size: number): void {
   const fd = openSync(path, 'w');
   try {
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const chunk = randomBytes(Math.min(1 << 20, size - done));
       writeSync(fd, chunk);
       done += chunk.length;
@@ -48,7 +48,11 @@ export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-export async function startTftpLab(tag: string, subnet: number, options: { clients: number; server?: Partial<TftpServerOptions> }): Promise<TftpLab> {
+export async function startTftpLab(
+  tag: string,
+  subnet: number,
+  options: { clients: number; server?: Partial<TftpServerOptions> },
+): Promise<TftpLab> {
   const lab = Lab.create(tag);
   const root = mkdtempSync(join(tmpdir(), `bootbench-tftp-${tag}-`));
   let leave: (() => void) | null = null;
@@ -63,17 +67,33 @@ export async function startTftpLab(tag: string, subnet: number, options: { clien
     const macs = new Map(hosts.map((h, i) => [`10.231.${subnet}.${10 + i}`, h.mac]));
     leave = enterNamespace(lab.serverNs);
     server = createTftpServer({
-      iface: bridge, address: seg.serverIp, resolve: directoryResolver(root), bus, macForIp: (ip) => macs.get(ip) ?? null, ...options.server,
+      iface: bridge,
+      address: seg.serverIp,
+      resolve: directoryResolver(root),
+      bus,
+      macForIp: (ip) => macs.get(ip) ?? null,
+      ...options.server,
     });
     await server.start();
     const running = server;
     const exit = leave;
     return {
-      lab, serverIp: seg.serverIp, hosts, root, bus, events, server: running,
+      lab,
+      serverIp: seg.serverIp,
+      hosts,
+      root,
+      bus,
+      events,
+      server: running,
       sha: (name) => sha256File(join(root, name)),
       exec: (host, cmd, args, timeoutMs = 120_000) => lab.exec(host.ns, cmd, args, { timeoutMs }),
       scripted: async (host, script) => {
-        const r = await lab.exec(host.ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/tftp-client.ts'), JSON.stringify({ server: seg.serverIp, ...script })], { timeoutMs: 120_000 });
+        const r = await lab.exec(
+          host.ns,
+          NODE,
+          ['--import', 'tsx', join(REPO, 'test/helpers/tftp-client.ts'), JSON.stringify({ server: seg.serverIp, ...script })],
+          { timeoutMs: 120_000 },
+        );
         if (r.code !== 0) throw new Error(`tftp-client failed (${r.code}): ${r.stderr}`);
         return JSON.parse(r.stdout) as TftpClientResult;
       },

@@ -58,10 +58,17 @@ export async function startUiLab(o: UiLabOptions): Promise<UiLab> {
   let ui: LabBrowser | undefined;
   try {
     const seg = lab.segment(o.bridge, `${o.subnet}.1/24`);
-    server = await startBootbench(lab, ['--interface', o.bridge, '--mode', 'dhcp', '--pool', `${o.subnet}.100-${o.subnet}.199`, '--no-probe', ...(o.serveArgs ?? [])], dataDir);
+    server = await startBootbench(
+      lab,
+      ['--interface', o.bridge, '--mode', 'dhcp', '--pool', `${o.subnet}.100-${o.subnet}.199`, '--no-probe', ...(o.serveArgs ?? [])],
+      dataDir,
+    );
     const uiUrl = /^UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(server.output())?.[1] ?? '';
     assert.ok(uiUrl, server.output());
-    ui = await launchBrowserIn(lab.serverNs, { ...(o.viewport ? { viewport: o.viewport } : {}), ...(o.colorScheme ? { colorScheme: o.colorScheme } : {}) });
+    ui = await launchBrowserIn(lab.serverNs, {
+      ...(o.viewport ? { viewport: o.viewport } : {}),
+      ...(o.colorScheme ? { colorScheme: o.colorScheme } : {}),
+    });
     const page = ui.page;
     const pageErrors = collectPageErrors(page);
     await page.goto(uiUrl);
@@ -127,7 +134,9 @@ export function rockyIso(dir: string, name = 'Rocky-9.4-x86_64-dvd.iso'): string
   writeFileSync(join(tree, 'images/pxeboot/initrd.img'), randomBytes(2 * 1024 * 1024 + 7));
   writeFileSync(join(tree, 'images/install.img'), randomBytes(64 * 1024));
   const iso = join(dir, name);
-  const r = spawnSync('xorriso', ['-as', 'mkisofs', '-quiet', '-R', '-J', '-V', 'Rocky-9-4-x86_64-dvd', '-o', iso, tree], { encoding: 'utf8' });
+  const r = spawnSync('xorriso', ['-as', 'mkisofs', '-quiet', '-R', '-J', '-V', 'Rocky-9-4-x86_64-dvd', '-o', iso, tree], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`xorriso failed (apt-get install -y xorriso): ${r.stderr}`);
   return iso;
 }
@@ -144,7 +153,13 @@ export async function discover(client: PxeClient): Promise<ScriptAction> {
  * `until`: 'booting' (installer fetched), 'installing' (answer file fetched, log lines sent) or
  * 'installed' (reported). Returns the answer file's text.
  */
-export async function installThrough(lab: UiLab, client: PxeClient, waiting: ScriptAction, distroId: string, until: 'booting' | 'installing' | 'installed'): Promise<string> {
+export async function installThrough(
+  lab: UiLab,
+  client: PxeClient,
+  waiting: ScriptAction,
+  distroId: string,
+  until: 'booting' | 'installing' | 'installed',
+): Promise<string> {
   const queued = await lab.api(`/api/hosts/${client.mac}/install`, { method: 'POST', body: { distro: distroId } });
   assert.equal(queued.status, 200, JSON.stringify(queued.body));
   const action = await client.pollUntilNotWaiting(waiting, 30_000);

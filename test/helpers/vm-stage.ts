@@ -49,6 +49,9 @@ export async function waitForStage<T>(vms: Vm | Vm[], o: StageWait, check: () =>
 
 /** The last lines of a VM's serial console, without terminal escapes. */
 export function consoleTail(vm: Vm, chars = 3000): string {
-  const text = vm.serialLog().replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  const text = vm
+    .serialLog()
+    .replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '')
+    .replace(/\r/g, '');
   return `--- ${vm.name} serial console (last ${chars} chars) ---\n${text.slice(-chars)}`;
 }

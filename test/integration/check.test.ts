@@ -36,7 +36,18 @@ describe('bootbench check', { timeout: 300_000 }, () => {
     assert.equal(code, 0, JSON.stringify(report, null, 2));
     assert.equal(report.ok, true);
     const ids = report.checks.map((c) => `${c.id}:${c.status}`);
-    for (const id of ['interface:ok', 'link:ok', 'ipv4:ok', 'port-udp-67:ok', 'port-udp-69:ok', 'port-udp-4011:ok', 'port-tcp-80:ok', 'foreign-dhcp:ok', 'boot-files:ok']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
+    for (const id of [
+      'interface:ok',
+      'link:ok',
+      'ipv4:ok',
+      'port-udp-67:ok',
+      'port-udp-69:ok',
+      'port-udp-4011:ok',
+      'port-tcp-80:ok',
+      'foreign-dhcp:ok',
+      'boot-files:ok',
+    ])
+      assert.ok(ids.includes(id), `${id} missing from ${ids}`);
     assert.match(report.checks.find((c) => c.id === 'boot-files')!.message, /undionly\.kpxe, snponly\.efi, ipxe\.efi/);
   });
 

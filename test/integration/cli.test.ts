@@ -86,7 +86,11 @@ describe('bootbench import, distros and hosts against a running server', { timeo
     lab = Lab.create('cli');
     const seg = lab.segment('bbcli0', '10.231.68.1/24');
     client = lab.host(seg);
-    server = await startBootbench(lab, ['--interface', 'bbcli0', '--mode', 'dhcp', '--pool', '10.231.68.100-10.231.68.150', '--no-probe'], dataDir);
+    server = await startBootbench(
+      lab,
+      ['--interface', 'bbcli0', '--mode', 'dhcp', '--pool', '10.231.68.100-10.231.68.150', '--no-probe'],
+      dataDir,
+    );
   });
 
   after(async () => {
@@ -107,7 +111,10 @@ describe('bootbench import, distros and hosts against a running server', { timeo
     assert.equal(distro.family, 'rhel');
     assert.equal(distro.iso, iso);
     // A re-import of the unchanged file is the same distro, in text and in JSON.
-    assert.equal(await ok(['import', iso]), `imported Rocky Linux 9.4 (x86_64) as ${distro.id}\n  kernel /images/pxeboot/vmlinuz\n  initrd /images/pxeboot/initrd.img\n`);
+    assert.equal(
+      await ok(['import', iso]),
+      `imported Rocky Linux 9.4 (x86_64) as ${distro.id}\n  kernel /images/pxeboot/vmlinuz\n  initrd /images/pxeboot/initrd.img\n`,
+    );
     assert.deepEqual(await okJson<Distro>(['import', iso, '--json']), distro);
     const row = `${distro.id.padEnd(28)} rhel     ${'Rocky Linux 9.4'.padEnd(28)} x86_64   ok       ${iso}`;
     assert.equal(await ok(['distros']), `${DISTROS_HEADER}\n${row}\n`);
@@ -126,12 +133,27 @@ describe('bootbench import, distros and hosts against a running server', { timeo
   });
 
   test('hosts, once a PXE client has been seen: text and --json', async () => {
-    const r = await runScriptedClient(lab, client.ns, { mac: client.mac, flow: 'dora', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0, timeoutMs: 20_000 });
-    assert.ok(r.replies.some((m) => m.type === 5), `no DHCPACK: ${JSON.stringify(r.replies)}`);
+    const r = await runScriptedClient(lab, client.ns, {
+      mac: client.mac,
+      flow: 'dora',
+      vendorClass: 'PXEClient:Arch:00000:UNDI:002001',
+      clientArch: 0,
+      timeoutMs: 20_000,
+    });
+    assert.ok(
+      r.replies.some((m) => m.type === 5),
+      `no DHCPACK: ${JSON.stringify(r.replies)}`,
+    );
     const hosts = await okJson<Host[]>(['hosts', '--json']);
-    assert.deepEqual(hosts.map((h) => h.mac), [client.mac]);
+    assert.deepEqual(
+      hosts.map((h) => h.mac),
+      [client.mac],
+    );
     const [host] = hosts as [Host];
-    assert.equal(await ok(['hosts']), `${HOSTS_HEADER}\n${host.mac}  bios      x86     ${(host.ip ?? '').padEnd(15)} discovered  ${host.lastSeen}\n`);
+    assert.equal(
+      await ok(['hosts']),
+      `${HOSTS_HEADER}\n${host.mac}  bios      x86     ${(host.ip ?? '').padEnd(15)} discovered  ${host.lastSeen}\n`,
+    );
     assert.match(host.ip ?? '', /^10\.231\.68\.1\d\d$/);
   });
 
@@ -170,11 +192,15 @@ describe('bootbench import, distros and hosts against a running server', { timeo
       const stale = await fails(['hosts', '--json'], 1, empty);
       assert.match(stale.stderr, /^bootbench: No Bootbench server is running/);
       // A live pid, but a control URL off loopback: the token must not go there, and the file is refused.
-      writeFileSync(join(empty, 'server.json'), JSON.stringify({ ...info, pid: process.pid, controlUrl: 'http://10.231.68.1:80' }), { mode: 0o600 });
+      writeFileSync(join(empty, 'server.json'), JSON.stringify({ ...info, pid: process.pid, controlUrl: 'http://10.231.68.1:80' }), {
+        mode: 0o600,
+      });
       const elsewhere = await fails(['import', iso], 1, empty);
       assert.match(elsewhere.stderr, /server\.json is malformed \(controlUrl: not http:\/\/127\.0\.0\.1:PORT\)/);
       // Alive pid, loopback, but nothing listens there: "not running".
-      writeFileSync(join(empty, 'server.json'), JSON.stringify({ ...info, pid: process.pid, controlUrl: 'http://127.0.0.1:1' }), { mode: 0o600 });
+      writeFileSync(join(empty, 'server.json'), JSON.stringify({ ...info, pid: process.pid, controlUrl: 'http://127.0.0.1:1' }), {
+        mode: 0o600,
+      });
       const refused = await fails(['distros', '--json'], 1, empty);
       assert.match(refused.stderr, /^bootbench: No Bootbench server is running/);
     } finally {
@@ -187,6 +213,10 @@ describe('bootbench import, distros and hosts against a running server', { timeo
     mkdirSync(join(pkg, 'bin'), { recursive: true });
     copyFileSync(BIN, join(pkg, 'bin', basename(BIN)));
     const got = await lab.exec(lab.serverNs, NODE, [join(pkg, 'bin', basename(BIN)), 'distros']);
-    assert.deepEqual(got, { code: 1, stdout: '', stderr: 'bootbench: dist/cli.mjs is missing. Run `npm run build` in the bootbench folder first.\n' });
+    assert.deepEqual(got, {
+      code: 1,
+      stdout: '',
+      stderr: 'bootbench: dist/cli.mjs is missing. Run `npm run build` in the bootbench folder first.\n',
+    });
   });
 });

@@ -104,14 +104,29 @@ describe('a burst of 5,000 log lines while typing', { timeout: 300_000 }, () => 
     // (RFC 6587 framing): UDP at this rate overflows the socket buffer and most lines never arrive.
     const marker = `burst${Date.now().toString(36)}`;
     const file = join(dataDir, 'burst.txt');
-    writeFileSync(file, Array.from({ length: LINES }, (_, i) => `${marker} line ${i + 1} of ${LINES}: Installing package ${i}/${LINES} (fake)`).join('\n') + '\n');
+    writeFileSync(
+      file,
+      Array.from({ length: LINES }, (_, i) => `${marker} line ${i + 1} of ${LINES}: Installing package ${i}/${LINES} (fake)`).join('\n') +
+        '\n',
+    );
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+    const metrics = async () =>
+      Object.fromEntries(
+        ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [
+          m.name,
+          m.value,
+        ]),
+      );
     collect = await startProbes(page);
     const before = await metrics();
     const started = Date.now();
-    const sending = lab.exec(client.ns, 'logger', ['--server', '10.231.72.1', '--port', '514', '--tcp', '--rfc3164', '-t', 'anaconda', '-f', file], { timeoutMs: 60_000 });
+    const sending = lab.exec(
+      client.ns,
+      'logger',
+      ['--server', '10.231.72.1', '--port', '514', '--tcp', '--rfc3164', '-t', 'anaconda', '-f', file],
+      { timeoutMs: 60_000 },
+    );
     const typing = page.keyboard.type('/srv/isos/typed-during-the-burst-of-log-lines.iso', { delay: 40 });
     const [sent] = await Promise.all([sending, typing]);
     assert.equal(sent.code, 0, sent.stderr);
@@ -126,7 +141,10 @@ describe('a burst of 5,000 log lines while typing', { timeout: 300_000 }, () => 
 
     const serverCount = await page.evaluate(async (m) => {
       const token = sessionStorage.getItem('bootbench.token') ?? '';
-      const events = (await (await fetch('/api/events', { headers: { Authorization: `Bearer ${token}` } })).json()) as { type: string; message?: string }[];
+      const events = (await (await fetch('/api/events', { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+        type: string;
+        message?: string;
+      }[];
       return events.filter((e) => e.type === 'log' && (e.message ?? '').includes(m)).length;
     }, marker);
     await page.getByLabel('Search').fill(marker);

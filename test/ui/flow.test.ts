@@ -39,7 +39,8 @@ async function dropFile(page: Page, path: string, name: string): Promise<void> {
       const dt = new DataTransfer();
       dt.items.add(new File([bytes], name, { type: 'application/x-iso9660-image' }));
       const target = document.querySelector('main') ?? document.body;
-      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     },
     { base64, name },
   );
@@ -89,7 +90,9 @@ describe('the UI, end to end against a real server', { timeout: 600_000 }, () =>
   afterEach((t) => {
     if ((t as unknown as { passed?: boolean }).passed === false || process.env.BOOTBENCH_TEST_VERBOSE) {
       if (client) process.stderr.write(`--- client ${client.mac}\n${client.trace.join('\n')}\n`);
-      process.stderr.write(`--- page errors\n${pageErrors.join('\n')}\n--- server output (tail)\n${(server?.output() ?? '').slice(-6000)}\n`);
+      process.stderr.write(
+        `--- page errors\n${pageErrors.join('\n')}\n--- server output (tail)\n${(server?.output() ?? '').slice(-6000)}\n`,
+      );
     }
   });
 
@@ -221,7 +224,11 @@ describe('the UI, end to end against a real server', { timeout: 600_000 }, () =>
     await page.getByRole('button', { name: 'Machines', exact: true }).click();
     await screenshot(page, 'machines-dark');
     await page.emulateMedia({ colorScheme: 'light' });
-    assert.deepEqual(pageErrors.filter((e) => !/favicon/.test(e)), [], 'no page errors, CSP violations or failed requests');
+    assert.deepEqual(
+      pageErrors.filter((e) => !/favicon/.test(e)),
+      [],
+      'no page errors, CSP violations or failed requests',
+    );
   });
 
   step('keyboard: the views, the host list and the install form are reachable with Tab and Enter', async () => {
@@ -235,7 +242,18 @@ describe('the UI, end to end against a real server', { timeout: 600_000 }, () =>
     await mac.focus();
     await page.keyboard.press('Enter');
     await page.locator(`.host-panel[data-mac="${client.mac}"]`).waitFor();
-    const focusable = await page.evaluate(() => Array.from(document.querySelectorAll('button, select, input, textarea')).filter((e) => !(e as HTMLElement).closest('.visually-hidden') && (e as HTMLElement).offsetParent !== null && !e.getAttribute('aria-label') && !(e as HTMLInputElement).labels?.length && !(e.textContent ?? '').trim()).map((e) => e.outerHTML.slice(0, 120)));
+    const focusable = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('button, select, input, textarea'))
+        .filter(
+          (e) =>
+            !(e as HTMLElement).closest('.visually-hidden') &&
+            (e as HTMLElement).offsetParent !== null &&
+            !e.getAttribute('aria-label') &&
+            !(e as HTMLInputElement).labels?.length &&
+            !(e.textContent ?? '').trim(),
+        )
+        .map((e) => e.outerHTML.slice(0, 120)),
+    );
     assert.deepEqual(focusable, [], 'every visible control has a label or text');
   });
 });

@@ -36,9 +36,31 @@ function fakeTimers(): Timers & { advance(ms: number): void; pending(): number }
   };
 }
 
-const log = (seq: number, extra: Partial<LogEvent> = {}): LogEvent => ({ type: 'log', seq, time: '2026-01-01T00:00:00Z', source: 'syslog', level: 'info', kind: 'syslog.line', mac: null, message: `line ${seq}`, ...extra });
+const log = (seq: number, extra: Partial<LogEvent> = {}): LogEvent => ({
+  type: 'log',
+  seq,
+  time: '2026-01-01T00:00:00Z',
+  source: 'syslog',
+  level: 'info',
+  kind: 'syslog.line',
+  mac: null,
+  message: `line ${seq}`,
+  ...extra,
+});
 const host = (mac: string, state: Host['state'] = 'discovered'): Host => ({
-  mac, firmware: 'bios', arch: 'x86_64', clientArch: 0, ip: null, state, distro: null, uuid: null, vendorClass: null, userClass: null, hostname: null, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z',
+  mac,
+  firmware: 'bios',
+  arch: 'x86_64',
+  clientArch: 0,
+  ip: null,
+  state,
+  distro: null,
+  uuid: null,
+  vendorClass: null,
+  userClass: null,
+  hostname: null,
+  firstSeen: '2026-01-01T00:00:00Z',
+  lastSeen: '2026-01-01T00:00:00Z',
 });
 
 describe('event batching', () => {
@@ -52,7 +74,10 @@ describe('event batching', () => {
     }
     timers.advance(100);
     assert.ok(batches.length <= 3, `${batches.length} batches for 250 ms of flood`);
-    assert.deepEqual(batches.flat(), Array.from({ length: 5000 }, (_, i) => i));
+    assert.deepEqual(
+      batches.flat(),
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
     assert.equal(timers.pending(), 0, 'no timer left once drained');
   });
 
@@ -75,11 +100,26 @@ describe('event batching', () => {
   });
 
   test('reconnect backoff grows from 250 ms to a 10 s cap, with bounded jitter', () => {
-    assert.equal(backoffMs(0, () => 0.5), 250);
-    assert.equal(backoffMs(3, () => 0.5), 2000);
-    assert.equal(backoffMs(20, () => 0.5), 10_000);
-    assert.equal(backoffMs(20, () => 0), 8000);
-    assert.equal(backoffMs(20, () => 1), 12_000);
+    assert.equal(
+      backoffMs(0, () => 0.5),
+      250,
+    );
+    assert.equal(
+      backoffMs(3, () => 0.5),
+      2000,
+    );
+    assert.equal(
+      backoffMs(20, () => 0.5),
+      10_000,
+    );
+    assert.equal(
+      backoffMs(20, () => 0),
+      8000,
+    );
+    assert.equal(
+      backoffMs(20, () => 1),
+      12_000,
+    );
   });
 
   test('the stream URL carries the token and the resume point', () => {
@@ -89,7 +129,10 @@ describe('event batching', () => {
 });
 
 describe('state reducer', () => {
-  const status = { state: 'serving', services: [{ name: 'dhcp', state: 'up', address: null, error: null, counters: {} }] } as unknown as ServerStatus;
+  const status = {
+    state: 'serving',
+    services: [{ name: 'dhcp', state: 'up', address: null, error: null, counters: {} }],
+  } as unknown as ServerStatus;
 
   test('hosts, distros, services and logs from one batch; replayed events are skipped', () => {
     let s = withSnapshot(emptyState, { status, hosts: [host('52:54:00:00:00:01')], distros: [] });
@@ -112,7 +155,11 @@ describe('state reducer', () => {
 
   test('the log is a ring of LOG_CAP lines: the newest are kept', () => {
     let s = emptyState;
-    for (let batch = 0; batch < 3; batch += 1) s = applyEvents(s, Array.from({ length: 2500 }, (_, i) => log(batch * 2500 + i + 1)));
+    for (let batch = 0; batch < 3; batch += 1)
+      s = applyEvents(
+        s,
+        Array.from({ length: 2500 }, (_, i) => log(batch * 2500 + i + 1)),
+      );
     assert.equal(s.logs.length, LOG_CAP);
     assert.equal(s.logs[0]?.seq, 7500 - LOG_CAP + 1);
     assert.equal(s.logs.at(-1)?.seq, 7500);
@@ -148,7 +195,10 @@ describe('token and client', () => {
   });
 
   test('paths fill and encode parameters; empty query values are left out', () => {
-    assert.equal(buildPath('/api/hosts/:mac/install', { mac: '52:54:00:00:00:01' }, undefined), '/api/hosts/52%3A54%3A00%3A00%3A00%3A01/install');
+    assert.equal(
+      buildPath('/api/hosts/:mac/install', { mac: '52:54:00:00:00:01' }, undefined),
+      '/api/hosts/52%3A54%3A00%3A00%3A00%3A01/install',
+    );
     assert.equal(buildPath('/api/hosts/:mac/timeline', { mac: 'a' }, { since: 5, limit: undefined }), '/api/hosts/a/timeline?since=5');
     assert.throws(() => buildPath('/api/hosts/:mac', {}, undefined), /missing path parameter mac/);
   });
@@ -157,7 +207,8 @@ describe('token and client', () => {
     const seen: { url: string; init: RequestInit }[] = [];
     const fake = (async (url: string, init: RequestInit) => {
       seen.push({ url, init });
-      if (url.includes('cancel')) return new Response(JSON.stringify({ error: { code: 'NO_SUCH_HOST', message: 'No host 52:…' } }), { status: 404 });
+      if (url.includes('cancel'))
+        return new Response(JSON.stringify({ error: { code: 'NO_SUCH_HOST', message: 'No host 52:…' } }), { status: 404 });
       return new Response(JSON.stringify({ mac: 'x' }), { status: 200 });
     }) as unknown as typeof fetch;
     const api = createApiClient('secret-token', fake);
@@ -165,12 +216,24 @@ describe('token and client', () => {
     assert.equal(seen[0]?.init.method, 'POST');
     assert.equal((seen[0]?.init.headers as Record<string, string>).Authorization, 'Bearer secret-token');
     assert.equal(seen[0]?.init.body, '{"distro":"rocky-9.4-x86_64"}');
-    await assert.rejects(api.call('POST /api/hosts/:mac/cancel', { params: { mac: 'x' } }), (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'NO_SUCH_HOST');
+    await assert.rejects(
+      api.call('POST /api/hosts/:mac/cancel', { params: { mac: 'x' } }),
+      (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'NO_SUCH_HOST',
+    );
   });
 
   test('upload names match the server’s rule ([A-Za-z0-9][A-Za-z0-9._+-]*.iso)', () => {
     const rule = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i;
-    for (const name of ['Rocky-9.4-x86_64-dvd.iso', 'my disk (1).iso', '.hidden.iso', 'C:\\isos\\win.ISO', 'noext', '...', 'ü.iso', `${'a'.repeat(300)}.iso`]) {
+    for (const name of [
+      'Rocky-9.4-x86_64-dvd.iso',
+      'my disk (1).iso',
+      '.hidden.iso',
+      'C:\\isos\\win.ISO',
+      'noext',
+      '...',
+      'ü.iso',
+      `${'a'.repeat(300)}.iso`,
+    ]) {
       const out = uploadName(name);
       assert.match(out, rule, `${name} → ${out}`);
     }
@@ -189,9 +252,27 @@ describe('names and orderings', () => {
   });
 
   test('interfaces: Ethernet with an address first, Wi-Fi/VPN/virtual marked, loopback hidden', () => {
-    const nic = (name: string, kind: NicInfo['kind'], up = true, ip = true): NicInfo => ({ name, kind, up, mac: null, mtu: 1500, speedMbps: null, ipv4: ip ? [{ address: '10.0.0.1', prefix: 24 }] : [] });
-    const ordered = orderInterfaces([nic('wlp2s0', 'wifi'), nic('lo', 'loopback'), nic('tun0', 'vpn'), nic('enp4s0', 'ethernet', false), nic('docker0', 'virtual'), nic('enp3s0', 'ethernet')]);
-    assert.deepEqual(ordered.map((n) => n.name), ['enp3s0', 'enp4s0', 'docker0', 'wlp2s0', 'tun0']);
+    const nic = (name: string, kind: NicInfo['kind'], up = true, ip = true): NicInfo => ({
+      name,
+      kind,
+      up,
+      mac: null,
+      mtu: 1500,
+      speedMbps: null,
+      ipv4: ip ? [{ address: '10.0.0.1', prefix: 24 }] : [],
+    });
+    const ordered = orderInterfaces([
+      nic('wlp2s0', 'wifi'),
+      nic('lo', 'loopback'),
+      nic('tun0', 'vpn'),
+      nic('enp4s0', 'ethernet', false),
+      nic('docker0', 'virtual'),
+      nic('enp3s0', 'ethernet'),
+    ]);
+    assert.deepEqual(
+      ordered.map((n) => n.name),
+      ['enp3s0', 'enp4s0', 'docker0', 'wlp2s0', 'tun0'],
+    );
     assert.equal(caveatOf(nic('enp3s0', 'ethernet')), null);
     assert.match(caveatOf(nic('enp4s0', 'ethernet', false)) ?? '', /link is down/);
     assert.match(caveatOf(nic('enp5s0', 'ethernet', true, false)) ?? '', /No IPv4/);
@@ -199,7 +280,10 @@ describe('names and orderings', () => {
   });
 
   test('overrides and sizes', () => {
-    assert.deepEqual(parseOverrides('hostnamePattern=web-01\n\n bad line\n=x\ntimezone = UTC \n'), { hostnamePattern: 'web-01', timezone: 'UTC' });
+    assert.deepEqual(parseOverrides('hostnamePattern=web-01\n\n bad line\n=x\ntimezone = UTC \n'), {
+      hostnamePattern: 'web-01',
+      timezone: 'UTC',
+    });
     assert.equal(formatBytes(1_073_741_824 * 10.5), '10.5 GiB');
     assert.equal(formatBytes(512), '512 B');
   });

@@ -41,13 +41,17 @@ describe('the control API from a browser', { timeout: 180_000 }, () => {
     await page.getByText(/needs the address printed by/).waitFor({ timeout: 15_000 });
     const status = await page.evaluate(async () => (await fetch('/api/status')).status);
     assert.equal(status, 401);
-    const wrong = await page.evaluate(async () => (await fetch('/api/status', { headers: { Authorization: 'Bearer not-the-token-at-all' } })).status);
+    const wrong = await page.evaluate(
+      async () => (await fetch('/api/status', { headers: { Authorization: 'Bearer not-the-token-at-all' } })).status,
+    );
     assert.equal(wrong, 401);
   });
 
   test('a foreign site holding the token can neither call the API nor open the event stream', async () => {
     const page = await ui.context.newPage();
-    await page.route('http://attacker.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>attacker</title>' }));
+    await page.route('http://attacker.example/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>attacker</title>' }),
+    );
     await page.goto('http://attacker.example/');
     const result = await page.evaluate(
       async ({ base, token }) => {

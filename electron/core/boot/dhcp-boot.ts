@@ -68,6 +68,18 @@ export function createDhcpBootPolicy(options: DhcpBootOptions & { bus: EventBus 
 }
 
 function cpuName(arch: Arch): string {
-  const names: Record<Arch, string> = { x86: '32-bit x86', i386: '32-bit x86', x86_64: 'x86-64', arm32: '32-bit ARM', arm64: 'ARM64', ppc64le: 'POWER', ppc64: 'POWER', s390x: 'IBM Z', riscv64: 'RISC-V', loongarch64: 'LoongArch', unknown: 'this CPU' };
+  const names: Record<Arch, string> = {
+    x86: '32-bit x86',
+    i386: '32-bit x86',
+    x86_64: 'x86-64',
+    arm32: '32-bit ARM',
+    arm64: 'ARM64',
+    ppc64le: 'POWER',
+    ppc64: 'POWER',
+    s390x: 'IBM Z',
+    riscv64: 'RISC-V',
+    loongarch64: 'LoongArch',
+    unknown: 'this CPU',
+  };
   return names[arch];
 }

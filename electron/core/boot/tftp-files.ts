@@ -5,7 +5,10 @@ import type { FileResolver, OpenResult } from '../files/file-source.js';
 
 const INSIDE_ISO = /^\/?iso\/([^/]+)\/(.+)$/;
 
-export function tftpBootFiles(opts: { loaders: FileResolver; openInsideIso: (id: string, path: string) => Promise<OpenResult> }): FileResolver {
+export function tftpBootFiles(opts: {
+  loaders: FileResolver;
+  openInsideIso: (id: string, path: string) => Promise<OpenResult>;
+}): FileResolver {
   return (name) => {
     const m = INSIDE_ISO.exec(name);
     return m ? opts.openInsideIso(m[1] as string, m[2] as string) : opts.loaders(name);

@@ -46,7 +46,10 @@ export class ControlClient {
   }
 
   /** Any route: path parameters are filled in from `params`, `body` is sent as JSON. */
-  async call<R extends RouteKey>(route: R, input: { params?: RouteParams<R>; query?: RouteQuery<R>; body?: RouteBody<R> } = {}): Promise<RouteOutput<R>> {
+  async call<R extends RouteKey>(
+    route: R,
+    input: { params?: RouteParams<R>; query?: RouteQuery<R>; body?: RouteBody<R> } = {},
+  ): Promise<RouteOutput<R>> {
     const [method = 'GET', pattern = '/'] = route.split(' ');
     const url = new URL(fillParams(pattern, (input.params ?? {}) as Record<string, string>), this.controlUrl);
     for (const [key, value] of Object.entries((input.query ?? {}) as Record<string, QueryValue>)) {
@@ -129,7 +132,11 @@ export class ControlClient {
     const code = errnoCode((e as { cause?: unknown })?.cause) ?? errnoCode(e);
     // server.json named a live pid, but nothing listens: the server died and the pid was reused.
     if (code === 'ECONNREFUSED' && this.dataDir) return new BootbenchError('SERVER_NOT_RUNNING', { dataDir: this.dataDir }, { cause: e });
-    return new BootbenchError('CONTROL_API', { status: 0, message: `cannot reach ${this.controlUrl} (${code ?? (e instanceof Error ? e.message : String(e))})` }, { cause: e });
+    return new BootbenchError(
+      'CONTROL_API',
+      { status: 0, message: `cannot reach ${this.controlUrl} (${code ?? (e instanceof Error ? e.message : String(e))})` },
+      { cause: e },
+    );
   }
 }
 

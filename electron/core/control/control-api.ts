@@ -8,7 +8,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { EVENTS_STREAM_PATH, type EventsFilter, type UploadStream, type ApiErrorBody, type ParamNames, type PathOf, type RouteBody, type RouteKey, type RouteOutput, type RouteParams, type RouteQuery } from '../../shared/contract.js';
+import {
+  EVENTS_STREAM_PATH,
+  type EventsFilter,
+  type UploadStream,
+  type ApiErrorBody,
+  type ParamNames,
+  type PathOf,
+  type RouteBody,
+  type RouteKey,
+  type RouteOutput,
+  type RouteParams,
+  type RouteQuery,
+} from '../../shared/contract.js';
 import {
   AnswerFileQuery,
   CheckQuery,
@@ -103,16 +115,24 @@ function compileRoutes(table: RouteTable): CompiledRoute[] {
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
-const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_ARGUMENT', 'POOL_INVALID', 'NO_SUCH_INTERFACE', 'ISO_UNREADABLE', 'ISO_UNSUPPORTED', 'ISO_NOT_FOUND', 'ISO_CHECKSUM', 'DISTRO_NOT_FOUND', 'HOST_NOT_FOUND']);
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_ARGUMENT',
+  'POOL_INVALID',
+  'NO_SUCH_INTERFACE',
+  'ISO_UNREADABLE',
+  'ISO_UNSUPPORTED',
+  'ISO_NOT_FOUND',
+  'ISO_CHECKSUM',
+  'DISTRO_NOT_FOUND',
+  'HOST_NOT_FOUND',
+]);
 
 export function statusOfError(e: BootbenchError): 400 | 409 {
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
 }
 
 function describeZodError(where: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +182,8 @@ export interface RouteServerOptions extends Omit<ControlApiOptions, 'handlers'> 
  * exercise route mechanics (path parameters, JSON bodies) that the contract has no route for yet.
  */
 export async function startRouteServer(opts: RouteServerOptions): Promise<ControlApi> {
-  if (opts.token.length < 16) throw new BootbenchError('BAD_ARGUMENT', { message: 'The control token must be at least 16 characters long.' });
+  if (opts.token.length < 16)
+    throw new BootbenchError('BAD_ARGUMENT', { message: 'The control token must be at least 16 characters long.' });
   const { bus, token, handlers } = opts;
   const routes = compileRoutes(opts.routes);
   const uiRoot = opts.uiRoot ? await realpath(opts.uiRoot).catch(() => null) : null;
@@ -195,7 +216,11 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     const input = {
       params: route.schema.params ? parseWith(route.schema.params, 'params', params) : params,
       query: route.schema.query ? parseWith(route.schema.query, 'query', Object.fromEntries(target.query)) : undefined,
-      body: route.schema.raw ? uploadOf(req) : route.schema.body ? parseWith(route.schema.body, 'body', await readJsonBody(req)) : undefined,
+      body: route.schema.raw
+        ? uploadOf(req)
+        : route.schema.body
+          ? parseWith(route.schema.body, 'body', await readJsonBody(req))
+          : undefined,
     };
     const handler = handlers[route.key];
     if (!handler) throw new HttpError(501, 'NOT_IMPLEMENTED', `${route.key} is declared but has no handler.`);
@@ -222,7 +247,8 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
       guardHostAndOrigin(req, port);
       const target = parseTarget(req.url ?? '');
       if (`/${target.segments.join('/')}` !== EVENTS_STREAM_PATH) throw new HttpError(404, 'NOT_FOUND', 'No WebSocket here.');
-      if (!tokenMatches(target.query.get('token'), token)) throw new HttpError(401, 'UNAUTHORIZED', 'A valid token query parameter is required.');
+      if (!tokenMatches(target.query.get('token'), token))
+        throw new HttpError(401, 'UNAUTHORIZED', 'A valid token query parameter is required.');
       const query = parseWith(EventsQuery, 'query', Object.fromEntries([...target.query].filter(([k]) => k !== 'token')));
       wss.handleUpgrade(req, socket, head, (ws) => streams.add(ws, query));
     } catch (e) {
@@ -280,7 +306,8 @@ function parseTarget(raw: string): Target {
 
 function guardHostAndOrigin(req: IncomingMessage, port: number): void {
   // 421 Misdirected Request (RFC 9110 §15.5.20): this server is not authoritative for that name.
-  if (!hostAllowed(req.headers.host, port)) throw new HttpError(421, 'WRONG_HOST', `This server only answers to 127.0.0.1:${port} or localhost:${port}.`);
+  if (!hostAllowed(req.headers.host, port))
+    throw new HttpError(421, 'WRONG_HOST', `This server only answers to 127.0.0.1:${port} or localhost:${port}.`);
   if (!originAllowed(req.headers.origin, port)) throw new HttpError(403, 'FOREIGN_ORIGIN', 'Cross-origin requests are not allowed.');
 }
 
@@ -298,7 +325,8 @@ function matchRoute(routes: CompiledRoute[], method: string, segments: string[])
     if (route.method === method) return { route, params };
     allowed.push(route.method);
   }
-  if (allowed.length > 0) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')} here.`, { Allow: allowed.join(', ') });
+  if (allowed.length > 0)
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')} here.`, { Allow: allowed.join(', ') });
   throw new HttpError(404, 'NOT_FOUND', `No route ${method} /${segments.join('/')}.`);
 }
 
@@ -348,7 +376,16 @@ function sendError(res: ServerResponse, e: HttpError): void {
 
 function rejectUpgrade(socket: Duplex, e: HttpError): void {
   const body = JSON.stringify({ error: { code: e.code, message: e.message } } satisfies ApiErrorBody);
-  const headers = { ...commonHeaders, ...e.headers, 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
-  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const headers = {
+    ...commonHeaders,
+    ...e.headers,
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\n${head}\r\n${body}`);
 }

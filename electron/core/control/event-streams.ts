@@ -60,9 +60,15 @@ export class EventStreams {
     setTimeout(() => client.ws.terminate(), DROP_GRACE_MS).unref();
     // Logged after the current emit returns: emitting from inside a listener would reorder events.
     queueMicrotask(() =>
-      this.bus.log('core', 'warn', 'control.stream.dropped', `Dropped a slow event-stream client (more than ${this.maxBuffered} bytes unsent).`, {
-        data: { bufferedAmount: client.ws.bufferedAmount },
-      }),
+      this.bus.log(
+        'core',
+        'warn',
+        'control.stream.dropped',
+        `Dropped a slow event-stream client (more than ${this.maxBuffered} bytes unsent).`,
+        {
+          data: { bufferedAmount: client.ws.bufferedAmount },
+        },
+      ),
     );
   }
 

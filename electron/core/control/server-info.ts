@@ -17,12 +17,23 @@ function checkServerInfo(value: unknown): { ok: true; info: ServerInfo } | { ok:
   const v = value as Record<string, unknown>;
   if (typeof v.pid !== 'number' || !Number.isInteger(v.pid) || v.pid <= 0) return { ok: false, reason: 'pid: not a positive whole number' };
   // The token goes only to the loopback address: a tampered file cannot send it elsewhere.
-  if (typeof v.controlUrl !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(v.controlUrl)) return { ok: false, reason: 'controlUrl: not http://127.0.0.1:PORT' };
+  if (typeof v.controlUrl !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(v.controlUrl))
+    return { ok: false, reason: 'controlUrl: not http://127.0.0.1:PORT' };
   if (typeof v.token !== 'string' || v.token.length < 16) return { ok: false, reason: 'token: missing or shorter than 16 characters' };
   for (const key of ['uiUrl', 'startedAt'] as const) if (typeof v[key] !== 'string') return { ok: false, reason: `${key}: not a string` };
   // null while the server waits in setup for the UI to choose an interface.
   if (v.interface !== null && typeof v.interface !== 'string') return { ok: false, reason: 'interface: not a string or null' };
-  return { ok: true, info: { pid: v.pid, controlUrl: v.controlUrl, token: v.token, uiUrl: v.uiUrl as string, interface: v.interface, startedAt: v.startedAt as string } };
+  return {
+    ok: true,
+    info: {
+      pid: v.pid,
+      controlUrl: v.controlUrl,
+      token: v.token,
+      uiUrl: v.uiUrl as string,
+      interface: v.interface,
+      startedAt: v.startedAt as string,
+    },
+  };
 }
 
 /** Whether a process with this pid exists (signal 0 checks without sending anything). */
@@ -62,7 +73,10 @@ export async function writeServerInfo(dataDir: string, info: ServerInfo): Promis
     mode = (await stat(path)).mode & 0o777;
   }
   if (mode !== 0o600) {
-    throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json has mode ${mode.toString(8)} instead of 600 and cannot be narrowed` });
+    throw new BootbenchError('DATA_DIR', {
+      dataDir,
+      reason: `server.json has mode ${mode.toString(8)} instead of 600 and cannot be narrowed`,
+    });
   }
 }
 
@@ -73,11 +87,19 @@ export async function readServerInfo(dataDir: string): Promise<ServerInfo | null
   try {
     raw = await readJsonFile<unknown>(path, null);
   } catch (e) {
-    throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is unreadable: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
+    throw new BootbenchError(
+      'DATA_DIR',
+      { dataDir, reason: `server.json is unreadable: ${e instanceof Error ? e.message : String(e)}` },
+      { cause: e },
+    );
   }
   if (raw === null) return null;
   const checked = checkServerInfo(raw);
-  if (!checked.ok) throw new BootbenchError('DATA_DIR', { dataDir, reason: `server.json is malformed (${checked.reason}); delete it if no server is running` });
+  if (!checked.ok)
+    throw new BootbenchError('DATA_DIR', {
+      dataDir,
+      reason: `server.json is malformed (${checked.reason}); delete it if no server is running`,
+    });
   return checked.info;
 }
 

@@ -8,7 +8,6 @@ import { EVENTS_STREAM_PATH } from '../../shared/contract.js';
 import { commonHeaders, htmlHeaders } from './auth.js';
 import { HttpError } from './http-error.js';
 
-
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -37,7 +36,8 @@ export interface UiRequest {
 }
 
 export async function serveUi(req: IncomingMessage, res: ServerResponse, { segments, root, port, routeKeys }: UiRequest): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'The UI is read-only: use GET.', { Allow: 'GET, HEAD' });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'The UI is read-only: use GET.', { Allow: 'GET, HEAD' });
   const index = root ? await regularFile(join(root, 'index.html')) : null;
   if (!root || !index) return sendHtml(req, res, port, notBuiltPage(routeKeys));
   let file = segments.length === 0 ? index : await regularFile(join(root, ...segments));
@@ -55,7 +55,9 @@ export async function serveUi(req: IncomingMessage, res: ServerResponse, { segme
     'Content-Length': String(file.size),
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(real).on('error', () => res.destroy()).pipe(res);
+  createReadStream(real)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 async function regularFile(path: string): Promise<{ path: string; size: number } | null> {
@@ -68,7 +70,12 @@ async function regularFile(path: string): Promise<{ path: string; size: number }
 }
 
 function sendHtml(req: IncomingMessage, res: ServerResponse, port: number, html: string): void {
-  res.writeHead(200, { ...commonHeaders, ...htmlHeaders(port), 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(html)) });
+  res.writeHead(200, {
+    ...commonHeaders,
+    ...htmlHeaders(port),
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(html)),
+  });
   res.end(req.method === 'HEAD' ? undefined : html);
 }
 

@@ -23,8 +23,20 @@ export function probeDiscover(mac: Buffer, xid: number): DhcpMessage {
   const chaddr = Buffer.alloc(16);
   mac.copy(chaddr);
   return {
-    op: BOOTREQUEST, htype: 1, hlen: 6, hops: 0, xid, secs: 0, flags: BROADCAST_FLAG,
-    ciaddr: ZERO_IP, yiaddr: ZERO_IP, siaddr: ZERO_IP, giaddr: ZERO_IP, chaddr, sname: '', file: '',
+    op: BOOTREQUEST,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid,
+    secs: 0,
+    flags: BROADCAST_FLAG,
+    ciaddr: ZERO_IP,
+    yiaddr: ZERO_IP,
+    siaddr: ZERO_IP,
+    giaddr: ZERO_IP,
+    chaddr,
+    sname: '',
+    file: '',
     options: new Map([
       [Opt.MessageType, u8Option(MessageType.Discover)],
       [Opt.VendorClass, stringOption('bootbench-check')],
@@ -77,10 +89,20 @@ export function describeForeign(servers: ForeignDhcpServer[]): string {
 }
 
 /** Asks the segment on `iface` whether another DHCP server answers (a DISCOVER from port 68). */
-export async function probeForeignDhcp(opts: { iface: string; mac: string | null; ownIp: string | null; waitMs?: number }): Promise<ForeignDhcpServer[]> {
+export async function probeForeignDhcp(opts: {
+  iface: string;
+  mac: string | null;
+  ownIp: string | null;
+  waitMs?: number;
+}): Promise<ForeignDhcpServer[]> {
   const socket = await openBoundUdpSocket({ iface: opts.iface, port: 68, broadcast: true, reuseAddr: true });
   try {
-    return await detectForeignDhcp({ socket, mac: opts.mac, ownIp: opts.ownIp, ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}) });
+    return await detectForeignDhcp({
+      socket,
+      mac: opts.mac,
+      ownIp: opts.ownIp,
+      ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
+    });
   } finally {
     socket.close();
   }

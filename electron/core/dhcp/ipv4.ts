@@ -43,7 +43,7 @@ export function subnetOf(ip: string, prefix: number): Subnet {
 }
 
 export function inSubnet(ip: number, subnet: Subnet): boolean {
-  return ((ip & subnet.mask) >>> 0) === subnet.network;
+  return (ip & subnet.mask) >>> 0 === subnet.network;
 }
 
 export interface Pool {

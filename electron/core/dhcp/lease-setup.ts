@@ -27,7 +27,13 @@ export interface LeaseSetup {
 
 export async function openLeases(setup: LeaseSetup): Promise<{ table: LeaseTable; store: LeaseStore; guard: ConflictGuard | null }> {
   const { bus, teardown } = setup;
-  const table = new LeaseTable({ pool: setup.pool, subnet: setup.subnet, serverIp: setup.serverIp, reservations: setup.reservations, leaseTimeSec: setup.leaseTimeSec });
+  const table = new LeaseTable({
+    pool: setup.pool,
+    subnet: setup.subnet,
+    serverIp: setup.serverIp,
+    reservations: setup.reservations,
+    leaseTimeSec: setup.leaseTimeSec,
+  });
   const { store, leases: saved } = await LeaseStore.open(setup.dataDir, () => table.records());
   teardown.push(async () => {
     await store.compact().catch(() => undefined);
@@ -41,8 +47,16 @@ export async function openLeases(setup: LeaseSetup): Promise<{ table: LeaseTable
     const guard = new ConflictGuard(prober, table, {
       // ICMP probes cost a kernel neighbour entry each (the table holds ~1,024); ARP probes none.
       maxInFlight: prober.kind === 'arp' ? 4096 : 256,
-      onConflict: (ip) => bus.log('dhcp', 'warn', 'dhcp.conflict', `${ip} answered a probe: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`, { data: { ip } }),
-      onProbeError: (e) => bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e.message}): offering without it`),
+      onConflict: (ip) =>
+        bus.log(
+          'dhcp',
+          'warn',
+          'dhcp.conflict',
+          `${ip} answered a probe: a machine uses it without a lease from Bootbench; it is set aside for 10 minutes`,
+          { data: { ip } },
+        ),
+      onProbeError: (e) =>
+        bus.log('dhcp', 'warn', 'dhcp.probe-failed', `address-conflict probe failed (${e.message}): offering without it`),
     });
     guard.prime();
     teardown.push(() => guard.stop());

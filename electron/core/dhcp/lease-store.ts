@@ -42,7 +42,11 @@ export class LeaseStore {
    * Opens the store and returns the leases it holds. `snapshot` gives the current table when the
    * journal is compacted.
    */
-  static async open(dir: string, snapshot: () => LeaseRecord[], compactAfter = 20_000): Promise<{ store: LeaseStore; leases: LeaseRecord[] }> {
+  static async open(
+    dir: string,
+    snapshot: () => LeaseRecord[],
+    compactAfter = 20_000,
+  ): Promise<{ store: LeaseStore; leases: LeaseRecord[] }> {
     const store = new LeaseStore(dir, compactAfter, snapshot);
     const leases = await store.readAll();
     const path = join(dir, dataFiles.leaseJournal);

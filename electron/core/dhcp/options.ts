@@ -127,7 +127,16 @@ export function clientUuid(src: OptionSource): string | null {
   const h = v.toString('hex', 1);
   if (h === '0'.repeat(32)) return null; // "no UUID": iPXE and some BIOSes send zeros
   const swapped =
-    h.slice(6, 8) + h.slice(4, 6) + h.slice(2, 4) + h.slice(0, 2) + '-' + h.slice(10, 12) + h.slice(8, 10) + '-' + h.slice(14, 16) + h.slice(12, 14);
+    h.slice(6, 8) +
+    h.slice(4, 6) +
+    h.slice(2, 4) +
+    h.slice(0, 2) +
+    '-' +
+    h.slice(10, 12) +
+    h.slice(8, 10) +
+    '-' +
+    h.slice(14, 16) +
+    h.slice(12, 14);
   return `${swapped}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -9,7 +9,13 @@ export function choosePool(opts: { text: string | undefined; serverIp: string; p
   if (!text) return fallback;
   const subnet = subnetOf(serverIp, prefix);
   const fail = (reason: string) =>
-    new BootbenchError('POOL_INVALID', { pool: text, iface, reason, subnet: `${intToIp(subnet.network)}/${prefix}`, example: `${intToIp(fallback.start)}-${intToIp(fallback.end)}` });
+    new BootbenchError('POOL_INVALID', {
+      pool: text,
+      iface,
+      reason,
+      subnet: `${intToIp(subnet.network)}/${prefix}`,
+      example: `${intToIp(fallback.start)}-${intToIp(fallback.end)}`,
+    });
   const pool = parsePool(text);
   if (typeof pool === 'string') throw fail(pool);
   if (!inSubnet(pool.start, subnet) || !inSubnet(pool.end, subnet)) throw fail('it is not inside the interface subnet');

@@ -32,12 +32,23 @@ export interface DhcpServerOptions {
   ports?: { dhcp: number; proxy: number };
 }
 
-type Counter = 'received' | 'dropped' | 'offers' | 'acks' | 'naks' | 'declines' | 'releases' | 'informs' | 'conflicts' | 'proxyOffers' | 'proxyAcks';
+type Counter =
+  'received' | 'dropped' | 'offers' | 'acks' | 'naks' | 'declines' | 'releases' | 'informs' | 'conflicts' | 'proxyOffers' | 'proxyAcks';
 
 export class DhcpServer {
   private sockets: { dhcp?: Socket; proxy?: Socket } = {};
   readonly counters: Record<Counter, number> = {
-    received: 0, dropped: 0, offers: 0, acks: 0, naks: 0, declines: 0, releases: 0, informs: 0, conflicts: 0, proxyOffers: 0, proxyAcks: 0,
+    received: 0,
+    dropped: 0,
+    offers: 0,
+    acks: 0,
+    naks: 0,
+    declines: 0,
+    releases: 0,
+    informs: 0,
+    conflicts: 0,
+    proxyOffers: 0,
+    proxyAcks: 0,
   };
   private readonly dropped: DropReporter;
 
@@ -71,7 +82,13 @@ export class DhcpServer {
     const { serverIp } = this.options.net;
     const ports = this.options.ports ?? { dhcp: 67, proxy: 4011 };
     return [
-      { name: this.options.mode === 'dhcp' ? 'dhcp' : 'proxydhcp', state: this.sockets.dhcp ? 'up' : 'stopped', address: `${serverIp}:${ports.dhcp}`, error: null, counters: { ...this.counters } },
+      {
+        name: this.options.mode === 'dhcp' ? 'dhcp' : 'proxydhcp',
+        state: this.sockets.dhcp ? 'up' : 'stopped',
+        address: `${serverIp}:${ports.dhcp}`,
+        error: null,
+        counters: { ...this.counters },
+      },
     ];
   }
 
@@ -85,7 +102,12 @@ export class DhcpServer {
     const type = messageType(req);
     if (type === null) return this.drop(rinfo, 'no DHCP message type (plain BOOTP is not served)');
     this.handle(req, type, rinfo, socket).catch((e: unknown) => {
-      this.options.bus.log('dhcp', 'error', 'dhcp.error', `failed to answer ${describeType(type)} from ${rinfo.address}: ${(e as Error).message}`);
+      this.options.bus.log(
+        'dhcp',
+        'error',
+        'dhcp.error',
+        `failed to answer ${describeType(type)} from ${rinfo.address}: ${(e as Error).message}`,
+      );
     });
   }
 
@@ -140,7 +162,12 @@ export class DhcpServer {
     }
   }
 
-  private async offer(req: DhcpMessage, client: ClientInfo, boot: BootAnswer | null, leases: NonNullable<DhcpServerOptions['leases']>): Promise<void> {
+  private async offer(
+    req: DhcpMessage,
+    client: ClientInfo,
+    boot: BootAnswer | null,
+    leases: NonNullable<DhcpServerOptions['leases']>,
+  ): Promise<void> {
     if (!this.servesRelay(req)) return;
     const wanted = requestedIpOf(req);
     const { table, guard } = leases;
@@ -149,7 +176,13 @@ export class DhcpServer {
       // guard already probed silent (no wait); else the next free one, probed now.
       const preferred = table.preferredFor(client.mac, attempt === 0 ? wanted : null);
       if (preferred.kind === 'reservation-unusable') {
-        this.log('warn', 'dhcp.reservation-unusable', client, `no offer to ${client.mac}: its reserved address ${preferred.ip} is held by another client or in use`, { ip: preferred.ip });
+        this.log(
+          'warn',
+          'dhcp.reservation-unusable',
+          client,
+          `no offer to ${client.mac}: its reserved address ${preferred.ip} is held by another client or in use`,
+          { ip: preferred.ip },
+        );
         return;
       }
       let ip = preferred.kind === 'address' ? preferred.ip : null;
@@ -171,12 +204,22 @@ export class DhcpServer {
         continue;
       }
       this.counters.offers += 1;
-      this.log('info', 'dhcp.offer', client, `offer ${ip} to ${client.mac}${boot ? ` (${client.firmware}, boot ${boot.file})` : ''}`, { ip });
-      return this.send(buildReply(req, 'offer', { net: this.options.net, yiaddr: ip, leaseTimeSec: leases.table.leaseTimeSec, boot }), replyDestination(req, 'offer'));
+      this.log('info', 'dhcp.offer', client, `offer ${ip} to ${client.mac}${boot ? ` (${client.firmware}, boot ${boot.file})` : ''}`, {
+        ip,
+      });
+      return this.send(
+        buildReply(req, 'offer', { net: this.options.net, yiaddr: ip, leaseTimeSec: leases.table.leaseTimeSec, boot }),
+        replyDestination(req, 'offer'),
+      );
     }
   }
 
-  private async request(req: DhcpMessage, client: ClientInfo, boot: BootAnswer | null, leases: NonNullable<DhcpServerOptions['leases']>): Promise<void> {
+  private async request(
+    req: DhcpMessage,
+    client: ClientInfo,
+    boot: BootAnswer | null,
+    leases: NonNullable<DhcpServerOptions['leases']>,
+  ): Promise<void> {
     if (!this.servesRelay(req)) return;
     const serverId = serverIdOf(req);
     const selecting = serverId !== null;
@@ -190,7 +233,10 @@ export class DhcpServer {
     this.counters.acks += 1;
     if (client.kind !== 'plain') this.options.onClient(client, ip);
     this.log('info', 'dhcp.ack', client, `ack ${ip} to ${client.mac}${boot ? ` (${client.firmware}, boot ${boot.file})` : ''}`, { ip });
-    return this.send(buildReply(req, 'ack', { net: this.options.net, yiaddr: ip, leaseTimeSec: leases.table.leaseTimeSec, boot }), replyDestination(req, 'ack'));
+    return this.send(
+      buildReply(req, 'ack', { net: this.options.net, yiaddr: ip, leaseTimeSec: leases.table.leaseTimeSec, boot }),
+      replyDestination(req, 'ack'),
+    );
   }
 
   private nak(req: DhcpMessage, client: ClientInfo, reason: string): Promise<void> {
@@ -211,7 +257,8 @@ export class DhcpServer {
   private servesRelay(req: DhcpMessage): boolean {
     if (req.giaddr === ZERO_IP) return true;
     const ok = this.options.leases?.table.inSubnet(req.giaddr) ?? false;
-    if (!ok) this.options.bus.log('dhcp', 'debug', 'dhcp.relay-ignored', `relayed request via ${req.giaddr} ignored: no pool for that subnet`);
+    if (!ok)
+      this.options.bus.log('dhcp', 'debug', 'dhcp.relay-ignored', `relayed request via ${req.giaddr} ignored: no pool for that subnet`);
     return ok;
   }
 

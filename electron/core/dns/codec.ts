@@ -43,8 +43,7 @@ export interface Query {
 }
 
 export type DecodeResult =
-  | { ok: true; query: Query }
-  | { ok: false; error: string; header: { id: number; flags: number; isResponse: boolean } | null };
+  { ok: true; query: Query } | { ok: false; error: string; header: { id: number; flags: number; isResponse: boolean } | null };
 
 export function decodeQuery(buf: Buffer): DecodeResult {
   if (buf.length < HEADER) return { ok: false, error: `${buf.length} bytes: shorter than a DNS header`, header: null };
@@ -97,7 +96,7 @@ export function readName(buf: Buffer, offset: number): NameResult {
   let length = 0;
   let at = offset;
   let next = -1;
-  for (let jumps = 0; ; ) {
+  for (let jumps = 0; ;) {
     if (at >= buf.length) return { ok: false, error: 'name runs past the end' };
     const len = buf[at]!;
     if (len === 0) {

@@ -12,7 +12,19 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import { DropReporter, type EventBus } from '../events.js';
 import type { ServiceStatus } from '../../shared/contract.js';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
-import { BADVERS, CLASS_IN, decodeQuery, encodeResponse, OPCODE_QUERY, RCODE, reverseNameToIp, TYPE, type Answer, type Query, type Response } from './codec.js';
+import {
+  BADVERS,
+  CLASS_IN,
+  decodeQuery,
+  encodeResponse,
+  OPCODE_QUERY,
+  RCODE,
+  reverseNameToIp,
+  TYPE,
+  type Answer,
+  type Query,
+  type Response,
+} from './codec.js';
 
 export interface DnsResponderOptions {
   iface: string;
@@ -40,14 +52,22 @@ export interface DnsResponder {
 type Counter = 'queries' | 'answered' | 'nxdomain' | 'refused' | 'formerr' | 'dropped';
 
 /** What to answer to one query: the pure decision, tested without sockets. */
-export function planDnsAnswer(query: Query, ctx: { domain: string; ttl: number; lookup: (name: string) => string | null; reverse: (ip: string) => string | null }): Response {
+export function planDnsAnswer(
+  query: Query,
+  ctx: { domain: string; ttl: number; lookup: (name: string) => string | null; reverse: (ip: string) => string | null },
+): Response {
   const question = query.questions[0] ?? null;
   const base: Response = {
-    id: query.id, opcode: query.opcode, recursionDesired: query.recursionDesired,
+    id: query.id,
+    opcode: query.opcode,
+    recursionDesired: query.recursionDesired,
     // We are the whole namespace of an offline lab: "recursion available" keeps stub resolvers
     // (and nslookup's warnings) quiet, and an NXDOMAIN from us is the final word anyway.
     recursionAvailable: query.recursionDesired,
-    authoritative: false, rcode: RCODE.NOERROR, question, answers: [],
+    authoritative: false,
+    rcode: RCODE.NOERROR,
+    question,
+    answers: [],
     edns: query.edns ? { udpSize: 1232 } : null,
   };
   if (query.edns && query.edns.version !== 0) return { ...base, rcode: BADVERS };
@@ -96,7 +116,8 @@ class Responder implements DnsResponder {
 
   async start(): Promise<void> {
     try {
-      const open = this.opts.openSocket ?? ((port: number) => openBoundUdpSocket({ iface: this.opts.iface, port, address: this.opts.address }));
+      const open =
+        this.opts.openSocket ?? ((port: number) => openBoundUdpSocket({ iface: this.opts.iface, port, address: this.opts.address }));
       const socket = await open(this.opts.port ?? 53);
       socket.on('message', (buf, rinfo) => this.onQuery(buf, rinfo.address, rinfo.port));
       socket.on('error', (e) => this.opts.bus.log('dns', 'error', 'dns.socket', `DNS socket error: ${e.message}`));
@@ -134,7 +155,17 @@ class Responder implements DnsResponder {
       if (!decoded.header || decoded.header.isResponse) return void (this.counters.dropped += 1);
       this.counters.formerr += 1;
       const { id, flags } = decoded.header;
-      response = { id, opcode: (flags >> 11) & 0x0f, recursionDesired: (flags & 0x0100) !== 0, recursionAvailable: false, authoritative: false, rcode: RCODE.FORMERR, question: null, answers: [], edns: null };
+      response = {
+        id,
+        opcode: (flags >> 11) & 0x0f,
+        recursionDesired: (flags & 0x0100) !== 0,
+        recursionAvailable: false,
+        authoritative: false,
+        rcode: RCODE.FORMERR,
+        question: null,
+        answers: [],
+        edns: null,
+      };
     } else if (decoded.query.isResponse) {
       this.counters.dropped += 1;
       return this.dropped.drop(from, 'a response sent to the server port');

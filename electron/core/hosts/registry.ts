@@ -39,8 +39,18 @@ export class HostRegistry {
   /** Address → MAC, kept with every change: HTTP and TFTP ask it for every request. */
   private readonly byIp = new Map<string, string>();
 
-  static async open(dataDir: string, bus: EventBus, options: { clock?: () => Date; saveDelayMs?: number; schedule?: Schedule } = {}): Promise<HostRegistry> {
-    const registry = new HostRegistry(join(dataDir, dataFiles.hosts), bus, options.clock ?? (() => new Date()), options.saveDelayMs ?? 200, options.schedule ?? realTimer);
+  static async open(
+    dataDir: string,
+    bus: EventBus,
+    options: { clock?: () => Date; saveDelayMs?: number; schedule?: Schedule } = {},
+  ): Promise<HostRegistry> {
+    const registry = new HostRegistry(
+      join(dataDir, dataFiles.hosts),
+      bus,
+      options.clock ?? (() => new Date()),
+      options.saveDelayMs ?? 200,
+      options.schedule ?? realTimer,
+    );
     const file = await readJsonFile<HostsFile>(registry.path, { version: 1, hosts: [] });
     for (const host of file.hosts) registry.put(host);
     return registry;
@@ -85,7 +95,14 @@ export class HostRegistry {
         }
       : newHost(sighting, ip, now);
     this.put(host);
-    if (!known) this.bus.log('dhcp', 'info', 'host.discovered', `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`, { mac: host.mac });
+    if (!known)
+      this.bus.log(
+        'dhcp',
+        'info',
+        'host.discovered',
+        `new ${host.firmware.toUpperCase()} host ${host.mac} (${host.vendorClass ?? 'no vendor class'})`,
+        { mac: host.mac },
+      );
     this.changed(host);
     return host;
   }
@@ -97,7 +114,11 @@ export class HostRegistry {
   expect(mac: string): Host {
     const known = this.hosts.get(mac);
     if (known) return known;
-    const host = newHost({ mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null }, null, this.clock().toISOString());
+    const host = newHost(
+      { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
+      null,
+      this.clock().toISOString(),
+    );
     this.put(host);
     this.changed(host);
     return host;
@@ -109,7 +130,13 @@ export class HostRegistry {
     if (!known) return undefined;
     const { failureReason: _reason, failureCode: _code, ...rest } = known;
     const failure = install.stage === 'failed' ? install.failure : null;
-    const host: Host = { ...rest, state: install.stage, distro: install.distro, install, ...(failure ? { failureReason: failure.message, failureCode: failure.code } : {}) };
+    const host: Host = {
+      ...rest,
+      state: install.stage,
+      distro: install.distro,
+      install,
+      ...(failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
+    };
     this.put(host);
     this.changed(host);
     return host;
@@ -133,9 +160,11 @@ export class HostRegistry {
     if (this.cancelSave) return;
     this.cancelSave = this.schedule(() => {
       this.cancelSave = null;
-      this.saving = this.saving.then(() => this.save()).catch((e: unknown) => {
-        this.bus.log('core', 'error', 'store.write', `could not save hosts: ${(e as Error).message}`);
-      });
+      this.saving = this.saving
+        .then(() => this.save())
+        .catch((e: unknown) => {
+          this.bus.log('core', 'error', 'store.write', `could not save hosts: ${(e as Error).message}`);
+        });
     }, this.saveDelayMs);
   }
 

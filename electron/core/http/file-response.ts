@@ -63,7 +63,11 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   if (header === undefined) return { kind: 'full' };
   const eq = header.indexOf('=');
   if (eq < 0 || header.slice(0, eq).trim().toLowerCase() !== 'bytes') return { kind: 'full' };
-  const specs = header.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const specs = header
+    .slice(eq + 1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (specs.length === 0) return { kind: 'full' };
   const ranges: { start: number; end: number }[] = [];
   for (const spec of specs) {
@@ -86,7 +90,13 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 }
 
 /** A small in-memory body (error text, a generated script): Content-Length, no Range. */
-export function sendText(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendText(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   // A flat [name, value, …] list: writeHead takes it without walking an object (hot for scripts).
   const list = ['Content-Length', String(bytes.length)];
@@ -165,7 +175,14 @@ async function respond(req: IncomingMessage, res: ServerResponse, file: FileSour
  * Copies [start, end) of `file` into `res`. The next chunk is read while the previous one drains
  * (one read in flight), and nothing more is read once the client has gone away.
  */
-async function streamBytes(res: ServerResponse, file: FileSource, start: number, end: number, chunkSize: number, idleMs: number): Promise<void> {
+async function streamBytes(
+  res: ServerResponse,
+  file: FileSource,
+  start: number,
+  end: number,
+  chunkSize: number,
+  idleMs: number,
+): Promise<void> {
   let gone = false;
   let wake: (() => void) | null = null;
   const onClose = () => {

@@ -35,7 +35,12 @@ export interface BootHttpServer {
 }
 
 /** Maps a listen() failure to the catalog's words, naming the process that holds the port. */
-export async function bindError(e: unknown, port: number, address: string, holderOf: (port: number) => Promise<string | null> = (p) => findPortHolder(p, 'tcp')): Promise<unknown> {
+export async function bindError(
+  e: unknown,
+  port: number,
+  address: string,
+  holderOf: (port: number) => Promise<string | null> = (p) => findPortHolder(p, 'tcp'),
+): Promise<unknown> {
   const where = { port, proto: 'tcp', address };
   if (errnoCode(e) === 'EADDRINUSE') {
     const holder = await holderOf(port).catch(() => null);
@@ -98,10 +103,16 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const mac = opts.macForIp?.(client) ?? null;
       const level = status >= 500 ? 'error' : !complete || status >= 400 ? 'warn' : quiet.has(res) ? 'debug' : 'info';
-      bus.log('http', level, 'http.request', `${req.method} ${path} ${status}${complete ? '' : ' (aborted)'} ${bytes} B ${durationMs.toFixed(1)} ms from ${client}`, {
-        mac,
-        data: { method: req.method, path, status, bytes, durationMs: Math.round(durationMs * 10) / 10, client, complete },
-      });
+      bus.log(
+        'http',
+        level,
+        'http.request',
+        `${req.method} ${path} ${status}${complete ? '' : ' (aborted)'} ${bytes} B ${durationMs.toFixed(1)} ms from ${client}`,
+        {
+          mac,
+          data: { method: req.method, path, status, bytes, durationMs: Math.round(durationMs * 10) / 10, client, complete },
+        },
+      );
     };
     // 'close' follows 'finish' on every response (kept-alive ones too) and also comes alone when
     // the client goes away mid-transfer: one listener sees both; writableFinished tells them apart.
@@ -132,7 +143,8 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
       const parsed = parseRequestTarget(prefix);
       if (!parsed.ok) throw new BootbenchError('BAD_ARGUMENT', { message: `Invalid HTTP mount prefix ${prefix}: ${parsed.reason}` });
       const key = parsed.segments.join('/');
-      if (mounts.some((m) => m.segments.join('/') === key)) throw new BootbenchError('BAD_ARGUMENT', { message: `HTTP mount prefix /${key} is already taken` });
+      if (mounts.some((m) => m.segments.join('/') === key))
+        throw new BootbenchError('BAD_ARGUMENT', { message: `HTTP mount prefix /${key} is already taken` });
       mounts.push({ segments: parsed.segments, handler });
     },
 
@@ -156,7 +168,8 @@ export function createBootHttpServer(opts: BootHttpServerOptions): BootHttpServe
       s.on('clientError', (err: NodeJS.ErrnoException, socket) => {
         // Malformed request line or headers: answer 400 once and close, as Node would by default.
         counters.clientErrors += 1;
-        if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        if (socket.writable && err.code !== 'ECONNRESET')
+          socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         else socket.destroy();
       });
       try {

@@ -5,8 +5,20 @@ import type { AnswerTemplateName, Distro, DistroFamily, Host, InstallSettings } 
 import { assertNever } from '../../shared/assert-never.js';
 import { BootbenchError } from '../errors.js';
 import {
-  domainRule, hostnamePatternRule, hostnameRule, keyboardRule, localeRule, normalizeDisk, packageRule, parsePackageList,
-  passwordHashRule, postInstallRule, sshKeyRule, targetDiskRule, timezoneRule, userRule,
+  domainRule,
+  hostnamePatternRule,
+  hostnameRule,
+  keyboardRule,
+  localeRule,
+  normalizeDisk,
+  packageRule,
+  parsePackageList,
+  passwordHashRule,
+  postInstallRule,
+  sshKeyRule,
+  targetDiskRule,
+  timezoneRule,
+  userRule,
 } from './settings-rules.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateContext } from './template-liquid.js';
 import { findOldSyntax, oldSyntaxMessage } from './template-old-syntax.js';
@@ -70,7 +82,10 @@ const OVERRIDE_RULES: Readonly<Record<string, Rule>> = {
   targetDisk: targetDiskRule,
   adminUser: userRule,
   sshAuthorizedKey: sshKeyRule,
-  extraPackages: (v) => parsePackageList(v).map(packageRule).find((p) => p !== null) ?? null,
+  extraPackages: (v) =>
+    parsePackageList(v)
+      .map(packageRule)
+      .find((p) => p !== null) ?? null,
   postInstallScript: postInstallRule,
   rootPasswordHash: passwordHashRule,
   adminPasswordHash: passwordHashRule,
@@ -81,7 +96,10 @@ export const OVERRIDE_KEYS: readonly string[] = Object.keys(OVERRIDE_RULES);
 const bad = (message: string) => new BootbenchError('BAD_ARGUMENT', { message });
 
 /** The settings with the overrides applied and checked; `hostname` (if given) is returned apart. */
-export function applyOverrides(settings: InstallSettings, overrides: Record<string, string>): { settings: InstallSettings; hostname: string | null } {
+export function applyOverrides(
+  settings: InstallSettings,
+  overrides: Record<string, string>,
+): { settings: InstallSettings; hostname: string | null } {
   const out: InstallSettings = { ...settings, extraPackages: [...settings.extraPackages] };
   let hostname: string | null = null;
   for (const [key, value] of Object.entries(overrides)) {
@@ -120,7 +138,11 @@ export function expandHostnamePattern(pattern: string, mac: string, counter: num
 }
 
 /** The host name and domain an install gives a host. */
-export function hostnameFor(input: { settings: InstallSettings; overrides: Record<string, string>; mac: string; counter: number }): { hostname: string; domain: string; fqdn: string } {
+export function hostnameFor(input: { settings: InstallSettings; overrides: Record<string, string>; mac: string; counter: number }): {
+  hostname: string;
+  domain: string;
+  fqdn: string;
+} {
   const { settings, hostname } = applyOverrides(input.settings, input.overrides);
   const name = hostname ?? expandHostnamePattern(settings.hostnamePattern, input.mac, input.counter);
   return { hostname: name, domain: settings.domain, fqdn: settings.domain ? `${name}.${settings.domain}` : name };
@@ -129,9 +151,29 @@ export function hostnameFor(input: { settings: InstallSettings; overrides: Recor
 // YaST names its keymaps itself (yast2-country's keyboard_raw.ycp); the common layouts mapped,
 // anything else passed through (recent YaST also takes X11 layout names).
 const YAST_KEYMAPS: Readonly<Record<string, string>> = {
-  us: 'english-us', gb: 'english-uk', uk: 'english-uk', de: 'german', 'de-ch': 'german-ch', ch: 'german-ch', fr: 'french',
-  'fr-ch': 'french-ch', be: 'french-be', es: 'spanish', it: 'italian', pt: 'portugese', br: 'portugese-br', nl: 'dutch',
-  se: 'swedish', no: 'norwegian', dk: 'danish', fi: 'finnish', pl: 'polish', cz: 'czech', hu: 'hungarian', ru: 'russian', jp: 'japanese',
+  us: 'english-us',
+  gb: 'english-uk',
+  uk: 'english-uk',
+  de: 'german',
+  'de-ch': 'german-ch',
+  ch: 'german-ch',
+  fr: 'french',
+  'fr-ch': 'french-ch',
+  be: 'french-be',
+  es: 'spanish',
+  it: 'italian',
+  pt: 'portugese',
+  br: 'portugese-br',
+  nl: 'dutch',
+  se: 'swedish',
+  no: 'norwegian',
+  dk: 'danish',
+  fi: 'finnish',
+  pl: 'polish',
+  cz: 'czech',
+  hu: 'hungarian',
+  ru: 'russian',
+  jp: 'japanese',
 };
 
 function splitUrl(url: string): { hostPort: string; path: string } {
@@ -158,7 +200,14 @@ export function buildAnswerContext(input: AnswerContextInput): TemplateContext {
       arch: host.arch,
       uuid: host.uuid ?? '',
     },
-    distro: { id: distro.id, family: distro.family, name: distro.name, version: distro.version, arch: distro.arch, variant: distro.variant ?? '' },
+    distro: {
+      id: distro.id,
+      family: distro.family,
+      name: distro.name,
+      version: distro.version,
+      arch: distro.arch,
+      variant: distro.variant ?? '',
+    },
     hostname: name,
     domain: settings.domain,
     fqdn,
@@ -172,7 +221,10 @@ export function buildAnswerContext(input: AnswerContextInput): TemplateContext {
     adminUser: settings.adminUser,
     adminPasswordHash: settings.adminPasswordHash,
     sshAuthorizedKey: settings.sshAuthorizedKey.trim(),
-    sshAuthorizedKeys: settings.sshAuthorizedKey.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
+    sshAuthorizedKeys: settings.sshAuthorizedKey
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
     extraPackages: [...settings.extraPackages],
     postInstallScript: settings.postInstallScript,
     urls: { ...urls },
@@ -197,7 +249,15 @@ export interface AnswerTemplateSource {
  * read a bare `{% if targetDisk %}` as "not empty"; Liquid reads it as "not nil", always true here.
  */
 export const EMPTIABLE_VARIABLES: ReadonlySet<string> = new Set([
-  'domain', 'targetDisk', 'sshAuthorizedKey', 'sshAuthorizedKeys', 'extraPackages', 'postInstallScript', 'host.ip', 'host.uuid', 'distro.variant',
+  'domain',
+  'targetDisk',
+  'sshAuthorizedKey',
+  'sshAuthorizedKeys',
+  'extraPackages',
+  'postInstallScript',
+  'host.ip',
+  'host.uuid',
+  'distro.variant',
 ]);
 
 /**

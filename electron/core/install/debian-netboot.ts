@@ -60,7 +60,11 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
   if (distro.kernel && distro.initrd) {
     const key = `${distro.id}@${distro.isoMtime}`;
     let flavour = flavourCache.get(key);
-    if (!flavour) flavourCache.set(key, (flavour = initrdFlavour(() => src.openInside(distro.id, distro.initrd ?? '')).catch(() => 'unknown' as const)));
+    if (!flavour)
+      flavourCache.set(
+        key,
+        (flavour = initrdFlavour(() => src.openInside(distro.id, distro.initrd ?? '')).catch(() => 'unknown' as const)),
+      );
     if ((await flavour) === 'netboot') {
       const { kernel, initrd } = distro as { kernel: string; initrd: string };
       return { openKernel: () => src.openInside(distro.id, kernel), openInitrd: () => src.openInside(distro.id, initrd) };
@@ -129,12 +133,13 @@ export async function initrdFlavour(open: () => Promise<OpenResult>): Promise<Fl
 
 async function readAll(file: FileSource, sink: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
   const buf = Buffer.alloc(256 * 1024);
-  for (let pos = 0; pos < file.size && !sink.destroyed; ) {
+  for (let pos = 0; pos < file.size && !sink.destroyed;) {
     const n = await file.read(buf, 0, Math.min(buf.length, file.size - pos), pos);
     if (n === 0) break;
     pos += n;
     const copy = Buffer.from(buf.subarray(0, n));
-    if (!sink.write(copy)) await new Promise<void>((resolve) => (sink as NodeJS.WritableStream).once('drain', () => resolve()).once('close', () => resolve()));
+    if (!sink.write(copy))
+      await new Promise<void>((resolve) => (sink as NodeJS.WritableStream).once('drain', () => resolve()).once('close', () => resolve()));
   }
   if (!sink.destroyed) sink.end();
 }

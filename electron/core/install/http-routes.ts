@@ -81,8 +81,15 @@ async function report(req: IncomingMessage, res: ServerResponse, manager: Instal
   }
   const event = query.get('event');
   const message = (query.get('message') ?? body).slice(0, 500) || undefined;
-  if (event !== 'start' && event !== 'installed' && event !== 'failed') return sendText(req, res, 400, 'event must be start, installed or failed\n');
-  bus.log('install', event === 'failed' ? 'error' : 'info', `install.report`, `installer reported ${event}${message ? `: ${message}` : ''}`, { mac, data: { event } });
+  if (event !== 'start' && event !== 'installed' && event !== 'failed')
+    return sendText(req, res, 400, 'event must be start, installed or failed\n');
+  bus.log(
+    'install',
+    event === 'failed' ? 'error' : 'info',
+    `install.report`,
+    `installer reported ${event}${message ? `: ${message}` : ''}`,
+    { mac, data: { event } },
+  );
   manager.observe(mac, { type: 'report', event, ...(message ? { message } : {}) });
   sendText(req, res, 200, 'ok\n', TEXT);
 }

@@ -4,7 +4,15 @@
 // mirrors each install into the host registry (Host.state, Host.install) for the UI and the CLI.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { AnswerFilePreview, AnswerTemplateName, Distro, Host, HostInstall, InstallRequest, ValidationProblem } from '../../shared/contract.js';
+import type {
+  AnswerFilePreview,
+  AnswerTemplateName,
+  Distro,
+  Host,
+  HostInstall,
+  InstallRequest,
+  ValidationProblem,
+} from '../../shared/contract.js';
 import type { InstallerBoot } from '../boot/installer-boot.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -149,8 +157,17 @@ export class InstallManager {
       const recipe = await this.recipeFor(distro, host, overrides, counter, urls);
       template = recipe.answerKind ?? 'none';
       if (recipe.answerKind) {
-        const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, ...(await this.debianArchive(distro)) });
-        if (!answer.validation.ok) throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
+        const answer = await this.opts.answers.render({
+          name: recipe.answerKind,
+          host,
+          distro,
+          overrides,
+          urls,
+          counter,
+          ...(await this.debianArchive(distro)),
+        });
+        if (!answer.validation.ok)
+          throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
       }
     } catch (e) {
       if (e instanceof BootbenchError) throw e;
@@ -163,7 +180,13 @@ export class InstallManager {
     this.entries.set(mac, { token, counter, run });
     this.byToken.set(token, mac);
     const verb = previous && !isFinished(previous.run.stage) ? 'requeued' : previous ? 'reinstall queued' : 'install queued';
-    this.opts.bus.log('install', 'info', 'install.queued', `${verb}: ${distro.name} ${distro.version} (${distro.id}) on ${mac}; it starts at the host's next network boot or poll`, { mac, data: { distro: distro.id, install: id } });
+    this.opts.bus.log(
+      'install',
+      'info',
+      'install.queued',
+      `${verb}: ${distro.name} ${distro.version} (${distro.id}) on ${mac}; it starts at the host's next network boot or poll`,
+      { mac, data: { distro: distro.id, install: id } },
+    );
     this.scheduleSave();
     return this.publish(mac);
   }
@@ -187,7 +210,11 @@ export class InstallManager {
     const stageChanged = step.run.stage !== entry.run.stage;
     entry.run = step.run;
     if (isFinished(entry.run.stage)) this.byToken.delete(entry.token);
-    if (step.note) this.opts.bus.log('install', step.note.level, `install.${entry.run.stage}`, step.note.message, { mac, data: { install: entry.run.id, stage: entry.run.stage } });
+    if (step.note)
+      this.opts.bus.log('install', step.note.level, `install.${entry.run.stage}`, step.note.message, {
+        mac,
+        data: { install: entry.run.id, stage: entry.run.stage },
+      });
     this.scheduleSave();
     if (stageChanged || obs.type !== 'activity') this.publish(mac);
     else this.publishSoon(mac);
@@ -210,7 +237,13 @@ export class InstallManager {
     if (!entry || isFinished(entry.run.stage)) return null;
     const owner = this.opts.macForIp(clientIp);
     if (owner && owner !== mac) {
-      this.opts.bus.log('install', 'warn', 'install.script-refused', `${clientIp} (${owner}) asked for the installer script of ${mac}: refused`, { mac });
+      this.opts.bus.log(
+        'install',
+        'warn',
+        'install.script-refused',
+        `${clientIp} (${owner}) asked for the installer script of ${mac}: refused`,
+        { mac },
+      );
       return null;
     }
     const distro = this.opts.library.get(entry.run.distro);
@@ -222,9 +255,18 @@ export class InstallManager {
     try {
       const recipe = await this.recipeFor(distro, host, entry.run.settings, entry.counter, this.urlsFor(entry.token, distro));
       this.observe(mac, { type: 'pxe-boot' });
-      return { title: `installing ${distro.name} ${distro.version} (${distro.id})`, kernelUrl: recipe.kernelUrl, initrds: recipe.initrds, args: kernelArgs(recipe) };
+      return {
+        title: `installing ${distro.name} ${distro.version} (${distro.id})`,
+        kernelUrl: recipe.kernelUrl,
+        initrds: recipe.initrds,
+        args: kernelArgs(recipe),
+      };
     } catch (e) {
-      this.observe(mac, { type: 'unbootable', code: 'installer-unavailable', message: `the installer cannot be booted: ${(e as Error).message}` });
+      this.observe(mac, {
+        type: 'unbootable',
+        code: 'installer-unavailable',
+        message: `the installer cannot be booted: ${(e as Error).message}`,
+      });
       return null;
     }
   }
@@ -276,9 +318,27 @@ export class InstallManager {
     const overrides = entry && entry.run.distro === id ? entry.run.settings : {};
     const urls = this.urlsFor(token, distro);
     const recipe = await this.recipeFor(distro, host, overrides, counter, urls, { checkFiles: false });
-    if (!recipe.answerKind) throw new BootbenchError('BAD_ARGUMENT', { message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.` });
-    const answer = await this.opts.answers.render({ name: recipe.answerKind, host, distro, overrides, urls, counter, ...(await this.debianArchive(distro)) });
-    return { mac, distro: distro.id, template: recipe.answerKind, contentType: answer.contentType, text: answer.text, validation: answer.validation };
+    if (!recipe.answerKind)
+      throw new BootbenchError('BAD_ARGUMENT', {
+        message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.`,
+      });
+    const answer = await this.opts.answers.render({
+      name: recipe.answerKind,
+      host,
+      distro,
+      overrides,
+      urls,
+      counter,
+      ...(await this.debianArchive(distro)),
+    });
+    return {
+      mac,
+      distro: distro.id,
+      template: recipe.answerKind,
+      contentType: answer.contentType,
+      text: answer.text,
+      validation: answer.validation,
+    };
   }
 
   async close(): Promise<void> {
@@ -312,7 +372,14 @@ export class InstallManager {
     };
   }
 
-  private async recipeFor(distro: Distro, host: Host, overrides: Record<string, string>, counter: number, urls: RecipeUrls, options: { checkFiles?: boolean } = {}) {
+  private async recipeFor(
+    distro: Distro,
+    host: Host,
+    overrides: Record<string, string>,
+    counter: number,
+    urls: RecipeUrls,
+    options: { checkFiles?: boolean } = {},
+  ) {
     const { hostname, domain } = this.opts.answers.hostname(host, overrides, counter);
     try {
       const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro), labDns: this.opts.labDns ?? null });
@@ -344,7 +411,11 @@ export class InstallManager {
     if (distro.family === 'debian') {
       let files: DebianBootFiles;
       try {
-        files = await debianBootFiles(distro, { openInside: (id, p) => this.opts.library.openInside(id, p), dataDir: this.opts.dataDir, ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}) });
+        files = await debianBootFiles(distro, {
+          openInside: (id, p) => this.opts.library.openInside(id, p),
+          dataDir: this.opts.dataDir,
+          ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}),
+        });
       } catch (e) {
         const message = (e as Error).message;
         return async () => ({ ok: false, failure: { kind: 'not-found', message } });
@@ -378,7 +449,8 @@ export class InstallManager {
 
   private checkDeadlines(): void {
     for (const [mac, entry] of this.entries) {
-      if (!isFinished(entry.run.stage) && entry.run.deadline && this.clock().getTime() >= Date.parse(entry.run.deadline)) this.observe(mac, { type: 'tick' });
+      if (!isFinished(entry.run.stage) && entry.run.deadline && this.clock().getTime() >= Date.parse(entry.run.deadline))
+        this.observe(mac, { type: 'tick' });
     }
   }
 

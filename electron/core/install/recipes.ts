@@ -63,7 +63,15 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
       return {
         ...base,
         answerKind: 'kickstart',
-        args: ['initrd=initrd', `inst.repo=${urls.repo}`, `inst.ks=${urls.answer}`, `inst.syslog=${urls.serverIp}:${urls.syslogPort}`, 'inst.text', 'ip=dhcp', ...user],
+        args: [
+          'initrd=initrd',
+          `inst.repo=${urls.repo}`,
+          `inst.ks=${urls.answer}`,
+          `inst.syslog=${urls.serverIp}:${urls.syslogPort}`,
+          'inst.text',
+          'ip=dhcp',
+          ...user,
+        ],
       };
     case 'ubuntu':
       // Subiquity (20.04+): casper downloads the whole ISO into RAM (url=) and boots it; cloud-init's
@@ -72,7 +80,15 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
       return {
         ...base,
         answerKind: 'autoinstall',
-        args: ['initrd=initrd', 'ip=dhcp', `url=${urls.iso}`, 'autoinstall', `ds=nocloud-net;s=${urls.nocloud}`, 'cloud-config-url=/dev/null', ...user],
+        args: [
+          'initrd=initrd',
+          'ip=dhcp',
+          `url=${urls.iso}`,
+          'autoinstall',
+          `ds=nocloud-net;s=${urls.nocloud}`,
+          'cloud-config-url=/dev/null',
+          ...user,
+        ],
       };
     case 'debian':
       // The netboot-flavour installer (see debian-netboot.ts for where its kernel and initrd come
@@ -114,7 +130,9 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
     case 'alpine':
     case 'generic': {
       if (!distro.kernel || !distro.initrd) {
-        throw new RecipeError(`${distro.id} has no kernel and initrd set: set them (paths inside the ISO) and the kernel arguments in the distro's settings`);
+        throw new RecipeError(
+          `${distro.id} has no kernel and initrd set: set them (paths inside the ISO) and the kernel arguments in the distro's settings`,
+        );
       }
       // The user's arguments, with placeholders for the URLs only Bootbench knows.
       const fill = (arg: string) =>
@@ -159,7 +177,8 @@ export function quoteKernelArg(arg: string): string {
   const eq = arg.indexOf('=');
   const [key, value] = eq < 0 ? ['', arg] : [arg.slice(0, eq + 1), arg.slice(eq + 1)];
   const bare = value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1) : value;
-  if (bare.includes('"')) throw new RecipeError(`kernel argument ${JSON.stringify(arg)} holds a double quote, which the kernel command line cannot carry`);
+  if (bare.includes('"'))
+    throw new RecipeError(`kernel argument ${JSON.stringify(arg)} holds a double quote, which the kernel command line cannot carry`);
   if (/[\r\n]/.test(bare)) throw new RecipeError(`kernel argument ${JSON.stringify(arg)} holds a line break`);
   return /\s/.test(bare) ? `${key}"${bare}"` : `${key}${bare}`;
 }

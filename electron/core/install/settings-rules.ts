@@ -21,7 +21,9 @@ export const hostnamePatternRule: Rule<string> = (v) => {
 };
 
 export const hostnameRule: Rule<string> = (v) =>
-  LABEL.test(v) ? null : `hostname "${v}" is not a valid host name (letters, digits and "-", at most 63 characters, not starting or ending with "-")`;
+  LABEL.test(v)
+    ? null
+    : `hostname "${v}" is not a valid host name (letters, digits and "-", at most 63 characters, not starting or ending with "-")`;
 
 export const domainRule: Rule<string> = (v) =>
   v === '' || (v.length <= 200 && v.split('.').every((l) => LABEL.test(l)))
@@ -29,7 +31,8 @@ export const domainRule: Rule<string> = (v) =>
     : `domain "${v}" is not a valid DNS domain (labels of letters, digits and "-" separated by dots), e.g. lab or example.test`;
 
 export const timezoneRule: Rule<string> = (v) => {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(v)) return `timezone "${v}" is not an IANA time zone name such as Etc/UTC or Europe/Berlin`;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(v))
+    return `timezone "${v}" is not an IANA time zone name such as Etc/UTC or Europe/Berlin`;
   try {
     new Intl.DateTimeFormat('en', { timeZone: v });
     return null;
@@ -39,10 +42,14 @@ export const timezoneRule: Rule<string> = (v) => {
 };
 
 export const localeRule: Rule<string> = (v) =>
-  /^[a-z]{2,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[a-z]+)?$/.test(v) ? null : `locale "${v}" is not a locale name such as en_US.UTF-8 or de_DE.UTF-8`;
+  /^[a-z]{2,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[a-z]+)?$/.test(v)
+    ? null
+    : `locale "${v}" is not a locale name such as en_US.UTF-8 or de_DE.UTF-8`;
 
 export const keyboardRule: Rule<string> = (v) =>
-  /^[a-z]{2,}([-_][a-z0-9]+)*$/i.test(v) && v.length <= 40 ? null : `keyboard "${v}" is not a keyboard layout name such as us, de, fr or gb`;
+  /^[a-z]{2,}([-_][a-z0-9]+)*$/i.test(v) && v.length <= 40
+    ? null
+    : `keyboard "${v}" is not a keyboard layout name such as us, de, fr or gb`;
 
 export const targetDiskRule: Rule<string> = (v) =>
   v === '' || (/^(\/dev\/)?[A-Za-z0-9][A-Za-z0-9/_.:-]*$/.test(v) && !v.includes('..') && v.length <= 200)
@@ -54,10 +61,14 @@ export const userRule: Rule<string> = (v) =>
     ? null
     : `adminUser "${v}" is not a valid user name (lower-case letters, digits, "_" and "-", at most 32 characters, not root)`;
 
-const KEY_LINE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( [^\x00-\x1f"'\\]*)?$/;
+const KEY_LINE =
+  /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( [^\x00-\x1f"'\\]*)?$/;
 
 export const sshKeyRule: Rule<string> = (v) => {
-  const lines = v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = v
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const bad = lines.find((l) => !KEY_LINE.test(l));
   return bad === undefined
     ? null

@@ -33,7 +33,17 @@ export const DEFAULT_SETTINGS: Readonly<InstallSettings> = Object.freeze({
 export const SETTINGS_FILE = 'settings.json';
 export const INITIAL_PASSWORD_FILE = 'initial-password.txt';
 
-const STRING_KEYS = ['hostnamePattern', 'domain', 'timezone', 'locale', 'keyboard', 'targetDisk', 'adminUser', 'sshAuthorizedKey', 'postInstallScript'] as const;
+const STRING_KEYS = [
+  'hostnamePattern',
+  'domain',
+  'timezone',
+  'locale',
+  'keyboard',
+  'targetDisk',
+  'adminUser',
+  'sshAuthorizedKey',
+  'postInstallScript',
+] as const;
 const UPDATE_KEYS = new Set<string>([...STRING_KEYS, 'extraPackages', 'rootPassword', 'adminPassword']);
 
 // No 0/O, 1/l/I: the password is read off a screen and typed on a console.
@@ -60,7 +70,11 @@ export class SettingsStore {
   private current: InstallSettings;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly dataDir: string, settings: InstallSettings, private readonly random: (n: number) => Buffer) {
+  private constructor(
+    private readonly dataDir: string,
+    settings: InstallSettings,
+    private readonly random: (n: number) => Buffer,
+  ) {
     this.current = settings;
   }
 
@@ -72,7 +86,11 @@ export class SettingsStore {
     try {
       stored = await readJsonFile<Partial<InstallSettings> | null>(path, null);
     } catch (e) {
-      throw new BootbenchError('DATA_DIR', { dataDir, reason: `${SETTINGS_FILE} is not readable JSON: ${(e as Error).message}` }, { cause: e });
+      throw new BootbenchError(
+        'DATA_DIR',
+        { dataDir, reason: `${SETTINGS_FILE} is not readable JSON: ${(e as Error).message}` },
+        { cause: e },
+      );
     }
     const settings: InstallSettings = { ...DEFAULT_SETTINGS, extraPackages: [], ...(stored ?? {}) };
     const problems = settingsProblems(settings);
@@ -117,14 +135,17 @@ export class SettingsStore {
       next[key] = key === 'targetDisk' ? normalizeDisk(v) : key === 'postInstallScript' || key === 'sshAuthorizedKey' ? v : v.trim();
     }
     if (update.extraPackages !== undefined) {
-      if (!Array.isArray(update.extraPackages) || update.extraPackages.some((p) => typeof p !== 'string')) throw bad('settings: extraPackages must be a list of package names');
+      if (!Array.isArray(update.extraPackages) || update.extraPackages.some((p) => typeof p !== 'string'))
+        throw bad('settings: extraPackages must be a list of package names');
       next.extraPackages = parsePackageList(update.extraPackages);
     }
     let adminChanged = false;
     if (update.rootPassword !== undefined) next.rootPasswordHash = this.hashOrClear('rootPassword', update.rootPassword);
     if (update.adminPassword !== undefined) {
       if (update.adminPassword === '') {
-        throw bad('settings: the admin password cannot be removed: the installers need one to create the account (log in with the SSH key if you prefer; set another password instead)');
+        throw bad(
+          'settings: the admin password cannot be removed: the installers need one to create the account (log in with the SSH key if you prefer; set another password instead)',
+        );
       }
       next.adminPasswordHash = this.hashOrClear('adminPassword', update.adminPassword);
       adminChanged = true;

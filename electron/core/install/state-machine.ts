@@ -65,7 +65,11 @@ export function isFinished(stage: InstallStage): boolean {
   return FINISHED.has(stage);
 }
 
-export function newRun(input: Pick<HostInstall, 'id' | 'distro' | 'template' | 'settings'>, now: Date, limits: StageLimits = DEFAULT_LIMITS): InstallRun {
+export function newRun(
+  input: Pick<HostInstall, 'id' | 'distro' | 'template' | 'settings'>,
+  now: Date,
+  limits: StageLimits = DEFAULT_LIMITS,
+): InstallRun {
   const at = now.toISOString();
   return {
     ...input,
@@ -97,12 +101,24 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
     case 'kernel-fetched': {
       const boots = run.boots + 1;
       if (run.stage !== 'queued' && boots > limits.maxBoots) {
-        return fail(run, now, { code: 'boot-loop', message: `the host started the installer ${boots} times without reporting "installed": it may be rebooting into the network boot again after a failed install (see the host's console)` });
+        return fail(run, now, {
+          code: 'boot-loop',
+          message: `the host started the installer ${boots} times without reporting "installed": it may be rebooting into the network boot again after a failed install (see the host's console)`,
+        });
       }
       const next = run.stage === 'queued' ? to(run, 'booting', now, limits) : run;
       const step = stepped({ ...next, boots }, at, `kernel fetched (${obs.via})`, limits);
       const again = run.stage !== 'queued';
-      return { run: step, changed: true, note: { level: again ? 'warn' : 'info', message: again ? `installer kernel fetched again (boot ${boots}): the host restarted the installer` : `installer kernel fetched (${obs.via}): booting` } };
+      return {
+        run: step,
+        changed: true,
+        note: {
+          level: again ? 'warn' : 'info',
+          message: again
+            ? `installer kernel fetched again (boot ${boots}): the host restarted the installer`
+            : `installer kernel fetched (${obs.via}): booting`,
+        },
+      };
     }
     case 'initrd-fetched':
       return { run: stepped(run, at, `initrd fetched (${obs.via})`, limits), changed: true, note: null };
@@ -112,22 +128,49 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
       return fail(run, now, { code: obs.code, message: obs.message });
     case 'answer-fetched': {
       const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
-      return { run: stepped(next, at, 'answer file fetched', limits), changed: true, note: { level: 'info', message: 'answer file fetched: installing' } };
+      return {
+        run: stepped(next, at, 'answer file fetched', limits),
+        changed: true,
+        note: { level: 'info', message: 'answer file fetched: installing' },
+      };
     }
     case 'activity': {
       const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
       const moved = next.stage !== run.stage;
-      return { run: stepped(next, at, obs.summary, limits), changed: true, note: moved ? { level: 'info', message: `installer activity (${obs.summary}): installing` } : null };
+      return {
+        run: stepped(next, at, obs.summary, limits),
+        changed: true,
+        note: moved ? { level: 'info', message: `installer activity (${obs.summary}): installing` } : null,
+      };
     }
     case 'report':
       if (obs.event === 'installed') {
-        const done: InstallRun = { ...stepped(run, at, 'reported installed', limits), stage: 'installed', stageSince: at, deadline: null, progress: 1, finishedAt: at };
-        return { run: done, changed: true, note: { level: 'info', message: `installed${obs.message ? `: ${obs.message}` : ''}; the next network boot boots the local disk` } };
+        const done: InstallRun = {
+          ...stepped(run, at, 'reported installed', limits),
+          stage: 'installed',
+          stageSince: at,
+          deadline: null,
+          progress: 1,
+          finishedAt: at,
+        };
+        return {
+          run: done,
+          changed: true,
+          note: { level: 'info', message: `installed${obs.message ? `: ${obs.message}` : ''}; the next network boot boots the local disk` },
+        };
       }
-      if (obs.event === 'failed') return fail(run, now, { code: 'installer-error', message: `the installer reported a failure${obs.message ? `: ${obs.message}` : ''}` });
+      if (obs.event === 'failed')
+        return fail(run, now, {
+          code: 'installer-error',
+          message: `the installer reported a failure${obs.message ? `: ${obs.message}` : ''}`,
+        });
       {
         const next = run.stage === 'queued' || run.stage === 'booting' ? to(run, 'installing', now, limits) : run;
-        return { run: stepped(next, at, 'installer started', limits), changed: true, note: { level: 'info', message: `installer reported start${obs.message ? `: ${obs.message}` : ''}` } };
+        return {
+          run: stepped(next, at, 'installer started', limits),
+          changed: true,
+          note: { level: 'info', message: `installer reported start${obs.message ? `: ${obs.message}` : ''}` },
+        };
       }
   }
 }
@@ -135,8 +178,18 @@ export function advance(run: InstallRun, obs: Observation, now: Date, limits: St
 function to(run: InstallRun, stage: InstallStage, now: Date, limits: StageLimits): InstallRun {
   const at = now.toISOString();
   const deadline =
-    stage === 'booting' ? now.getTime() + limits.bootingMs : stage === 'installing' ? Math.min(now.getTime() + limits.installingIdleMs, Date.parse(run.queuedAt) + limits.installingMaxMs) : null;
-  return { ...run, stage, stageSince: at, deadline: deadline === null ? null : new Date(deadline).toISOString(), progress: Math.max(run.progress, PROGRESS[stage]) };
+    stage === 'booting'
+      ? now.getTime() + limits.bootingMs
+      : stage === 'installing'
+        ? Math.min(now.getTime() + limits.installingIdleMs, Date.parse(run.queuedAt) + limits.installingMaxMs)
+        : null;
+  return {
+    ...run,
+    stage,
+    stageSince: at,
+    deadline: deadline === null ? null : new Date(deadline).toISOString(),
+    progress: Math.max(run.progress, PROGRESS[stage]),
+  };
 }
 
 /** Records a step; in `installing` each sign of life pushes the idle deadline and nudges progress. */
@@ -162,12 +215,21 @@ export function timeoutFailure(run: InstallRun, now: Date, limits: StageLimits =
   const ago = (iso: string) => minutes(now.getTime() - Date.parse(iso));
   switch (run.stage) {
     case 'queued':
-      return { code: 'timeout-queued', message: `timed out: queued ${ago(run.queuedAt)} ago and the host never fetched its installer: is it powered on and set to boot from the network first?` };
+      return {
+        code: 'timeout-queued',
+        message: `timed out: queued ${ago(run.queuedAt)} ago and the host never fetched its installer: is it powered on and set to boot from the network first?`,
+      };
     case 'booting':
-      return { code: 'timeout-booting', message: `timed out: kernel fetched ${ago(run.stageSince)} ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address` };
+      return {
+        code: 'timeout-booting',
+        message: `timed out: kernel fetched ${ago(run.stageSince)} ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address`,
+      };
     case 'installing':
       if (now.getTime() - Date.parse(run.queuedAt) >= limits.installingMaxMs) {
-        return { code: 'timeout-install-total', message: `timed out: installing for ${ago(run.stageSince)} without reporting "installed" (last step: ${run.lastStep ?? 'none'})` };
+        return {
+          code: 'timeout-install-total',
+          message: `timed out: installing for ${ago(run.stageSince)} without reporting "installed" (last step: ${run.lastStep ?? 'none'})`,
+        };
       }
       return {
         code: 'timeout-installing',
@@ -189,5 +251,9 @@ function fail(run: InstallRun, now: Date, failure: InstallFailure): Step {
   const at = now.toISOString();
   const failed: InstallRun = { ...run, stage: 'failed', stageSince: at, deadline: null, finishedAt: at, failure };
   const cancelled = failure.code === 'cancelled';
-  return { run: failed, changed: true, note: { level: cancelled ? 'warn' : 'error', message: cancelled ? 'install cancelled' : `install failed: ${failure.message}` } };
+  return {
+    run: failed,
+    changed: true,
+    note: { level: cancelled ? 'warn' : 'error', message: cancelled ? 'install cancelled' : `install failed: ${failure.message}` },
+  };
 }

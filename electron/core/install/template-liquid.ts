@@ -96,14 +96,17 @@ function templateError(e: unknown): unknown {
   let detail = e.message.replace(/, line:\d+, col:\d+$/, '');
   const undefinedName = /^undefined variable: (.+)$/.exec(detail)?.[1];
   if (undefinedName) detail = `"${undefinedName}" is undefined (write {{ ${undefinedName} | default: '…' }} if it may be missing)`;
-  else if (detail === 'template render limit exceeded') detail = `the render took longer than ${TEMPLATE_LIMITS.render} ms (a loop that never ends?)`;
-  else if (detail === 'memory alloc limit exceeded') detail = `the render allocated more than ${TEMPLATE_LIMITS.memory} characters (a loop that never ends?)`;
+  else if (detail === 'template render limit exceeded')
+    detail = `the render took longer than ${TEMPLATE_LIMITS.render} ms (a loop that never ends?)`;
+  else if (detail === 'memory alloc limit exceeded')
+    detail = `the render allocated more than ${TEMPLATE_LIMITS.memory} characters (a loop that never ends?)`;
   return new TemplateError(line ?? null, detail);
 }
 
 /** Parses a template; throws TemplateError (with the line) when it is malformed. */
 export function compileTemplate(source: string): CompiledTemplate {
-  if (source.length > TEMPLATE_LIMITS.parse) throw new TemplateError(null, `the template is larger than ${TEMPLATE_LIMITS.parse} characters`);
+  if (source.length > TEMPLATE_LIMITS.parse)
+    throw new TemplateError(null, `the template is larger than ${TEMPLATE_LIMITS.parse} characters`);
   let parsed: Template[];
   try {
     parsed = engine.parse(source);
@@ -118,7 +121,8 @@ export function compileTemplate(source: string): CompiledTemplate {
       } catch (e) {
         throw templateError(e);
       }
-      if (out.length > TEMPLATE_LIMITS.output) throw new TemplateError(null, `the output is larger than ${TEMPLATE_LIMITS.output} characters`);
+      if (out.length > TEMPLATE_LIMITS.output)
+        throw new TemplateError(null, `the output is larger than ${TEMPLATE_LIMITS.output} characters`);
       return out;
     },
   };

@@ -17,8 +17,18 @@ const DOCS = 'docs/design/answer-files.md';
 
 /** Old filter names and what Liquid calls them (null: no such filter, do it another way). */
 const OLD_FILTERS: Readonly<Record<string, string | null>> = {
-  upper: 'upcase', lower: 'downcase', trim: 'strip', xml: 'xml_escape', urlencode: 'percent_encode', b64encode: 'base64_encode',
-  tojson: 'json', length: 'size', string: null, items: null, lines: null, indent: null,
+  upper: 'upcase',
+  lower: 'downcase',
+  trim: 'strip',
+  xml: 'xml_escape',
+  urlencode: 'percent_encode',
+  b64encode: 'base64_encode',
+  tojson: 'json',
+  length: 'size',
+  string: null,
+  items: null,
+  lines: null,
+  indent: null,
 };
 
 const shorten = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s).replace(/\s*\n\s*/g, ' ');
@@ -42,15 +52,20 @@ function tagEnd(src: string, from: number, close: string): number {
  */
 function checkBody(body: string, isTag: boolean, emptiable: ReadonlySet<string>): string | null {
   if (/^\+|\+$/.test(body)) return 'keeps whitespace with "+", the old syntax: Liquid trims with "-" only, and keeps everything else';
-  const code = body.replace(/^-|-$/g, '').replace(/"[^"]*"|'[^']*'/g, '""').trim();
+  const code = body
+    .replace(/^-|-$/g, '')
+    .replace(/"[^"]*"|'[^']*'/g, '""')
+    .trim();
   const keyword = isTag ? (/^\w+/.exec(code)?.[0] ?? '') : '';
   if (keyword === 'set') return 'is the old syntax: in Liquid write {% assign name = value %}';
   if (keyword === 'elif') return 'is the old syntax: in Liquid write {% elsif … %}';
-  if (keyword === 'for' && /^for\s+\w+\s*,/.test(code)) return 'unpacks two names, the old syntax: a Liquid loop has one name (a pair is item[0], item[1])';
+  if (keyword === 'for' && /^for\s+\w+\s*,/.test(code))
+    return 'unpacks two names, the old syntax: a Liquid loop has one name (a pair is item[0], item[1])';
   if (code.includes('~')) return 'joins text with "~", the old syntax: in Liquid write a | append: b';
   const call = /\|\s*(\w+)\s*\(/.exec(code);
   if (call) return `gives filter arguments in parentheses, the old syntax: in Liquid write | ${call[1]}: arg1, arg2`;
-  if (/\bis\s+(not\s+)?(defined|undefined|none)\b/.test(code)) return 'is an old-syntax test: in Liquid compare, e.g. {% if x != nil %} or {% if x != blank %}';
+  if (/\bis\s+(not\s+)?(defined|undefined|none)\b/.test(code))
+    return 'is an old-syntax test: in Liquid compare, e.g. {% if x != nil %} or {% if x != blank %}';
   if (/\bloop\.\w/.test(code)) return 'reads "loop", the old syntax: in Liquid it is forloop (forloop.index, forloop.first, …)';
   const oldFilter = /\|\s*(\w+)/g;
   for (let m = oldFilter.exec(code); m; m = oldFilter.exec(code)) {
@@ -91,7 +106,11 @@ export function findOldSyntax(source: string, emptiable: ReadonlySet<string> = n
       const end = source.indexOf('#}', start);
       if (end < 0) continue;
       const construct = shorten(source.slice(start, end + 2));
-      return { line: lineAt(start), construct, fix: 'is an old-syntax comment, printed as text by Liquid: write {% comment %} … {% endcomment %}' };
+      return {
+        line: lineAt(start),
+        construct,
+        fix: 'is an old-syntax comment, printed as text by Liquid: write {% comment %} … {% endcomment %}',
+      };
     }
     const end = tagEnd(source, start + 2, m[1] === '{' ? '}}' : '%}');
     if (end < 0) return null; // unclosed: Liquid's parser says so, with the line

@@ -8,7 +8,14 @@
 // per host.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ANSWER_TEMPLATE_NAMES, type AnswerTemplate, type AnswerTemplateName, type Distro, type Host, type InstallSettings } from '../../shared/contract.js';
+import {
+  ANSWER_TEMPLATE_NAMES,
+  type AnswerTemplate,
+  type AnswerTemplateName,
+  type Distro,
+  type Host,
+  type InstallSettings,
+} from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { writeFileAtomic } from '../store/atomic.js';
@@ -48,7 +55,10 @@ export interface TemplateStoreOptions {
 export class TemplateStore {
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly dir: string, private readonly entries: Map<AnswerTemplateName, Entry>) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly entries: Map<AnswerTemplateName, Entry>,
+  ) {}
 
   static async open(dataDir: string, options: TemplateStoreOptions = {}): Promise<TemplateStore> {
     const defaultsDir = options.defaultsDir ?? TEMPLATES_DIR;
@@ -60,7 +70,8 @@ export class TemplateStore {
       try {
         customText = await readFile(join(dir, name), 'utf8');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new BootbenchError('DATA_DIR', { dataDir, reason: `templates/${name}: ${(e as Error).message}` }, { cause: e });
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new BootbenchError('DATA_DIR', { dataDir, reason: `templates/${name}: ${(e as Error).message}` }, { cause: e });
       }
       entries.set(name, { defaultText, customText, ...refusalOf(name, customText) });
     }
@@ -74,7 +85,14 @@ export class TemplateStore {
   get(name: string): AnswerTemplate {
     const n = checkName(name);
     const e = this.entry(n);
-    return { name: n, families: familiesOf(n), text: e.customText ?? e.defaultText, custom: e.customText !== null, defaultText: e.defaultText, refusal: e.refusal };
+    return {
+      name: n,
+      families: familiesOf(n),
+      text: e.customText ?? e.defaultText,
+      custom: e.customText !== null,
+      defaultText: e.defaultText,
+      refusal: e.refusal,
+    };
   }
 
   /** The compiled template (cached): the user's edit, or the shipped one while the edit is refused. */
@@ -124,7 +142,10 @@ function refusalOf(name: AnswerTemplateName, customText: string | null): Pick<En
     return { refusal: null, compiled: compileAnswerTemplate(name, customText, `templates/${name}`) };
   } catch (e) {
     if (e instanceof BootbenchError && e.code === 'BAD_ARGUMENT') {
-      return { refusal: `${e.message.replace(/\.?$/, '.')} Until it is saved again, the shipped ${name} template is used.`, compiled: null };
+      return {
+        refusal: `${e.message.replace(/\.?$/, '.')} Until it is saved again, the shipped ${name} template is used.`,
+        compiled: null,
+      };
     }
     throw e;
   }
@@ -141,22 +162,58 @@ const SAMPLE_FAMILY = { kickstart: 'rhel', preseed: 'debian', autoinstall: 'ubun
 export function sampleInputs(name: AnswerTemplateName): AnswerContextInput[] {
   const family = SAMPLE_FAMILY[name];
   const host: Host = {
-    mac: '52:54:00:12:34:56', firmware: 'uefi', arch: 'x86_64', clientArch: 7, ip: '192.0.2.10', state: 'queued', distro: `sample-${family}`,
-    uuid: null, vendorClass: null, userClass: null, hostname: null, firstSeen: '2025-01-01T00:00:00.000Z', lastSeen: '2025-01-01T00:00:00.000Z',
+    mac: '52:54:00:12:34:56',
+    firmware: 'uefi',
+    arch: 'x86_64',
+    clientArch: 7,
+    ip: '192.0.2.10',
+    state: 'queued',
+    distro: `sample-${family}`,
+    uuid: null,
+    vendorClass: null,
+    userClass: null,
+    hostname: null,
+    firstSeen: '2025-01-01T00:00:00.000Z',
+    lastSeen: '2025-01-01T00:00:00.000Z',
   };
   const distro: Distro = {
-    id: `sample-${family}`, family, name: `Sample ${family}`, version: '1', arch: 'x86_64', variant: null, kernel: null, initrd: null, kernelArgs: '',
-    iso: '/dev/null', isoSize: 0, isoMtime: '2025-01-01T00:00:00.000Z', volumeId: 'SAMPLE', status: 'ok', evidence: [], importedAt: '2025-01-01T00:00:00.000Z', sha256: null,
+    id: `sample-${family}`,
+    family,
+    name: `Sample ${family}`,
+    version: '1',
+    arch: 'x86_64',
+    variant: null,
+    kernel: null,
+    initrd: null,
+    kernelArgs: '',
+    iso: '/dev/null',
+    isoSize: 0,
+    isoMtime: '2025-01-01T00:00:00.000Z',
+    volumeId: 'SAMPLE',
+    status: 'ok',
+    evidence: [],
+    importedAt: '2025-01-01T00:00:00.000Z',
+    sha256: null,
   };
   const base = 'http://192.0.2.1';
   const urls = {
-    httpBase: base, answer: `${base}/install/TOKEN/answer`, report: `${base}/install/TOKEN/report`, log: `${base}/install/TOKEN/log`,
-    webhook: `${base}/install/TOKEN/webhook`, repo: `${base}/iso/sample/`, iso: `${base}/iso/sample.iso`,
+    httpBase: base,
+    answer: `${base}/install/TOKEN/answer`,
+    report: `${base}/install/TOKEN/report`,
+    log: `${base}/install/TOKEN/log`,
+    webhook: `${base}/install/TOKEN/webhook`,
+    repo: `${base}/iso/sample/`,
+    iso: `${base}/iso/sample.iso`,
   };
   const hash = '$6$samplesalt$smC5ET9NJttPfD598y0r0JQhYI6pFcv/KdDFfA/1GbyfbgWDXthvT5.cyHzLFRRCdZ7GyXSlwDJM9beKbX5oZ0';
   const full: InstallSettings = {
-    ...DEFAULT_SETTINGS, rootPasswordHash: hash, adminPasswordHash: hash, sshAuthorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA sample',
-    extraPackages: ['vim'], postInstallScript: 'echo sample', targetDisk: '',
+    ...DEFAULT_SETTINGS,
+    rootPasswordHash: hash,
+    adminPasswordHash: hash,
+    sshAuthorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA sample',
+    extraPackages: ['vim'],
+    postInstallScript: 'echo sample',
+    targetDisk: '',
   };
   const bare: InstallSettings = { ...DEFAULT_SETTINGS, extraPackages: [], targetDisk: '/dev/sda' };
   const common = { host, distro, overrides: {}, urls, syslog: { host: '192.0.2.1', port: 514 }, serverIp: '192.0.2.1', counter: 1 };

@@ -54,7 +54,8 @@ export function scanDescriptors(buf: Buffer): DescriptorScan {
   for (let off = 0; off + SECTOR <= buf.length; off += SECTOR) {
     const id = buf.toString('latin1', off + 1, off + 6);
     if (!terminated) {
-      if (id !== 'CD001') throw new DecodeError(`volume descriptor at sector ${16 + off / SECTOR} has no CD001 identifier before the set terminator`);
+      if (id !== 'CD001')
+        throw new DecodeError(`volume descriptor at sector ${16 + off / SECTOR} has no CD001 identifier before the set terminator`);
       const type = buf[off]!;
       if (type === 255) {
         terminated = true;
@@ -85,8 +86,7 @@ function decodeVolume(d: Buffer, what: string): VolumeDescriptor {
   if (volumeBlocks === 0) throw new DecodeError(`${what} volume descriptor says the volume is 0 blocks long`);
   const rootLength = d[156]!;
   if (rootLength < 34) throw new DecodeError(`${what} volume descriptor has a root directory record of ${rootLength} bytes (34 expected)`);
-  const volumeId =
-    what === 'Joliet' ? ucs2(d.subarray(40, 72)).trim() : d.toString('latin1', 40, 72).replace(/[\s\0]+$/, '');
+  const volumeId = what === 'Joliet' ? ucs2(d.subarray(40, 72)).trim() : d.toString('latin1', 40, 72).replace(/[\s\0]+$/, '');
   const pathTable = { location: d.readUInt32LE(140), size: both32(d, 132) };
   return { volumeId, blockSize, volumeBlocks, root: Buffer.from(d.subarray(156, 190)), pathTable };
 }

@@ -31,10 +31,13 @@ export interface DirRecord {
 export function decodeRecord(buf: Buffer, offset: number, limit = buf.length): DirRecord {
   const length = buf[offset]!;
   if (length < 34) throw new DecodeError(`directory record at byte ${offset} is ${length} bytes long (at least 34 expected)`);
-  if (offset + length > limit) throw new DecodeError(`directory record at byte ${offset} (${length} bytes) runs past the end of its block or extent`);
+  if (offset + length > limit)
+    throw new DecodeError(`directory record at byte ${offset} (${length} bytes) runs past the end of its block or extent`);
   const nameLength = buf[offset + 32]!;
   if (nameLength === 0 || 33 + nameLength > length) {
-    throw new DecodeError(`directory record at byte ${offset} has a name of ${nameLength} bytes that does not fit its ${length}-byte record`);
+    throw new DecodeError(
+      `directory record at byte ${offset} has a name of ${nameLength} bytes that does not fit its ${length}-byte record`,
+    );
   }
   // §9.1.12: a padding byte follows an even-length name so the system use area starts even.
   const suStart = offset + 33 + nameLength + (nameLength % 2 === 0 ? 1 : 0);

@@ -33,7 +33,11 @@ export class ImageFile {
         throw ioError(this.file, e);
       }
       if (n === 0) {
-        throw new IsoError('TRUNCATED', this.file, `is truncated: it ends at byte ${position + done}, but the image needs bytes up to ${position + length} (did it shrink while being read?)`);
+        throw new IsoError(
+          'TRUNCATED',
+          this.file,
+          `is truncated: it ends at byte ${position + done}, but the image needs bytes up to ${position + length} (did it shrink while being read?)`,
+        );
       }
       done += n;
     }
@@ -115,9 +119,12 @@ function extentAt(starts: readonly number[], position: number): number {
 export function ioError(file: string, e: unknown): IsoError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   const reason =
-    code === 'ENOENT' ? 'does not exist (was it moved or deleted?)'
-    : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied'
-    : code === 'EISDIR' ? 'is a folder, not an ISO file'
-    : `could not be read (${code || (e as Error).message})`;
+    code === 'ENOENT'
+      ? 'does not exist (was it moved or deleted?)'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read: permission denied'
+        : code === 'EISDIR'
+          ? 'is a folder, not an ISO file'
+          : `could not be read (${code || (e as Error).message})`;
   return new IsoError('IO', file, reason, { cause: e });
 }

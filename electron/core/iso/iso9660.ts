@@ -56,7 +56,11 @@ export class IsoImage {
       const { set, buf: descriptors } = await readDescriptors(file, size);
       const volumeBytes = set.primary.volumeBlocks * set.primary.blockSize;
       if (volumeBytes > size) {
-        throw new IsoError('TRUNCATED', path, `is truncated: it has ${size} bytes but its volume descriptor says ${volumeBytes} (an unfinished download or copy?)`);
+        throw new IsoError(
+          'TRUNCATED',
+          path,
+          `is truncated: it has ${size} bytes but its volume descriptor says ${volumeBytes} (an unfinished download or copy?)`,
+        );
       }
       const index = await walkImage({
         file: path,
@@ -146,7 +150,11 @@ async function readDescriptors(file: ImageFile, size: number): Promise<{ set: De
   const path = file.file;
   if (size === 0) throw new IsoError('NOT_ISO', path, 'is empty (0 bytes), not an ISO 9660 image');
   if (size < DESCRIPTOR_START + SECTOR) {
-    throw new IsoError('NOT_ISO', path, `is not an ISO 9660 image (${size} bytes: too small to hold the volume descriptors at byte ${DESCRIPTOR_START})`);
+    throw new IsoError(
+      'NOT_ISO',
+      path,
+      `is not an ISO 9660 image (${size} bytes: too small to hold the volume descriptors at byte ${DESCRIPTOR_START})`,
+    );
   }
   for (let want = DESCRIPTOR_READ; ; want *= 2) {
     const length = Math.min(want, size - DESCRIPTOR_START);
@@ -163,6 +171,7 @@ async function readDescriptors(file: ImageFile, size: number): Promise<{ set: De
       throw new IsoError('NOT_ISO', path, `is not an ISO 9660 image (no CD001 volume descriptor at sector 16; found ${scan.found})`);
     }
     if (length < want) throw new IsoError('TRUNCATED', path, 'is truncated: it ends inside its volume descriptor set (no terminator)');
-    if (want >= DESCRIPTOR_MAX) throw new IsoError('CORRUPT', path, `is corrupt: no volume descriptor set terminator in ${DESCRIPTOR_MAX / SECTOR} sectors`);
+    if (want >= DESCRIPTOR_MAX)
+      throw new IsoError('CORRUPT', path, `is corrupt: no volume descriptor set terminator in ${DESCRIPTOR_MAX / SECTOR} sectors`);
   }
 }

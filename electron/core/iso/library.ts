@@ -128,7 +128,13 @@ export class IsoLibrary {
     this.update(distro);
     await this.save();
     const ms = performance.now() - started;
-    this.bus.log('core', 'info', 'iso.imported', `imported ${distro.name} ${distro.version} ${distro.arch} from ${file} as "${distro.id}" in ${ms.toFixed(0)} ms`, { data: { id: distro.id, ms } });
+    this.bus.log(
+      'core',
+      'info',
+      'iso.imported',
+      `imported ${distro.name} ${distro.version} ${distro.arch} from ${file} as "${distro.id}" in ${ms.toFixed(0)} ms`,
+      { data: { id: distro.id, ms } },
+    );
     return distro;
   }
 
@@ -153,7 +159,9 @@ export class IsoLibrary {
         const now = performance.now();
         if (now - lastReport > 250) {
           lastReport = now;
-          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, { data: { name, done, total: length } });
+          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, {
+            data: { name, done, total: length },
+          });
         }
       }
       if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
@@ -188,7 +196,8 @@ export class IsoLibrary {
     }
     const inside = `/${path.replace(/^\/+/, '')}`;
     // The HTTP server refuses these already; TFTP names arrive raw.
-    if (inside.split('/').some((segment) => segment === '..' || segment === '.')) return { ok: false, failure: { kind: 'forbidden', message: `${path}: dot segments` } };
+    if (inside.split('/').some((segment) => segment === '..' || segment === '.'))
+      return { ok: false, failure: { kind: 'forbidden', message: `${path}: dot segments` } };
     const entry = image.stat(inside);
     if (!entry) return notFound(`${inside} not found in ${id}`);
     if (entry.kind !== 'file') return { ok: false, failure: { kind: 'forbidden', message: `${inside} is a ${entry.kind}` } };
@@ -233,12 +242,16 @@ export class IsoLibrary {
         continue;
       }
       const opened = await this.openInside(id, value);
-      if (!opened.ok) throw new BootbenchError('BAD_ARGUMENT', { message: `${key} "${value}" is not a file inside ${id}: ${opened.failure.message}` });
+      if (!opened.ok)
+        throw new BootbenchError('BAD_ARGUMENT', { message: `${key} "${value}" is not a file inside ${id}: ${opened.failure.message}` });
       await opened.file.close();
       next[key] = `/${value.replace(/^\/+/, '')}`;
     }
     if (change.kernelArgs !== undefined) {
-      if (/[\r\n"]/.test(change.kernelArgs.replace(/"[^"\r\n]*"/g, ''))) throw new BootbenchError('BAD_ARGUMENT', { message: 'kernel arguments must be one line, with double quotes only in pairs (key="a b")' });
+      if (/[\r\n"]/.test(change.kernelArgs.replace(/"[^"\r\n]*"/g, '')))
+        throw new BootbenchError('BAD_ARGUMENT', {
+          message: 'kernel arguments must be one line, with double quotes only in pairs (key="a b")',
+        });
       next.kernelArgs = change.kernelArgs.trim();
     }
     this.update(next);
@@ -259,7 +272,8 @@ export class IsoLibrary {
   private async verify(file: string, size: number): Promise<string> {
     const sumsPath = join(dirname(file), 'SHA256SUMS');
     const sums = await readFile(sumsPath, 'utf8').catch(() => null);
-    if (sums === null) throw new BootbenchError('ISO_CHECKSUM', { file, sums: sumsPath, expected: 'a SHA256SUMS file', actual: 'none beside the ISO' });
+    if (sums === null)
+      throw new BootbenchError('ISO_CHECKSUM', { file, sums: sumsPath, expected: 'a SHA256SUMS file', actual: 'none beside the ISO' });
     const name = basename(file);
     const line = sums.split('\n').find((l) => l.trim().split(/\s+\*?/)[1] === name);
     const expected = line?.trim().split(/\s+/)[0]?.toLowerCase();
@@ -273,7 +287,9 @@ export class IsoLibrary {
       const now = performance.now();
       if (now - lastReport > 250 || done === size) {
         lastReport = now;
-        this.bus.log('core', 'info', 'iso.verify', `verifying ${name}: ${Math.floor((done / size) * 100)} %`, { data: { file, done, total: size } });
+        this.bus.log('core', 'info', 'iso.verify', `verifying ${name}: ${Math.floor((done / size) * 100)} %`, {
+          data: { file, done, total: size },
+        });
       }
     }
     const actual = hash.digest('hex');
@@ -282,7 +298,11 @@ export class IsoLibrary {
   }
 
   private newId(name: string, version: string, arch: string): string {
-    const base = `${name.split(' ')[0] ?? name}-${version}-${arch}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'iso';
+    const base =
+      `${name.split(' ')[0] ?? name}-${version}-${arch}`
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'iso';
     let id = base;
     for (let n = 2; this.distros.has(id); n += 1) id = `${base}-${n}`;
     return id;
@@ -319,7 +339,11 @@ async function fileStatus(d: Distro): Promise<Distro['status']> {
   return st.size === d.isoSize && st.mtime.toISOString() === d.isoMtime ? 'ok' : 'changed';
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 const formatMiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 function notFound(message: string): OpenResult {

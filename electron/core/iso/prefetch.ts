@@ -58,4 +58,3 @@ export class PrefetchedReader implements ImageReader {
     this.add(first, await this.read(first, end - first));
   }
 }
-

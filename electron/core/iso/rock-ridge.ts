@@ -50,7 +50,17 @@ export interface RockRidgeState {
 }
 
 export function newRockRidgeState(): RockRidgeState {
-  return { rock: false, extensions: [], name: null, link: null, componentOpen: false, mode: null, mtime: null, relocated: false, childLink: null };
+  return {
+    rock: false,
+    extensions: [],
+    name: null,
+    link: null,
+    componentOpen: false,
+    mode: null,
+    mtime: null,
+    relocated: false,
+    childLink: null,
+  };
 }
 
 /**
@@ -156,7 +166,8 @@ function decodeSl(buf: Buffer, start: number, end: number, st: RockRidgeState): 
     let text: string;
     if (flags & 0x02) text = '.';
     else if (flags & 0x04) text = '..';
-    else if (flags & 0x38) text = ''; // ROOT (and the obsolete VOLROOT/HOST): the target is absolute
+    else if (flags & 0x38)
+      text = ''; // ROOT (and the obsolete VOLROOT/HOST): the target is absolute
     else text = buf.toString('latin1', pos + 2, pos + 2 + len);
     if (st.componentOpen && link.length > 0) link[link.length - 1] += text;
     else link.push(text);

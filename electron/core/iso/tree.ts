@@ -2,11 +2,29 @@
 // (positional reads of exact length that throw IsoError), so the walk is testable over an
 // in-memory image. Each directory extent is one read; the directories of one tree level are read
 // concurrently (the threadpool overlaps them on a cold cache).
-import { decodeDirectory, decodeRecord, FLAG_ASSOCIATED, FLAG_DIRECTORY, FLAG_MULTI_EXTENT, isSelfOrParent, recordDate, type DirRecord } from './directory.js';
+import {
+  decodeDirectory,
+  decodeRecord,
+  FLAG_ASSOCIATED,
+  FLAG_DIRECTORY,
+  FLAG_MULTI_EXTENT,
+  isSelfOrParent,
+  recordDate,
+  type DirRecord,
+} from './directory.js';
 import type { DescriptorSet } from './descriptors.js';
 import { DecodeError, IsoError } from './errors.js';
 import { jolietName, nameProblem, plainName } from './names.js';
-import { decodeSusp, findSp, hasRockRidgeExtension, newRockRidgeState, rockName, rockTarget, type Continuation, type RockRidgeState } from './rock-ridge.js';
+import {
+  decodeSusp,
+  findSp,
+  hasRockRidgeExtension,
+  newRockRidgeState,
+  rockName,
+  rockTarget,
+  type Continuation,
+  type RockRidgeState,
+} from './rock-ridge.js';
 import { PrefetchedReader, type ImageReader } from './prefetch.js';
 import type { IsoEntry, IsoExtent, IsoNames, IsoNode } from './types.js';
 
@@ -198,11 +216,17 @@ class Walker {
         p.node.entry.extents = [{ position: p.location * this.blockSize, length }];
       }
       if (length > MAX_DIRECTORY_BYTES) {
-        throw new IsoError('TOO_LARGE', this.input.file, `has a directory ${p.node.entry.path} of ${length} bytes (at most ${MAX_DIRECTORY_BYTES} accepted)`);
+        throw new IsoError(
+          'TOO_LARGE',
+          this.input.file,
+          `has a directory ${p.node.entry.path} of ${length} bytes (at most ${MAX_DIRECTORY_BYTES} accepted)`,
+        );
       }
       const position = p.location * this.blockSize;
       if (position + length > this.input.fileSize) {
-        throw this.corrupt(`has directory ${p.node.entry.path} pointing outside the file (bytes ${position}–${position + length}, the file has ${this.input.fileSize})`);
+        throw this.corrupt(
+          `has directory ${p.node.entry.path} pointing outside the file (bytes ${position}–${position + length}, the file has ${this.input.fileSize})`,
+        );
       }
       lengths.push(length);
     }
@@ -270,13 +294,24 @@ class Walker {
       const kind = entryKind(rec, st);
       if (names.has(name)) continue; // a second version (";2") or a duplicate: the first wins, as in Linux
       if (this.count >= this.input.maxEntries) {
-        throw new IsoError('TOO_LARGE', this.input.file, `has more than ${this.input.maxEntries} entries (stopped at ${childPath(dirPath, name)})`);
+        throw new IsoError(
+          'TOO_LARGE',
+          this.input.file,
+          `has more than ${this.input.maxEntries} entries (stopped at ${childPath(dirPath, name)})`,
+        );
       }
       this.count += 1;
       names.add(name);
       if (kind === 'file' && rec.flags & FLAG_MULTI_EXTENT) multi = name;
       if (kind === 'dir') {
-        const entry: IsoEntry = { path: childPath(dirPath, name), name, kind, size: rec.dataLength, extents: [], mtime: st.mtime ?? recordDate(buf, rec) };
+        const entry: IsoEntry = {
+          path: childPath(dirPath, name),
+          name,
+          kind,
+          size: rec.dataLength,
+          extents: [],
+          mtime: st.mtime ?? recordDate(buf, rec),
+        };
         const node = new DirNode(entry, p.node, this);
         listing.dirs.set(rec.offset, node);
         this.enqueue(node, rec, st, p.depth + 1, next);
@@ -359,7 +394,9 @@ class Walker {
     const start = (rec.location + rec.xarLength) * bs;
     const end = start + rec.dataLength;
     if (end > this.input.fileSize && (rec.flags & FLAG_DIRECTORY) === 0) {
-      throw this.corrupt(`has ${childPath(dirPath, name)} pointing outside the file (bytes ${start}–${end}, the file has ${this.input.fileSize})`);
+      throw this.corrupt(
+        `has ${childPath(dirPath, name)} pointing outside the file (bytes ${start}–${end}, the file has ${this.input.fileSize})`,
+      );
     }
     if (rec.unitSize === 0) return [{ position: start, length: rec.dataLength }];
     const unit = rec.unitSize * bs;
@@ -400,9 +437,12 @@ class Walker {
       const key = `${ce.block}:${ce.offset}`;
       if (seen.has(key)) throw this.corrupt(`has Rock Ridge continuation areas that loop (block ${ce.block}) in directory ${dir}`);
       seen.add(key);
-      if (seen.size > MAX_CONTINUATIONS) throw this.corrupt(`chains more than ${MAX_CONTINUATIONS} Rock Ridge continuation areas in directory ${dir}`);
+      if (seen.size > MAX_CONTINUATIONS)
+        throw this.corrupt(`chains more than ${MAX_CONTINUATIONS} Rock Ridge continuation areas in directory ${dir}`);
       if (ce.length > MAX_CONTINUATION_BYTES || ce.offset >= this.blockSize) {
-        throw this.corrupt(`has a Rock Ridge continuation area that cannot be right (${ce.length} bytes at offset ${ce.offset}) in directory ${dir}`);
+        throw this.corrupt(
+          `has a Rock Ridge continuation area that cannot be right (${ce.length} bytes at offset ${ce.offset}) in directory ${dir}`,
+        );
       }
       const position = ce.block * this.blockSize + ce.offset;
       if (position + ce.length > this.input.fileSize) {
@@ -426,7 +466,9 @@ class Walker {
   private async readExtent(location: number, length: number, what: string): Promise<Buffer> {
     const position = location * this.blockSize;
     if (position + length > this.input.fileSize) {
-      throw this.corrupt(`has ${what} pointing outside the file (bytes ${position}–${position + length}, the file has ${this.input.fileSize})`);
+      throw this.corrupt(
+        `has ${what} pointing outside the file (bytes ${position}–${position + length}, the file has ${this.input.fileSize})`,
+      );
     }
     return this.reader.read(position, length);
   }

@@ -60,7 +60,13 @@ export function encodeArpFrame(dstMac: string, srcMac: string, arp: ArpPacket): 
 
 /** The broadcast "who has targetIp?" this prober sends. */
 export function encodeArpRequest(o: { sourceMac: string; sourceIp: string; targetIp: string }): Buffer {
-  return encodeArpFrame(BROADCAST, o.sourceMac, { op: ARP_REQUEST, senderMac: o.sourceMac, senderIp: o.sourceIp, targetMac: ZERO_MAC, targetIp: o.targetIp });
+  return encodeArpFrame(BROADCAST, o.sourceMac, {
+    op: ARP_REQUEST,
+    senderMac: o.sourceMac,
+    senderIp: o.sourceIp,
+    targetMac: ZERO_MAC,
+    targetIp: o.targetIp,
+  });
 }
 
 /** An Ethernet/IPv4 ARP request or reply, else null; never throws (frames come off the wire). Trailing padding is ignored. */
@@ -148,7 +154,10 @@ export async function createArpProber(opts: ArpProberOptions): Promise<ArpProber
     // no ARP from another NIC slips in between socket() and bind().
     fd = api.socket(family, api.consts.SOCK_RAW | api.consts.SOCK_FLAGS, 0);
   } catch (e) {
-    const why = e instanceof SyscallError && (e.code === 'EPERM' || e.code === 'EACCES') ? 'AF_PACKET sockets need root or CAP_NET_RAW' : (e as Error).message;
+    const why =
+      e instanceof SyscallError && (e.code === 'EPERM' || e.code === 'EACCES')
+        ? 'AF_PACKET sockets need root or CAP_NET_RAW'
+        : (e as Error).message;
     throw new ArpProbeUnavailable(`Cannot probe addresses with ARP on ${iface} (${why}).`, { cause: e });
   }
   let ifindex: number;

@@ -94,7 +94,11 @@ async function openPinned(opts: BoundSocketOptions): Promise<dgram.Socket> {
       }
     } catch (e) {
       socket.close(); // dgram owns the fd now
-      throw new BootbenchError('BIND_TO_DEVICE_FAILED', { iface, reason: `could not make port ${port} exclusive: ${(e as Error).message}` }, { cause: e });
+      throw new BootbenchError(
+        'BIND_TO_DEVICE_FAILED',
+        { iface, reason: `could not make port ${port} exclusive: ${(e as Error).message}` },
+        { cause: e },
+      );
     }
   }
   return socket;
@@ -131,7 +135,11 @@ function bindOrExplain(api: SocketApi, fd: number, opts: BoundSocketOptions): vo
       throw new BootbenchError('BIND_DENIED', { port: opts.port, proto: 'udp', iface: opts.iface }, { cause: e });
     }
     if (code === 'EADDRNOTAVAIL') {
-      throw new BootbenchError('BAD_ARGUMENT', { message: `Address ${address} is not an address of this machine; cannot bind port ${opts.port} on ${opts.iface}.` }, { cause: e });
+      throw new BootbenchError(
+        'BAD_ARGUMENT',
+        { message: `Address ${address} is not an address of this machine; cannot bind port ${opts.port} on ${opts.iface}.` },
+        { cause: e },
+      );
     }
     throw e; // EADDRINUSE is mapped by the caller (it needs an await); anything else is unexpected
   }
@@ -143,7 +151,13 @@ function adopt(api: SocketApi, fd: number, iface: string): Promise<dgram.Socket>
     const socket = dgram.createSocket({ type: 'udp4' });
     const fail = (e: unknown) => {
       api.close(fd);
-      reject(new BootbenchError('BIND_TO_DEVICE_FAILED', { iface, reason: `dgram could not adopt the socket: ${(e as Error).message}` }, { cause: e }));
+      reject(
+        new BootbenchError(
+          'BIND_TO_DEVICE_FAILED',
+          { iface, reason: `dgram could not adopt the socket: ${(e as Error).message}` },
+          { cause: e },
+        ),
+      );
     };
     socket.once('error', fail);
     socket.once('listening', () => {

@@ -85,8 +85,14 @@ export async function createIcmpProber(opts: { iface: string; clock?: ProbeClock
     const c = api.consts;
     fd = api.socket(c.AF_INET, c.SOCK_RAW | c.SOCK_FLAGS, c.IPPROTO_ICMP);
   } catch (e) {
-    const why = e instanceof SyscallError && (e.code === 'EPERM' || e.code === 'EACCES') ? 'raw ICMP sockets need root or CAP_NET_RAW' : (e as Error).message;
-    throw new IcmpProbeUnavailable(`Cannot probe addresses with ICMP on ${iface} (${why}); DHCP will offer addresses without a conflict check.`, { cause: e });
+    const why =
+      e instanceof SyscallError && (e.code === 'EPERM' || e.code === 'EACCES')
+        ? 'raw ICMP sockets need root or CAP_NET_RAW'
+        : (e as Error).message;
+    throw new IcmpProbeUnavailable(
+      `Cannot probe addresses with ICMP on ${iface} (${why}); DHCP will offer addresses without a conflict check.`,
+      { cause: e },
+    );
   }
   try {
     const c = api.consts;

@@ -43,7 +43,9 @@ export function classifyLinuxNic(f: SysfsFacts): NicKind {
 
 /** Ethernet first (the likely lab NIC), loopback last; then by name. */
 export function sortNics(nics: NicInfo[]): NicInfo[] {
-  return [...nics].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name, 'en', { numeric: true }));
+  return [...nics].sort(
+    (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name, 'en', { numeric: true }),
+  );
 }
 
 export async function listInterfaces(options: ListOptions = {}): Promise<NicInfo[]> {
@@ -60,9 +62,7 @@ export async function findInterface(name: string, options: ListOptions = {}): Pr
 }
 
 function ipv4Of(infos: NetworkInterfaceInfo[] | undefined): NicAddress[] {
-  return (infos ?? [])
-    .filter((i) => i.family === 'IPv4')
-    .map((i) => ({ address: i.address, prefix: Number(i.cidr?.split('/')[1] ?? 32) }));
+  return (infos ?? []).filter((i) => i.family === 'IPv4').map((i) => ({ address: i.address, prefix: Number(i.cidr?.split('/')[1] ?? 32) }));
 }
 
 async function read(path: string): Promise<string | null> {
@@ -73,7 +73,11 @@ async function read(path: string): Promise<string | null> {
   }
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 function intOrNull(text: string | null): number | null {
   const n = text === null ? NaN : Number(text);
@@ -95,8 +99,17 @@ async function listLinux(options: ListOptions): Promise<NicInfo[]> {
 
 async function describeLinux(dir: string, name: string, infos: NetworkInterfaceInfo[] | undefined): Promise<NicInfo> {
   const [type, operstate, carrier, mtu, address, speed, wireless, phy, bridge, tun, device] = await Promise.all([
-    read(`${dir}/type`), read(`${dir}/operstate`), read(`${dir}/carrier`), read(`${dir}/mtu`), read(`${dir}/address`), read(`${dir}/speed`),
-    exists(`${dir}/wireless`), exists(`${dir}/phy80211`), exists(`${dir}/bridge`), exists(`${dir}/tun_flags`), exists(`${dir}/device`),
+    read(`${dir}/type`),
+    read(`${dir}/operstate`),
+    read(`${dir}/carrier`),
+    read(`${dir}/mtu`),
+    read(`${dir}/address`),
+    read(`${dir}/speed`),
+    exists(`${dir}/wireless`),
+    exists(`${dir}/phy80211`),
+    exists(`${dir}/bridge`),
+    exists(`${dir}/tun_flags`),
+    exists(`${dir}/device`),
   ]);
   const kind = classifyLinuxNic({ name, type: intOrNull(type), wireless: wireless || phy, bridge, tun, hasDevice: device });
   // operstate is "unknown" for drivers that do not report it (lo, dummy, tun): trust the carrier.

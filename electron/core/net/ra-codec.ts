@@ -35,7 +35,17 @@ export interface RouterAdvertisement {
 
 /** The harmless RA: only the sender's MAC varies. */
 export function harmlessAdvertisement(sourceMac: string | null): RouterAdvertisement {
-  return { curHopLimit: 0, managed: false, other: false, routerLifetime: 0, reachableTime: 0, retransTimer: 0, sourceMac, prefixes: [], mtu: null };
+  return {
+    curHopLimit: 0,
+    managed: false,
+    other: false,
+    routerLifetime: 0,
+    reachableTime: 0,
+    retransTimer: 0,
+    sourceMac,
+    prefixes: [],
+    mtu: null,
+  };
 }
 
 export function encodeRouterAdvertisement(ra: RouterAdvertisement): Buffer {
@@ -62,9 +72,15 @@ export function encodeRouterAdvertisement(ra: RouterAdvertisement): Buffer {
 export function decodeRouterAdvertisement(b: Buffer): RouterAdvertisement | null {
   if (b.length < 16 || b[0] !== ICMPV6_ROUTER_ADVERTISEMENT || b[1] !== 0) return null;
   const ra: RouterAdvertisement = {
-    curHopLimit: b[4]!, managed: (b[5]! & 0x80) !== 0, other: (b[5]! & 0x40) !== 0,
-    routerLifetime: b.readUInt16BE(6), reachableTime: b.readUInt32BE(8), retransTimer: b.readUInt32BE(12),
-    sourceMac: null, prefixes: [], mtu: null,
+    curHopLimit: b[4]!,
+    managed: (b[5]! & 0x80) !== 0,
+    other: (b[5]! & 0x40) !== 0,
+    routerLifetime: b.readUInt16BE(6),
+    reachableTime: b.readUInt32BE(8),
+    retransTimer: b.readUInt32BE(12),
+    sourceMac: null,
+    prefixes: [],
+    mtu: null,
   };
   const options = walkOptions(b, 16);
   if (!options) return null;
@@ -103,7 +119,7 @@ export function encodeRouterSolicitation(sourceMac: string | null): Buffer {
 /** Options after `from` as {type, data without type/length}; null when an option is malformed. */
 function walkOptions(b: Buffer, from: number): { type: number; data: Buffer }[] | null {
   const out: { type: number; data: Buffer }[] = [];
-  for (let at = from; at < b.length; ) {
+  for (let at = from; at < b.length;) {
     if (at + 2 > b.length) return null;
     const len = b[at + 1]! * 8;
     if (len === 0 || at + len > b.length) return null;
@@ -127,7 +143,7 @@ export function formatIpv6(b: Buffer): string {
   // RFC 5952 §4.2: the longest run of two or more zero groups becomes "::".
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLen) [best, bestLen] = [i, j - i];

@@ -111,14 +111,24 @@ class Advertiser implements RouterAdvertiser {
     const { iface } = this.opts;
     const linkLocal = (this.opts.linkLocal ?? (() => linkLocalOf(iface)))();
     if (!linkLocal) {
-      return Promise.resolve(this.notRunning('stopped', `${iface} has no IPv6 link-local address (IPv6 disabled?): no router advertisements, so iPXE waits ~13 s for IPv6 router discovery at each start`));
+      return Promise.resolve(
+        this.notRunning(
+          'stopped',
+          `${iface} has no IPv6 link-local address (IPv6 disabled?): no router advertisements, so iPXE waits ~13 s for IPv6 router discovery at each start`,
+        ),
+      );
     }
     try {
       this.socket = (this.opts.openSocket ?? openIcmpv6Socket)({ iface, accept: [ICMPV6_ROUTER_SOLICITATION], join: [ALL_ROUTERS] });
     } catch (e) {
       const denied = e instanceof SyscallError && (e.code === 'EPERM' || e.code === 'EACCES');
       const why = denied ? 'raw ICMPv6 sockets need root or CAP_NET_RAW' : (e as Error).message;
-      return Promise.resolve(this.notRunning('failed', `cannot send router advertisements on ${iface} (${why}): iPXE waits ~13 s for IPv6 router discovery at each start`));
+      return Promise.resolve(
+        this.notRunning(
+          'failed',
+          `cannot send router advertisements on ${iface} (${why}): iPXE waits ~13 s for IPv6 router discovery at each start`,
+        ),
+      );
     }
     const mac = (this.opts.mac ?? (() => networkInterfaces()[iface]?.[0]?.mac ?? null))();
     this.message = encodeRouterAdvertisement(harmlessAdvertisement(mac));
@@ -178,7 +188,12 @@ class Advertiser implements RouterAdvertiser {
     }
     this.state = 'up';
     this.reason = null;
-    this.opts.bus.log('core', 'info', 'ra.started', `router advertisements on ${this.opts.iface} from ${this.source} (no route, no prefix: only ends iPXE's IPv6 wait)`);
+    this.opts.bus.log(
+      'core',
+      'info',
+      'ra.started',
+      `router advertisements on ${this.opts.iface} from ${this.source} (no route, no prefix: only ends iPXE's IPv6 wait)`,
+    );
     this.unsolicited();
   }
 
@@ -202,7 +217,8 @@ class Advertiser implements RouterAdvertiser {
       this.counters[kind] += 1;
     } catch (e) {
       this.counters.sendErrors += 1;
-      if (this.counters.sendErrors === 1) this.opts.bus.log('core', 'warn', 'ra.send', `router advertisement to ${to} on ${this.opts.iface} failed: ${(e as Error).message}`);
+      if (this.counters.sendErrors === 1)
+        this.opts.bus.log('core', 'warn', 'ra.send', `router advertisement to ${to} on ${this.opts.iface} failed: ${(e as Error).message}`);
     }
   }
 

@@ -76,8 +76,9 @@ function bind(): Bindings {
 function setupFailure(errno: number): string {
   const name = errnoName(errno);
   if (name === 'ENOSYS') return 'this kernel has no io_uring (ENOSYS)';
-  if (name === 'EPERM' || name === 'EACCES') return `io_uring is not allowed here (${name}: a seccomp filter such as Docker's default profile, or sysctl kernel.io_uring_disabled)`;
-  if (name === 'EINVAL') return 'this kernel\'s io_uring lacks SINGLE_ISSUER / DEFER_TASKRUN (EINVAL: needs Linux 6.1)';
+  if (name === 'EPERM' || name === 'EACCES')
+    return `io_uring is not allowed here (${name}: a seccomp filter such as Docker's default profile, or sysctl kernel.io_uring_disabled)`;
+  if (name === 'EINVAL') return "this kernel's io_uring lacks SINGLE_ISSUER / DEFER_TASKRUN (EINVAL: needs Linux 6.1)";
   return `io_uring_setup failed (${name})`;
 }
 
@@ -147,7 +148,12 @@ export class Uring {
       // The SQ array maps ring slots to SQE indices: the identity, written once.
       const array = new Uint32Array(ring, sqOff(6), sqEntries);
       for (let i = 0; i < sqEntries; i += 1) array[i] = i;
-      const sq = { head: new Uint32Array(ring, sqOff(0), 1), tail: new Uint32Array(ring, sqOff(1), 1), mask: words[sqOff(2) / 4]!, entries: sqEntries };
+      const sq = {
+        head: new Uint32Array(ring, sqOff(0), 1),
+        tail: new Uint32Array(ring, sqOff(1), 1),
+        mask: words[sqOff(2) / 4]!,
+        entries: sqEntries,
+      };
       const cq = {
         head: new Uint32Array(ring, cqOff(0), 1),
         tail: new Uint32Array(ring, cqOff(1), 1),
@@ -207,7 +213,9 @@ export class Uring {
       this.timespec.writeUInt32LE(Math.floor(ms / 1000), 0);
       this.timespec.writeUInt32LE((ms % 1000) * 1_000_000, 8);
     }
-    const n = Number(this.enterCall(SYS_IO_URING_ENTER, this.fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, this.enterArg, 24));
+    const n = Number(
+      this.enterCall(SYS_IO_URING_ENTER, this.fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, this.enterArg, 24),
+    );
     return n < 0 ? koffi.errno() : 0;
   }
 
@@ -243,11 +251,11 @@ export class Uring {
 
   private put(opcode: number, fd: number, at: number, length: number, opFlags: number, tag: number): void {
     const tail = this.sq.tail[0]!;
-    if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) {
+    if ((tail - this.sq.head[0]!) >>> 0 === this.sq.entries) {
       // Full: submit what is there first. Should the kernel refuse it, overwriting a queued
       // request would lose it silently: fail loudly instead.
       const failed = this.enter(0);
-      if (((tail - this.sq.head[0]!) >>> 0) === this.sq.entries) throw new Error(`io_uring submission queue full (${errnoName(failed)})`);
+      if ((tail - this.sq.head[0]!) >>> 0 === this.sq.entries) throw new Error(`io_uring submission queue full (${errnoName(failed)})`);
     }
     const w = (tail & this.sq.mask) * SQE_WORDS;
     const s = this.sqes;

@@ -12,8 +12,30 @@
 //   Bare `<PRI>TAG: MSG` and text without any PRI (RFC 3164 §4.3.3: treat as PRI 13).
 
 export const FACILITIES = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
 ] as const;
 export const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
 
@@ -77,9 +99,18 @@ export function parseSyslog(input: Buffer | string, options: ParseOptions = {}):
 
 function empty(pri: number, message: string, truncated: boolean): SyslogRecord {
   return {
-    facility: FACILITIES[pri >> 3] ?? 'user', severity: SEVERITIES[pri & 7] ?? 'notice',
-    time: null, hostname: null, app: null, procid: null, msgid: null, structuredData: [],
-    message, format: 'unknown', malformed: false, truncated,
+    facility: FACILITIES[pri >> 3] ?? 'user',
+    severity: SEVERITIES[pri & 7] ?? 'notice',
+    time: null,
+    hostname: null,
+    app: null,
+    procid: null,
+    msgid: null,
+    structuredData: [],
+    message,
+    format: 'unknown',
+    malformed: false,
+    truncated,
   };
 }
 
@@ -98,7 +129,10 @@ function parse5424(pri: number, rest: string, truncated: boolean): SyslogRecord 
     ...empty(pri, message, truncated),
     format: 'rfc5424',
     time: stamp === '-' ? null : isoOf(stamp ?? ''),
-    hostname: nil(host), app: nil(app), procid: nil(procid), msgid: nil(msgid),
+    hostname: nil(host),
+    app: nil(app),
+    procid: nil(procid),
+    msgid: nil(msgid),
     structuredData: sd.elements,
   };
 }

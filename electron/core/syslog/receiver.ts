@@ -60,7 +60,8 @@ class Receiver implements SyslogReceiver {
 
   async start(): Promise<void> {
     try {
-      const open = this.opts.openSocket ?? ((port: number) => openBoundUdpSocket({ iface: this.opts.iface, port, address: this.opts.address }));
+      const open =
+        this.opts.openSocket ?? ((port: number) => openBoundUdpSocket({ iface: this.opts.iface, port, address: this.opts.address }));
       const udp = await open(this.port);
       // An installer logs in bursts (package lists, udev): a bigger receive queue than the
       // default ~200 KB keeps them from being dropped. The kernel caps it at net.core.rmem_max.

@@ -32,9 +32,11 @@ export function FirstRun() {
       setNics(ordered);
       setChosen((c) => c ?? ordered.find((n) => caveatOf(n) === null)?.name ?? null);
     }, setError);
-    void desktopBridge()?.getSetting('mode').then((m) => {
-      if (isDhcpMode(m)) setMode(m);
-    });
+    void desktopBridge()
+      ?.getSetting('mode')
+      .then((m) => {
+        if (isDhcpMode(m)) setMode(m);
+      });
   }, [store]);
 
   const runCheck = useCallback(
@@ -60,7 +62,11 @@ export function FirstRun() {
     try {
       await store.api.call('POST /api/serve', { body: { interface: chosen, mode, ...(pool.trim() ? { pool: pool.trim() } : {}) } });
       const bridge = desktopBridge();
-      await Promise.all([bridge?.setSetting('interface', chosen), bridge?.setSetting('mode', mode), bridge?.setSetting('pool', pool.trim())]);
+      await Promise.all([
+        bridge?.setSetting('interface', chosen),
+        bridge?.setSetting('mode', mode),
+        bridge?.setSetting('pool', pool.trim()),
+      ]);
       await store.refresh();
     } catch (err) {
       setError(err);
@@ -108,7 +114,11 @@ export function FirstRun() {
               </button>
             ) : null}
           </h2>
-          {checking ? <p className="muted" aria-live="polite">Checking…</p> : null}
+          {checking ? (
+            <p className="muted" aria-live="polite">
+              Checking…
+            </p>
+          ) : null}
           {report ? <Checklist report={report} /> : null}
         </section>
 
@@ -117,7 +127,14 @@ export function FirstRun() {
           {MODES.map((m) => (
             <div key={m.value} className="mode">
               <label>
-                <input type="radio" name="mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} aria-describedby={`${poolId}-${m.value}`} />
+                <input
+                  type="radio"
+                  name="mode"
+                  value={m.value}
+                  checked={mode === m.value}
+                  onChange={() => setMode(m.value)}
+                  aria-describedby={`${poolId}-${m.value}`}
+                />
                 <strong>{m.label}</strong>
               </label>{' '}
               <span id={`${poolId}-${m.value}`} className="muted">
@@ -128,7 +145,16 @@ export function FirstRun() {
           <label htmlFor={poolId} className="field">
             Address pool <span className="muted">(optional, e.g. 10.0.0.100-10.0.0.199; default: a range of the interface’s subnet)</span>
           </label>
-          <input id={poolId} className="pool-input" type="text" value={pool} onChange={(e) => setPool(e.target.value)} placeholder="first-last" disabled={mode === 'proxy'} spellCheck={false} />
+          <input
+            id={poolId}
+            className="pool-input"
+            type="text"
+            value={pool}
+            onChange={(e) => setPool(e.target.value)}
+            placeholder="first-last"
+            disabled={mode === 'proxy'}
+            spellCheck={false}
+          />
         </fieldset>
 
         <button type="submit" className="primary" disabled={!chosen || starting}>

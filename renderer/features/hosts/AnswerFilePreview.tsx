@@ -27,7 +27,11 @@ export function AnswerFilePreview({ mac, distro }: { mac: string; distro: string
         <>
           <p>
             <strong>{preview.template}</strong> <span className="muted">{preview.contentType}</span>{' '}
-            {preview.validation.ok ? <span className="status status-ok">valid</span> : <span className="status status-missing">problems</span>}
+            {preview.validation.ok ? (
+              <span className="status status-ok">valid</span>
+            ) : (
+              <span className="status status-missing">problems</span>
+            )}
           </p>
           {preview.validation.problems.length > 0 ? (
             <ul className="problems">

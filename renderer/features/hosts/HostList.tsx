@@ -37,7 +37,13 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
         const isSelected = selected === h.mac;
         return (
           // The button is what keyboards reach; its click bubbles to the row's handler.
-          <tr key={h.mac} data-mac={h.mac} aria-selected={isSelected} className={isSelected ? 'selected' : ''} onClick={() => onSelect(h.mac)}>
+          <tr
+            key={h.mac}
+            data-mac={h.mac}
+            aria-selected={isSelected}
+            className={isSelected ? 'selected' : ''}
+            onClick={() => onSelect(h.mac)}
+          >
             <td>
               <button type="button" className="link mono" aria-label={`Open ${h.mac}${vendor ? ` (${vendor})` : ''}`}>
                 {h.mac}
@@ -53,7 +59,11 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
               <StateBadge state={h.state} title={h.failureReason ?? h.install?.lastStep ?? undefined} />
             </td>
             <td>
-              {progress !== null ? <progress max={1} value={progress} aria-label={`Install progress of ${h.mac}`} /> : <span className="muted">—</span>}
+              {progress !== null ? (
+                <progress max={1} value={progress} aria-label={`Install progress of ${h.mac}`} />
+              ) : (
+                <span className="muted">—</span>
+              )}
             </td>
             <td title={h.lastSeen}>{formatAgo(h.lastSeen, now)}</td>
           </tr>

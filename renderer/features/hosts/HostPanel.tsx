@@ -39,7 +39,10 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
     try {
       if (what === 'install') {
         const settings = parseOverrides(overrides);
-        await store.api.call('POST /api/hosts/:mac/install', { params: { mac }, body: { distro, ...(Object.keys(settings).length ? { settings } : {}) } });
+        await store.api.call('POST /api/hosts/:mac/install', {
+          params: { mac },
+          body: { distro, ...(Object.keys(settings).length ? { settings } : {}) },
+        });
       } else {
         await store.api.call('POST /api/hosts/:mac/cancel', { params: { mac } });
       }

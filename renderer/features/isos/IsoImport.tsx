@@ -47,7 +47,14 @@ export function ServerPathImport({ imports }: { imports: Imports }) {
   return (
     <form className="inline-form" onSubmit={submit}>
       <label htmlFor={id}>ISO path on the server</label>
-      <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/srv/isos/rocky-9.4-x86_64-dvd.iso" spellCheck={false} />
+      <input
+        id={id}
+        type="text"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        placeholder="/srv/isos/rocky-9.4-x86_64-dvd.iso"
+        spellCheck={false}
+      />
       <button type="submit" disabled={!path.trim()}>
         Import
       </button>
@@ -71,7 +78,11 @@ export function ImportJobs({ imports }: { imports: Imports }) {
           {j.phase === 'importing' ? <span className="muted">Reading the ISO…</span> : null}
           {j.phase === 'done' && j.distro ? (
             <span>
-              Detected <strong>{j.distro.name} {j.distro.version}</strong> ({j.distro.arch})
+              Detected{' '}
+              <strong>
+                {j.distro.name} {j.distro.version}
+              </strong>{' '}
+              ({j.distro.arch})
             </span>
           ) : null}
           {j.phase === 'failed' ? <ErrorNote error={j.error} /> : null}

@@ -20,7 +20,10 @@ let nextId = 1;
 
 export function useImports(api: ApiClient, onDone: () => void) {
   const [jobs, setJobs] = useState<ImportJob[]>([]);
-  const update = useCallback((id: number, patch: Partial<ImportJob>) => setJobs((js) => js.map((j) => (j.id === id ? { ...j, ...patch } : j))), []);
+  const update = useCallback(
+    (id: number, patch: Partial<ImportJob>) => setJobs((js) => js.map((j) => (j.id === id ? { ...j, ...patch } : j))),
+    [],
+  );
 
   const run = useCallback(
     async (name: string, phase: ImportJob['phase'], work: (id: number) => Promise<Distro>) => {
@@ -37,7 +40,10 @@ export function useImports(api: ApiClient, onDone: () => void) {
     [update, onDone],
   );
 
-  const importPath = useCallback((path: string) => run(path.split(/[\\/]/).pop() ?? path, 'importing', () => api.call('POST /api/distros/import', { body: { path } })), [api, run]);
+  const importPath = useCallback(
+    (path: string) => run(path.split(/[\\/]/).pop() ?? path, 'importing', () => api.call('POST /api/distros/import', { body: { path } })),
+    [api, run],
+  );
 
   const importFile = useCallback(
     (file: File) => {
@@ -45,7 +51,9 @@ export function useImports(api: ApiClient, onDone: () => void) {
       const path = desktopBridge()?.pathForFile(file);
       if (path) return importPath(path);
       return run(file.name, 'uploading', (id) => {
-        const upload = uploadIso(api.token, file, (p) => update(id, { progress: p.total > 0 ? p.loaded / p.total : null, ...(p.loaded >= p.total ? { phase: 'importing' } : {}) }));
+        const upload = uploadIso(api.token, file, (p) =>
+          update(id, { progress: p.total > 0 ? p.loaded / p.total : null, ...(p.loaded >= p.total ? { phase: 'importing' } : {}) }),
+        );
         return upload.done;
       });
     },

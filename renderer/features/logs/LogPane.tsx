@@ -36,14 +36,32 @@ export function LogPane({ compact = false }: { compact?: boolean }) {
           ))}
         </select>
         <label htmlFor={`${id}-q`}>Search</label>
-        <input id={`${id}-q`} type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="text or MAC" data-testid="log-search" />
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="text or MAC"
+          data-testid="log-search"
+        />
         <span className="muted" data-testid="log-count">
-          {shown.length} / <span data-testid="log-total" data-last-seq={logs.at(-1)?.seq ?? 0}>
+          {shown.length} /{' '}
+          <span data-testid="log-total" data-last-seq={logs.at(-1)?.seq ?? 0}>
             {logs.length}
-          </span> lines
+          </span>{' '}
+          lines
         </span>
       </div>
-      <VirtualList items={shown} rowHeight={22} follow label="Server log" className="log-list" rowKey={(e) => e.seq} renderRow={(e) => <LogLine e={e} showMac />} emptyText="No log lines yet." />
+      <VirtualList
+        items={shown}
+        rowHeight={22}
+        follow
+        label="Server log"
+        className="log-list"
+        rowKey={(e) => e.seq}
+        renderRow={(e) => <LogLine e={e} showMac />}
+        emptyText="No log lines yet."
+      />
     </section>
   );
 }

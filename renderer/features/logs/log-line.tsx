@@ -24,10 +24,21 @@ export function LogLine({ e, showMac }: { e: LogEvent; showMac: boolean }) {
 export function filterLines(lines: readonly LogEvent[], source: EventSource | 'all', text: string): readonly LogEvent[] {
   const needle = text.trim().toLowerCase();
   if (source === 'all' && !needle) return lines;
-  return lines.filter((e) => (source === 'all' || e.source === source) && (!needle || e.message.toLowerCase().includes(needle) || (e.mac ?? '').includes(needle)));
+  return lines.filter(
+    (e) =>
+      (source === 'all' || e.source === source) && (!needle || e.message.toLowerCase().includes(needle) || (e.mac ?? '').includes(needle)),
+  );
 }
 
-export function SourceSelect({ value, onChange, id }: { value: EventSource | 'all'; onChange: (v: EventSource | 'all') => void; id: string }) {
+export function SourceSelect({
+  value,
+  onChange,
+  id,
+}: {
+  value: EventSource | 'all';
+  onChange: (v: EventSource | 'all') => void;
+  id: string;
+}) {
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value as EventSource | 'all')}>
       <option value="all">All sources</option>

@@ -55,7 +55,8 @@ export function Settings() {
     }
   };
 
-  const set = <K extends keyof InstallSettingsView>(key: K, value: InstallSettingsView[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
+  const set = <K extends keyof InstallSettingsView>(key: K, value: InstallSettingsView[K]) =>
+    setDraft((d) => (d ? { ...d, [key]: value } : d));
 
   return (
     <main className="settings">
@@ -69,7 +70,14 @@ export function Settings() {
             {TEXT_FIELDS.map((f) => (
               <div key={f.key} className="field-row">
                 <label htmlFor={`${id}-${f.key}`}>{f.label}</label>
-                <input id={`${id}-${f.key}`} type="text" value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} spellCheck={false} aria-describedby={f.hint ? `${id}-${f.key}-hint` : undefined} />
+                <input
+                  id={`${id}-${f.key}`}
+                  type="text"
+                  value={draft[f.key]}
+                  onChange={(e) => set(f.key, e.target.value)}
+                  spellCheck={false}
+                  aria-describedby={f.hint ? `${id}-${f.key}-hint` : undefined}
+                />
                 {f.hint ? (
                   <span id={`${id}-${f.key}-hint`} className="muted hint">
                     {f.hint}
@@ -77,11 +85,30 @@ export function Settings() {
                 ) : null}
               </div>
             ))}
-            <PasswordField id={`${id}-rootpw`} label="Root password" isSet={view?.rootPasswordSet ?? false} value={rootPassword} onChange={setRootPassword} />
-            <PasswordField id={`${id}-adminpw`} label="Admin password" isSet={view?.adminPasswordSet ?? false} value={adminPassword} onChange={setAdminPassword} />
+            <PasswordField
+              id={`${id}-rootpw`}
+              label="Root password"
+              isSet={view?.rootPasswordSet ?? false}
+              value={rootPassword}
+              onChange={setRootPassword}
+            />
+            <PasswordField
+              id={`${id}-adminpw`}
+              label="Admin password"
+              isSet={view?.adminPasswordSet ?? false}
+              value={adminPassword}
+              onChange={setAdminPassword}
+            />
             <div className="field-row">
               <label htmlFor={`${id}-ssh`}>SSH authorized key</label>
-              <textarea id={`${id}-ssh`} rows={2} value={draft.sshAuthorizedKey} onChange={(e) => set('sshAuthorizedKey', e.target.value)} spellCheck={false} placeholder="ssh-ed25519 AAAA… user@laptop" />
+              <textarea
+                id={`${id}-ssh`}
+                rows={2}
+                value={draft.sshAuthorizedKey}
+                onChange={(e) => set('sshAuthorizedKey', e.target.value)}
+                spellCheck={false}
+                placeholder="ssh-ed25519 AAAA… user@laptop"
+              />
             </div>
             <div className="field-row">
               <label htmlFor={`${id}-pkgs`}>Extra packages</label>
@@ -99,7 +126,14 @@ export function Settings() {
             </div>
             <div className="field-row">
               <label htmlFor={`${id}-post`}>Post-install script</label>
-              <textarea id={`${id}-post`} rows={4} className="mono" value={draft.postInstallScript} onChange={(e) => set('postInstallScript', e.target.value)} spellCheck={false} />
+              <textarea
+                id={`${id}-post`}
+                rows={4}
+                className="mono"
+                value={draft.postInstallScript}
+                onChange={(e) => set('postInstallScript', e.target.value)}
+                spellCheck={false}
+              />
             </div>
             <div className="buttons">
               <button type="submit" className="primary">
@@ -119,11 +153,31 @@ export function Settings() {
   );
 }
 
-function PasswordField({ id, label, isSet, value, onChange }: { id: string; label: string; isSet: boolean; value: string; onChange: (v: string) => void }) {
+function PasswordField({
+  id,
+  label,
+  isSet,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  isSet: boolean;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   return (
     <div className="field-row">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="password" autoComplete="new-password" value={value} onChange={(e) => onChange(e.target.value)} placeholder={isSet ? 'set — type to replace' : 'not set'} aria-describedby={`${id}-hint`} />
+      <input
+        id={id}
+        type="password"
+        autoComplete="new-password"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={isSet ? 'set — type to replace' : 'not set'}
+        aria-describedby={`${id}-hint`}
+      />
       <span id={`${id}-hint`} className="muted hint">
         {isSet ? 'A password is set (stored only as a SHA-512 hash).' : 'No password: key-only login.'}
       </span>

@@ -69,7 +69,8 @@ export function Templates() {
             <select id={`${id}-tpl`} value={name} onChange={(e) => choose(e.target.value)}>
               {templates.map((t) => (
                 <option key={t.name} value={t.name}>
-                  {t.name} ({t.families.join(', ')}){t.custom ? ' · edited' : ''}{t.refusal ? ' · refused' : ''}
+                  {t.name} ({t.families.join(', ')}){t.custom ? ' · edited' : ''}
+                  {t.refusal ? ' · refused' : ''}
                 </option>
               ))}
             </select>
@@ -80,13 +81,20 @@ export function Templates() {
             </div>
           ) : null}
           <p className="muted">
-            Templates are Liquid: the syntax is Liquid&apos;s own (liquidjs.com, Shopify&apos;s Liquid reference); the variables, the filters
-            Bootbench adds and the limits are in docs/design/answer-files.md.
+            Templates are Liquid: the syntax is Liquid&apos;s own (liquidjs.com, Shopify&apos;s Liquid reference); the variables, the
+            filters Bootbench adds and the limits are in docs/design/answer-files.md.
           </p>
           <label htmlFor={`${id}-text`} className="visually-hidden">
             Template text
           </label>
-          <textarea id={`${id}-text`} className="code" rows={16} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+          <textarea
+            id={`${id}-text`}
+            className="code"
+            rows={16}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            spellCheck={false}
+          />
           <div className="buttons">
             <button type="button" className="primary" onClick={() => void save(false)} disabled={!current || text === current.text}>
               Save template
@@ -103,7 +111,12 @@ export function Templates() {
                 </option>
               ))}
             </select>
-            <button type="button" disabled={!previewMac || !distroForPreview} onClick={() => setPreviewOn(true)} title={distroForPreview ? '' : 'Import an ISO of a family this template serves'}>
+            <button
+              type="button"
+              disabled={!previewMac || !distroForPreview}
+              onClick={() => setPreviewOn(true)}
+              title={distroForPreview ? '' : 'Import an ISO of a family this template serves'}
+            >
               Preview
             </button>
             {status ? (

@@ -39,7 +39,8 @@ describe('address-conflict probe', { timeout: 300_000 }, () => {
       assert.ok(lease, server.output());
       leases.push(lease.ip);
     }
-    for (const ip of leases) assert.ok(ip !== '10.231.8.100' && ip !== '10.231.8.101', `a client got ${ip}, which a squatter holds; all: ${leases}`);
+    for (const ip of leases)
+      assert.ok(ip !== '10.231.8.100' && ip !== '10.231.8.101', `a client got ${ip}, which a squatter holds; all: ${leases}`);
     assert.equal(new Set(leases).size, leases.length, `duplicate leases: ${leases}`);
     assert.match(server.output(), /10\.231\.8\.100 answered a probe/);
     assert.match(server.output(), /10\.231\.8\.101 answered a probe/, 'found although it ignores ICMP echo');

@@ -23,9 +23,17 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     pxeMac = pxe.mac;
     dataDir = tempDataDir('foreign');
     const dnsmasq = lab.spawn(other.ns, 'dnsmasq', [
-      '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null', '--port=0', '--no-ping', '--log-dhcp',
-      '--interface=eth0', '--bind-interfaces', '--dhcp-range=10.231.4.100,10.231.4.150,255.255.255.0,1h',
-      `--dhcp-leasefile=${join(dataDir, 'dnsmasq.leases')}`, '--user=root',
+      '--keep-in-foreground',
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      '--port=0',
+      '--no-ping',
+      '--log-dhcp',
+      '--interface=eth0',
+      '--bind-interfaces',
+      '--dhcp-range=10.231.4.100,10.231.4.150,255.255.255.0,1h',
+      `--dhcp-leasefile=${join(dataDir, 'dnsmasq.leases')}`,
+      '--user=root',
     ]);
     await watchOutput(dnsmasq).waitFor(/DHCP, IP range/, 20_000);
   });
@@ -36,7 +44,9 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
   });
 
   test('check names the other server and says what to do', async () => {
-    const r = await lab.exec(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--json', '--data', dataDir], { timeoutMs: 60_000 });
+    const r = await lab.exec(lab.serverNs, NODE, [BIN, 'check', '--interface', 'bbfor0', '--json', '--data', dataDir], {
+      timeoutMs: 60_000,
+    });
     const report = JSON.parse(r.stdout) as { checks: { id: string; status: string; message: string; fix?: string }[] };
     const foreign = report.checks.find((c) => c.id === 'foreign-dhcp');
     assert.ok(foreign, r.stdout);
@@ -49,7 +59,12 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
   });
 
   test('serve --mode dhcp refuses to start, naming the server', async () => {
-    const r = await lab.exec(lab.serverNs, NODE, [BIN, 'serve', '--interface', 'bbfor0', '--mode', 'dhcp', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
+    const r = await lab.exec(
+      lab.serverNs,
+      NODE,
+      [BIN, 'serve', '--interface', 'bbfor0', '--mode', 'dhcp', '--data', dataDir, '--ui-port', '0'],
+      { timeoutMs: 60_000 },
+    );
     assert.equal(r.code, 1, `expected exit 1, got ${r.code}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /Another DHCP server answers on bbfor0: 10\.231\.4\.2/);
     assert.match(r.stderr, /--mode proxy/);
@@ -59,7 +74,12 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     const server = await startBootbench(lab, ['--interface', 'bbfor0'], dataDir);
     try {
       assert.match(server.output(), /mode proxy \(auto\)/);
-      const { replies } = await runScriptedClient(lab, pxeNs, { mac: pxeMac, flow: 'discover', vendorClass: 'PXEClient:Arch:00007:UNDI:003000', clientArch: 7 });
+      const { replies } = await runScriptedClient(lab, pxeNs, {
+        mac: pxeMac,
+        flow: 'discover',
+        vendorClass: 'PXEClient:Arch:00007:UNDI:003000',
+        clientArch: 7,
+      });
       const fromUs = replies.find((r) => r.from === '10.231.4.1');
       const fromDnsmasq = replies.find((r) => r.from === '10.231.4.2');
       assert.ok(fromUs, `no proxy offer from Bootbench: ${JSON.stringify(replies)}\n${server.output()}`);
@@ -71,4 +91,3 @@ describe('with another DHCP server on the segment', { timeout: 300_000 }, () => 
     }
   });
 });
-

@@ -25,7 +25,11 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     const seg = lab.segment('bbfull0', '10.231.1.1/24');
     for (const name of ['udhcpc', 'dhclient', 'bios', 'uefi7', 'uefi9', 'ipxe']) clients[name] = lab.host(seg);
     dataDir = tempDataDir('full');
-    server = await startBootbench(lab, ['--interface', 'bbfull0', '--router', '10.231.1.1', '--dns', '10.231.1.1,10.231.1.2', '--domain', 'lab.test'], dataDir);
+    server = await startBootbench(
+      lab,
+      ['--interface', 'bbfull0', '--router', '10.231.1.1', '--dns', '10.231.1.1,10.231.1.2', '--domain', 'lab.test'],
+      dataDir,
+    );
   });
 
   after(async () => {
@@ -58,7 +62,9 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.ok(lease);
     await lab.exec(host.ns, 'ip', ['addr', 'add', `${lease.ip}/24`, 'dev', 'eth0']);
     const out = join(dataDir, 'fetched.kpxe');
-    const r = await lab.exec(host.ns, 'curl', ['-sS', '--tftp-blksize', '1432', '-o', out, 'tftp://10.231.1.1/undionly.kpxe'], { timeoutMs: 60_000 });
+    const r = await lab.exec(host.ns, 'curl', ['-sS', '--tftp-blksize', '1432', '-o', out, 'tftp://10.231.1.1/undionly.kpxe'], {
+      timeoutMs: 60_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(sha256(readFileSync(out)), sha256(readFileSync(join(REPO, 'assets/boot/undionly.kpxe'))));
     const logs = await server.cli(['logs', host.mac]);
@@ -74,7 +80,14 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.match(script.stdout, /content-length: \d+/i);
     assert.match(script.stdout, /#!ipxe/);
     assert.ok(script.stdout.includes(host.mac) || script.stdout.includes('${net0/mac}'), script.stdout);
-    const loader = await lab.exec(host.ns, 'curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', 'http://10.231.1.1/boot/snponly.efi']);
+    const loader = await lab.exec(host.ns, 'curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_download}',
+      'http://10.231.1.1/boot/snponly.efi',
+    ]);
     assert.equal(loader.stdout, `200 ${readFileSync(join(REPO, 'assets/boot/snponly.efi')).length}`);
   });
 
@@ -98,7 +111,13 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
   for (const c of pxeCases) {
     test(`PXE client with option 93 = ${c.arch} gets ${c.file} and siaddr`, async () => {
       const host = clients[c.name]!;
-      const { replies } = await runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: c.vendor, clientArch: c.arch, uuid: OVMF_UUID });
+      const { replies } = await runScriptedClient(lab, host.ns, {
+        mac: host.mac,
+        flow: 'dora',
+        vendorClass: c.vendor,
+        clientArch: c.arch,
+        uuid: OVMF_UUID,
+      });
       const offer = replies.find((r) => r.type === 2);
       const ack = replies.find((r) => r.type === 5);
       assert.ok(offer && ack, `expected OFFER and ACK, got ${JSON.stringify(replies)}\n${server.output()}`);
@@ -116,7 +135,13 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
 
   test('a client whose user class is iPXE gets the URL of its iPXE script, not the loader again', async () => {
     const host = clients.ipxe!;
-    const { replies } = await runScriptedClient(lab, host.ns, { mac: host.mac, flow: 'dora', vendorClass: 'PXEClient:Arch:00007:UNDI:003010', clientArch: 7, userClass: 'iPXE' });
+    const { replies } = await runScriptedClient(lab, host.ns, {
+      mac: host.mac,
+      flow: 'dora',
+      vendorClass: 'PXEClient:Arch:00007:UNDI:003010',
+      clientArch: 7,
+      userClass: 'iPXE',
+    });
     const ack = replies.find((r) => r.type === 5);
     assert.ok(ack, JSON.stringify(replies));
     assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), `http://10.231.1.1/ipxe/${host.mac.replace(/:/g, '-')}.ipxe`);

@@ -23,7 +23,11 @@ describe('DHCP fuzzing', { timeout: 600_000 }, () => {
     fuzzer = lab.host(seg, { cidr: '10.231.7.2/16' });
     real = lab.host(seg);
     dataDir = tempDataDir('fuzz');
-    server = await startBootbench(lab, ['--interface', 'bbfuzz0', '--mode', 'dhcp', '--pool', '10.231.100.1-10.231.199.254', '--quiet'], dataDir);
+    server = await startBootbench(
+      lab,
+      ['--interface', 'bbfuzz0', '--mode', 'dhcp', '--pool', '10.231.100.1-10.231.199.254', '--quiet'],
+      dataDir,
+    );
   });
 
   after(async () => {
@@ -33,13 +37,23 @@ describe('DHCP fuzzing', { timeout: 600_000 }, () => {
   });
 
   test('the server survives 100,000 bad packets and then serves a real client', async () => {
-    const r = await lab.exec(fuzzer.ns, NODE, ['--import', 'tsx', join(REPO, 'test/helpers/dhcp-fuzzer.ts'), JSON.stringify({ server: '10.231.7.1', count: 100_000, seed: 20261126 })], { timeoutMs: 400_000 });
+    const r = await lab.exec(
+      fuzzer.ns,
+      NODE,
+      [
+        '--import',
+        'tsx',
+        join(REPO, 'test/helpers/dhcp-fuzzer.ts'),
+        JSON.stringify({ server: '10.231.7.1', count: 100_000, seed: 20261126 }),
+      ],
+      { timeoutMs: 400_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const { sent } = JSON.parse(r.stdout) as { sent: number };
     assert.ok(sent >= 100_000, `the fuzzer sent ${sent} packets`);
     assert.equal(server.child.exitCode, null, `the server exited:\n${server.output()}`);
 
-    const st = JSON.parse((await lab.exec(lab.serverNs, NODE, ["-e", STATUS_SCRIPT, dataDir])).stdout) as ServerStatus;
+    const st = JSON.parse((await lab.exec(lab.serverNs, NODE, ['-e', STATUS_SCRIPT, dataDir])).stdout) as ServerStatus;
     const dhcp = st.services.find((s) => s.name === 'dhcp');
     assert.ok(dhcp && dhcp.state === 'up', JSON.stringify(st));
     assert.ok((dhcp.counters.received ?? 0) >= 50_000, `the server read ${dhcp.counters.received} of ${sent} packets`);

@@ -30,7 +30,13 @@ describe('DHCP answers only on the chosen interface', { timeout: 300_000 }, () =
   });
 
   test("a DISCOVER on B's segment gets no answer", async () => {
-    const pxe = await runScriptedClient(lab, onB.ns, { mac: onB.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0, timeoutMs: 4000 });
+    const pxe = await runScriptedClient(lab, onB.ns, {
+      mac: onB.mac,
+      flow: 'discover',
+      vendorClass: 'PXEClient:Arch:00000:UNDI:002001',
+      clientArch: 0,
+      timeoutMs: 4000,
+    });
     assert.deepEqual(pxe.replies, [], 'no reply at all on segment B');
     assert.equal(await udhcpc(lab, onB.ns, { tries: 2 }), null, 'udhcpc on B gets no lease');
   });

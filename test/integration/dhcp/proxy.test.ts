@@ -35,7 +35,12 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
   });
 
   test('a PXE client gets a proxy offer: boot file, no address', async () => {
-    const { replies } = await runScriptedClient(lab, pxe.ns, { mac: pxe.mac, flow: 'discover', vendorClass: 'PXEClient:Arch:00000:UNDI:002001', clientArch: 0 });
+    const { replies } = await runScriptedClient(lab, pxe.ns, {
+      mac: pxe.mac,
+      flow: 'discover',
+      vendorClass: 'PXEClient:Arch:00000:UNDI:002001',
+      clientArch: 0,
+    });
     const offer = replies.find((r) => r.type === 2);
     assert.ok(offer, `no proxy offer: ${JSON.stringify(replies)}\n${server.output()}`);
     assert.equal(offer.yiaddr, '0.0.0.0');
@@ -49,8 +54,13 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
 
   test('port 4011 answers a UEFI client with its boot file', async () => {
     const { replies } = await runScriptedClient(lab, pxe.ns, {
-      mac: pxe.mac, flow: 'pxe4011', server: '10.231.2.1', ciaddr: '10.231.2.50',
-      vendorClass: 'PXEClient:Arch:00007:UNDI:003000', clientArch: 7, broadcastFlag: false,
+      mac: pxe.mac,
+      flow: 'pxe4011',
+      server: '10.231.2.1',
+      ciaddr: '10.231.2.50',
+      vendorClass: 'PXEClient:Arch:00007:UNDI:003000',
+      clientArch: 7,
+      broadcastFlag: false,
     });
     const ack = replies.find((r) => r.type === 5);
     assert.ok(ack, `no answer on 4011: ${JSON.stringify(replies)}\n${server.output()}`);
@@ -63,7 +73,10 @@ describe('proxyDHCP mode', { timeout: 300_000 }, () => {
     const r = await server.cli(['hosts', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const hosts = JSON.parse(r.stdout) as { mac: string; firmware: string }[];
-    assert.ok(hosts.some((h) => h.mac === pxe.mac), r.stdout);
+    assert.ok(
+      hosts.some((h) => h.mac === pxe.mac),
+      r.stdout,
+    );
     assert.ok(!hosts.some((h) => h.mac === plain.mac));
   });
 });

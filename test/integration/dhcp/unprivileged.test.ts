@@ -23,7 +23,12 @@ describe('serve without privileges', { timeout: 120_000 }, () => {
   });
 
   test('exits non-zero naming port 67 and the fix', async () => {
-    const r = await lab.exec(lab.serverNs, 'setpriv', [...AS_NOBODY, NODE, BIN, 'serve', '--interface', 'bbunpr0', '--data', dataDir, '--ui-port', '0'], { timeoutMs: 60_000 });
+    const r = await lab.exec(
+      lab.serverNs,
+      'setpriv',
+      [...AS_NOBODY, NODE, BIN, 'serve', '--interface', 'bbunpr0', '--data', dataDir, '--ui-port', '0'],
+      { timeoutMs: 60_000 },
+    );
     assert.equal(r.code, 1, `expected exit 1; stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     assert.match(r.stderr, /Port 67\/udp on bbunpr0 needs privileges/);
     assert.match(r.stderr, /sudo bootbench serve|setcap/);

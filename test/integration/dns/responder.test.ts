@@ -24,7 +24,9 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
     client = lab.host(seg, { cidr: '10.231.82.10/24' });
     leave = enterNamespace(lab.serverNs);
     dns = createDnsResponder({
-      iface: seg.name, address: seg.serverIp, bus: new EventBus(),
+      iface: seg.name,
+      address: seg.serverIp,
+      bus: new EventBus(),
       lookup: (n) => names[n] ?? null,
       reverse: (ip) => Object.keys(names).find((k) => names[k] === ip) ?? null,
     });
@@ -37,10 +39,15 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
     lab?.destroy();
   });
 
-  const nslookup = (name: string, type = 'a') => lab.exec(client.ns, 'busybox', ['nslookup', `-type=${type}`, name, seg.serverIp], { timeoutMs: 30_000 });
+  const nslookup = (name: string, type = 'a') =>
+    lab.exec(client.ns, 'busybox', ['nslookup', `-type=${type}`, name, seg.serverIp], { timeoutMs: 30_000 });
 
   /** One raw query from the client namespace: rcode, answer count and elapsed ms. */
-  async function ask(name: string, type = 1, extra: Buffer[] = []): Promise<{ rcode: number; answers: number; ms: number; id: number } | null> {
+  async function ask(
+    name: string,
+    type = 1,
+    extra: Buffer[] = [],
+  ): Promise<{ rcode: number; answers: number; ms: number; id: number } | null> {
     const code = `
       const d = require('node:dgram').createSocket('udp4');
       const q = Buffer.from(process.argv[1], 'hex');
@@ -58,7 +65,12 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
     const header = Buffer.from([0xbe, 0xef, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
     const tail = Buffer.from([0, type, 0, 1]);
     const q = Buffer.concat([header, encodeName(name), tail]);
-    const r = await lab.exec(client.ns, process.execPath, ['-e', code, q.toString('hex'), JSON.stringify(extra.map((b) => b.toString('hex')))], { timeoutMs: 20_000 });
+    const r = await lab.exec(
+      client.ns,
+      process.execPath,
+      ['-e', code, q.toString('hex'), JSON.stringify(extra.map((b) => b.toString('hex')))],
+      { timeoutMs: 20_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout.trim()) as { rcode: number; answers: number; ms: number; id: number } | null;
   }
@@ -68,7 +80,12 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
   });
 
   test('busybox nslookup: the laptop and a host, with and without the domain', async () => {
-    for (const [name, ip] of [['bootbench', '10.231.82.1'], ['bootbench.lab', '10.231.82.1'], ['web-01.lab', '10.231.82.10'], ['web-01', '10.231.82.10']] as const) {
+    for (const [name, ip] of [
+      ['bootbench', '10.231.82.1'],
+      ['bootbench.lab', '10.231.82.1'],
+      ['web-01.lab', '10.231.82.10'],
+      ['web-01', '10.231.82.10'],
+    ] as const) {
       const r = await nslookup(name);
       assert.equal(r.code, 0, `${name}: ${r.stdout} ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`Address: ${ip.replace(/\./g, '\\.')}`), `${name}: ${r.stdout}`);
@@ -105,7 +122,12 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
   });
 
   test('garbage datagrams are ignored and the server keeps answering', async () => {
-    const junk = [Buffer.from([1, 2, 3]), Buffer.alloc(1400, 0xff), Buffer.from('GET / HTTP/1.0\r\n\r\n'), Buffer.from('beef8180000100000000000000', 'hex')];
+    const junk = [
+      Buffer.from([1, 2, 3]),
+      Buffer.alloc(1400, 0xff),
+      Buffer.from('GET / HTTP/1.0\r\n\r\n'),
+      Buffer.from('beef8180000100000000000000', 'hex'),
+    ];
     const before = dns.status().counters;
     const r = await ask('web-01', 1, junk);
     assert.deepEqual([r?.rcode, r?.answers, r?.id], [RCODE.NOERROR, 1, 0xbeef]);
@@ -115,7 +137,13 @@ describe('DNS responder in a lab', { timeout: 120_000 }, () => {
   });
 
   test('the responder is pinned to its NIC: a second one on the same NIC and port is refused', async () => {
-    const second = createDnsResponder({ iface: seg.name, address: seg.serverIp, bus: new EventBus(), lookup: () => null, reverse: () => null });
+    const second = createDnsResponder({
+      iface: seg.name,
+      address: seg.serverIp,
+      bus: new EventBus(),
+      lookup: () => null,
+      reverse: () => null,
+    });
     await assert.rejects(second.start(), (e: Error & { code?: string }) => e.code === 'PORT_IN_USE');
   });
 });

@@ -163,8 +163,19 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
     await big.write(TAIL, 0, TAIL.length, TAIL_AT);
     await big.close();
     hosts.set(MAC, {
-      mac: MAC, firmware: 'bios', arch: 'x86_64', clientArch: 0, ip: '127.0.0.1', state: 'discovered', distro: null, uuid: null,
-      vendorClass: null, userClass: 'iPXE', hostname: null, firstSeen: new Date().toISOString(), lastSeen: new Date().toISOString(),
+      mac: MAC,
+      firmware: 'bios',
+      arch: 'x86_64',
+      clientArch: 0,
+      ip: '127.0.0.1',
+      state: 'discovered',
+      distro: null,
+      uuid: null,
+      vendorClass: null,
+      userClass: 'iPXE',
+      hostname: null,
+      firstSeen: new Date().toISOString(),
+      lastSeen: new Date().toISOString(),
     });
     server = createBootHttpServer({ address: '127.0.0.1', port: 0, bus, macForIp: (ip) => (ip === '127.0.0.1' ? MAC : null) });
     mountBootRoutes(server, { loaders: naiveResolver(root, seen, openFiles), hosts, serverIp: '127.0.0.1', httpPort: 0, pollSeconds: 3 });
@@ -282,7 +293,16 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
       c.close();
     }
     // and curl reuses its connection for two URLs
-    const r = await run('curl', ['-sS', '-v', '-o', '/dev/null', '-o', '/dev/null', `${server.url}/boot/undionly.kpxe`, `${server.url}/boot/undionly.kpxe`]);
+    const r = await run('curl', [
+      '-sS',
+      '-v',
+      '-o',
+      '/dev/null',
+      '-o',
+      '/dev/null',
+      `${server.url}/boot/undionly.kpxe`,
+      `${server.url}/boot/undionly.kpxe`,
+    ]);
     assert.match(r.stderr, /Re-using existing connection|Reusing existing connection/i);
   });
 
@@ -311,7 +331,10 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
     }
     const viaCurl = await run('curl', ['-sS', '--path-as-is', '-o', '-', '-w', '%{http_code}', `${server.url}/boot/../secret.txt`]);
     assert.doesNotMatch(viaCurl.stdout.toString(), /TOP-SECRET/);
-    assert.ok(seen.every((p) => !p.split('/').includes('..') && !p.includes('\\') && !p.includes('\0')), `resolver saw: ${seen.join(' | ')}`);
+    assert.ok(
+      seen.every((p) => !p.split('/').includes('..') && !p.includes('\\') && !p.includes('\0')),
+      `resolver saw: ${seen.join(' | ')}`,
+    );
   });
 
   test('the iPXE script endpoint: #!ipxe with the MAC, for known and unknown hosts; text/plain; Content-Length', async () => {
@@ -322,7 +345,10 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
     const text = known.body.toString();
     assert.ok(text.startsWith('#!ipxe\n'));
     assert.ok(text.includes(MAC));
-    assert.ok(text.includes(`chain --replace --autofree http://127.0.0.1:${port}/ipxe/52-54-00-ab-cd-ef.ipxe?poll=1`) || text.includes('/ipxe/52-54-00-ab-cd-ef.ipxe?poll=1'));
+    assert.ok(
+      text.includes(`chain --replace --autofree http://127.0.0.1:${port}/ipxe/52-54-00-ab-cd-ef.ipxe?poll=1`) ||
+        text.includes('/ipxe/52-54-00-ab-cd-ef.ipxe?poll=1'),
+    );
     const unknown = await raw(port, get('/ipxe/02-00-00-00-00-09.ipxe'));
     assert.equal(unknown.status, 200);
     assert.ok(unknown.body.toString().startsWith('#!ipxe'));
@@ -367,7 +393,10 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
     const deadline = Date.now() + 5000;
     while (openFiles.count !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(openFiles.count, before, 'file closed after the abort');
-    const aborted = bus.history().filter((e): e is LogEvent => e.type === 'log' && e.kind === 'http.request').at(-1);
+    const aborted = bus
+      .history()
+      .filter((e): e is LogEvent => e.type === 'log' && e.kind === 'http.request')
+      .at(-1);
     assert.equal(aborted?.data?.complete, false);
     // and the server still serves
     assert.equal((await raw(port, get('/boot/undionly.kpxe', 'Range: bytes=0-0\r\n'))).status, 206);
@@ -426,7 +455,12 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
   test('a 64 MiB range of the sparse 5 GiB file streams intact', async () => {
     const r = await run('curl', ['-sS', '-r', `0-${64 * 1024 * 1024 - 1}`, '-o', '-', `${server.url}/boot/big.iso`]);
     assert.equal(r.stdout.length, 64 * 1024 * 1024);
-    assert.equal(createHash('sha256').update(r.stdout).digest('hex'), createHash('sha256').update(Buffer.alloc(64 * 1024 * 1024)).digest('hex'));
+    assert.equal(
+      createHash('sha256').update(r.stdout).digest('hex'),
+      createHash('sha256')
+        .update(Buffer.alloc(64 * 1024 * 1024))
+        .digest('hex'),
+    );
   });
 });
 

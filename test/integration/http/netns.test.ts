@@ -65,7 +65,12 @@ describe('boot HTTP server in a lab namespace', { timeout: 120_000, skip: exists
   test('a client fetches undionly.kpxe with curl from the NIC address, byte for byte', async () => {
     assert.equal(server.url, `http://${serverIp}`);
     const out = join(scratch, 'undionly.kpxe');
-    const r = await lab.exec(client.ns, 'curl', ['-sS', '--max-time', '20', '-D', '-', '-o', out, `http://${serverIp}/boot/undionly.kpxe`], { timeoutMs: 30_000 });
+    const r = await lab.exec(
+      client.ns,
+      'curl',
+      ['-sS', '--max-time', '20', '-D', '-', '-o', out, `http://${serverIp}/boot/undionly.kpxe`],
+      { timeoutMs: 30_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const expected = readFileSync(LOADER);
     assert.match(r.stdout, /^HTTP\/1\.1 200/);
@@ -73,7 +78,10 @@ describe('boot HTTP server in a lab namespace', { timeout: 120_000, skip: exists
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     assert.equal(sha(readFileSync(out)), sha(expected));
 
-    const ev = bus.history().filter((e): e is LogEvent => e.type === 'log' && e.kind === 'http.request').at(-1);
+    const ev = bus
+      .history()
+      .filter((e): e is LogEvent => e.type === 'log' && e.kind === 'http.request')
+      .at(-1);
     assert.equal(ev?.data?.client, CLIENT_IP);
     assert.equal(ev?.mac, client.mac);
     assert.equal(ev?.data?.status, 200);
@@ -81,7 +89,9 @@ describe('boot HTTP server in a lab namespace', { timeout: 120_000, skip: exists
 
   test('the client gets its iPXE script pointing back at the NIC address', async () => {
     const dashed = client.mac.replace(/:/g, '-');
-    const r = await lab.exec(client.ns, 'curl', ['-sS', '--max-time', '20', `http://${serverIp}/ipxe/${dashed}.ipxe`], { timeoutMs: 30_000 });
+    const r = await lab.exec(client.ns, 'curl', ['-sS', '--max-time', '20', `http://${serverIp}/ipxe/${dashed}.ipxe`], {
+      timeoutMs: 30_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.startsWith('#!ipxe\n'));
     assert.ok(r.stdout.includes(client.mac));
@@ -89,7 +99,9 @@ describe('boot HTTP server in a lab namespace', { timeout: 120_000, skip: exists
   });
 
   test('it listens on the NIC address only, not on loopback', async () => {
-    const r = await lab.exec(lab.serverNs, 'curl', ['-sS', '--max-time', '5', 'http://127.0.0.1/boot/undionly.kpxe'], { timeoutMs: 15_000 });
+    const r = await lab.exec(lab.serverNs, 'curl', ['-sS', '--max-time', '5', 'http://127.0.0.1/boot/undionly.kpxe'], {
+      timeoutMs: 15_000,
+    });
     assert.notEqual(r.code, 0);
   });
 });

@@ -73,7 +73,11 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     const iso = rockyIso(dataDir);
     lab = Lab.create('flow');
     seg = lab.segment('bbflow0', `${SUBNET}.1/24`);
-    server = await startBootbench(lab, ['--interface', 'bbflow0', '--mode', 'dhcp', '--no-probe', '--install-timeouts', 'booting=4s'], dataDir);
+    server = await startBootbench(
+      lab,
+      ['--interface', 'bbflow0', '--mode', 'dhcp', '--no-probe', '--install-timeouts', 'booting=4s'],
+      dataDir,
+    );
     distro = JSON.parse(await cli(['import', iso, '--json'])) as Distro;
     assert.equal(distro.family, 'rhel');
   });
@@ -134,13 +138,21 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     const end = Date.now() + 20_000;
     let timeline: LogEvent[] = [];
     while (Date.now() < end) {
-      timeline = (await cli(['logs', client.mac, '--json'])).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogEvent);
+      timeline = (await cli(['logs', client.mac, '--json']))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as LogEvent);
       if (timeline.some((e) => e.source === 'syslog' && e.message.includes(marker))) break;
       await new Promise((r) => setTimeout(r, 300));
     }
     const sources = new Set(timeline.map((e) => e.source));
-    for (const source of ['dhcp', 'tftp', 'http', 'syslog', 'install'] as const) assert.ok(sources.has(source), `the timeline has ${source} lines: ${[...sources].join(', ')}`);
-    assert.ok(timeline.some((e) => e.source === 'syslog' && e.message === `anaconda: Starting installation ${marker}`), 'the syslog line, mapped to the host by its address');
+    for (const source of ['dhcp', 'tftp', 'http', 'syslog', 'install'] as const)
+      assert.ok(sources.has(source), `the timeline has ${source} lines: ${[...sources].join(', ')}`);
+    assert.ok(
+      timeline.some((e) => e.source === 'syslog' && e.message === `anaconda: Starting installation ${marker}`),
+      'the syslog line, mapped to the host by its address',
+    );
     const text = await cli(['logs', client.mac]);
     assert.match(text, new RegExp(marker));
 
@@ -160,7 +172,7 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     assert.equal((await hostOf(client.mac)).state, 'installed');
   });
 
-  test('a wrong token gets 404 and changes nothing; another host cannot take a host\'s script', async () => {
+  test("a wrong token gets 404 and changes nothing; another host cannot take a host's script", async () => {
     const client = newClient('uefi');
     await client.script(await client.powerOn());
     await cli(['install', client.mac, '--distro', distro.id]);
@@ -203,7 +215,10 @@ describe('one-click provisioning, scripted firmware + iPXE + installer', { timeo
     await client.fetchInstaller(action); // booting; the answer file is never asked for
     const failed = await waitForState(client.mac, 'failed', 30_000);
     assert.equal(failed.failureCode, 'timeout-booting');
-    assert.match(failed.failureReason ?? '', /kernel fetched .* ago, answer file never requested: the installer may lack a driver for this NIC/);
+    assert.match(
+      failed.failureReason ?? '',
+      /kernel fetched .* ago, answer file never requested: the installer may lack a driver for this NIC/,
+    );
     const timeline = await cli(['logs', client.mac]);
     assert.match(timeline, /install failed: timed out/);
   });

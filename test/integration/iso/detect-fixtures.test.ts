@@ -14,7 +14,9 @@ import { loadManifest, placeholderBytes, writeTree, type LayoutManifest } from '
 const readerPath = fileURLToPath(new URL('../../../electron/core/iso/iso9660.ts', import.meta.url));
 const skip = existsSync(readerPath) ? false : 'waiting for iso9660.ts';
 
-interface Opened extends IsoTree { close(): Promise<void> }
+interface Opened extends IsoTree {
+  close(): Promise<void>;
+}
 async function openIso(path: string): Promise<Opened> {
   // Imported lazily so that this file loads (and skips) while the reader does not exist yet.
   const { IsoImage } = (await import('../../../electron/core/iso/iso9660.js')) as { IsoImage: { open(p: string): Promise<Opened> } };

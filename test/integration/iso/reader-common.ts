@@ -34,7 +34,8 @@ export function sourceTree(root: string, rel = ''): SourceEntry[] {
     else if (st.isDirectory()) {
       out.push({ path, kind: 'dir', size: -1 });
       out.push(...sourceTree(root, path));
-    } else if (st.size > 256 * 1024 * 1024) out.push({ path, kind: 'file', size: st.size }); // too big to hash here: checked by window
+    } else if (st.size > 256 * 1024 * 1024)
+      out.push({ path, kind: 'file', size: st.size }); // too big to hash here: checked by window
     else out.push({ path, kind: 'file', size: st.size, sha: sha256(readFileSync(full)) });
   }
   return rel === '' ? out.sort((a, b) => (a.path < b.path ? -1 : 1)) : out;
@@ -57,7 +58,7 @@ export async function readThroughSource(img: IsoImage, path: string, chunk = 100
   const src = await img.openFile(path);
   try {
     const out = Buffer.alloc(src.size);
-    for (let pos = 0; pos < src.size; ) {
+    for (let pos = 0; pos < src.size;) {
       const n = await src.read(out, pos, Math.min(chunk, src.size - pos), pos);
       assert.ok(n > 0, `read at ${pos} of ${path} returned 0`);
       pos += n;
@@ -69,7 +70,11 @@ export async function readThroughSource(img: IsoImage, path: string, chunk = 100
 }
 
 /** Every source file's bytes read back from the image are identical (sha256), both ways. */
-export async function assertFilesIdentical(img: IsoImage, source: SourceEntry[], lookupPath: (p: string) => string = (p) => p): Promise<number> {
+export async function assertFilesIdentical(
+  img: IsoImage,
+  source: SourceEntry[],
+  lookupPath: (p: string) => string = (p) => p,
+): Promise<number> {
   let checked = 0;
   for (const s of source) {
     if (s.kind !== 'file' || s.sha === undefined) continue;

@@ -5,7 +5,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statfsSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsoError, IsoImage } from '../../../electron/core/iso/iso9660.js';
@@ -40,7 +51,8 @@ describe('a 4+ GiB ISO with a multi-extent file and ~3,000 files', { timeout: 90
     for (let d = 0; d < 100; d++) {
       const dir = join(src, 'Packages', `p${String(d).padStart(3, '0')}`);
       mkdirSync(dir, { recursive: true });
-      for (let f = 0; f < 30; f++) writeFileSync(join(dir, `package-${d}-${f}.noarch.rpm`), `package ${d}/${f}\n`.repeat(1 + ((d * 30 + f) % 50)));
+      for (let f = 0; f < 30; f++)
+        writeFileSync(join(dir, `package-${d}-${f}.noarch.rpm`), `package ${d}/${f}\n`.repeat(1 + ((d * 30 + f) % 50)));
     }
     iso = join(tmp, 'big.iso');
     const t0 = performance.now();
@@ -58,7 +70,10 @@ describe('a 4+ GiB ISO with a multi-extent file and ~3,000 files', { timeout: 90
     assert.ok(e && e.kind === 'file');
     assert.equal(e.size, BIG);
     assert.ok(e.extents.length >= 2, `multi-extent (${e.extents.length} extents)`);
-    assert.equal(e.extents.reduce((n, x) => n + x.length, 0), BIG);
+    assert.equal(
+      e.extents.reduce((n, x) => n + x.length, 0),
+      BIG,
+    );
     const source = openSync(join(src, 'LiveOS/squashfs.img'), 'r');
     const file = await img.openFile('/LiveOS/squashfs.img');
     try {

@@ -57,21 +57,42 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
       assert.equal(img.names, 'rockridge');
       assert.equal(img.volumeId, 'RR_TEST');
       const source = sourceTree(src);
-      assert.deepEqual(imageTree(img), source.map(({ sha: _sha, ...e }) => e));
+      assert.deepEqual(
+        imageTree(img),
+        source.map(({ sha: _sha, ...e }) => e),
+      );
       assert.equal(await assertFilesIdentical(img, source), 11);
       assert.equal(img.stat('/images/pxeboot/rel-link')?.path, '/.treeinfo');
       assert.equal(img.lstat('/images/pxeboot/rel-link')?.kind, 'symlink');
       assert.equal(img.stat('/abs-dir-link/vmlinuz')?.path, '/images/pxeboot/vmlinuz');
       assert.equal(img.stat('/dir-link/pxeboot/rel-link')?.path, '/.treeinfo');
-      assert.deepEqual(img.list('/dir-link/pxeboot').map((e) => e.name).sort(), ['initrd.img', 'rel-link', 'vmlinuz']);
+      assert.deepEqual(
+        img
+          .list('/dir-link/pxeboot')
+          .map((e) => e.name)
+          .sort(),
+        ['initrd.img', 'rel-link', 'vmlinuz'],
+      );
       assert.equal(img.stat('/loop1'), null);
       assert.equal(img.stat('/dangling'), null);
-      await assert.rejects(img.readFile('/loop1'), (e: unknown) => e instanceof IsoError && e.code === 'CORRUPT' && /symlink loop/.test(e.message));
+      await assert.rejects(
+        img.readFile('/loop1'),
+        (e: unknown) => e instanceof IsoError && e.code === 'CORRUPT' && /symlink loop/.test(e.message),
+      );
       await assert.rejects(img.readFile('/images'), (e: unknown) => e instanceof IsoError && e.code === 'NOT_FOUND');
-      await assert.rejects(img.readFile('/images/pxeboot/initrd.img', 1000), (e: unknown) => e instanceof IsoError && e.code === 'TOO_LARGE');
+      await assert.rejects(
+        img.readFile('/images/pxeboot/initrd.img', 1000),
+        (e: unknown) => e instanceof IsoError && e.code === 'TOO_LARGE',
+      );
       // Cross-check with genisoimage's isoinfo when present: the same set of paths.
       const isoinfo = tryIsoinfo(['-R', '-f', '-i', iso]);
-      if (isoinfo !== null) assert.deepEqual(isoinfo.sort(), imageTree(img).map((e) => e.path).sort());
+      if (isoinfo !== null)
+        assert.deepEqual(
+          isoinfo.sort(),
+          imageTree(img)
+            .map((e) => e.path)
+            .sort(),
+        );
     } finally {
       await img.close();
     }
@@ -87,12 +108,19 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
     const iso = join(tmp, 'reloc.iso');
     await buildIso(src, iso, { extraArgs: ['-rr_reloc_dir', 'RR_MOVED'] });
     const plainListing = tryIsoinfo(['-f', '-i', iso]);
-    if (plainListing !== null) assert.ok(plainListing.some((p) => p.startsWith('/RR_MOVED/')), 'xorriso relocated the deep directories');
+    if (plainListing !== null)
+      assert.ok(
+        plainListing.some((p) => p.startsWith('/RR_MOVED/')),
+        'xorriso relocated the deep directories',
+      );
     const img = await IsoImage.open(iso);
     try {
       const source = sourceTree(src);
       const got = imageTree(img);
-      assert.deepEqual(got.filter((e) => e.path !== '/RR_MOVED'), source.map(({ sha: _sha, ...e }) => e));
+      assert.deepEqual(
+        got.filter((e) => e.path !== '/RR_MOVED'),
+        source.map(({ sha: _sha, ...e }) => e),
+      );
       assert.deepEqual(img.list('/RR_MOVED'), [], 'relocated directories are hidden where RE marks them');
       assert.equal(await assertFilesIdentical(img, source), 2);
     } finally {
@@ -109,7 +137,10 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
     try {
       assert.equal(img.names, 'joliet');
       const source = sourceTree(src);
-      assert.deepEqual(imageTree(img), source.map(({ sha: _sha, ...e }) => e));
+      assert.deepEqual(
+        imageTree(img),
+        source.map(({ sha: _sha, ...e }) => e),
+      );
       assert.equal(await assertFilesIdentical(img, source), 10);
       assert.equal(img.stat('/mixed case ü.txt'), null, 'Joliet lookups are exact');
     } finally {
@@ -131,7 +162,10 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
       try {
         assert.equal(img.names, 'iso9660');
         const source = sourceTree(src);
-        assert.deepEqual(imageTree(img, (p) => p.toLowerCase()), source.map(({ sha: _sha, ...e }) => e));
+        assert.deepEqual(
+          imageTree(img, (p) => p.toLowerCase()),
+          source.map(({ sha: _sha, ...e }) => e),
+        );
         assert.ok(img.entries().every((e) => e.name === e.name.toUpperCase() && !e.name.includes(';')));
         assert.equal(await assertFilesIdentical(img, source), 4);
       } finally {
@@ -150,7 +184,18 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
     const efi = join(tmp, 'efi.img');
     writeRandom(efi, 1_048_576);
     const variants: Record<string, string[]> = {
-      mbr: ['-b', 'isolinux/isolinux.bin', '-c', 'isolinux/boot.cat', '-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', '-isohybrid-mbr', '/usr/lib/ISOLINUX/isohdpfx.bin'],
+      mbr: [
+        '-b',
+        'isolinux/isolinux.bin',
+        '-c',
+        'isolinux/boot.cat',
+        '-no-emul-boot',
+        '-boot-load-size',
+        '4',
+        '-boot-info-table',
+        '-isohybrid-mbr',
+        '/usr/lib/ISOLINUX/isohdpfx.bin',
+      ],
       gpt: ['-partition_offset', '16', '-append_partition', '2', '0xef', efi, '-appended_part_as_gpt', '--protective-msdos-label'],
     };
     // isolinux.bin is patched by -boot-info-table and boot.cat is generated: compare the rest.
@@ -164,7 +209,11 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
       const img = await IsoImage.open(iso);
       try {
         const got = imageTree(img).filter((e) => e.path !== '/isolinux/isolinux.bin' && e.path !== '/isolinux/boot.cat');
-        assert.deepEqual(got, source.map(({ sha: _sha, ...e }) => e), name);
+        assert.deepEqual(
+          got,
+          source.map(({ sha: _sha, ...e }) => e),
+          name,
+        );
         assert.equal(await assertFilesIdentical(img, source), 2, name);
       } finally {
         await img.close();
@@ -175,7 +224,9 @@ describe('ISO reader on images built by xorriso', { timeout: 300_000 }, () => {
 
 function tryIsoinfo(args: string[]): string[] | null {
   try {
-    return execFileSync('isoinfo', args, { encoding: 'utf8' }).split('\n').filter((l) => l !== '');
+    return execFileSync('isoinfo', args, { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l !== '');
   } catch {
     return null;
   }

@@ -75,12 +75,18 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
     const again = await server.cli(['import', iso, '--json']);
     assert.equal((JSON.parse(again.stdout) as Distro).id, distro.id, 'importing the same file again is idempotent');
     const list = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
-    assert.deepEqual(list.map((d) => d.id), [distro.id]);
+    assert.deepEqual(
+      list.map((d) => d.id),
+      [distro.id],
+    );
   });
 
   test('kernel and initrd over HTTP equal the bytes inside the ISO; a Range in the middle is exact', async () => {
     const base = `http://10.231.20.1/iso/${distro.id}`;
-    for (const [path, bytes] of [['images/pxeboot/vmlinuz', kernel], ['images/pxeboot/initrd.img', initrd]] as const) {
+    for (const [path, bytes] of [
+      ['images/pxeboot/vmlinuz', kernel],
+      ['images/pxeboot/initrd.img', initrd],
+    ] as const) {
       const out = join(dataDir, `got-${path.split('/').pop()}`);
       const r = await lab.exec(client.ns, 'curl', ['-sS', '-f', '-o', out, `${base}/${path}`]);
       assert.equal(r.code, 0, r.stderr);
@@ -100,10 +106,22 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
 
   test('TFTP serves files inside the ISO too', async () => {
     const out = join(dataDir, 'tftp-vmlinuz');
-    const r = await lab.exec(client.ns, 'curl', ['-sS', '--tftp-blksize', '1468', '-o', out, `tftp://10.231.20.1/iso/${distro.id}/images/pxeboot/vmlinuz`]);
+    const r = await lab.exec(client.ns, 'curl', [
+      '-sS',
+      '--tftp-blksize',
+      '1468',
+      '-o',
+      out,
+      `tftp://10.231.20.1/iso/${distro.id}/images/pxeboot/vmlinuz`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(sha256(readFileSync(out)), sha256(kernel));
-    const escape = await lab.exec(client.ns, 'curl', ['-sS', '-o', join(dataDir, 'nope'), `tftp://10.231.20.1/iso/${distro.id}/../../etc/passwd`]);
+    const escape = await lab.exec(client.ns, 'curl', [
+      '-sS',
+      '-o',
+      join(dataDir, 'nope'),
+      `tftp://10.231.20.1/iso/${distro.id}/../../etc/passwd`,
+    ]);
     assert.notEqual(escape.code, 0, 'a path out of the ISO is refused');
   });
 
@@ -122,7 +140,18 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
 
   test('a browser upload is streamed into the data folder and imported', async () => {
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-    const r = await lab.exec(lab.serverNs, 'curl', ['-sS', '-X', 'PUT', '-H', `Authorization: Bearer ${info.token}`, '-H', 'Content-Type: application/octet-stream', '--data-binary', `@${iso}`, `${info.controlUrl}/api/distros/upload/uploaded-rocky.iso`]);
+    const r = await lab.exec(lab.serverNs, 'curl', [
+      '-sS',
+      '-X',
+      'PUT',
+      '-H',
+      `Authorization: Bearer ${info.token}`,
+      '-H',
+      'Content-Type: application/octet-stream',
+      '--data-binary',
+      `@${iso}`,
+      `${info.controlUrl}/api/distros/upload/uploaded-rocky.iso`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const uploaded = JSON.parse(r.stdout) as Distro;
     assert.equal(uploaded.name, 'Rocky Linux');
@@ -130,7 +159,16 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
     assert.equal(sha256(readFileSync(uploaded.iso)), sha256(readFileSync(iso)));
     const junk = join(dataDir, 'junk.bin');
     writeFileSync(junk, randomBytes(100_000));
-    const bad = await lab.exec(lab.serverNs, 'curl', ['-sS', '-X', 'PUT', '-H', `Authorization: Bearer ${info.token}`, '--data-binary', `@${junk}`, `${info.controlUrl}/api/distros/upload/junk.iso`]);
+    const bad = await lab.exec(lab.serverNs, 'curl', [
+      '-sS',
+      '-X',
+      'PUT',
+      '-H',
+      `Authorization: Bearer ${info.token}`,
+      '--data-binary',
+      `@${junk}`,
+      `${info.controlUrl}/api/distros/upload/junk.iso`,
+    ]);
     assert.match(bad.stdout, /Cannot import/);
     assert.ok(!existsSync(join(dataDir, 'isos', 'junk.iso')) && !existsSync(join(dataDir, 'isos', 'junk.iso.part')), 'nothing left behind');
   });
@@ -152,7 +190,14 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
     renameSync(iso, moved);
     const list = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];
     assert.equal(list.find((d) => d.id === distro.id)?.status, 'missing');
-    const gone = await lab.exec(client.ns, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://10.231.20.1/iso/${distro.id}/images/pxeboot/vmlinuz`]);
+    const gone = await lab.exec(client.ns, 'curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      `http://10.231.20.1/iso/${distro.id}/images/pxeboot/vmlinuz`,
+    ]);
     assert.equal(gone.stdout, '404');
     renameSync(moved, iso);
     const back = JSON.parse((await server.cli(['distros', '--json'])).stdout) as Distro[];

@@ -29,7 +29,8 @@ describe('ARP address-conflict probe in a lab', { timeout: 180_000 }, () => {
     return (JSON.parse(r.stdout) as { address: string }[])[0]!.address;
   };
   const neighbours = (): number => lab.run(lab.serverNs, 'ip', ['neigh', 'show']).stdout.split('\n').filter(Boolean).length;
-  const open = (seg: Segment): Promise<ArpProber> => createArpProber({ iface: seg.name, sourceIp: seg.serverIp, sourceMac: macOf(seg.name) });
+  const open = (seg: Segment): Promise<ArpProber> =>
+    createArpProber({ iface: seg.name, sourceIp: seg.serverIp, sourceMac: macOf(seg.name) });
 
   before(async () => {
     lab = Lab.create('arp');
@@ -72,7 +73,9 @@ describe('ARP address-conflict probe in a lab', { timeout: 180_000 }, () => {
     const inUse = await prober.probeMany([...free, '10.231.64.10'], 1_500);
     const elapsed = performance.now() - start;
     const afterCount = neighbours();
-    console.log(`# 2000 ARP probes: ${Math.round(elapsed)} ms, neighbour entries ${before} -> ${afterCount}, stats ${JSON.stringify(prober.stats())}`);
+    console.log(
+      `# 2000 ARP probes: ${Math.round(elapsed)} ms, neighbour entries ${before} -> ${afterCount}, stats ${JSON.stringify(prober.stats())}`,
+    );
     assert.deepEqual([...inUse], ['10.231.64.10']);
     // One after the other they would take 2,000 × 1.5 s (50 minutes), in batches of 100 still 30 s;
     // the bound is generous because a loaded CI box has taken 4.4 s for the send and the timer.

@@ -10,7 +10,6 @@ import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { openBoundUdpSocket, boundPort } from '../../../electron/core/net/bound-socket.js';
 import { BootbenchError, isBootbenchError } from '../../../electron/core/errors.js';
 
-
 const node = process.execPath;
 
 /** Sends one UDP datagram from a client namespace (bound to its own address, so the limited broadcast has a route). */

@@ -6,7 +6,6 @@ import { Lab, enterNamespace, type LabHost, type Segment } from '../../helpers/n
 import { nobodyRuns } from '../../helpers/as-nobody.js';
 import { createIcmpProber, type IcmpProber } from '../../../electron/core/net/icmp-probe.js';
 
-
 describe('ICMP address-conflict probe in a lab', { timeout: 120_000 }, () => {
   let lab: Lab;
   let a: Segment;

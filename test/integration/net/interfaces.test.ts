@@ -23,7 +23,8 @@ describe('listInterfaces in a namespace', { timeout: 120_000 }, () => {
     };
     // a dummy, or where the kernel has no dummy driver (this CI kernel) an ifb: both are software
     // links without a device whose operstate is "unknown" with carrier 1 when up
-    if (lab.run(ns, 'ip', ['link', 'add', 'bbdum0', 'mtu', '1400', 'type', 'dummy']).code !== 0) ip('link', 'add', 'bbdum0', 'mtu', '1400', 'type', 'ifb');
+    if (lab.run(ns, 'ip', ['link', 'add', 'bbdum0', 'mtu', '1400', 'type', 'dummy']).code !== 0)
+      ip('link', 'add', 'bbdum0', 'mtu', '1400', 'type', 'ifb');
     ip('addr', 'add', '10.231.66.1/24', 'dev', 'bbdum0');
     ip('link', 'set', 'bbdum0', 'up');
     ip('link', 'add', 'bbv0', 'mtu', '9000', 'type', 'veth', 'peer', 'name', 'bbv1');
@@ -34,7 +35,9 @@ describe('listInterfaces in a namespace', { timeout: 120_000 }, () => {
 
     const module = new URL('../../../electron/core/net/interfaces.ts', import.meta.url).pathname;
     const code = `import { listInterfaces } from ${JSON.stringify(module)}; console.log(JSON.stringify(await listInterfaces()));`;
-    const r = lab.run(ns, process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { timeoutMs: 30_000 });
+    const r = lab.run(ns, process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], {
+      timeoutMs: 30_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     nics = JSON.parse(r.stdout) as NicInfo[];
   });

@@ -13,7 +13,13 @@ import { EventBus } from '../../../electron/core/events.js';
 import { createRouterAdvertiser, linkLocalOf, type RouterAdvertiser } from '../../../electron/core/net/router-advert.js';
 import { decodeRouterAdvertisement, formatIpv6, type RouterAdvertisement } from '../../../electron/core/net/ra-codec.js';
 
-interface Captured { src: string; dst: string; hopLimit: number; ra: RouterAdvertisement | null; srcMac: string }
+interface Captured {
+  src: string;
+  dst: string;
+  hopLimit: number;
+  ra: RouterAdvertisement | null;
+  srcMac: string;
+}
 
 /**
  * IPv6/ICMPv6 packets of an Ethernet pcap (tcpdump -w, written in host order: little-endian here).
@@ -25,7 +31,7 @@ function readPcap(file: string): Captured[] {
   if (b.length < 24) return out;
   assert.equal(b.readUInt32LE(0), 0xa1b2c3d4, 'a little-endian, microsecond pcap');
   assert.equal(b.readUInt32LE(20), 1, 'link type Ethernet');
-  for (let at = 24; at + 16 <= b.length; ) {
+  for (let at = 24; at + 16 <= b.length;) {
     const len = b.readUInt32LE(at + 8);
     if (at + 16 + len > b.length) break;
     const frame = b.subarray(at + 16, at + 16 + len);
@@ -33,8 +39,11 @@ function readPcap(file: string): Captured[] {
     if (frame.length < 14 + 40 || frame.readUInt16BE(12) !== 0x86dd || frame[14 + 6] !== 58) continue;
     const ip = frame.subarray(14);
     out.push({
-      src: formatIpv6(ip.subarray(8, 24)), dst: formatIpv6(ip.subarray(24, 40)), hopLimit: ip[7]!,
-      ra: decodeRouterAdvertisement(ip.subarray(40)), srcMac: [...frame.subarray(6, 12)].map((x) => x.toString(16).padStart(2, '0')).join(':'),
+      src: formatIpv6(ip.subarray(8, 24)),
+      dst: formatIpv6(ip.subarray(24, 40)),
+      hopLimit: ip[7]!,
+      ra: decodeRouterAdvertisement(ip.subarray(40)),
+      srcMac: [...frame.subarray(6, 12)].map((x) => x.toString(16).padStart(2, '0')).join(':'),
     });
   }
   return out;
@@ -60,7 +69,12 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
     noV6 = lab.segment('bbra1', '10.231.84.1/24');
     client = lab.host(seg, { cidr: '10.231.83.10/24' });
     lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
-    lab.run(client.ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.eth0.disable_ipv6=0', 'net.ipv6.conf.eth0.accept_ra=1']);
+    lab.run(client.ns, 'sysctl', [
+      '-qw',
+      'net.ipv6.conf.all.disable_ipv6=0',
+      'net.ipv6.conf.eth0.disable_ipv6=0',
+      'net.ipv6.conf.eth0.accept_ra=1',
+    ]);
     dir = mkdtempSync(join(tmpdir(), 'bootbench-ra-'));
     // --immediate-mode: without it libpcap (TPACKET_V3) hands packets to tcpdump only when a ring
     // block retires (full, or after tcpdump's 1 s timeout), and at SIGINT the packets of the
@@ -94,7 +108,8 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
 
   test('a Router Solicitation (rdisc6) is answered; the RA says: no router, no address config', async () => {
     // rdisc6 needs the client's own link-local (DAD done) to solicit from.
-    for (let i = 0; i < 50 && /tentative/.test(lab.run(client.ns, 'ip', ['-6', 'addr', 'show', 'dev', 'eth0']).stdout); i++) await sleep(100);
+    for (let i = 0; i < 50 && /tentative/.test(lab.run(client.ns, 'ip', ['-6', 'addr', 'show', 'dev', 'eth0']).stdout); i++)
+      await sleep(100);
     const start = Date.now();
     const r = await lab.exec(client.ns, 'rdisc6', ['-1', '-r', '3', '-w', '2000', 'eth0'], { timeoutMs: 20_000 });
     const ms = Date.now() - start;
@@ -118,19 +133,37 @@ describe('router advertisements in a lab', { timeout: 120_000 }, () => {
     const exited = new Promise((r) => tcpdump.once('exit', r));
     tcpdump.kill('SIGINT');
     await exited;
-    const stats = tcpdumpOutput.text().trim().replace(/\s*\n\s*/g, '; ');
+    const stats = tcpdumpOutput
+      .text()
+      .trim()
+      .replace(/\s*\n\s*/g, '; ');
     const ras = readPcap(file).filter((p) => p.ra);
     const multicast = ras.find((p) => p.dst === 'ff02::1');
     assert.ok(multicast, `no multicast RA captured; got ${JSON.stringify(ras.map((p) => p.dst))} (${stats})`);
     assert.match(multicast.src, /^fe80:/);
     assert.equal(multicast.hopLimit, 255);
     assert.equal(multicast.srcMac, bridgeMac);
-    assert.deepEqual(multicast.ra, { curHopLimit: 0, managed: false, other: false, routerLifetime: 0, reachableTime: 0, retransTimer: 0, sourceMac: bridgeMac, prefixes: [], mtu: null });
-    assert.ok(ras.some((p) => p.dst.startsWith('fe80:') && p.hopLimit === 255), `the unicast answer to rdisc6 was captured too (${stats})`);
+    assert.deepEqual(multicast.ra, {
+      curHopLimit: 0,
+      managed: false,
+      other: false,
+      routerLifetime: 0,
+      reachableTime: 0,
+      retransTimer: 0,
+      sourceMac: bridgeMac,
+      prefixes: [],
+      mtu: null,
+    });
+    assert.ok(
+      ras.some((p) => p.dst.startsWith('fe80:') && p.hopLimit === 255),
+      `the unicast answer to rdisc6 was captured too (${stats})`,
+    );
   });
 
   test('the client configured no address and no route from it', () => {
-    const addrs = JSON.parse(lab.run(client.ns, 'ip', ['-j', '-6', 'addr', 'show', 'dev', 'eth0']).stdout) as { addr_info: { local: string; scope: string }[] }[];
+    const addrs = JSON.parse(lab.run(client.ns, 'ip', ['-j', '-6', 'addr', 'show', 'dev', 'eth0']).stdout) as {
+      addr_info: { local: string; scope: string }[];
+    }[];
     const scopes = addrs.flatMap((a) => a.addr_info.map((i) => i.scope));
     assert.deepEqual([...new Set(scopes)], ['link'], JSON.stringify(addrs));
     const routes = lab.run(client.ns, 'ip', ['-6', 'route', 'show']).stdout;

@@ -77,7 +77,10 @@ describe('io_uring on loopback', { timeout: 60_000, skip: refused ? `io_uring un
       assert.equal(result, owned[i]!.length);
     }
     await until('100 datagrams at the peer', () => got.length === 100);
-    assert.deepEqual(got.map((g) => g.text), owned.map((b) => b.toString()));
+    assert.deepEqual(
+      got.map((g) => g.text),
+      owned.map((b) => b.toString()),
+    );
     ringPort = got[0]!.port;
   });
 
@@ -112,7 +115,14 @@ describe('io_uring on loopback', { timeout: 60_000, skip: refused ? `io_uring un
     const completions: Array<[number, number]> = [];
     // Bounded: 10 rounds of at most 200 ms.
     for (let r = 0; r < 10 && completions.length < 2; r += 1) completions.push(...round(200).completions);
-    assert.deepEqual(new Map(completions), new Map([[10, -ECANCELED], [12, 0]]), 'the receive tagged 10 and the cancellation completed; 11 still waits');
+    assert.deepEqual(
+      new Map(completions),
+      new Map([
+        [10, -ECANCELED],
+        [12, 0],
+      ]),
+      'the receive tagged 10 and the cancellation completed; 11 still waits',
+    );
     ring.cancelAll(fd, 13);
     const rest = new Map(round(1000).completions);
     assert.equal(rest.get(11), -ECANCELED);

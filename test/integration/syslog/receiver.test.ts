@@ -11,7 +11,10 @@ import { EventBus } from '../../../electron/core/events.js';
 import { createSyslogReceiver, type SyslogReceiver } from '../../../electron/core/syslog/receiver.js';
 import type { SyslogRecord } from '../../../electron/core/syslog/parse.js';
 
-interface Got { from: string; record: SyslogRecord }
+interface Got {
+  from: string;
+  record: SyslogRecord;
+}
 
 describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
   let lab: Lab;
@@ -29,7 +32,12 @@ describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
     client = lab.host(seg, { cidr: `${CLIENT_IP}/24` });
     scratch = mkdtempSync(join(tmpdir(), 'bootbench-syslog-'));
     leave = enterNamespace(lab.serverNs);
-    receiver = createSyslogReceiver({ iface: seg.name, address: seg.serverIp, bus: new EventBus(), onMessage: (from, record) => got.push({ from, record }) });
+    receiver = createSyslogReceiver({
+      iface: seg.name,
+      address: seg.serverIp,
+      bus: new EventBus(),
+      onMessage: (from, record) => got.push({ from, record }),
+    });
     await receiver.start();
   });
 
@@ -50,7 +58,8 @@ describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
     }
   }
 
-  const logger = (args: string[]) => lab.exec(client.ns, 'logger', ['--server', seg.serverIp, '--port', '514', ...args], { timeoutMs: 20_000 });
+  const logger = (args: string[]) =>
+    lab.exec(client.ns, 'logger', ['--server', seg.serverIp, '--port', '514', ...args], { timeoutMs: 20_000 });
 
   test('status: up on the NIC address, port 514', () => {
     const s = receiver.status();
@@ -68,11 +77,28 @@ describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
     assert.deepEqual([g.record.facility, g.record.severity, g.record.app], ['local1', 'info', 'anaconda']);
     assert.match(g.record.procid ?? '', /^\d+$/);
     assert.ok(g.record.hostname);
-    assert.ok(g.record.time && Math.abs(Date.parse(g.record.time) - Date.now()) < 24 * 3600_000, 'a 3164 time within a day (sender clock in local time)');
+    assert.ok(
+      g.record.time && Math.abs(Date.parse(g.record.time) - Date.now()) < 24 * 3600_000,
+      'a 3164 time within a day (sender clock in local time)',
+    );
   });
 
   test('logger --udp --rfc5424 with structured data', async () => {
-    const r = await logger(['--udp', '--rfc5424', '-t', 'curtin', '--msgid', 'STEP', '-p', 'daemon.err', '--sd-id', 'bb@32473', '--sd-param', 'stage="partitioning"', 'rfc5424 over udp']);
+    const r = await logger([
+      '--udp',
+      '--rfc5424',
+      '-t',
+      'curtin',
+      '--msgid',
+      'STEP',
+      '-p',
+      'daemon.err',
+      '--sd-id',
+      'bb@32473',
+      '--sd-param',
+      'stage="partitioning"',
+      'rfc5424 over udp',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const g = await waitFor((x) => x.record.message === 'rfc5424 over udp', 'from logger --rfc5424');
     assert.equal(g.from, CLIENT_IP);
@@ -97,18 +123,24 @@ describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
     // syslogd listens on /dev/log: give it a private /dev (mount namespace) so the machine's own
     // /dev/log is never touched.
     const script = [
-      'set -e', 'mount -t tmpfs none /dev', 'mknod /dev/null c 1 3',
+      'set -e',
+      'mount -t tmpfs none /dev',
+      'mknod /dev/null c 1 3',
       `busybox syslogd -n -R ${seg.serverIp}:514 -O ${scratch}/messages & pid=$!`,
       'for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done',
       `busybox logger -t main-menu -p user.info "INFO: Menu item 'netcfg' selected"`,
       'busybox logger -t netcfg -p daemon.warning "WARNING: no DNS answer"',
-      'sleep 0.5', 'kill $pid',
+      'sleep 0.5',
+      'kill $pid',
     ].join('\n');
     const r = await lab.exec(client.ns, 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, r.stderr);
     const menu = await waitFor((x) => x.record.app === 'main-menu', 'from busybox');
     assert.equal(menu.from, CLIENT_IP);
-    assert.deepEqual([menu.record.hostname, menu.record.message, menu.record.severity], [null, "INFO: Menu item 'netcfg' selected", 'info']);
+    assert.deepEqual(
+      [menu.record.hostname, menu.record.message, menu.record.severity],
+      [null, "INFO: Menu item 'netcfg' selected", 'info'],
+    );
     assert.ok(menu.record.time);
     const net = await waitFor((x) => x.record.app === 'netcfg', 'from busybox netcfg');
     assert.deepEqual([net.record.facility, net.record.severity], ['daemon', 'warning']);
@@ -119,7 +151,7 @@ describe('syslog receiver in a lab', { timeout: 120_000 }, () => {
     const code = [
       "const d = require('node:dgram').createSocket('udp4');",
       `const to = (b, cb) => d.send(b, 514, '${seg.serverIp}', cb);`,
-      "to(Buffer.from([0xff, 0x00, 0x3c, 0x39, 0x39, 0x39]), () => to(Buffer.alloc(60000, 0x41), () => d.close()));",
+      'to(Buffer.from([0xff, 0x00, 0x3c, 0x39, 0x39, 0x39]), () => to(Buffer.alloc(60000, 0x41), () => d.close()));',
     ].join('\n');
     const r = await lab.exec(client.ns, process.execPath, ['-e', code], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, r.stderr);

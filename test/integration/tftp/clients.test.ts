@@ -51,12 +51,39 @@ describe('TFTP with real clients', { timeout: 600_000 }, () => {
 
   test('curl with default options', () => check('curl-default', SMALL, 'curl', (d) => ['-sS', '-o', d, url(SMALL)]));
   test('curl --tftp-blksize 1468', () => check('curl-1468', SMALL, 'curl', (d) => ['-sS', '--tftp-blksize', '1468', '-o', d, url(SMALL)]));
-  test('curl, a file that is an exact multiple of the block size', () => check('curl-exact', EXACT, 'curl', (d) => ['-sS', '--tftp-blksize', '512', '-o', d, url(EXACT)]));
+  test('curl, a file that is an exact multiple of the block size', () =>
+    check('curl-exact', EXACT, 'curl', (d) => ['-sS', '--tftp-blksize', '512', '-o', d, url(EXACT)]));
   test('atftp with blksize 1468, tsize, windowsize 4', () =>
-    check('atftp', SMALL, 'atftp', (d) => ['--option', 'blksize 1468', '--option', 'tsize 0', '--option', 'windowsize 4', '-g', '-r', SMALL, '-l', d, t.serverIp]));
-  test('atftp with windowsize 16', () => check('atftp-w16', SMALL, 'atftp', (d) => ['--option', 'blksize 1468', '--option', 'windowsize 16', '-g', '-r', SMALL, '-l', d, t.serverIp]));
+    check('atftp', SMALL, 'atftp', (d) => [
+      '--option',
+      'blksize 1468',
+      '--option',
+      'tsize 0',
+      '--option',
+      'windowsize 4',
+      '-g',
+      '-r',
+      SMALL,
+      '-l',
+      d,
+      t.serverIp,
+    ]));
+  test('atftp with windowsize 16', () =>
+    check('atftp-w16', SMALL, 'atftp', (d) => [
+      '--option',
+      'blksize 1468',
+      '--option',
+      'windowsize 16',
+      '-g',
+      '-r',
+      SMALL,
+      '-l',
+      d,
+      t.serverIp,
+    ]));
   test('tftp-hpa client, binary mode', () => check('tftp-hpa', SMALL, 'tftp', (d) => [t.serverIp, '-m', 'binary', '-c', 'get', SMALL, d]));
-  test('tftp-hpa client, verbose', () => check('tftp-hpa-v', EXACT, 'tftp', (d) => ['-v', t.serverIp, '-m', 'binary', '-c', 'get', EXACT, d]));
+  test('tftp-hpa client, verbose', () =>
+    check('tftp-hpa-v', EXACT, 'tftp', (d) => ['-v', t.serverIp, '-m', 'binary', '-c', 'get', EXACT, d]));
   test('a 34 MiB file at blksize 512 (block numbers roll over past 65535)', () =>
     check('large', LARGE, 'curl', (d) => ['-sS', '--tftp-blksize', '512', '-o', d, url(LARGE)]));
 
@@ -75,7 +102,11 @@ describe('TFTP with real clients', { timeout: 600_000 }, () => {
 
   test('the UEFI size probe (OACK then ERROR 8) is normal, and the next download works', async () => {
     const before = t.events.length;
-    const probe = await t.scripted(client(), { file: SMALL, options: { tsize: '0', blksize: '1468', windowsize: '4' } , abortAfterOack: true });
+    const probe = await t.scripted(client(), {
+      file: SMALL,
+      options: { tsize: '0', blksize: '1468', windowsize: '4' },
+      abortAfterOack: true,
+    });
     assert.equal(probe.first?.op, 'oack');
     assert.deepEqual(probe.first?.options, { tsize: String(3 * 1024 * 1024 + 123), blksize: '1468', windowsize: '4' });
     const full = await t.scripted(client(), { file: SMALL, options: { blksize: '1468', windowsize: '4' } });

@@ -43,6 +43,8 @@ describe('TFTP under load', { timeout: 900_000 }, () => {
     assert.equal(c.active, 0);
     assert.equal(c.timeouts, 0);
     const mib = (CLIENTS * PER_CLIENT * 16) / seconds;
-    process.stdout.write(`# ${CLIENTS * PER_CLIENT} × 16 MiB in ${seconds.toFixed(1)} s (${mib.toFixed(1)} MiB/s aggregate, ${c.retransmits} retransmits)\n`);
+    process.stdout.write(
+      `# ${CLIENTS * PER_CLIENT} × 16 MiB in ${seconds.toFixed(1)} s (${mib.toFixed(1)} MiB/s aggregate, ${c.retransmits} retransmits)\n`,
+    );
   });
 });

@@ -31,7 +31,11 @@ function answerOf(choice: BootChoice) {
 
 describe('chooseBoot: the DHCP boot-file decision for every client kind', () => {
   test('BIOS PXE ROM (arch 0): undionly.kpxe over TFTP, as a PXE server', () => {
-    assert.deepEqual(answerOf(chooseBoot(pxeClient(0), SERVER)), { file: 'undionly.kpxe', nextServer: '10.231.1.1', vendorClass: 'PXEClient' });
+    assert.deepEqual(answerOf(chooseBoot(pxeClient(0), SERVER)), {
+      file: 'undionly.kpxe',
+      nextServer: '10.231.1.1',
+      vendorClass: 'PXEClient',
+    });
   });
 
   test('UEFI x86-64 PXE ROM (arch 7 and 9): snponly.efi, or ipxe.efi when chosen', () => {

@@ -8,14 +8,31 @@ const BASE = 'http://10.231.1.1';
 
 function host(firmware: Host['firmware'], state: HostState = 'discovered'): Host {
   return {
-    mac: MAC, firmware, arch: 'x86_64', clientArch: firmware === 'bios' ? 0 : 7, ip: '10.231.1.100', state, distro: null, uuid: null,
-    vendorClass: null, userClass: 'iPXE', hostname: null, firstSeen: '2025-01-01T00:00:00.000Z', lastSeen: '2025-01-01T00:00:00.000Z',
+    mac: MAC,
+    firmware,
+    arch: 'x86_64',
+    clientArch: firmware === 'bios' ? 0 : 7,
+    ip: '10.231.1.100',
+    state,
+    distro: null,
+    uuid: null,
+    vendorClass: null,
+    userClass: 'iPXE',
+    hostname: null,
+    firstSeen: '2025-01-01T00:00:00.000Z',
+    lastSeen: '2025-01-01T00:00:00.000Z',
   };
 }
 
 describe('renderIpxeScript: waiting hosts', () => {
   test('BIOS host: banner with iPXE settings, BIOS chain step, poll loop on its own URL', () => {
-    const s = renderIpxeScript({ mac: MAC, host: host('bios'), serverBase: BASE, pollSeconds: 4, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
+    const s = renderIpxeScript({
+      mac: MAC,
+      host: host('bios'),
+      serverBase: BASE,
+      pollSeconds: 4,
+      biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe',
+    });
     const lines = s.split('\n');
     assert.equal(lines[0], '#!ipxe');
     assert.ok(s.includes(MAC));
@@ -32,7 +49,13 @@ describe('renderIpxeScript: waiting hosts', () => {
   });
 
   test('UEFI host: same wait loop, no BIOS chain step', () => {
-    const s = renderIpxeScript({ mac: MAC, host: host('uefi'), serverBase: BASE, pollSeconds: 5, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
+    const s = renderIpxeScript({
+      mac: MAC,
+      host: host('uefi'),
+      serverBase: BASE,
+      pollSeconds: 5,
+      biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe',
+    });
     assert.ok(s.startsWith('#!ipxe\n'));
     assert.ok(s.includes(MAC));
     assert.doesNotMatch(s, /undionly|pcbios/);
@@ -48,13 +71,24 @@ describe('renderIpxeScript: waiting hosts', () => {
   test('an unknown MAC gets the same waiting script', () => {
     const known = renderIpxeScript({ mac: MAC, host: host('unknown'), serverBase: BASE, pollSeconds: 5 });
     const unknown = renderIpxeScript({ mac: MAC, host: undefined, serverBase: BASE, pollSeconds: 5 });
-    const strip = (t: string) => t.split('\n').filter((l) => !l.startsWith('# ')).join('\n');
+    const strip = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => !l.startsWith('# '))
+        .join('\n');
     assert.equal(strip(unknown), strip(known));
     assert.match(unknown, /click Install/);
   });
 
   test('a poll fetch has no banner and no chain step, only the loop', () => {
-    const s = renderIpxeScript({ mac: MAC, host: host('bios'), serverBase: 'http://10.0.0.1:8080', pollSeconds: 3, poll: true, biosChainUrl: 'tftp://10.0.0.1/undionly.kpxe' });
+    const s = renderIpxeScript({
+      mac: MAC,
+      host: host('bios'),
+      serverBase: 'http://10.0.0.1:8080',
+      pollSeconds: 3,
+      poll: true,
+      biosChainUrl: 'tftp://10.0.0.1/undionly.kpxe',
+    });
     assert.doesNotMatch(s, /echo|undionly/);
     assert.match(s, /^#!ipxe\n/);
     assert.match(s, /chain --replace --autofree http:\/\/10\.0\.0\.1:8080\/ipxe\/52-54-00-12-34-56\.ipxe\?poll=1/);
@@ -66,7 +100,10 @@ describe('renderIpxeScript: waiting hosts', () => {
   });
 
   test('a failed host waits again (until it is queued anew)', () => {
-    assert.match(renderIpxeScript({ mac: MAC, host: host('bios', 'failed'), serverBase: BASE, pollSeconds: 5 }), /chain --replace --autofree/);
+    assert.match(
+      renderIpxeScript({ mac: MAC, host: host('bios', 'failed'), serverBase: BASE, pollSeconds: 5 }),
+      /chain --replace --autofree/,
+    );
   });
 
   for (const state of ['queued', 'booting', 'installing'] as const) {
@@ -91,18 +128,34 @@ describe('renderIpxeScript: hosts with an install under way boot the installer',
       assert.match(s, /^kernel http:\/\/10\.231\.1\.1\/install\/T\/kernel initrd=initrd inst\.ks=\S+ \|\| goto bb_failed$/m);
       assert.match(s, /^initrd --name initrd \S+ \|\| goto bb_failed$/m);
       assert.match(s, /^boot \|\| goto bb_failed$/m);
-      assert.match(s, /^:bb_failed\n.*\nsleep 10\nchain --replace --autofree http:\/\/10\.231\.1\.1\/ipxe\/52-54-00-12-34-56\.ipxe\?poll=1 \|\| goto bb_failed$/m);
+      assert.match(
+        s,
+        /^:bb_failed\n.*\nsleep 10\nchain --replace --autofree http:\/\/10\.231\.1\.1\/ipxe\/52-54-00-12-34-56\.ipxe\?poll=1 \|\| goto bb_failed$/m,
+      );
     });
   }
   test("the machine's screen says what it installs; a name cannot expand iPXE settings or add a command", () => {
     const s = renderIpxeScript({ mac: MAC, host: host('uefi', 'queued'), serverBase: BASE, pollSeconds: 5, installer });
     assert.match(s, /^echo Bootbench: installing Rocky Linux 9\.4 \(rocky-9\.4-x86_64\) on \$\{net0\/mac\}$/m);
-    const hostile = renderIpxeScript({ mac: MAC, host: host('uefi', 'queued'), serverBase: BASE, pollSeconds: 5, installer: { ...installer, title: 'x ${root-path}\nshell' } });
+    const hostile = renderIpxeScript({
+      mac: MAC,
+      host: host('uefi', 'queued'),
+      serverBase: BASE,
+      pollSeconds: 5,
+      installer: { ...installer, title: 'x ${root-path}\nshell' },
+    });
     assert.ok(!hostile.includes('${root-path}'), hostile);
     assert.ok(!/^shell/m.test(hostile), hostile);
   });
   test('a BIOS host fetching its script first (not a poll) takes the BIOS chain step first when asked', () => {
-    const s = renderIpxeScript({ mac: MAC, host: host('bios', 'queued'), serverBase: BASE, pollSeconds: 5, installer, biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe' });
+    const s = renderIpxeScript({
+      mac: MAC,
+      host: host('bios', 'queued'),
+      serverBase: BASE,
+      pollSeconds: 5,
+      installer,
+      biosChainUrl: 'tftp://10.231.1.1/undionly.kpxe',
+    });
     assert.ok(s.indexOf('chain tftp://10.231.1.1/undionly.kpxe') < s.indexOf('kernel '));
   });
 });

@@ -54,7 +54,14 @@ describe('control auth checks', () => {
 
   test('the HTML CSP is strict and names our WebSocket origin', () => {
     const csp = htmlHeaders(4000)['Content-Security-Policy'] ?? '';
-    for (const part of ["default-src 'self'", 'ws://127.0.0.1:4000', 'ws://localhost:4000', "object-src 'none'", "frame-ancestors 'none'", "img-src 'self' data:"]) {
+    for (const part of [
+      "default-src 'self'",
+      'ws://127.0.0.1:4000',
+      'ws://localhost:4000',
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "img-src 'self' data:",
+    ]) {
       assert.ok(csp.includes(part), `CSP lacks ${part}: ${csp}`);
     }
     assert.ok(!csp.includes('unsafe-eval'));

@@ -16,7 +16,7 @@ import { writeServerInfo } from '../../../electron/core/control/server-info.js';
 
 const STATUS: ServerStatus = {
   state: 'serving',
-      version: '0.1.0',
+  version: '0.1.0',
   interface: 'lab0',
   serverIp: '10.231.1.1',
   requestedMode: 'dhcp',
@@ -42,11 +42,20 @@ const HOSTS: Host[] = [
     lastSeen: '2025-01-01T00:00:00.000Z',
   },
 ];
-const NICS: NicInfo[] = [{ name: 'lab0', mac: '02:00:00:00:00:01', ipv4: [{ address: '10.231.1.1', prefix: 24 }], mtu: 1500, up: true, kind: 'ethernet', speedMbps: null }];
+const NICS: NicInfo[] = [
+  {
+    name: 'lab0',
+    mac: '02:00:00:00:00:01',
+    ipv4: [{ address: '10.231.1.1', prefix: 24 }],
+    mtu: 1500,
+    up: true,
+    kind: 'ethernet',
+    speedMbps: null,
+  },
+];
 
 function isControlError(status: number, pattern?: RegExp) {
-  return (e: unknown) =>
-    isBootbenchError(e, 'CONTROL_API') && e.context.status === status && (!pattern || pattern.test(e.message));
+  return (e: unknown) => isBootbenchError(e, 'CONTROL_API') && e.context.status === status && (!pattern || pattern.test(e.message));
 }
 
 describe('ControlClient', () => {
@@ -71,7 +80,14 @@ describe('ControlClient', () => {
         'GET /api/interfaces': async () => NICS,
       }),
     });
-    await writeServerInfo(dir, { pid: process.pid, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: 'lab0', startedAt: STATUS.startedAt });
+    await writeServerInfo(dir, {
+      pid: process.pid,
+      controlUrl: api.url,
+      token,
+      uiUrl: api.uiUrl,
+      interface: 'lab0',
+      startedAt: STATUS.startedAt,
+    });
   });
   after(async () => {
     await api.close();
@@ -81,10 +97,20 @@ describe('ControlClient', () => {
   test('fromDataDir: SERVER_NOT_RUNNING without server.json or when its pid is dead', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'bootbench-client-empty-'));
     try {
-      await assert.rejects(ControlClient.fromDataDir(empty), (e: BootbenchError) => e.code === 'SERVER_NOT_RUNNING' && e.message.includes(empty));
+      await assert.rejects(
+        ControlClient.fromDataDir(empty),
+        (e: BootbenchError) => e.code === 'SERVER_NOT_RUNNING' && e.message.includes(empty),
+      );
       const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
       await new Promise((resolve) => child.once('exit', resolve));
-      await writeServerInfo(empty, { pid: child.pid ?? 0, controlUrl: api.url, token, uiUrl: api.uiUrl, interface: 'lab0', startedAt: STATUS.startedAt });
+      await writeServerInfo(empty, {
+        pid: child.pid ?? 0,
+        controlUrl: api.url,
+        token,
+        uiUrl: api.uiUrl,
+        interface: 'lab0',
+        startedAt: STATUS.startedAt,
+      });
       await assert.rejects(ControlClient.fromDataDir(empty), (e: BootbenchError) => e.code === 'SERVER_NOT_RUNNING');
     } finally {
       await rm(empty, { recursive: true, force: true });
@@ -105,16 +131,26 @@ describe('ControlClient', () => {
     bus.log('dhcp', 'info', 'dhcp.offer', 'c', { mac: '52:54:00:12:34:56' });
     const client = await ControlClient.fromDataDir(dir);
     const since = await client.events({ since: b.seq - 1 });
-    assert.deepEqual(since.map((e) => (e.type === 'log' ? e.message : '')), ['b', 'c']);
+    assert.deepEqual(
+      since.map((e) => (e.type === 'log' ? e.message : '')),
+      ['b', 'c'],
+    );
     const host = await client.events({ mac: '52:54:00:12:34:56' });
-    assert.deepEqual(host.map((e) => (e.type === 'log' ? e.message : '')), ['a', 'c']);
+    assert.deepEqual(
+      host.map((e) => (e.type === 'log' ? e.message : '')),
+      ['a', 'c'],
+    );
   });
 
   test('maps ApiErrorBody answers to CONTROL_API errors with status and message', async () => {
     const client = await ControlClient.fromDataDir(dir);
     failStatus = true;
     try {
-      await assert.rejects(client.status(), (e: unknown) => isControlError(409, /already in use by dnsmasq/)(e) && isBootbenchError(e, 'CONTROL_API') && e.context.apiCode === 'PORT_IN_USE');
+      await assert.rejects(
+        client.status(),
+        (e: unknown) =>
+          isControlError(409, /already in use by dnsmasq/)(e) && isBootbenchError(e, 'CONTROL_API') && e.context.apiCode === 'PORT_IN_USE',
+      );
     } finally {
       failStatus = false;
     }
@@ -127,7 +163,10 @@ describe('ControlClient', () => {
     const gone = await startControlApi({ port: 0, token, bus, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
     await gone.close();
     await assert.rejects(new ControlClient(gone.url, token, dir).hosts(), (e: BootbenchError) => e.code === 'SERVER_NOT_RUNNING');
-    await assert.rejects(new ControlClient(gone.url, token).hosts(), (e: BootbenchError) => e.code === 'CONTROL_API' && /ECONNREFUSED/.test(e.message));
+    await assert.rejects(
+      new ControlClient(gone.url, token).hosts(),
+      (e: BootbenchError) => e.code === 'CONTROL_API' && /ECONNREFUSED/.test(e.message),
+    );
   });
 
   test('streamEvents: backlog after `since`, live events, onClose when the server stops', { timeout: 10_000 }, async () => {
@@ -151,7 +190,10 @@ describe('ControlClient', () => {
           .then(() => streamBus.log('core', 'info', 'test', 'live'));
       });
       await third;
-      assert.deepEqual(got.map((e) => (e.type === 'log' ? e.message : '')), ['old-2', 'old-3', 'live']);
+      assert.deepEqual(
+        got.map((e) => (e.type === 'log' ? e.message : '')),
+        ['old-2', 'old-3', 'live'],
+      );
       await server.close();
       await closed;
       assert.equal(closeCode, 1001);
@@ -161,7 +203,10 @@ describe('ControlClient', () => {
   });
 
   test('streamEvents: refused with a wrong token, and stop() ends the stream', { timeout: 10_000 }, async () => {
-    await assert.rejects(new ControlClient(api.url, `${token}-wrong`).streamEvents({}, () => undefined), isControlError(401));
+    await assert.rejects(
+      new ControlClient(api.url, `${token}-wrong`).streamEvents({}, () => undefined),
+      isControlError(401),
+    );
     const client = new ControlClient(api.url, token);
     const got: CoreEvent[] = [];
     let closedWith: (code: number) => void = () => undefined;
@@ -170,7 +215,10 @@ describe('ControlClient', () => {
     // A second stream witnesses that the event below was sent to every subscriber.
     let witnessed: () => void = () => undefined;
     const witness = new Promise<void>((resolve) => (witnessed = resolve));
-    const stopWitness = await client.streamEvents({ since: Number.MAX_SAFE_INTEGER }, (e) => e.type === 'log' && e.message === 'after stop' && witnessed());
+    const stopWitness = await client.streamEvents(
+      { since: Number.MAX_SAFE_INTEGER },
+      (e) => e.type === 'log' && e.message === 'after stop' && witnessed(),
+    );
     stop();
     assert.equal(await closed, 1000, 'stop() closed the stream normally');
     bus.log('core', 'info', 'test', 'after stop');

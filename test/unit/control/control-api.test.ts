@@ -20,10 +20,22 @@ interface RawResponse {
 }
 
 /** http.request rather than fetch: fetch forbids setting Host and normalises '..' in paths. */
-function raw(port: number, path: string, options: { headers?: OutgoingHttpHeaders; method?: string; setHost?: boolean; body?: string; address?: string } = {}): Promise<RawResponse> {
+function raw(
+  port: number,
+  path: string,
+  options: { headers?: OutgoingHttpHeaders; method?: string; setHost?: boolean; body?: string; address?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: options.address ?? '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {}, setHost: options.setHost ?? true, agent: false },
+      {
+        host: options.address ?? '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        setHost: options.setHost ?? true,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -55,7 +67,7 @@ const HOST: Host = {
 
 const STATUS: ServerStatus = {
   state: 'serving',
-      version: '0.1.0',
+  version: '0.1.0',
   interface: 'lab0',
   serverIp: '10.231.1.1',
   requestedMode: 'auto',
@@ -93,11 +105,19 @@ describe('control API over HTTP', () => {
   });
 
   test('listens on 127.0.0.1 only (another loopback address is refused)', async () => {
-    await assert.rejects(raw(port, '/', { address: '127.0.0.2', headers: { Host: `127.0.0.1:${port}` } }), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+    await assert.rejects(
+      raw(port, '/', { address: '127.0.0.2', headers: { Host: `127.0.0.1:${port}` } }),
+      (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED',
+    );
   });
 
   test('401 without a token, with a wrong one, or with the token in the query string', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong-token-wrong-token' }, { Authorization: `Bearer ${token}x` }, { Authorization: `Basic ${token}` }]) {
+    for (const headers of [
+      {},
+      { Authorization: 'Bearer wrong-token-wrong-token' },
+      { Authorization: `Bearer ${token}x` },
+      { Authorization: `Basic ${token}` },
+    ]) {
       const res = await raw(port, '/api/hosts', { headers });
       assert.equal(res.status, 401, JSON.stringify(headers));
       assert.equal(JSON.parse(res.body).error.code, 'UNAUTHORIZED');
@@ -170,11 +190,20 @@ describe('control API over HTTP', () => {
     assert.ok(lastSeq >= 3);
 
     const since = JSON.parse((await raw(port, `/api/events?since=${lastSeq - 2}`, { headers: auth() })).body) as { message: string }[];
-    assert.deepEqual(since.map((e) => e.message), ['two', 'three']);
+    assert.deepEqual(
+      since.map((e) => e.message),
+      ['two', 'three'],
+    );
 
     // MACs are normalised by the shared schema (upper case, dashes).
-    const one = JSON.parse((await raw(port, '/api/events?mac=52-54-00-12-34-56', { headers: auth() })).body) as { message: string; mac: string }[];
-    assert.deepEqual(one.map((e) => e.message), ['one', 'three']);
+    const one = JSON.parse((await raw(port, '/api/events?mac=52-54-00-12-34-56', { headers: auth() })).body) as {
+      message: string;
+      mac: string;
+    }[];
+    assert.deepEqual(
+      one.map((e) => e.message),
+      ['one', 'three'],
+    );
 
     const bad = await raw(port, '/api/events?since=-1', { headers: auth() });
     assert.equal(bad.status, 400);
@@ -240,7 +269,10 @@ describe('control API over HTTP', () => {
   });
 
   test('a port already taken is PORT_IN_USE, not a bare errno', async () => {
-    await assert.rejects(startControlApi({ port, token, bus, handlers }), (e: BootbenchError) => e.code === 'PORT_IN_USE' && e.message.includes(String(port)));
+    await assert.rejects(
+      startControlApi({ port, token, bus, handlers }),
+      (e: BootbenchError) => e.code === 'PORT_IN_USE' && e.message.includes(String(port)),
+    );
   });
 
   test('refuses to start with a short token', async () => {
@@ -260,7 +292,10 @@ describe('control API serving the built UI', () => {
     dir = await mkdtemp(join(tmpdir(), 'bootbench-ui-'));
     const ui = join(dir, 'ui');
     await mkdir(join(ui, 'assets'), { recursive: true });
-    await writeFile(join(ui, 'index.html'), '<!doctype html><title>Bootbench UI</title><script type="module" src="/assets/app.js"></script>');
+    await writeFile(
+      join(ui, 'index.html'),
+      '<!doctype html><title>Bootbench UI</title><script type="module" src="/assets/app.js"></script>',
+    );
     await writeFile(join(ui, 'assets', 'app.js'), 'console.log("app");');
     await writeFile(join(dir, 'secret.txt'), SECRET);
     await writeFile(join(dir, 'package.json'), `{"secret":"${SECRET}"}`);
@@ -329,7 +364,13 @@ describe('control API serving the built UI', () => {
   test('a uiRoot without index.html gives the not-built page', async () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);
-    const other = await startControlApi({ port: 0, token, bus, uiRoot: empty, handlers: stubHandlers({ 'GET /api/status': () => STATUS }) });
+    const other = await startControlApi({
+      port: 0,
+      token,
+      bus,
+      uiRoot: empty,
+      handlers: stubHandlers({ 'GET /api/status': () => STATUS }),
+    });
     try {
       const res = await raw(other.port, '/');
       assert.equal(res.status, 200);

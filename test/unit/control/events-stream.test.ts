@@ -30,7 +30,10 @@ function refusedStatus(url: string, options: ClientOptions = {}): Promise<{ stat
 }
 
 /** An open stream collecting its messages. */
-async function openStream(url: string, options: ClientOptions = {}): Promise<{ ws: WebSocket; events: CoreEvent[]; next: (n: number) => Promise<CoreEvent[]> }> {
+async function openStream(
+  url: string,
+  options: ClientOptions = {},
+): Promise<{ ws: WebSocket; events: CoreEvent[]; next: (n: number) => Promise<CoreEvent[]> }> {
   const ws = new WebSocket(url, options);
   const events: CoreEvent[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -98,7 +101,10 @@ describe('control API event stream (WebSocket)', () => {
     try {
       const backlog = await stream.next(2);
       assert.deepEqual(messages(backlog), ['e4', 'e5']);
-      assert.deepEqual(backlog.map((e) => e.seq), [4, 5]);
+      assert.deepEqual(
+        backlog.map((e) => e.seq),
+        [4, 5],
+      );
       bus.log('core', 'info', 'test', 'live-1');
       const all = await stream.next(3);
       assert.deepEqual(messages(all), ['e4', 'e5', 'live-1']);
@@ -108,7 +114,7 @@ describe('control API event stream (WebSocket)', () => {
     }
   });
 
-  test('a `mac` filter gives only that host\'s events, backlog and live', async () => {
+  test("a `mac` filter gives only that host's events, backlog and live", async () => {
     bus.log('dhcp', 'info', 'dhcp.discover', 'mine-1', { mac: '52:54:00:aa:bb:cc' });
     bus.log('dhcp', 'info', 'dhcp.discover', 'other-1', { mac: '52:54:00:00:00:01' });
     const stream = await openStream(`${base}?token=${token}&mac=52-54-00-AA-BB-CC`);
@@ -120,7 +126,7 @@ describe('control API event stream (WebSocket)', () => {
       // One socket delivers in the order events were logged: other-2 and no-mac came before mine-2,
       // so had either been sent it would be second here. mine-2 arriving second is the proof.
       assert.deepEqual(messages(await stream.next(2)), ['mine-1', 'mine-2']);
-      assert.equal(stream.events.length, 2, 'no other host\'s events arrived');
+      assert.equal(stream.events.length, 2, "no other host's events arrived");
     } finally {
       stream.ws.close();
     }
@@ -141,7 +147,9 @@ describe('control API event stream (WebSocket)', () => {
         ws.once('open', () => resolve());
         ws.once('error', reject);
       });
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
       let received = 0;
       ws.on('message', () => received++);
 

@@ -6,13 +6,22 @@ import { z } from 'zod';
 import { MacAddress } from '../../../electron/shared/schemas.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { EventBus } from '../../../electron/core/events.js';
-import { startRouteServer, type ControlApi, type RouteKey, type RouteTable, type UntypedHandler } from '../../../electron/core/control/control-api.js';
+import {
+  startRouteServer,
+  type ControlApi,
+  type RouteKey,
+  type RouteTable,
+  type UntypedHandler,
+} from '../../../electron/core/control/control-api.js';
 import { newToken } from '../../../electron/core/control/auth.js';
 import { ControlClient } from '../../../electron/core/control/client.js';
 
 const routes: RouteTable = {
   'GET /api/hosts/:mac': { params: z.object({ mac: MacAddress }) },
-  'POST /api/hosts/:mac/install': { params: z.object({ mac: MacAddress }), body: z.object({ distro: z.string().min(1), settings: z.record(z.string(), z.string()).optional() }) },
+  'POST /api/hosts/:mac/install': {
+    params: z.object({ mac: MacAddress }),
+    body: z.object({ distro: z.string().min(1), settings: z.record(z.string(), z.string()).optional() }),
+  },
   'DELETE /api/hosts/:mac/install': { params: z.object({ mac: MacAddress }) },
   'GET /api/declared-only': {},
 };
@@ -78,10 +87,16 @@ describe('control API route mechanics', () => {
   });
 
   test('a handler returning nothing answers 204; other methods 405 listing the allowed ones', async () => {
-    const del = await fetch(`${api.url}/api/hosts/52:54:00:aa:bb:cc/install`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    const del = await fetch(`${api.url}/api/hosts/52:54:00:aa:bb:cc/install`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     assert.equal(del.status, 204);
     assert.equal(del.headers.get('cache-control'), 'no-store');
-    const put = await fetch(`${api.url}/api/hosts/52:54:00:aa:bb:cc/install`, { method: 'PUT', headers: { Authorization: `Bearer ${token}` } });
+    const put = await fetch(`${api.url}/api/hosts/52:54:00:aa:bb:cc/install`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get('allow'), 'POST, DELETE');
   });
@@ -98,6 +113,9 @@ describe('control API route mechanics', () => {
     const route = 'POST /api/hosts/:mac/install' as unknown as RouteKey;
     const out = await client.call(route, { params: { mac: '52:54:00:AA:BB:CC' }, body: { distro: 'alma-9' } } as never);
     assert.deepEqual(out, { queued: true, params: { mac: '52:54:00:aa:bb:cc' }, body: { distro: 'alma-9' } });
-    await assert.rejects(client.call(route, { params: {}, body: { distro: 'x' } } as never), (e: BootbenchError) => e.code === 'BAD_ARGUMENT' && /mac/.test(e.message));
+    await assert.rejects(
+      client.call(route, { params: {}, body: { distro: 'x' } } as never),
+      (e: BootbenchError) => e.code === 'BAD_ARGUMENT' && /mac/.test(e.message),
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('BootbenchError contexts', () => {
       new BootbenchError('PORT_IN_USE', { port: 67, iface: 'lab0', holder: 'dnsmasq' }).message.split('. ')[0],
       'Port 67/udp on lab0 is already in use by dnsmasq',
     );
-    assert.match(new BootbenchError('BIND_DENIED', { port: 8080, proto: 'tcp', address: '127.0.0.1' }).message, /^Port 8080\/tcp on 127\.0\.0\.1 needs privileges/);
+    assert.match(
+      new BootbenchError('BIND_DENIED', { port: 8080, proto: 'tcp', address: '127.0.0.1' }).message,
+      /^Port 8080\/tcp on 127\.0\.0\.1 needs privileges/,
+    );
     assert.match(new BootbenchError('NOT_SERVING').message, /not serving an interface yet/);
   });
 

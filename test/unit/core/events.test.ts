@@ -12,9 +12,18 @@ test('a ring keeps the last N items in order', () => {
 test('the bus stamps seq and time, keeps bounded backlogs overall and per host', () => {
   const bus = new EventBus({ backlog: 4, perHostBacklog: 2, clock: () => new Date('2026-01-01T00:00:00Z') });
   for (let i = 0; i < 6; i += 1) bus.log('dhcp', 'info', 'x', `m${i}`, { mac: i % 2 ? 'aa:aa:aa:aa:aa:aa' : null });
-  assert.deepEqual(bus.history().map((e) => e.seq), [3, 4, 5, 6]);
-  assert.deepEqual(bus.history({ since: 4 }).map((e) => e.seq), [5, 6]);
-  assert.deepEqual(bus.history({ mac: 'aa:aa:aa:aa:aa:aa' }).map((e) => e.seq), [4, 6]);
+  assert.deepEqual(
+    bus.history().map((e) => e.seq),
+    [3, 4, 5, 6],
+  );
+  assert.deepEqual(
+    bus.history({ since: 4 }).map((e) => e.seq),
+    [5, 6],
+  );
+  assert.deepEqual(
+    bus.history({ mac: 'aa:aa:aa:aa:aa:aa' }).map((e) => e.seq),
+    [4, 6],
+  );
   assert.deepEqual(bus.history({ mac: 'bb:bb:bb:bb:bb:bb' }), []);
   assert.equal(bus.history()[0]?.time, '2026-01-01T00:00:00.000Z');
 });

@@ -191,12 +191,15 @@ describe('decode details', () => {
 
   test('unknown options are kept as raw bytes in arrival order', () => {
     const m = decodeOk(raw([200, 2, 1, 2, 53, 1, 1, 150, 0, 224, 1, 9, 255]));
-    assert.deepEqual([...m.options], [
-      [200, Buffer.from([1, 2])],
-      [53, Buffer.from([1])],
-      [150, Buffer.alloc(0)],
-      [224, Buffer.from([9])],
-    ]);
+    assert.deepEqual(
+      [...m.options],
+      [
+        [200, Buffer.from([1, 2])],
+        [53, Buffer.from([1])],
+        [150, Buffer.alloc(0)],
+        [224, Buffer.from([9])],
+      ],
+    );
   });
 
   test('option 52 = 3: options continue in file, then sname, and both fields read as empty', () => {

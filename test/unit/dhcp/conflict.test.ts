@@ -215,7 +215,10 @@ describe('ConflictGuard', () => {
     assert.deepEqual(await Promise.all(offers), [true, true, true, true]);
     await tick();
     const ahead = prober.calls.slice(1).flatMap((c) => c.ips);
-    assert.ok(ahead.includes('10.231.77.104'), `the next free addresses are probed ahead (probes after the first: ${JSON.stringify(ahead)})`);
+    assert.ok(
+      ahead.includes('10.231.77.104'),
+      `the next free addresses are probed ahead (probes after the first: ${JSON.stringify(ahead)})`,
+    );
   });
 
   test('a prober that fails counts as "free" (as dnsmasq does) but is reported', async () => {
@@ -224,7 +227,10 @@ describe('ConflictGuard', () => {
     prober.calls.find((c) => c.ips.includes('10.231.77.120'))?.fail(new Error('EPERM: raw socket'));
     assert.equal(await p, true);
     assert.deepEqual(conflicts, []);
-    assert.ok(probeErrors.some((m) => m.includes('EPERM')), 'the failure is visible');
+    assert.ok(
+      probeErrors.some((m) => m.includes('EPERM')),
+      'the failure is visible',
+    );
   });
 });
 

@@ -17,7 +17,19 @@ describe('ipToInt / intToIp', () => {
   });
 
   test('rejects what is not a dotted quad', () => {
-    for (const bad of ['', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1.2.3.-1', 'a.b.c.d', '1.2.3.', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.1000', '0x1.2.3.4']) {
+    for (const bad of [
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.256',
+      '1.2.3.-1',
+      'a.b.c.d',
+      '1.2.3.',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '1.2.3.1000',
+      '0x1.2.3.4',
+    ]) {
       assert.throws(() => ipToInt(bad), /not an IPv4 address/, bad);
       assert.equal(isIpv4(bad), false, bad);
     }

@@ -85,12 +85,20 @@ describe('LeaseStore', () => {
       await store.append(lease(i));
     }
     await store.compact();
-    const snapshot = JSON.parse(await readFile(join(dir, 'leases.json'), 'utf8')) as { version: number; generation: number; leases: LeaseRecord[] };
+    const snapshot = JSON.parse(await readFile(join(dir, 'leases.json'), 'utf8')) as {
+      version: number;
+      generation: number;
+      leases: LeaseRecord[];
+    };
     assert.equal(snapshot.version, 1);
     assert.equal(snapshot.generation, 1);
     assert.equal(snapshot.leases.length, 20);
     const journal = (await readFile(join(dir, 'leases.journal'), 'utf8')).split('\n').filter(Boolean);
-    assert.deepEqual(journal.map((l) => JSON.parse(l) as unknown), [{ generation: 1 }], 'only the header is left');
+    assert.deepEqual(
+      journal.map((l) => JSON.parse(l) as unknown),
+      [{ generation: 1 }],
+      'only the header is left',
+    );
     m.set(lease(21));
     await store.append(lease(21));
     await store.close();
@@ -143,7 +151,10 @@ describe('LeaseStore', () => {
   test('a stale journal (older generation than the snapshot) is ignored', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'leases.json'), JSON.stringify({ version: 1, generation: 3, leases: [lease(1)] }));
-    await writeFile(join(dir, 'leases.journal'), `${JSON.stringify({ generation: 2 })}\n${JSON.stringify({ ...lease(1), expiresAt: 99 })}\n`);
+    await writeFile(
+      join(dir, 'leases.journal'),
+      `${JSON.stringify({ generation: 2 })}\n${JSON.stringify({ ...lease(1), expiresAt: 99 })}\n`,
+    );
     assert.deepEqual(await reopen(dir), [lease(1)]);
   });
 
@@ -192,9 +203,13 @@ describe('LeaseStore', () => {
     const snapshot = () => {
       snapshots += 1;
       if (snapshots > 1) {
-        const journalGen = (JSON.parse(readFileSync(join(dir, 'leases.journal'), 'utf8').split('\n')[0] ?? '{}') as { generation?: number }).generation;
-        const fileGen = existsSync(join(dir, 'leases.json')) ? (JSON.parse(readFileSync(join(dir, 'leases.json'), 'utf8')) as { generation: number }).generation : null;
-        if (fileGen !== snapshots - 1 || journalGen !== snapshots - 1) overlaps.push(`snapshot ${snapshots}: leases.json generation ${fileGen}, journal ${journalGen}`);
+        const journalGen = (JSON.parse(readFileSync(join(dir, 'leases.journal'), 'utf8').split('\n')[0] ?? '{}') as { generation?: number })
+          .generation;
+        const fileGen = existsSync(join(dir, 'leases.json'))
+          ? (JSON.parse(readFileSync(join(dir, 'leases.json'), 'utf8')) as { generation: number }).generation
+          : null;
+        if (fileGen !== snapshots - 1 || journalGen !== snapshots - 1)
+          overlaps.push(`snapshot ${snapshots}: leases.json generation ${fileGen}, journal ${journalGen}`);
       }
       return m.records();
     };

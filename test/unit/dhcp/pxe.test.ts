@@ -28,20 +28,77 @@ describe('classifyClient on captured packets', () => {
   const cases: [string, Partial<ClientInfo>][] = [
     [
       'ipxe-bios-discover',
-      { mac: '52:54:00:aa:bb:10', kind: 'pxe', ipxe: true, firmware: 'bios', arch: 'x86', clientArch: 0, uuid: UUID, userClass: 'iPXE', vendorClass: 'PXEClient:Arch:00000:UNDI:002001' },
+      {
+        mac: '52:54:00:aa:bb:10',
+        kind: 'pxe',
+        ipxe: true,
+        firmware: 'bios',
+        arch: 'x86',
+        clientArch: 0,
+        uuid: UUID,
+        userClass: 'iPXE',
+        vendorClass: 'PXEClient:Arch:00000:UNDI:002001',
+      },
     ],
     [
       'ovmf-pxe-discover',
-      { mac: '52:54:00:aa:bb:20', kind: 'pxe', ipxe: false, firmware: 'uefi', arch: 'x86_64', clientArch: 7, uuid: UUID, userClass: null, vendorClass: 'PXEClient:Arch:00007:UNDI:003000' },
+      {
+        mac: '52:54:00:aa:bb:20',
+        kind: 'pxe',
+        ipxe: false,
+        firmware: 'uefi',
+        arch: 'x86_64',
+        clientArch: 7,
+        uuid: UUID,
+        userClass: null,
+        vendorClass: 'PXEClient:Arch:00007:UNDI:003000',
+      },
     ],
     ['ovmf-pxe-request', { kind: 'pxe', ipxe: false, firmware: 'uefi', arch: 'x86_64', clientArch: 7, uuid: UUID }],
     [
       'snponly-discover',
-      { mac: '52:54:00:aa:bb:20', kind: 'pxe', ipxe: true, firmware: 'uefi', arch: 'x86_64', clientArch: 7, uuid: UUID, userClass: 'iPXE', vendorClass: 'PXEClient:Arch:00007:UNDI:003010' },
+      {
+        mac: '52:54:00:aa:bb:20',
+        kind: 'pxe',
+        ipxe: true,
+        firmware: 'uefi',
+        arch: 'x86_64',
+        clientArch: 7,
+        uuid: UUID,
+        userClass: 'iPXE',
+        vendorClass: 'PXEClient:Arch:00007:UNDI:003010',
+      },
     ],
-    ['ovmf-http-discover', { kind: 'http', ipxe: false, firmware: 'uefi-http', arch: 'x86_64', clientArch: 16, uuid: UUID, vendorClass: 'HTTPClient:Arch:00016:UNDI:003000' }],
-    ['udhcpc-discover', { mac: '52:54:00:aa:bb:01', kind: 'plain', ipxe: false, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: 'udhcp 1.35.0', userClass: null }],
-    ['dhclient-discover', { kind: 'plain', ipxe: false, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null }],
+    [
+      'ovmf-http-discover',
+      {
+        kind: 'http',
+        ipxe: false,
+        firmware: 'uefi-http',
+        arch: 'x86_64',
+        clientArch: 16,
+        uuid: UUID,
+        vendorClass: 'HTTPClient:Arch:00016:UNDI:003000',
+      },
+    ],
+    [
+      'udhcpc-discover',
+      {
+        mac: '52:54:00:aa:bb:01',
+        kind: 'plain',
+        ipxe: false,
+        firmware: 'unknown',
+        arch: 'unknown',
+        clientArch: null,
+        uuid: null,
+        vendorClass: 'udhcp 1.35.0',
+        userClass: null,
+      },
+    ],
+    [
+      'dhclient-discover',
+      { kind: 'plain', ipxe: false, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null },
+    ],
   ];
   for (const [name, expected] of cases) {
     test(name, () => {
@@ -68,7 +125,12 @@ describe('classifyClient details', () => {
   });
 
   test('neither: unknown firmware and arch', () => {
-    const info = classifyClient(edited('ovmf-pxe-discover', [[Opt.ClientArch, null], [Opt.VendorClass, Buffer.from('PXEClient')]]));
+    const info = classifyClient(
+      edited('ovmf-pxe-discover', [
+        [Opt.ClientArch, null],
+        [Opt.VendorClass, Buffer.from('PXEClient')],
+      ]),
+    );
     assert.equal(info.kind, 'pxe');
     assert.equal(info.clientArch, null);
     assert.equal(info.firmware, 'unknown');
@@ -77,7 +139,12 @@ describe('classifyClient details', () => {
 
   test('iPXE is recognised by option 175 alone (user class stripped) and by the RFC 3004 form', () => {
     assert.equal(classifyClient(edited('snponly-discover', [[Opt.UserClass, null]])).ipxe, true);
-    const neither = classifyClient(edited('snponly-discover', [[Opt.UserClass, null], [Opt.IpxeEncap, null]]));
+    const neither = classifyClient(
+      edited('snponly-discover', [
+        [Opt.UserClass, null],
+        [Opt.IpxeEncap, null],
+      ]),
+    );
     assert.equal(neither.ipxe, false);
     assert.equal(neither.userClass, null);
     const rfc = classifyClient(edited('ovmf-pxe-discover', [[Opt.UserClass, Buffer.from('\x04iPXE\x03lab')]]));

@@ -54,18 +54,30 @@ describe('buildReply: OFFER and ACK', () => {
       assert.equal(m.options.get(Opt.DnsServers)?.toString('hex'), '0ae74d350ae74d36');
       assert.equal(str(m, Opt.DomainName), 'lab.test');
       // a plain client gets no boot information
-      for (const code of [Opt.VendorClass, Opt.VendorSpecific, Opt.TftpServerName, Opt.BootfileName, Opt.ClientUuid]) assert.ok(!m.options.has(code), `option ${code}`);
+      for (const code of [Opt.VendorClass, Opt.VendorSpecific, Opt.TftpServerName, Opt.BootfileName, Opt.ClientUuid])
+        assert.ok(!m.options.has(code), `option ${code}`);
       assert.equal(m.file, '');
       assert.equal(m.siaddr, '0.0.0.0');
     });
   }
 
   test('odd lease times round down; no router/DNS/domain when there are none', () => {
-    const m = wire(buildReply(fixture('udhcpc-discover'), 'offer', { net: { ...net, router: null, dns: [], domain: null }, yiaddr: '10.231.77.134', leaseTimeSec: 601 }));
+    const m = wire(
+      buildReply(fixture('udhcpc-discover'), 'offer', {
+        net: { ...net, router: null, dns: [], domain: null },
+        yiaddr: '10.231.77.134',
+        leaseTimeSec: 601,
+      }),
+    );
     assert.equal(leaseTime(m), 601);
     assert.equal(u32(m, Opt.RenewalTime), 300);
     assert.equal(u32(m, Opt.RebindingTime), 525);
-    assert.deepEqual(codes(m), [Opt.SubnetMask, Opt.BroadcastAddress, Opt.LeaseTime, Opt.MessageType, Opt.ServerId, Opt.RenewalTime, Opt.RebindingTime].sort((a, b) => a - b));
+    assert.deepEqual(
+      codes(m),
+      [Opt.SubnetMask, Opt.BroadcastAddress, Opt.LeaseTime, Opt.MessageType, Opt.ServerId, Opt.RenewalTime, Opt.RebindingTime].sort(
+        (a, b) => a - b,
+      ),
+    );
   });
 
   test('a PXE answer fills siaddr, file, 66, 67, 60 PXEClient, 43 (6=8) and echoes 97', () => {
@@ -87,7 +99,11 @@ describe('buildReply: OFFER and ACK', () => {
   });
 
   test('an HTTPClient answer says HTTPClient and has no PXE option 43', () => {
-    const boot: BootAnswer = { file: 'http://10.231.77.1:8080/boot/uefi-http/x64.efi', nextServer: '10.231.77.1', vendorClass: 'HTTPClient' };
+    const boot: BootAnswer = {
+      file: 'http://10.231.77.1:8080/boot/uefi-http/x64.efi',
+      nextServer: '10.231.77.1',
+      vendorClass: 'HTTPClient',
+    };
     const m = wire(buildReply(fixture('ovmf-http-discover'), 'offer', { net, yiaddr: '10.231.77.115', boot }));
     assert.equal(str(m, Opt.VendorClass), 'HTTPClient');
     assert.ok(!m.options.has(Opt.VendorSpecific));
@@ -97,14 +113,32 @@ describe('buildReply: OFFER and ACK', () => {
   test('an HTTP URL longer than 127 bytes goes only to option 67; the file field stays empty', () => {
     const long = `http://10.231.77.1:8080/ipxe/${'x'.repeat(127 - 'http://10.231.77.1:8080/ipxe/'.length)}`;
     assert.equal(long.length, 127);
-    const fits = wire(buildReply(fixture('ipxe-bios-discover'), 'ack', { net, yiaddr: '10.231.77.149', boot: { file: long, nextServer: net.serverIp, vendorClass: null } }));
+    const fits = wire(
+      buildReply(fixture('ipxe-bios-discover'), 'ack', {
+        net,
+        yiaddr: '10.231.77.149',
+        boot: { file: long, nextServer: net.serverIp, vendorClass: null },
+      }),
+    );
     assert.equal(fits.file, long, '127 bytes + NUL fit the 128-byte field');
     const longer = `${long}/more`;
-    const m = wire(buildReply(fixture('ipxe-bios-discover'), 'ack', { net, yiaddr: '10.231.77.149', boot: { file: longer, nextServer: net.serverIp, vendorClass: null } }));
+    const m = wire(
+      buildReply(fixture('ipxe-bios-discover'), 'ack', {
+        net,
+        yiaddr: '10.231.77.149',
+        boot: { file: longer, nextServer: net.serverIp, vendorClass: null },
+      }),
+    );
     assert.equal(m.file, '');
     assert.equal(str(m, Opt.BootfileName), longer);
     const huge = `http://10.231.77.1/${'y'.repeat(300)}`;
-    const h = wire(buildReply(fixture('ipxe-bios-discover'), 'ack', { net, yiaddr: '10.231.77.149', boot: { file: huge, nextServer: net.serverIp, vendorClass: null } }));
+    const h = wire(
+      buildReply(fixture('ipxe-bios-discover'), 'ack', {
+        net,
+        yiaddr: '10.231.77.149',
+        boot: { file: huge, nextServer: net.serverIp, vendorClass: null },
+      }),
+    );
     assert.equal(str(h, Opt.BootfileName), huge, 'split across option instances (RFC 3396) and joined again');
   });
 });
@@ -114,7 +148,10 @@ describe('buildReply: NAK and INFORM', () => {
     const req = fixture('dhclient-request');
     assert.equal(req.flags & BROADCAST_FLAG, 0);
     const m = wire(buildReply(req, 'nak', { net, yiaddr: '10.231.77.134', leaseTimeSec: 3600, boot: tftp, message: 'wrong network' }));
-    assert.deepEqual(codes(m), [Opt.MessageType, Opt.ServerId, Opt.Message].sort((a, b) => a - b));
+    assert.deepEqual(
+      codes(m),
+      [Opt.MessageType, Opt.ServerId, Opt.Message].sort((a, b) => a - b),
+    );
     assert.equal(messageType(m), MessageType.Nak);
     assert.equal(str(m, Opt.Message), 'wrong network');
     assert.equal(m.flags & BROADCAST_FLAG, BROADCAST_FLAG);
@@ -144,7 +181,8 @@ describe('buildProxyReply', () => {
     const m = wire(buildProxyReply(req, 'offer', '10.231.77.1', { file: 'snponly.efi', nextServer: '10.231.77.1', vendorClass: null }));
     assert.equal(messageType(m), MessageType.Offer);
     assert.equal(m.yiaddr, '0.0.0.0');
-    for (const code of [Opt.LeaseTime, Opt.RenewalTime, Opt.RebindingTime, Opt.SubnetMask]) assert.ok(!m.options.has(code), `option ${code}`);
+    for (const code of [Opt.LeaseTime, Opt.RenewalTime, Opt.RebindingTime, Opt.SubnetMask])
+      assert.ok(!m.options.has(code), `option ${code}`);
     assert.equal(serverId(m), '10.231.77.1');
     assert.equal(str(m, Opt.VendorClass), 'PXEClient', 'a proxy answer always says PXEClient');
     assert.equal(m.options.get(Opt.VendorSpecific)?.[2], 8);
@@ -169,13 +207,19 @@ describe('replyDestination (RFC 2131 §4.1)', () => {
 
   test('relayed: to the relay, port 67, whatever the kind', () => {
     for (const kind of ['offer', 'ack', 'nak'] as const) {
-      assert.deepEqual(replyDestination(req({ giaddr: '10.231.77.2', ciaddr: '10.231.77.50', flags: BROADCAST_FLAG }), kind), { address: '10.231.77.2', port: 67 });
+      assert.deepEqual(replyDestination(req({ giaddr: '10.231.77.2', ciaddr: '10.231.77.50', flags: BROADCAST_FLAG }), kind), {
+        address: '10.231.77.2',
+        port: 67,
+      });
     }
   });
 
   test('client with an address (RENEW, INFORM): unicast to ciaddr:68, even with the broadcast flag', () => {
     assert.deepEqual(replyDestination(req({ ciaddr: '10.231.77.50' }), 'ack'), { address: '10.231.77.50', port: 68 });
-    assert.deepEqual(replyDestination(req({ ciaddr: '10.231.77.50', flags: BROADCAST_FLAG }), 'ack'), { address: '10.231.77.50', port: 68 });
+    assert.deepEqual(replyDestination(req({ ciaddr: '10.231.77.50', flags: BROADCAST_FLAG }), 'ack'), {
+      address: '10.231.77.50',
+      port: 68,
+    });
   });
 
   test('no address yet, or broadcast flag: 255.255.255.255:68', () => {

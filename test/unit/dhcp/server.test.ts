@@ -126,7 +126,14 @@ async function setup(options: { mode?: 'dhcp' | 'proxy'; reservations?: Reservat
   assert.ok(dhcp && pxe);
   const rinfo = (address = '0.0.0.0', port = 68): RemoteInfo => ({ address, port, family: 'IPv4', size: 300 });
   return {
-    server, table, store, prober, clients, bus, dhcp, pxe,
+    server,
+    table,
+    store,
+    prober,
+    clients,
+    bus,
+    dhcp,
+    pxe,
     advance: (ms: number) => (now += ms),
     now: () => now,
     /** A client packet arriving on port 67 (or 4011). */
@@ -176,9 +183,25 @@ async function settle(env: Env, on: FakeSocket = env.dhcp): Promise<void> {
   const chaddr = macBytes(SENTINEL_MAC);
   const from = on.sent.length;
   const proxyMode = env.server.status()[0]?.name === 'proxydhcp';
-  if (on === env.pxe) env.receive(edit('ovmf-pxe-request', { ciaddr: '10.231.77.198', flags: 0, chaddr }, [[Opt.RequestedIp, null], [Opt.ServerId, null]]), env.rinfo('10.231.77.198', 4011), on);
+  if (on === env.pxe)
+    env.receive(
+      edit('ovmf-pxe-request', { ciaddr: '10.231.77.198', flags: 0, chaddr }, [
+        [Opt.RequestedIp, null],
+        [Opt.ServerId, null],
+      ]),
+      env.rinfo('10.231.77.198', 4011),
+      on,
+    );
   else if (proxyMode) env.receive(edit('ovmf-pxe-discover', { chaddr }), env.rinfo(), on);
-  else env.receive(edit('udhcpc-request', { chaddr }, [[Opt.RequestedIp, ipOption('10.231.77.199')], [Opt.ServerId, null]]), env.rinfo(), on);
+  else
+    env.receive(
+      edit('udhcpc-request', { chaddr }, [
+        [Opt.RequestedIp, ipOption('10.231.77.199')],
+        [Opt.ServerId, null],
+      ]),
+      env.rinfo(),
+      on,
+    );
   const isSentinel = (x: Sent) => x.msg.chaddr.subarray(0, 6).equals(chaddr.subarray(0, 6));
   for (let n = from; ; n += 1) {
     const next = await on.reply(n);
@@ -193,7 +216,14 @@ async function settle(env: Env, on: FakeSocket = env.dhcp): Promise<void> {
 /** After settle(): nothing beyond the first `count` replies was sent. */
 async function silence(env: Env, count: number, on: FakeSocket = env.dhcp): Promise<void> {
   await settle(env, on);
-  assert.equal(on.sent.length, count, `expected no reply, got ${on.sent.slice(count).map((x) => messageType(x.msg)).join(',')}`);
+  assert.equal(
+    on.sent.length,
+    count,
+    `expected no reply, got ${on.sent
+      .slice(count)
+      .map((x) => messageType(x.msg))
+      .join(',')}`,
+  );
 }
 
 /** Resolves with the first log event of `kind`: a handler's last step, so its end. */
@@ -239,7 +269,10 @@ describe('DhcpServer: full DHCP', () => {
     assert.equal(messageType(ack.msg), MessageType.Ack);
     assert.equal(ack.msg.yiaddr, '10.231.77.100');
     assert.deepEqual({ address: ack.address, port: ack.port }, { address: '255.255.255.255', port: 68 });
-    assert.deepEqual(env.store.appended.map((r) => [r.mac, r.ip]), [['52:54:00:aa:bb:01', '10.231.77.100']]);
+    assert.deepEqual(
+      env.store.appended.map((r) => [r.mac, r.ip]),
+      [['52:54:00:aa:bb:01', '10.231.77.100']],
+    );
     assert.equal(env.server.counters.offers, 1);
     assert.equal(env.server.counters.acks, 1);
     assert.equal(env.table.leaseOf('52:54:00:aa:bb:01')?.ip, '10.231.77.100');
@@ -268,7 +301,13 @@ describe('DhcpServer: full DHCP', () => {
     const ip = await dora(env);
     const first = env.store.appended.at(-1);
     env.advance(1_800_000);
-    env.receive(edit('udhcpc-request', { ciaddr: ip, flags: 0 }, [[Opt.RequestedIp, null], [Opt.ServerId, null]]), env.rinfo(ip));
+    env.receive(
+      edit('udhcpc-request', { ciaddr: ip, flags: 0 }, [
+        [Opt.RequestedIp, null],
+        [Opt.ServerId, null],
+      ]),
+      env.rinfo(ip),
+    );
     const ack = await env.dhcp.reply(2);
     assert.equal(messageType(ack.msg), MessageType.Ack);
     assert.equal(ack.msg.yiaddr, ip);
@@ -280,7 +319,12 @@ describe('DhcpServer: full DHCP', () => {
   test('REBIND (broadcast, ciaddr, no server id): ACK to ciaddr:68', async () => {
     const env = await setup();
     const ip = await dora(env);
-    env.receive(edit('udhcpc-request', { ciaddr: ip, flags: BROADCAST_FLAG }, [[Opt.RequestedIp, null], [Opt.ServerId, null]]));
+    env.receive(
+      edit('udhcpc-request', { ciaddr: ip, flags: BROADCAST_FLAG }, [
+        [Opt.RequestedIp, null],
+        [Opt.ServerId, null],
+      ]),
+    );
     const ack = await env.dhcp.reply(2);
     assert.equal(messageType(ack.msg), MessageType.Ack);
     assert.equal(ack.msg.yiaddr, ip);
@@ -289,7 +333,12 @@ describe('DhcpServer: full DHCP', () => {
 
   test('INIT-REBOOT for an address on another subnet: NAK, broadcast', async () => {
     const env = await setup();
-    env.receive(edit('udhcpc-request', {}, [[Opt.RequestedIp, ipOption('192.168.1.77')], [Opt.ServerId, null]]));
+    env.receive(
+      edit('udhcpc-request', {}, [
+        [Opt.RequestedIp, ipOption('192.168.1.77')],
+        [Opt.ServerId, null],
+      ]),
+    );
     const nak = await env.dhcp.reply(0);
     assert.equal(messageType(nak.msg), MessageType.Nak);
     assert.equal(nak.address, '255.255.255.255');
@@ -301,7 +350,12 @@ describe('DhcpServer: full DHCP', () => {
   test('INIT-REBOOT for its own address: ACK', async () => {
     const env = await setup();
     const ip = await dora(env);
-    env.receive(edit('udhcpc-request', {}, [[Opt.RequestedIp, ipOption(ip)], [Opt.ServerId, null]]));
+    env.receive(
+      edit('udhcpc-request', {}, [
+        [Opt.RequestedIp, ipOption(ip)],
+        [Opt.ServerId, null],
+      ]),
+    );
     const ack = await env.dhcp.reply(2);
     assert.equal(messageType(ack.msg), MessageType.Ack);
     assert.equal(ack.msg.yiaddr, ip);
@@ -310,7 +364,12 @@ describe('DhcpServer: full DHCP', () => {
   test('INIT-REBOOT for an address leased to another client: NAK', async () => {
     const env = await setup();
     const ip = await dora(env, '52:54:00:00:00:01');
-    env.receive(edit('udhcpc-request', {}, [[Opt.RequestedIp, ipOption(ip)], [Opt.ServerId, null]]));
+    env.receive(
+      edit('udhcpc-request', {}, [
+        [Opt.RequestedIp, ipOption(ip)],
+        [Opt.ServerId, null],
+      ]),
+    );
     const nak = await env.dhcp.reply(2);
     assert.equal(messageType(nak.msg), MessageType.Nak);
     assert.equal(env.table.leaseOf('52:54:00:00:00:01')?.ip, ip);
@@ -364,7 +423,10 @@ describe('DhcpServer: full DHCP', () => {
 
   test('INFORM: ACK to ciaddr:68 without a lease time', async () => {
     const env = await setup();
-    env.receive(edit('udhcpc-request', { ciaddr: '10.231.77.20' }, [type(MessageType.Inform), [Opt.RequestedIp, null], [Opt.ServerId, null]]), env.rinfo('10.231.77.20'));
+    env.receive(
+      edit('udhcpc-request', { ciaddr: '10.231.77.20' }, [type(MessageType.Inform), [Opt.RequestedIp, null], [Opt.ServerId, null]]),
+      env.rinfo('10.231.77.20'),
+    );
     const ack = await env.dhcp.reply(0);
     assert.equal(messageType(ack.msg), MessageType.Ack);
     assert.deepEqual({ address: ack.address, port: ack.port }, { address: '10.231.77.20', port: 68 });
@@ -382,7 +444,10 @@ describe('DhcpServer: full DHCP', () => {
     assert.equal(messageType(offer.msg), MessageType.Offer);
     assert.deepEqual({ address: offer.address, port: offer.port }, { address: '10.231.77.2', port: 67 });
     assert.equal(offer.msg.giaddr, '10.231.77.2');
-    env.receive(edit('udhcpc-discover', { giaddr: '10.99.0.1', hops: 1, chaddr: macBytes('52:54:00:00:00:05') }), env.rinfo('10.99.0.1', 67));
+    env.receive(
+      edit('udhcpc-discover', { giaddr: '10.99.0.1', hops: 1, chaddr: macBytes('52:54:00:00:00:05') }),
+      env.rinfo('10.99.0.1', 67),
+    );
     await silence(env, 1);
   });
 
@@ -447,7 +512,7 @@ describe('DhcpServer: what it ignores and drops', () => {
     const bad = [Buffer.alloc(0), Buffer.from('hello'), good.subarray(0, 239), badCookie, overrun, noType, tokenRing];
     for (const b of bad) assert.doesNotThrow(() => env.receive(b));
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     let fuzzed = 0;
     for (let i = 0; i < 2000; i += 1) {
       const b = Buffer.from(good);
@@ -525,7 +590,10 @@ describe('DhcpServer: proxy mode and port 4011', () => {
   test('a REQUEST to the 4011 socket gets an ACK unicast to where it came from', async () => {
     for (const mode of ['proxy', 'dhcp'] as const) {
       const env = await setup({ mode });
-      const req = edit('ovmf-pxe-request', { ciaddr: '10.231.77.114', flags: 0 }, [[Opt.RequestedIp, null], [Opt.ServerId, null]]);
+      const req = edit('ovmf-pxe-request', { ciaddr: '10.231.77.114', flags: 0 }, [
+        [Opt.RequestedIp, null],
+        [Opt.ServerId, null],
+      ]);
       env.receive(req, env.rinfo('10.231.77.114', 4011), env.pxe);
       const ack = await env.pxe.reply(0);
       assert.equal(messageType(ack.msg), MessageType.Ack, mode);

@@ -2,7 +2,17 @@
 // built queries with compression pointers, loops and EDNS, and answers read back field by field.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BADVERS, decodeQuery, encodeName, encodeResponse, RCODE, readName, reverseNameToIp, TYPE, type Query } from '../../../electron/core/dns/codec.js';
+import {
+  BADVERS,
+  decodeQuery,
+  encodeName,
+  encodeResponse,
+  RCODE,
+  readName,
+  reverseNameToIp,
+  TYPE,
+  type Query,
+} from '../../../electron/core/dns/codec.js';
 import { planDnsAnswer } from '../../../electron/core/dns/responder.js';
 
 /** busybox nslookup -type=a host1.lab (captured on Debian 12). */
@@ -54,21 +64,48 @@ function readResponse(b: Buffer) {
     const ttl = b.readUInt32BE(n.next + 4);
     const len = b.readUInt16BE(n.next + 8);
     const rdata = b.subarray(n.next + 10, n.next + 10 + len);
-    const data = type === TYPE.A ? [...rdata].join('.') : type === TYPE.PTR ? (readName(b, n.next + 10) as { name: string }).name : `class=${b.readUInt16BE(n.next + 2)} ext=${b[n.next + 4]}`;
+    const data =
+      type === TYPE.A
+        ? [...rdata].join('.')
+        : type === TYPE.PTR
+          ? (readName(b, n.next + 10) as { name: string }).name
+          : `class=${b.readUInt16BE(n.next + 2)} ext=${b[n.next + 4]}`;
     answers.push({ name: n.name, type, ttl, data });
     at = n.next + 10 + len;
   }
-  return { id: b.readUInt16BE(0), qr: !!(flags & 0x8000), aa: !!(flags & 0x0400), rd: !!(flags & 0x0100), ra: !!(flags & 0x0080), rcode: flags & 0xf, counts, questions, answers };
+  return {
+    id: b.readUInt16BE(0),
+    qr: !!(flags & 0x8000),
+    aa: !!(flags & 0x0400),
+    rd: !!(flags & 0x0100),
+    ra: !!(flags & 0x0080),
+    rcode: flags & 0xf,
+    counts,
+    questions,
+    answers,
+  };
 }
 
 const names: Record<string, string> = { bootbench: '10.231.5.1', host1: '10.231.5.10' };
-const ctx = { domain: 'lab', ttl: 60, lookup: (n: string) => names[n] ?? null, reverse: (ip: string) => Object.keys(names).find((k) => names[k] === ip) ?? null };
+const ctx = {
+  domain: 'lab',
+  ttl: 60,
+  lookup: (n: string) => names[n] ?? null,
+  reverse: (ip: string) => Object.keys(names).find((k) => names[k] === ip) ?? null,
+};
 const answer = (buf: Buffer) => readResponse(encodeResponse(planDnsAnswer(decoded(buf), ctx)));
 
 describe('DNS codec', () => {
   test('decodes the query busybox nslookup sends', () => {
     const q = decoded(BUSYBOX_A);
-    assert.deepEqual(q, { id: 0x6a6e, opcode: 0, recursionDesired: true, isResponse: false, questions: [{ name: 'host1.lab', type: TYPE.A, class: 1 }], edns: null });
+    assert.deepEqual(q, {
+      id: 0x6a6e,
+      opcode: 0,
+      recursionDesired: true,
+      isResponse: false,
+      questions: [{ name: 'host1.lab', type: TYPE.A, class: 1 }],
+      edns: null,
+    });
   });
 
   test('names are case-insensitive; compression pointers are followed; loops and overlong names are refused', () => {
@@ -83,7 +120,11 @@ describe('DNS codec', () => {
     const r = decodeQuery(loop);
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.error, /loop/);
-    const long = Buffer.concat([BUSYBOX_A.subarray(0, 12), ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]);
+    const long = Buffer.concat([
+      BUSYBOX_A.subarray(0, 12),
+      ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
     assert.match((decodeQuery(long) as { error: string }).error, /255/);
   });
 
@@ -92,11 +133,16 @@ describe('DNS codec', () => {
     const cut = decodeQuery(BUSYBOX_A.subarray(0, 20));
     assert.equal(cut.ok, false);
     assert.equal(cut.ok ? 0 : cut.header?.id, 0x6a6e);
-    for (let i = 0; i < 2000; i++) decodeQuery(Buffer.from(Array.from({ length: Math.floor(Math.random() * 80) }, () => Math.floor(Math.random() * 256))));
+    for (let i = 0; i < 2000; i++)
+      decodeQuery(Buffer.from(Array.from({ length: Math.floor(Math.random() * 80) }, () => Math.floor(Math.random() * 256))));
   });
 
   test('EDNS OPT is read', () => {
-    assert.deepEqual(decoded(query('host1', TYPE.A, { edns: { size: 4096, version: 0 } })).edns, { udpSize: 4096, version: 0, dnssecOk: false });
+    assert.deepEqual(decoded(query('host1', TYPE.A, { edns: { size: 4096, version: 0 } })).edns, {
+      udpSize: 4096,
+      version: 0,
+      dnssecOk: false,
+    });
   });
 
   test('reverse names', () => {
@@ -126,7 +172,9 @@ describe('DNS answers', () => {
   });
 
   test('PTR for a known address gets the FQDN; an unknown address NXDOMAIN', () => {
-    assert.deepEqual(answer(query('1.5.231.10.in-addr.arpa', TYPE.PTR)).answers, [{ name: '1.5.231.10.in-addr.arpa', type: TYPE.PTR, ttl: 60, data: 'bootbench.lab' }]);
+    assert.deepEqual(answer(query('1.5.231.10.in-addr.arpa', TYPE.PTR)).answers, [
+      { name: '1.5.231.10.in-addr.arpa', type: TYPE.PTR, ttl: 60, data: 'bootbench.lab' },
+    ]);
     assert.equal(answer(query('99.5.231.10.in-addr.arpa', TYPE.PTR)).rcode, RCODE.NXDOMAIN);
   });
 

@@ -3,7 +3,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
-import { guardNavigation, hardenSession, isAppUrl, openMainWindow, windowCsp, windowOptions, type WindowDeps } from '../../../electron/window.js';
+import {
+  guardNavigation,
+  hardenSession,
+  isAppUrl,
+  openMainWindow,
+  windowCsp,
+  windowOptions,
+  type WindowDeps,
+} from '../../../electron/window.js';
 
 const UI = 'http://127.0.0.1:41234/?token=abcdefghijklmnopqrstuvwxyz';
 
@@ -81,7 +89,12 @@ describe('electron/window', () => {
 
   test('the CSP allows only our own origin: no inline script, no eval, no other host', () => {
     const csp = windowCsp(UI);
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v] as const));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v] as const),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('script-src'), ["'self'"]);
     assert.deepEqual(directives.get('connect-src'), ["'self'", 'ws://127.0.0.1:41234']);
@@ -104,11 +117,18 @@ describe('electron/window', () => {
     const f = fakes();
     hardenSession(f.deps.session, UI);
     let granted: boolean | null = null;
-    (f.installed.permissionRequest as unknown as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)(null, 'media', (ok) => (granted = ok));
+    (f.installed.permissionRequest as unknown as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)(
+      null,
+      'media',
+      (ok) => (granted = ok),
+    );
     assert.equal(granted, false);
     assert.equal((f.installed.permissionCheck as unknown as () => boolean)(), false);
     assert.equal((f.installed.devicePermission as unknown as () => boolean)(), false);
-    const onHeaders = f.installed.headers as unknown as (d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { cancel?: boolean; responseHeaders?: Record<string, string[]> }) => void) => void;
+    const onHeaders = f.installed.headers as unknown as (
+      d: { url: string; responseHeaders?: Record<string, string[]> },
+      cb: (r: { cancel?: boolean; responseHeaders?: Record<string, string[]> }) => void,
+    ) => void;
     let answer: { cancel?: boolean; responseHeaders?: Record<string, string[]> } | null = null;
     onHeaders({ url: 'http://127.0.0.1:41234/', responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (answer = r));
     assert.deepEqual(answer, { responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [windowCsp(UI)] } });

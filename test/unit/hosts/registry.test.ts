@@ -57,12 +57,19 @@ function manualTimer() {
   };
 }
 
-async function open(dir: string, options: { saveDelayMs?: number; c?: ReturnType<typeof clock>; timer?: ReturnType<typeof manualTimer> } = {}) {
+async function open(
+  dir: string,
+  options: { saveDelayMs?: number; c?: ReturnType<typeof clock>; timer?: ReturnType<typeof manualTimer> } = {},
+) {
   const bus = new EventBus();
   const events: CoreEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const c = options.c ?? clock();
-  const registry = await HostRegistry.open(dir, bus, { clock: c.now, saveDelayMs: options.saveDelayMs ?? 20, ...(options.timer ? { schedule: options.timer.schedule } : {}) });
+  const registry = await HostRegistry.open(dir, bus, {
+    clock: c.now,
+    saveDelayMs: options.saveDelayMs ?? 20,
+    ...(options.timer ? { schedule: options.timer.schedule } : {}),
+  });
   return { registry, events, c, bus };
 }
 
@@ -97,7 +104,10 @@ describe('HostRegistry', () => {
     registry.seen(ovmf);
     c.advance(5000);
     // the chainloaded iPXE: no UUID, no arch option this time
-    const later = registry.seen({ ...ovmf, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: 'iPXE' }, '10.231.77.114');
+    const later = registry.seen(
+      { ...ovmf, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: 'iPXE' },
+      '10.231.77.114',
+    );
     assert.equal(later.firmware, 'uefi');
     assert.equal(later.arch, 'x86_64');
     assert.equal(later.clientArch, 7);
@@ -184,7 +194,10 @@ describe('HostRegistry', () => {
     assert.ok(!events.some((e) => e.type === 'log' && e.kind === 'store.write'), 'nothing tried yet');
     timer.fire();
     await registry.saved();
-    assert.ok(events.some((e) => e.type === 'log' && e.kind === 'store.write' && e.level === 'error'), 'the failed save is logged');
+    assert.ok(
+      events.some((e) => e.type === 'log' && e.kind === 'store.write' && e.level === 'error'),
+      'the failed save is logged',
+    );
     await rm(join(dir, 'hosts.json'), { recursive: true });
     registry.seen({ ...ovmf, mac: '52:54:00:aa:bb:23' });
     await registry.flush();
@@ -196,7 +209,10 @@ describe('HostRegistry', () => {
     registry.seen({ ...ovmf, mac: '52:54:00:00:00:02' });
     c.advance(1000);
     registry.seen({ ...ovmf, mac: '52:54:00:00:00:01' });
-    assert.deepEqual(registry.list().map((h) => h.mac), ['52:54:00:00:00:02', '52:54:00:00:00:01']);
+    assert.deepEqual(
+      registry.list().map((h) => h.mac),
+      ['52:54:00:00:00:02', '52:54:00:00:00:01'],
+    );
     await registry.flush();
   });
 });

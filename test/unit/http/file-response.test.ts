@@ -28,7 +28,11 @@ describe('parseRange (RFC 9110 §14)', () => {
 
   test('offsets beyond 4 GiB stay exact', () => {
     const size = 5 * GiB + 123;
-    assert.deepEqual(parseRange(`bytes=${4 * GiB + 7}-${4 * GiB + 1030}`, size), { kind: 'partial', start: 4 * GiB + 7, end: 4 * GiB + 1030 });
+    assert.deepEqual(parseRange(`bytes=${4 * GiB + 7}-${4 * GiB + 1030}`, size), {
+      kind: 'partial',
+      start: 4 * GiB + 7,
+      end: 4 * GiB + 1030,
+    });
     assert.deepEqual(parseRange('bytes=-16', size), { kind: 'partial', start: size - 16, end: size - 1 });
   });
 

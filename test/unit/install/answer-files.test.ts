@@ -9,7 +9,13 @@ import type { AnswerTemplateName } from '../../../electron/shared/contract.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { TEMPLATES_DIR } from '../../../electron/core/paths.js';
 import {
-  buildAnswerContext, expandHostnamePattern, hostnameFor, OVERRIDE_KEYS, renderAnswerFile, templateForFamily, type AnswerContextInput,
+  buildAnswerContext,
+  expandHostnamePattern,
+  hostnameFor,
+  OVERRIDE_KEYS,
+  renderAnswerFile,
+  templateForFamily,
+  type AnswerContextInput,
 } from '../../../electron/core/install/answer-files.js';
 import { validateAnswerFile } from '../../../electron/core/install/validate/index.js';
 import { SAMPLE_SETTINGS, sampleInput } from './answer-fixtures.js';
@@ -66,7 +72,11 @@ function at(o: unknown, ...path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined), o);
 }
 
-const commands = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const commands = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
 describe('templateForFamily', () => {
   test('each family reads its format; alpine and generic have none', () => {
@@ -105,11 +115,14 @@ describe('kickstart', () => {
     const userPost = sections.filter((s) => s.header.startsWith('%post'));
     assert.equal(userPost.length, 2);
     assert.match(userPost[0]?.body.join('\n') ?? '', /echo 'hello from post' > \/root\/hello/);
-    for (const s of sections.filter((x) => x.header.startsWith('%pre') || x.header.startsWith('%post') || x.header === '%onerror')) shellParses(s.body.join('\n'));
+    for (const s of sections.filter((x) => x.header.startsWith('%pre') || x.header.startsWith('%post') || x.header === '%onerror'))
+      shellParses(s.body.join('\n'));
   });
 
   test('a set target disk replaces the first-disk %pre; no root password locks root', () => {
-    const ks = render('kickstart', { settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/nvme0n1', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '' } });
+    const ks = render('kickstart', {
+      settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/nvme0n1', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '' },
+    });
     assert.match(ks, /^ignoredisk --only-use=\/dev\/nvme0n1$/m);
     assert.doesNotMatch(ks, /%include|lsblk/);
     assert.match(ks, /^rootpw --lock$/m);
@@ -146,7 +159,10 @@ describe('preseed', () => {
     shellParses(late);
     shellParses(early);
     // the last command of late_command is the installed report, with busybox wget
-    assert.match(late, new RegExp(`; +wget -q -O /dev/null '${REPORT}\\?event=installed&message=installed%20Debian%2012\\.5\\.0' \\|\\| true$`));
+    assert.match(
+      late,
+      new RegExp(`; +wget -q -O /dev/null '${REPORT}\\?event=installed&message=installed%20Debian%2012\\.5\\.0' \\|\\| true$`),
+    );
     assert.ok(late.indexOf('bootbench-post-install.sh') < late.indexOf('event=installed'));
     assert.ok(late.indexOf('authorized_keys') < late.indexOf('event=installed'));
     // the key is written exactly (base64 through the shell)
@@ -156,7 +172,17 @@ describe('preseed', () => {
   });
 
   test('target disk set; no root password; nothing optional', () => {
-    const cfg = render('preseed', { settings: { ...SAMPLE_SETTINGS, targetDisk: 'sdb', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '', extraPackages: [] }, debianSuite: null });
+    const cfg = render('preseed', {
+      settings: {
+        ...SAMPLE_SETTINGS,
+        targetDisk: 'sdb',
+        rootPasswordHash: null,
+        sshAuthorizedKey: '',
+        postInstallScript: '',
+        extraPackages: [],
+      },
+      debianSuite: null,
+    });
     const v = preseedValues(cfg);
     assert.equal(v.get('partman-auto/disk'), '/dev/sdb');
     assert.equal(v.get('grub-installer/bootdev'), '/dev/sdb');
@@ -174,7 +200,12 @@ describe('autoinstall', () => {
     const doc = parseYaml(text) as { autoinstall: Record<string, unknown> };
     const ai = doc.autoinstall;
     assert.equal(ai.version, 1);
-    assert.deepEqual(ai.identity, { hostname: 'node-525400abcdef', realname: 'bootbench', username: 'bootbench', password: SAMPLE_SETTINGS.adminPasswordHash });
+    assert.deepEqual(ai.identity, {
+      hostname: 'node-525400abcdef',
+      realname: 'bootbench',
+      username: 'bootbench',
+      password: SAMPLE_SETTINGS.adminPasswordHash,
+    });
     assert.deepEqual(ai.reporting, { bootbench: { type: 'webhook', endpoint: 'http://10.231.5.1:8080/install/tok3n/webhook' } });
     assert.deepEqual(ai.ssh, { 'install-server': true, 'authorized-keys': [SAMPLE_SETTINGS.sshAuthorizedKey] });
     assert.deepEqual(ai.packages, ['openssh-server', 'curl', 'vim', 'htop']);
@@ -186,13 +217,27 @@ describe('autoinstall', () => {
     assert.match(early[0] ?? '', /event=start/);
     const late = ai['late-commands'] as string[];
     late.forEach(shellParses);
-    assert.match(late[late.length - 1] ?? '', new RegExp(`^curl .*'${REPORT}\\?event=installed&message=installed%20Ubuntu%20Server%2024\\.04' \\|\\| wget -q -O /dev/null '.*event=installed.*' \\|\\| true$`));
+    assert.match(
+      late[late.length - 1] ?? '',
+      new RegExp(
+        `^curl .*'${REPORT}\\?event=installed&message=installed%20Ubuntu%20Server%2024\\.04' \\|\\| wget -q -O /dev/null '.*event=installed.*' \\|\\| true$`,
+      ),
+    );
     assert.match(late[0] ?? '', /^curtin in-target --target=\/target -- usermod -p '\$6\$saltsalt\$.*' root$/);
     assert.match((ai['error-commands'] as string[])[0] ?? '', /event=failed/);
   });
 
   test('target disk, no root password, no keys', () => {
-    const text = render('autoinstall', { settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/vda', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '', adminPasswordHash: null } });
+    const text = render('autoinstall', {
+      settings: {
+        ...SAMPLE_SETTINGS,
+        targetDisk: '/dev/vda',
+        rootPasswordHash: null,
+        sshAuthorizedKey: '',
+        postInstallScript: '',
+        adminPasswordHash: null,
+      },
+    });
     const ai = (parseYaml(text) as { autoinstall: Record<string, unknown> }).autoinstall;
     assert.deepEqual(ai.storage, { layout: { name: 'lvm', match: { path: '/dev/vda' } } });
     assert.deepEqual(ai.ssh, { 'install-server': true, 'authorized-keys': [] });
@@ -202,7 +247,10 @@ describe('autoinstall', () => {
 });
 
 describe('autoyast', () => {
-  const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['script', 'user', 'package', 'listentry', 'drive'].includes(name) });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    isArray: (name) => ['script', 'user', 'package', 'listentry', 'drive'].includes(name),
+  });
   type Script = { filename: string; chrooted?: boolean; source: string };
 
   test('profile: settings, start in pre-scripts, logs posted, installed as the last chroot script', () => {
@@ -215,7 +263,10 @@ describe('autoyast', () => {
     assert.equal(at(profile, 'timezone', 'timezone'), 'Europe/Berlin');
     assert.deepEqual(at(profile, 'software', 'packages', 'package'), ['openssh', 'curl', 'sudo', 'vim', 'htop']);
     const users = at(profile, 'users', 'user') as { username: string; user_password?: string; authorized_keys?: { listentry: string[] } }[];
-    assert.deepEqual(users.map((u) => u.username), ['root', 'bootbench']);
+    assert.deepEqual(
+      users.map((u) => u.username),
+      ['root', 'bootbench'],
+    );
     assert.equal(users[1]?.user_password, SAMPLE_SETTINGS.adminPasswordHash);
     assert.deepEqual(users[1]?.authorized_keys?.listentry, [SAMPLE_SETTINGS.sshAuthorizedKey]);
     assert.equal(at(profile, 'partitioning', 'drive', 0, 'device'), undefined, 'no device: AutoYaST takes the first disk');
@@ -226,7 +277,10 @@ describe('autoyast', () => {
     assert.match(chroot[0]?.source ?? '', /--data-binary @- 'http:\/\/10\.231\.5\.1:8080\/install\/tok3n\/log'/);
     const last = chroot[chroot.length - 1] as Script;
     assert.equal(last.filename, 'bootbench-installed.sh');
-    assert.match(last.source.trim(), new RegExp(`^curl .*'${REPORT}\\?event=installed&message=installed%20openSUSE%20Leap%2015\\.6' \\|\\| true$`));
+    assert.match(
+      last.source.trim(),
+      new RegExp(`^curl .*'${REPORT}\\?event=installed&message=installed%20openSUSE%20Leap%2015\\.6' \\|\\| true$`),
+    );
     assert.equal(at(profile, 'scripts', 'init-scripts'), undefined);
     assert.equal(at(profile, 'scripts', 'post-scripts'), undefined);
     for (const s of [...pre, ...chroot]) shellParses(s.source);
@@ -234,7 +288,9 @@ describe('autoyast', () => {
 
   test('target disk; awkward text is escaped; xmllint agrees it is well-formed', () => {
     const nasty = `echo "<b>&amp;</b>" ]]> 'x'`;
-    const text = render('autoyast', { settings: { ...SAMPLE_SETTINGS, targetDisk: 'sda', postInstallScript: nasty, rootPasswordHash: null } });
+    const text = render('autoyast', {
+      settings: { ...SAMPLE_SETTINGS, targetDisk: 'sda', postInstallScript: nasty, rootPasswordHash: null },
+    });
     const profile = (parser.parse(text) as { profile: unknown }).profile;
     assert.equal(at(profile, 'partitioning', 'drive', 0, 'device'), '/dev/sda');
     const post = (at(profile, 'scripts', 'chroot-scripts', 'script') as Script[]).find((s) => s.filename === 'bootbench-post-install.sh');
@@ -248,12 +304,32 @@ describe('context, overrides and host names', () => {
   test('hostname patterns: {mac} without colons, {n} the counter', () => {
     assert.equal(expandHostnamePattern('node-{mac}', '52:54:00:AB:cd:ef', 1), 'node-525400abcdef');
     assert.equal(expandHostnamePattern('web{n}', '52:54:00:ab:cd:ef', 12), 'web12');
-    assert.deepEqual(hostnameFor({ settings: SAMPLE_SETTINGS, overrides: {}, mac: '52:54:00:ab:cd:ef', counter: 3 }), { hostname: 'node-525400abcdef', domain: 'lab', fqdn: 'node-525400abcdef.lab' });
-    assert.deepEqual(hostnameFor({ settings: { ...SAMPLE_SETTINGS, domain: '' }, overrides: { hostnamePattern: 'db-{n}' }, mac: '52:54:00:ab:cd:ef', counter: 3 }), { hostname: 'db-3', domain: '', fqdn: 'db-3' });
+    assert.deepEqual(hostnameFor({ settings: SAMPLE_SETTINGS, overrides: {}, mac: '52:54:00:ab:cd:ef', counter: 3 }), {
+      hostname: 'node-525400abcdef',
+      domain: 'lab',
+      fqdn: 'node-525400abcdef.lab',
+    });
+    assert.deepEqual(
+      hostnameFor({
+        settings: { ...SAMPLE_SETTINGS, domain: '' },
+        overrides: { hostnamePattern: 'db-{n}' },
+        mac: '52:54:00:ab:cd:ef',
+        counter: 3,
+      }),
+      { hostname: 'db-3', domain: '', fqdn: 'db-3' },
+    );
   });
 
   test('overrides replace settings of the same name, in every template', () => {
-    const overrides = { hostname: 'web1', domain: 'test.example', timezone: 'Etc/UTC', keyboard: 'us', targetDisk: 'sdb', extraPackages: 'nginx, git  jq', locale: 'en_US.UTF-8' };
+    const overrides = {
+      hostname: 'web1',
+      domain: 'test.example',
+      timezone: 'Etc/UTC',
+      keyboard: 'us',
+      targetDisk: 'sdb',
+      extraPackages: 'nginx, git  jq',
+      locale: 'en_US.UTF-8',
+    };
     const ctx = buildAnswerContext(sampleInput('rhel', { overrides }));
     assert.equal(ctx.hostname, 'web1');
     assert.equal(ctx.fqdn, 'web1.test.example');
@@ -275,12 +351,15 @@ describe('context, overrides and host names', () => {
 
   test('bad overrides are errors that say what is wrong and which keys exist', () => {
     const err = (overrides: Record<string, string>, re: RegExp) =>
-      assert.throws(() => buildAnswerContext(sampleInput('rhel', { overrides })), (e: unknown) => {
-        assert.ok(e instanceof BootbenchError);
-        assert.equal(e.code, 'BAD_ARGUMENT');
-        assert.match(e.message, re);
-        return true;
-      });
+      assert.throws(
+        () => buildAnswerContext(sampleInput('rhel', { overrides })),
+        (e: unknown) => {
+          assert.ok(e instanceof BootbenchError);
+          assert.equal(e.code, 'BAD_ARGUMENT');
+          assert.match(e.message, re);
+          return true;
+        },
+      );
     err({ hostnme: 'x' }, new RegExp(`--set hostnme: unknown setting; the settings are: ${OVERRIDE_KEYS.join(', ')}`));
     err({ hostname: 'bad name' }, /--set hostname: hostname "bad name" is not a valid host name/);
     err({ timezone: 'Mars/Olympus' }, /--set timezone: .*not a known IANA time zone/);
@@ -293,10 +372,16 @@ describe('context, overrides and host names', () => {
   });
 
   test('a template that names an unknown variable fails with the template name and line', () => {
-    assert.throws(() => renderAnswerFile({ name: 'kickstart', template: 'text\n{{ hostnmae }}\n' }, buildAnswerContext(sampleInput('rhel'))), (e: unknown) => {
-      assert.ok(e instanceof BootbenchError);
-      assert.match(e.message, /^The kickstart template: line 2: "hostnmae" is undefined \(write \{\{ hostnmae \| default: '…' \}\} if it may be missing\)/);
-      return true;
-    });
+    assert.throws(
+      () => renderAnswerFile({ name: 'kickstart', template: 'text\n{{ hostnmae }}\n' }, buildAnswerContext(sampleInput('rhel'))),
+      (e: unknown) => {
+        assert.ok(e instanceof BootbenchError);
+        assert.match(
+          e.message,
+          /^The kickstart template: line 2: "hostnmae" is undefined \(write \{\{ hostnmae \| default: '…' \}\} if it may be missing\)/,
+        );
+        return true;
+      },
+    );
   });
 });

@@ -3,9 +3,19 @@ import type { Distro, DistroFamily, Host, InstallSettings } from '../../../elect
 import type { AnswerContextInput } from '../../../electron/core/install/answer-files.js';
 
 export const SAMPLE_HOST: Host = {
-  mac: '52:54:00:ab:cd:ef', firmware: 'uefi', arch: 'x86_64', clientArch: 7, ip: '10.231.5.100', state: 'queued', distro: null,
-  uuid: '8c4e2f1a-0000-4000-8000-000000000001', vendorClass: 'PXEClient:Arch:00007:UNDI:003000', userClass: 'iPXE', hostname: null,
-  firstSeen: '2025-01-01T00:00:00.000Z', lastSeen: '2025-01-01T00:00:00.000Z',
+  mac: '52:54:00:ab:cd:ef',
+  firmware: 'uefi',
+  arch: 'x86_64',
+  clientArch: 7,
+  ip: '10.231.5.100',
+  state: 'queued',
+  distro: null,
+  uuid: '8c4e2f1a-0000-4000-8000-000000000001',
+  vendorClass: 'PXEClient:Arch:00007:UNDI:003000',
+  userClass: 'iPXE',
+  hostname: null,
+  firstSeen: '2025-01-01T00:00:00.000Z',
+  lastSeen: '2025-01-01T00:00:00.000Z',
 };
 
 const DISTROS: Record<Exclude<DistroFamily, 'alpine' | 'generic'>, Pick<Distro, 'id' | 'name' | 'version'>> = {
@@ -18,9 +28,21 @@ const DISTROS: Record<Exclude<DistroFamily, 'alpine' | 'generic'>, Pick<Distro, 
 export function sampleDistro(family: keyof typeof DISTROS): Distro {
   const d = DISTROS[family];
   return {
-    ...d, family, arch: 'x86_64', variant: null, kernel: 'images/pxeboot/vmlinuz', initrd: 'images/pxeboot/initrd.img', kernelArgs: '',
-    iso: `/srv/iso/${d.id}.iso`, isoSize: 1, isoMtime: '2025-01-01T00:00:00.000Z', volumeId: 'X', status: 'ok', evidence: [],
-    importedAt: '2025-01-01T00:00:00.000Z', sha256: null,
+    ...d,
+    family,
+    arch: 'x86_64',
+    variant: null,
+    kernel: 'images/pxeboot/vmlinuz',
+    initrd: 'images/pxeboot/initrd.img',
+    kernelArgs: '',
+    iso: `/srv/iso/${d.id}.iso`,
+    isoSize: 1,
+    isoMtime: '2025-01-01T00:00:00.000Z',
+    volumeId: 'X',
+    status: 'ok',
+    evidence: [],
+    importedAt: '2025-01-01T00:00:00.000Z',
+    sha256: null,
   };
 }
 

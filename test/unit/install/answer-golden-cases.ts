@@ -16,7 +16,15 @@ const FAMILY = { kickstart: 'rhel', preseed: 'debian', autoinstall: 'ubuntu', au
 const NAMES: readonly AnswerTemplateName[] = ['kickstart', 'preseed', 'autoinstall', 'autoyast'];
 
 /** The overrides of answer-files.test.ts "overrides replace settings of the same name". */
-const OVERRIDES = { hostname: 'web1', domain: 'test.example', timezone: 'Etc/UTC', keyboard: 'us', targetDisk: 'sdb', extraPackages: 'nginx, git  jq', locale: 'en_US.UTF-8' };
+const OVERRIDES = {
+  hostname: 'web1',
+  domain: 'test.example',
+  timezone: 'Etc/UTC',
+  keyboard: 'us',
+  targetDisk: 'sdb',
+  extraPackages: 'nginx, git  jq',
+  locale: 'en_US.UTF-8',
+};
 
 /** Beyond the tests' own: two keys, no domain, a BIOS host, text that needs quoting in every format. */
 const awkward = {
@@ -39,15 +47,34 @@ export function goldenCases(): GoldenCase[] {
   }
   const add = (template: AnswerTemplateName, name: string, over: Partial<AnswerContextInput>) =>
     cases.push({ template, name, input: sampleInput(FAMILY[template], over) });
-  add('kickstart', 'disk-nothing-optional', { settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/nvme0n1', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '' } });
+  add('kickstart', 'disk-nothing-optional', {
+    settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/nvme0n1', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '' },
+  });
   add('preseed', 'unsigned', { debianSigned: false });
   add('preseed', 'signed', { debianSigned: true });
   add('preseed', 'disk-nothing-optional', {
-    settings: { ...SAMPLE_SETTINGS, targetDisk: 'sdb', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '', extraPackages: [] }, debianSuite: null,
+    settings: {
+      ...SAMPLE_SETTINGS,
+      targetDisk: 'sdb',
+      rootPasswordHash: null,
+      sshAuthorizedKey: '',
+      postInstallScript: '',
+      extraPackages: [],
+    },
+    debianSuite: null,
   });
   add('autoinstall', 'disk-nothing-optional', {
-    settings: { ...SAMPLE_SETTINGS, targetDisk: '/dev/vda', rootPasswordHash: null, sshAuthorizedKey: '', postInstallScript: '', adminPasswordHash: null },
+    settings: {
+      ...SAMPLE_SETTINGS,
+      targetDisk: '/dev/vda',
+      rootPasswordHash: null,
+      sshAuthorizedKey: '',
+      postInstallScript: '',
+      adminPasswordHash: null,
+    },
   });
-  add('autoyast', 'nasty-post-script', { settings: { ...SAMPLE_SETTINGS, targetDisk: 'sda', postInstallScript: `echo "<b>&amp;</b>" ]]> 'x'`, rootPasswordHash: null } });
+  add('autoyast', 'nasty-post-script', {
+    settings: { ...SAMPLE_SETTINGS, targetDisk: 'sda', postInstallScript: `echo "<b>&amp;</b>" ]]> 'x'`, rootPasswordHash: null },
+  });
   return cases;
 }

@@ -30,17 +30,44 @@ async function distroOf(manifest: string, userArgs = ''): Promise<Distro> {
   const d = await detectDistro(memoryTree(m), m.isoFileName);
   const id = `${d.name}-${d.version}-${d.arch}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   return {
-    id, family: d.family as Distro['family'], name: d.name, version: d.version, arch: d.arch, variant: d.variant ?? null, kernel: d.kernel, initrd: d.initrd, kernelArgs: userArgs,
-    iso: `/isos/${m.isoFileName}`, isoSize: 1, isoMtime: '2024-01-01T00:00:00.000Z', volumeId: 'X', status: 'ok', evidence: d.evidence, importedAt: '2024-01-01T00:00:00.000Z', sha256: null,
+    id,
+    family: d.family as Distro['family'],
+    name: d.name,
+    version: d.version,
+    arch: d.arch,
+    variant: d.variant ?? null,
+    kernel: d.kernel,
+    initrd: d.initrd,
+    kernelArgs: userArgs,
+    iso: `/isos/${m.isoFileName}`,
+    isoSize: 1,
+    isoMtime: '2024-01-01T00:00:00.000Z',
+    volumeId: 'X',
+    status: 'ok',
+    evidence: d.evidence,
+    importedAt: '2024-01-01T00:00:00.000Z',
+    sha256: null,
   };
 }
 
 function recipeOf(d: Distro, labDns: string | null = '10.231.0.1') {
-  return bootRecipe({ distro: d, urls: urlsFor(d.id), hostname: 'node-525400123456', domain: 'lab', debianSuite: d.family === 'debian' ? debianSuite(d.version) : null, labDns });
+  return bootRecipe({
+    distro: d,
+    urls: urlsFor(d.id),
+    hostname: 'node-525400123456',
+    domain: 'lab',
+    debianSuite: d.family === 'debian' ? debianSuite(d.version) : null,
+    labDns,
+  });
 }
 
 describe('RHEL family: inst.repo is the ISO tree, inst.ks the kickstart, inst.syslog Bootbench', () => {
-  for (const manifest of ['rocky-9.4-x86_64-dvd', 'fedora-41-x86_64-server-dvd', 'almalinux-9.4-x86_64-dvd', 'fedora-41-aarch64-everything-netinst']) {
+  for (const manifest of [
+    'rocky-9.4-x86_64-dvd',
+    'fedora-41-x86_64-server-dvd',
+    'almalinux-9.4-x86_64-dvd',
+    'fedora-41-aarch64-everything-netinst',
+  ]) {
     test(manifest, async () => {
       const d = await distroOf(manifest);
       assert.equal(d.family, 'rhel');
@@ -76,13 +103,27 @@ describe('Ubuntu live-server: url= the whole ISO, autoinstall, NoCloud over HTTP
 });
 
 describe('Debian: the netboot installer with the ISO as mirror, logs to log_host', () => {
-  for (const manifest of ['debian-12.7.0-amd64-netinst', 'debian-12.7.0-amd64-dvd-1', 'debian-11.11.0-amd64-netinst', 'debian-12.7.0-arm64-netinst']) {
+  for (const manifest of [
+    'debian-12.7.0-amd64-netinst',
+    'debian-12.7.0-amd64-dvd-1',
+    'debian-11.11.0-amd64-netinst',
+    'debian-12.7.0-arm64-netinst',
+  ]) {
     test(manifest, async () => {
       const d = await distroOf(manifest);
       assert.equal(d.family, 'debian');
       const r = recipeOf(d);
       assert.equal(r.answerKind, 'preseed');
-      for (const arg of ['auto=true', 'priority=critical', `url=http://10.231.0.1/install/${T}/answer`, 'log_host=10.231.0.1', 'log_port=514', 'hostname=node-525400123456', 'domain=lab', 'netcfg/no_default_route=true']) {
+      for (const arg of [
+        'auto=true',
+        'priority=critical',
+        `url=http://10.231.0.1/install/${T}/answer`,
+        'log_host=10.231.0.1',
+        'log_port=514',
+        'hostname=node-525400123456',
+        'domain=lab',
+        'netcfg/no_default_route=true',
+      ]) {
         assert.ok(r.args.includes(arg), `${arg} in ${r.args.join(' ')}`);
       }
       assert.ok(r.args.includes(`mirror/suite=${d.version.startsWith('11') ? 'bullseye' : 'bookworm'}`), r.args.join(' '));
@@ -108,26 +149,43 @@ describe('openSUSE / SLES: install= the tree, autoyast= the profile', () => {
   }
 });
 
-describe('generic and Alpine: the user\'s kernel, initrd and arguments', () => {
+describe("generic and Alpine: the user's kernel, initrd and arguments", () => {
   test('Alpine boots its netboot with its repository and modloop from the ISO', async () => {
     const d = await distroOf('alpine-standard-3.20.3-x86_64');
     const r = recipeOf(d);
     assert.equal(r.answerKind, null);
     assert.ok(r.args.includes(`alpine_repo=http://10.231.0.1/iso/${d.id}/apks`), r.args.join(' '));
-    assert.ok(r.args.some((a) => a.startsWith(`modloop=http://10.231.0.1/iso/${d.id}/boot/modloop-`)), r.args.join(' '));
+    assert.ok(
+      r.args.some((a) => a.startsWith(`modloop=http://10.231.0.1/iso/${d.id}/boot/modloop-`)),
+      r.args.join(' '),
+    );
   });
 
-  test('placeholders in the user\'s arguments are filled; quoted values stay one argument', async () => {
-    const d = { ...(await distroOf('archlinux-2024.09.01-x86_64')), family: 'generic' as const, kernel: '/arch/boot/x86_64/vmlinuz-linux', initrd: '/arch/boot/x86_64/initramfs-linux.img' };
+  test("placeholders in the user's arguments are filled; quoted values stay one argument", async () => {
+    const d = {
+      ...(await distroOf('archlinux-2024.09.01-x86_64')),
+      family: 'generic' as const,
+      kernel: '/arch/boot/x86_64/vmlinuz-linux',
+      initrd: '/arch/boot/x86_64/initramfs-linux.img',
+    };
     d.kernelArgs = 'archiso_http_srv={repo_url} ip=dhcp script={report_url}?event=installed label="My lab"';
     const r = recipeOf(d);
-    assert.deepEqual(r.args, ['initrd=initrd', `archiso_http_srv=http://10.231.0.1/iso/${d.id}/`, 'ip=dhcp', `script=http://10.231.0.1/install/${T}/report?event=installed`, 'label="My lab"']);
+    assert.deepEqual(r.args, [
+      'initrd=initrd',
+      `archiso_http_srv=http://10.231.0.1/iso/${d.id}/`,
+      'ip=dhcp',
+      `script=http://10.231.0.1/install/${T}/report?event=installed`,
+      'label="My lab"',
+    ]);
     assert.match(kernelArgs(r).join(' '), / label="My lab"$/);
   });
 
   test('a generic distro without kernel and initrd says what to set', async () => {
     const d = { ...(await distroOf('archlinux-2024.09.01-x86_64')), family: 'generic' as const, kernel: null, initrd: null };
-    assert.throws(() => recipeOf(d), (e: unknown) => e instanceof RecipeError && /set them/.test((e as Error).message));
+    assert.throws(
+      () => recipeOf(d),
+      (e: unknown) => e instanceof RecipeError && /set them/.test((e as Error).message),
+    );
   });
 });
 

@@ -7,11 +7,25 @@ import { isSha512CryptHash, randomSalt, sha512Crypt, verifySha512Crypt } from '.
 // `openssl passwd -stdin` reads at most 256 bytes of a line, so longer passwords go to mkpasswd only
 // (as an argument: glibc crypt(3) takes any length).
 const openssl = (password: string, setting: string) =>
-  execFileSync('openssl', ['passwd', '-6', '-salt', setting, '-stdin'], { input: `${password}\n` }).toString().trim();
+  execFileSync('openssl', ['passwd', '-6', '-salt', setting, '-stdin'], { input: `${password}\n` })
+    .toString()
+    .trim();
 const mkpasswd = (password: string, salt: string, rounds?: number) =>
-  execFileSync('mkpasswd', ['-m', 'sha-512', '-S', salt, ...(rounds ? ['-R', String(rounds)] : []), password]).toString().trim();
+  execFileSync('mkpasswd', ['-m', 'sha-512', '-S', salt, ...(rounds ? ['-R', String(rounds)] : []), password])
+    .toString()
+    .trim();
 
-const PASSWORDS = ['x', 'hunter2', 'correct horse battery staple', 'pässwörd ✓ 日本語', 'a'.repeat(64), 'b'.repeat(65), 'long '.repeat(60), 'z'.repeat(511), `quote'"\\$`];
+const PASSWORDS = [
+  'x',
+  'hunter2',
+  'correct horse battery staple',
+  'pässwörd ✓ 日本語',
+  'a'.repeat(64),
+  'b'.repeat(65),
+  'long '.repeat(60),
+  'z'.repeat(511),
+  `quote'"\\$`,
+];
 
 describe('sha512Crypt against openssl passwd -6 and mkpasswd -m sha-512', () => {
   for (const pw of PASSWORDS) {
@@ -65,8 +79,14 @@ describe('random salts, verification and the format check', () => {
   });
 
   test('randomSalt uses the injected source', () => {
-    assert.equal(randomSalt((n) => Buffer.alloc(n, 0)), '.'.repeat(16));
-    assert.equal(randomSalt((n) => Buffer.alloc(n, 0xff)), 'z'.repeat(16));
+    assert.equal(
+      randomSalt((n) => Buffer.alloc(n, 0)),
+      '.'.repeat(16),
+    );
+    assert.equal(
+      randomSalt((n) => Buffer.alloc(n, 0xff)),
+      'z'.repeat(16),
+    );
   });
 
   test('isSha512CryptHash', () => {

@@ -43,12 +43,28 @@ describe('transitions driven by what the host fetches and reports', () => {
   });
 
   test('an installer that reports start or logs before fetching an answer file is installing', () => {
-    assert.equal(walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'report', event: 'start' }]]).stage, 'installing');
-    assert.equal(walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'activity', summary: 'syslog' }]]).stage, 'installing');
+    assert.equal(
+      walk([
+        [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+        [2 * MIN, { type: 'report', event: 'start' }],
+      ]).stage,
+      'installing',
+    );
+    assert.equal(
+      walk([
+        [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+        [2 * MIN, { type: 'activity', summary: 'syslog' }],
+      ]).stage,
+      'installing',
+    );
   });
 
-  test('a reported failure fails the install with the installer\'s words', () => {
-    const r = walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'answer-fetched' }], [3 * MIN, { type: 'report', event: 'failed', message: 'no disk found' }]]);
+  test("a reported failure fails the install with the installer's words", () => {
+    const r = walk([
+      [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+      [2 * MIN, { type: 'answer-fetched' }],
+      [3 * MIN, { type: 'report', event: 'failed', message: 'no disk found' }],
+    ]);
     assert.equal(r.stage, 'failed');
     assert.equal(r.failure?.code, 'installer-error');
     assert.match(r.failure?.message ?? '', /no disk found/);
@@ -61,7 +77,14 @@ describe('transitions driven by what the host fetches and reports', () => {
   });
 
   test('cancel fails the install with code cancelled from any unfinished stage', () => {
-    for (const prefix of [[], [[MIN, { type: 'kernel-fetched', via: 'HTTP' }]], [[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'answer-fetched' }]]] as [number, Observation][][]) {
+    for (const prefix of [
+      [],
+      [[MIN, { type: 'kernel-fetched', via: 'HTTP' }]],
+      [
+        [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+        [2 * MIN, { type: 'answer-fetched' }],
+      ],
+    ] as [number, Observation][][]) {
       const r = walk([...prefix, [5 * MIN, { type: 'cancel' }]]);
       assert.equal(r.stage, 'failed');
       assert.deepEqual(r.failure, { code: 'cancelled', message: 'cancelled' });
@@ -69,8 +92,16 @@ describe('transitions driven by what the host fetches and reports', () => {
   });
 
   test('a finished install ignores everything after (a late or forged report changes nothing)', () => {
-    const done = walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'report', event: 'installed' }]]);
-    for (const obs of [{ type: 'report', event: 'failed' }, { type: 'cancel' }, { type: 'tick' }, { type: 'kernel-fetched', via: 'HTTP' }] as Observation[]) {
+    const done = walk([
+      [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+      [2 * MIN, { type: 'report', event: 'installed' }],
+    ]);
+    for (const obs of [
+      { type: 'report', event: 'failed' },
+      { type: 'cancel' },
+      { type: 'tick' },
+      { type: 'kernel-fetched', via: 'HTTP' },
+    ] as Observation[]) {
       const step = advance(done, obs, at(3 * MIN));
       assert.equal(step.changed, false);
       assert.equal(step.run, done);
@@ -103,11 +134,17 @@ describe('timeouts say where the install stopped', () => {
     const failed = advance(r, { type: 'tick' }, at(MIN + DEFAULT_LIMITS.bootingMs)).run;
     assert.equal(failed.stage, 'failed');
     assert.equal(failed.failure?.code, 'timeout-booting');
-    assert.match(failed.failure?.message ?? '', /kernel fetched 15 min ago, answer file never requested: the installer may lack a driver for this NIC/);
+    assert.match(
+      failed.failure?.message ?? '',
+      /kernel fetched 15 min ago, answer file never requested: the installer may lack a driver for this NIC/,
+    );
   });
 
   test('installing: silence for the idle window fails it; activity pushes the deadline', () => {
-    let r = walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'answer-fetched' }]]);
+    let r = walk([
+      [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+      [2 * MIN, { type: 'answer-fetched' }],
+    ]);
     const idle = DEFAULT_LIMITS.installingIdleMs;
     r = advance(r, { type: 'activity', summary: 'syslog: anaconda: step 3' }, at(2 * MIN + idle - MIN)).run;
     assert.equal(advance(r, { type: 'tick' }, at(2 * MIN + idle)).run.stage, 'installing', 'the log line moved the deadline');
@@ -118,8 +155,12 @@ describe('timeouts say where the install stopped', () => {
   });
 
   test('installing: a chatty install still ends at the whole-install cap', () => {
-    let r = walk([[MIN, { type: 'kernel-fetched', via: 'HTTP' }], [2 * MIN, { type: 'answer-fetched' }]]);
-    for (let ms = 3 * MIN; ms < DEFAULT_LIMITS.installingMaxMs; ms += 10 * MIN) r = advance(r, { type: 'activity', summary: 'log' }, at(ms)).run;
+    let r = walk([
+      [MIN, { type: 'kernel-fetched', via: 'HTTP' }],
+      [2 * MIN, { type: 'answer-fetched' }],
+    ]);
+    for (let ms = 3 * MIN; ms < DEFAULT_LIMITS.installingMaxMs; ms += 10 * MIN)
+      r = advance(r, { type: 'activity', summary: 'log' }, at(ms)).run;
     assert.equal(r.stage, 'installing');
     const failed = advance(r, { type: 'tick' }, at(DEFAULT_LIMITS.installingMaxMs)).run;
     assert.equal(failed.stage, 'failed');
@@ -132,9 +173,18 @@ describe('installs stored before failure codes', () => {
   test('each old failure text gets its code; the words are kept', () => {
     const cases: [string, string][] = [
       ['cancelled', 'cancelled'],
-      ['timed out: queued 60 min ago and the host never fetched its installer: is it powered on and set to boot from the network first?', 'timeout-queued'],
-      ['timed out: kernel fetched 15 min ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address', 'timeout-booting'],
-      ['timed out: no sign of the installer for 30 min (last step: log, 30 min ago): it may be waiting at a question on its console', 'timeout-installing'],
+      [
+        'timed out: queued 60 min ago and the host never fetched its installer: is it powered on and set to boot from the network first?',
+        'timeout-queued',
+      ],
+      [
+        'timed out: kernel fetched 15 min ago, answer file never requested: the installer may lack a driver for this NIC, or could not get an address',
+        'timeout-booting',
+      ],
+      [
+        'timed out: no sign of the installer for 30 min (last step: log, 30 min ago): it may be waiting at a question on its console',
+        'timeout-installing',
+      ],
       ['timed out: installing for 238 min without reporting "installed" (last step: log)', 'timeout-install-total'],
       ['the host started the installer 4 times without reporting "installed": it may be rebooting', 'boot-loop'],
       ['the installer reported a failure: distro rocky-9.4-x86_64 is no longer imported', 'distro-removed'],

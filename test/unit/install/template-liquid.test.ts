@@ -20,20 +20,34 @@ const r = (src: string, c: TemplateContext = ctx) => compileTemplate(src).render
 
 /** A TemplateError at `line` whose message matches, from compiling or from rendering. */
 function refusedAt(src: string, line: number | null, message: RegExp, c: TemplateContext = ctx): void {
-  assert.throws(() => r(src, c), (e: unknown) => {
-    assert.ok(e instanceof TemplateError, `expected a TemplateError, got ${String(e)}`);
-    assert.equal(e.line, line, `line of: ${e.message}`);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => r(src, c),
+    (e: unknown) => {
+      assert.ok(e instanceof TemplateError, `expected a TemplateError, got ${String(e)}`);
+      assert.equal(e.line, line, `line of: ${e.message}`);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 describe('the constructs the shipped templates use', () => {
   test('output, dotted and indexed access, filters with arguments', () => {
-    assert.equal(r('{{ name }} {{ host.mac }} {{ host["ip"] }} {{ pkgs[1] }} {{ pkgs.last }} {{ host.tags.rack }} {{ pkgs.size }}'), 'node-1 52:54:00:12:34:56 10.0.0.5 curl tmux a1 3');
-    assert.equal(r("{{ name | append: '.' | append: settings.domain | upcase }} {{ pkgs | join: ', ' }} {{ emptyText | default: '!' }} {{ nothing | default: '!' }}"), 'NODE-1.LAB vim, curl, tmux ! !');
+    assert.equal(
+      r('{{ name }} {{ host.mac }} {{ host["ip"] }} {{ pkgs[1] }} {{ pkgs.last }} {{ host.tags.rack }} {{ pkgs.size }}'),
+      'node-1 52:54:00:12:34:56 10.0.0.5 curl tmux a1 3',
+    );
+    assert.equal(
+      r(
+        "{{ name | append: '.' | append: settings.domain | upcase }} {{ pkgs | join: ', ' }} {{ emptyText | default: '!' }} {{ nothing | default: '!' }}",
+      ),
+      'NODE-1.LAB vim, curl, tmux ! !',
+    );
     assert.equal(r('{{ pkgs | join: "\\n" | append: "\\n" | base64_encode }}'), Buffer.from('vim\ncurl\ntmux\n').toString('base64'));
-    assert.equal(r('{{ script | json }} {{ pkgs | json }} {{ nada | json }} {{ "  x \\n" | strip }}'), `"echo 'hi'\\nexit 0" ["vim","curl","tmux"] [] x`);
+    assert.equal(
+      r('{{ script | json }} {{ pkgs | json }} {{ nada | json }} {{ "  x \\n" | strip }}'),
+      `"echo 'hi'\\nexit 0" ["vim","curl","tmux"] [] x`,
+    );
   });
 
   test('if / elsif / else, unless, and blank: empty text and empty lists are true in Liquid, so templates compare with blank', () => {
@@ -42,12 +56,20 @@ describe('the constructs the shipped templates use', () => {
     assert.equal(t.render({ n: 3 }), 'three');
     assert.equal(t.render({ n: 9 }), 'other');
     assert.equal(r('{% if emptyText %}a{% endif %}{% if nada %}b{% endif %}{% if nothing %}c{% endif %}{% if off %}d{% endif %}'), 'ab');
-    assert.equal(r('{% if emptyText != blank %}a{% endif %}{% if nada != blank %}b{% endif %}{% if "  " == blank %}c{% endif %}{% if pkgs != blank %}d{% endif %}'), 'cd');
+    assert.equal(
+      r(
+        '{% if emptyText != blank %}a{% endif %}{% if nada != blank %}b{% endif %}{% if "  " == blank %}c{% endif %}{% if pkgs != blank %}d{% endif %}',
+      ),
+      'cd',
+    );
     assert.equal(r('{% unless off %}u{% endunless %}{% if on and n > 2 %}v{% endif %}{% if pkgs contains "vim" %}w{% endif %}'), 'uvw');
   });
 
   test('for with forloop, else for an empty list; assign and capture', () => {
-    assert.equal(r('{% for p in pkgs %}{{ forloop.index }}:{{ p }}{% unless forloop.last %},{% endunless %}{% endfor %}'), '1:vim,2:curl,3:tmux');
+    assert.equal(
+      r('{% for p in pkgs %}{{ forloop.index }}:{{ p }}{% unless forloop.last %},{% endunless %}{% endfor %}'),
+      '1:vim,2:curl,3:tmux',
+    );
     assert.equal(r('{% for p in nada %}x{% else %}nothing{% endfor %}'), 'nothing');
     assert.equal(r("{% assign full = name | append: '.lab' %}{{ full }}"), 'node-1.lab');
     assert.equal(r('{% capture cmd %}echo {{ name | shell_quote }} > /tmp/x{% endcapture %}{{ cmd | json }}'), `"echo 'node-1' > /tmp/x"`);
@@ -58,7 +80,11 @@ describe('the constructs the shipped templates use', () => {
     assert.equal(r('{% raw %}{{ not evaluated }} ${#arr[@]}{% endraw %}'), '{{ not evaluated }} ${#arr[@]}');
     const src = 'packages:\n{%- for p in pkgs %}\n  - {{ p }}\n{%- endfor %}\nend {{ n }}';
     assert.equal(r(src), 'packages:\n  - vim\n  - curl\n  - tmux\nend 3');
-    assert.equal(r('packages:\n{% for p in pkgs %}\n  - {{ p }}\n{% endfor %}\nend'), 'packages:\n\n  - vim\n\n  - curl\n\n  - tmux\n\nend', 'without a dash, the line breaks stay');
+    assert.equal(
+      r('packages:\n{% for p in pkgs %}\n  - {{ p }}\n{% endfor %}\nend'),
+      'packages:\n\n  - vim\n\n  - curl\n\n  - tmux\n\nend',
+      'without a dash, the line breaks stay',
+    );
   });
 
   test('compile once, render many, without assignments leaking between renders', () => {
@@ -85,7 +111,11 @@ describe('the filters Bootbench adds', () => {
 
 describe('sandbox', () => {
   test('no file system: include, render and layout are refused when the template is compiled, with the line', () => {
-    refusedAt("%pre\n{% include '/etc/passwd' %}\n%end", 2, /^line 2: \{% include %\} is not available: answer-file templates cannot read other files$/);
+    refusedAt(
+      "%pre\n{% include '/etc/passwd' %}\n%end",
+      2,
+      /^line 2: \{% include %\} is not available: answer-file templates cannot read other files$/,
+    );
     refusedAt("{% render 'package.json' %}", 1, /\{% render %\} is not available/);
     refusedAt("\n\n{% layout '/etc/shadow' %}x", 3, /\{% layout %\} is not available/);
     refusedAt('{% include name %}', 1, /\{% include %\} is not available/);
@@ -101,7 +131,11 @@ describe('sandbox', () => {
   });
 
   test('strict variables and filters: an unknown name is an error naming it and its line', () => {
-    refusedAt('line one\n\n{{ hostnme }}', 3, /^line 3: "hostnme" is undefined \(write \{\{ hostnme \| default: '…' \}\} if it may be missing\)$/);
+    refusedAt(
+      'line one\n\n{{ hostnme }}',
+      3,
+      /^line 3: "hostnme" is undefined \(write \{\{ hostnme \| default: '…' \}\} if it may be missing\)$/,
+    );
     refusedAt('\n{{ host.macc }}', 2, /"host\.macc" is undefined/);
     refusedAt('\n{{ pkgs[7] }}', 2, /"pkgs\.7" is undefined/);
     refusedAt('{{ name | shout }}', 1, /^line 1: undefined filter: shout$/);
@@ -118,8 +152,23 @@ describe('sandbox', () => {
   test('parse, render time, memory and output are bounded', () => {
     refusedAt('x'.repeat(TEMPLATE_LIMITS.parse + 1), null, /^the template is larger than 524288 characters$/);
     const xs = Array.from({ length: 1000 }, (_, i) => i);
-    refusedAt('{% for a in xs %}{% for b in xs %}{% for c in xs %}{{ c }}{% endfor %}{% endfor %}{% endfor %}', 1, /the render took longer than 1000 ms/, { xs });
-    refusedAt('{% assign s = "xxxxxxxx" %}{% for a in xs %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}', 1, /allocated more than 16777216 characters/, { xs });
-    refusedAt('{% for a in xs %}{% for b in (1..2) %}{{ big }}{% endfor %}{% endfor %}', null, /^the output is larger than 1048576 characters$/, { xs, big: 'y'.repeat(600) });
+    refusedAt(
+      '{% for a in xs %}{% for b in xs %}{% for c in xs %}{{ c }}{% endfor %}{% endfor %}{% endfor %}',
+      1,
+      /the render took longer than 1000 ms/,
+      { xs },
+    );
+    refusedAt(
+      '{% assign s = "xxxxxxxx" %}{% for a in xs %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}',
+      1,
+      /allocated more than 16777216 characters/,
+      { xs },
+    );
+    refusedAt(
+      '{% for a in xs %}{% for b in (1..2) %}{{ big }}{% endfor %}{% endfor %}',
+      null,
+      /^the output is larger than 1048576 characters$/,
+      { xs, big: 'y'.repeat(600) },
+    );
   });
 });

@@ -50,7 +50,12 @@ describe('constructs of the old syntax that Liquid would refuse or misread', () 
     oldAt('{% if not sshAuthorizedKeys %}x{% endif %}', 1, '{% if not sshAuthorizedKeys %}', /empty lists are true/);
     oldAt('{% if on %}{% elsif host.ip and domain %}{% endif %}', 1, '{% elsif host.ip and domain %}', /host\.ip != blank/);
     // compared, or a value that is nil when absent: the same in both
-    for (const ok of ['{% if targetDisk != blank %}{% endif %}', '{% if targetDisk == "" %}{% endif %}', '{% if rootPasswordHash %}{% endif %}', '{% unless debianSigned %}{% endunless %}']) {
+    for (const ok of [
+      '{% if targetDisk != blank %}{% endif %}',
+      '{% if targetDisk == "" %}{% endif %}',
+      '{% if rootPasswordHash %}{% endif %}',
+      '{% unless debianSigned %}{% endunless %}',
+    ]) {
       assert.equal(find(ok), null, ok);
     }
   });
@@ -61,18 +66,23 @@ describe('constructs of the old syntax that Liquid would refuse or misread', () 
       "{% assign m = 'x is defined' %}",
       '{% raw %}{# not a comment #} {{ a ~ b }}{% endraw %}',
       '{% comment %} {% set x = 1 %} {# #} {% endcomment %}',
-      'echo ${#arr[@]} and awk \'$1 !~ /zram/\'',
+      "echo ${#arr[@]} and awk '$1 !~ /zram/'",
       "{{ x | default: '!' | json }}",
-    ]) assert.equal(find(ok), null, ok);
+    ])
+      assert.equal(find(ok), null, ok);
   });
 
   test('the shipped templates are Liquid through and through', () => {
-    for (const name of ANSWER_TEMPLATE_NAMES) assert.equal(find(readFileSync(join(TEMPLATES_DIR, DEFAULT_TEMPLATE_FILES[name]), 'utf8')), null, name);
+    for (const name of ANSWER_TEMPLATE_NAMES)
+      assert.equal(find(readFileSync(join(TEMPLATES_DIR, DEFAULT_TEMPLATE_FILES[name]), 'utf8')), null, name);
   });
 
   test('the message names the line and the construct, and says where the syntax is described', () => {
     const found = find('a\nb\n{% set x = 1 %}');
     assert.ok(found);
-    assert.equal(oldSyntaxMessage(found), 'line 3: `{% set x = 1 %}` is the old syntax: in Liquid write {% assign name = value %}. Bootbench answer-file templates are Liquid now: see docs/design/answer-files.md');
+    assert.equal(
+      oldSyntaxMessage(found),
+      'line 3: `{% set x = 1 %}` is the old syntax: in Liquid write {% assign name = value %}. Bootbench answer-file templates are Liquid now: see docs/design/answer-files.md',
+    );
   });
 });

@@ -30,7 +30,9 @@ describe('volume descriptors', () => {
     const svd = volumeDescriptor({ type: 2, root, escapes: Buffer.from('%/E'), volid: '' });
     Buffer.from('\0W\0i\0n', 'latin1').copy(svd, 40);
     svd.fill(0, 46, 72);
-    const scan = scanDescriptors(Buffer.concat([volumeDescriptor({ root }), svd, terminator(), udfSector('BEA01'), udfSector('NSR02'), udfSector('TEA01')]));
+    const scan = scanDescriptors(
+      Buffer.concat([volumeDescriptor({ root }), svd, terminator(), udfSector('BEA01'), udfSector('NSR02'), udfSector('TEA01')]),
+    );
     assert.equal(scan.kind, 'ok');
     if (scan.kind !== 'ok') return;
     assert.equal(scan.set.joliet?.level, 3);
@@ -60,9 +62,15 @@ describe('volume descriptors', () => {
   test('impossible values throw DecodeError', () => {
     assert.throws(() => scanDescriptors(Buffer.concat([volumeDescriptor({ root, blockSize: 3000 }), terminator()])), DecodeError);
     assert.throws(() => scanDescriptors(Buffer.concat([volumeDescriptor({ root, volumeBlocks: 0 }), terminator()])), /0 blocks/);
-    assert.throws(() => scanDescriptors(Buffer.concat([volumeDescriptor({ root: Buffer.alloc(34) }), terminator()])), /root directory record/);
+    assert.throws(
+      () => scanDescriptors(Buffer.concat([volumeDescriptor({ root: Buffer.alloc(34) }), terminator()])),
+      /root directory record/,
+    );
     assert.throws(() => scanDescriptors(Buffer.concat([volumeDescriptor({ root }), Buffer.alloc(2048), terminator()])), /no CD001/);
-    assert.throws(() => scanDescriptors(Buffer.concat([volumeDescriptor({ type: 2, root, escapes: Buffer.from('%/@') }), terminator()])), /no primary/);
+    assert.throws(
+      () => scanDescriptors(Buffer.concat([volumeDescriptor({ type: 2, root, escapes: Buffer.from('%/@') }), terminator()])),
+      /no primary/,
+    );
   });
 
   test('Joliet escapes and UCS-2', () => {

@@ -18,15 +18,26 @@ describe('detection parsers', () => {
   });
 
   test('.treeinfo: legacy [general]-only shape', () => {
-    const facts = readTreeinfo(parseIni('[general]\nname = Oracle Linux Server 7.9\nfamily = Oracle Linux Server\nversion = 7.9\narch = x86_64\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n'));
-    assert.deepEqual([facts?.name, facts?.version, facts?.arch, facts?.images.kernel], ['Oracle Linux', '7.9', 'x86_64', 'images/pxeboot/vmlinuz']);
+    const facts = readTreeinfo(
+      parseIni(
+        '[general]\nname = Oracle Linux Server 7.9\nfamily = Oracle Linux Server\nversion = 7.9\narch = x86_64\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n',
+      ),
+    );
+    assert.deepEqual(
+      [facts?.name, facts?.version, facts?.arch, facts?.images.kernel],
+      ['Oracle Linux', '7.9', 'x86_64', 'images/pxeboot/vmlinuz'],
+    );
     assert.equal(readTreeinfo(parseIni('[header]\nversion = 1.2\n')), null);
     const versionFromName = readTreeinfo(parseIni('[general]\nname = Scientific Linux 6.10\n'));
     assert.deepEqual([versionFromName?.name, versionFromName?.version], ['Scientific Linux', '6.10']);
   });
 
   test('.treeinfo: POWER and s390x image sections', () => {
-    const ppc = readTreeinfo(parseIni('[release]\nname = AlmaLinux\nversion = 9.4\n[tree]\narch = ppc64le\n[images-ppc64le]\nkernel = ppc/ppc64/vmlinuz\ninitrd = ppc/ppc64/initrd.img\n'));
+    const ppc = readTreeinfo(
+      parseIni(
+        '[release]\nname = AlmaLinux\nversion = 9.4\n[tree]\narch = ppc64le\n[images-ppc64le]\nkernel = ppc/ppc64/vmlinuz\ninitrd = ppc/ppc64/initrd.img\n',
+      ),
+    );
     assert.deepEqual([ppc?.arch, ppc?.images.section, ppc?.images.kernel], ['ppc64le', 'images-ppc64le', 'ppc/ppc64/vmlinuz']);
   });
 
@@ -41,7 +52,13 @@ describe('detection parsers', () => {
 
   test('.disk/info shapes', () => {
     assert.deepEqual(parseDiskInfo('Debian GNU/Linux 12.7.0 "Bookworm" - Official amd64 NETINST with firmware 20240831-10:38'), {
-      shape: 'installer', product: 'Debian GNU/Linux', version: '12.7.0', lts: false, codename: 'Bookworm', arch: 'x86_64', detail: 'Official amd64 NETINST with firmware 20240831-10:38',
+      shape: 'installer',
+      product: 'Debian GNU/Linux',
+      version: '12.7.0',
+      lts: false,
+      codename: 'Bookworm',
+      arch: 'x86_64',
+      detail: 'Official amd64 NETINST with firmware 20240831-10:38',
     });
     const u = parseDiskInfo('Ubuntu-Server 24.04.1 LTS "Noble Numbat" - Release arm64 (20240821)\n');
     assert.deepEqual([u?.product, u?.version, u?.lts, u?.arch], ['Ubuntu-Server', '24.04.1', true, 'arm64']);
@@ -61,7 +78,11 @@ describe('detection parsers', () => {
   });
 
   test('.alpine-release', () => {
-    assert.deepEqual(parseAlpineRelease('alpine-standard-3.20.3 240906\n'), { profile: 'standard', version: '3.20.3', buildDate: '240906' });
+    assert.deepEqual(parseAlpineRelease('alpine-standard-3.20.3 240906\n'), {
+      profile: 'standard',
+      version: '3.20.3',
+      buildDate: '240906',
+    });
     assert.deepEqual(parseAlpineRelease('alpine-virt-v3.19.1 240126'), { profile: 'virt', version: '3.19.1', buildDate: '240126' });
     assert.deepEqual(parseAlpineRelease('alpine-rpi-3.20.3'), { profile: 'rpi', version: '3.20.3' });
     assert.equal(parseAlpineRelease('something else'), null);
@@ -69,7 +90,8 @@ describe('detection parsers', () => {
 
   test('SUSE media.1/products and names', () => {
     assert.deepEqual(parseProducts('/ openSUSE-Leap 15.6-1\n\n/Product-SLES SLES 15.6-0\n'), [
-      { dir: '/', name: 'openSUSE-Leap', version: '15.6-1' }, { dir: '/Product-SLES', name: 'SLES', version: '15.6-0' },
+      { dir: '/', name: 'openSUSE-Leap', version: '15.6-1' },
+      { dir: '/Product-SLES', name: 'SLES', version: '15.6-0' },
     ]);
     assert.equal(suseDisplayName('SLES_SAP', '15.6-0'), 'SUSE Linux Enterprise Server for SAP Applications');
     assert.equal(suseDisplayName('openSUSE', '15.1-0'), 'openSUSE Leap');
@@ -77,9 +99,18 @@ describe('detection parsers', () => {
   });
 
   test('kernel/initrd pairing', () => {
-    assert.deepEqual(pairInDir(['vmlinuz-lts', 'initramfs-virt', 'vmlinuz-virt', 'initramfs-lts']), { kernel: 'vmlinuz-lts', initrd: 'initramfs-lts' });
-    assert.deepEqual(pairInDir(['vmlinuz-linux', 'initramfs-linux.img', 'intel-ucode.img']), { kernel: 'vmlinuz-linux', initrd: 'initramfs-linux.img' });
-    assert.deepEqual(pairInDir(['vmlinuz-6.1.0-25-amd64', 'initrd.img-6.1.0-25-amd64', 'filesystem.squashfs']), { kernel: 'vmlinuz-6.1.0-25-amd64', initrd: 'initrd.img-6.1.0-25-amd64' });
+    assert.deepEqual(pairInDir(['vmlinuz-lts', 'initramfs-virt', 'vmlinuz-virt', 'initramfs-lts']), {
+      kernel: 'vmlinuz-lts',
+      initrd: 'initramfs-lts',
+    });
+    assert.deepEqual(pairInDir(['vmlinuz-linux', 'initramfs-linux.img', 'intel-ucode.img']), {
+      kernel: 'vmlinuz-linux',
+      initrd: 'initramfs-linux.img',
+    });
+    assert.deepEqual(pairInDir(['vmlinuz-6.1.0-25-amd64', 'initrd.img-6.1.0-25-amd64', 'filesystem.squashfs']), {
+      kernel: 'vmlinuz-6.1.0-25-amd64',
+      initrd: 'initrd.img-6.1.0-25-amd64',
+    });
     assert.deepEqual(pairInDir(['linux', 'initrd', 'isolinux.cfg', 'linux.cfg']), { kernel: 'linux', initrd: 'initrd' });
     assert.equal(pairInDir(['vmlinuz.sig', 'initrd.img']), null);
     assert.equal(pairInDir(['isolinux.bin', 'ldlinux.c32']), null);

@@ -30,7 +30,10 @@ describe('directory records', () => {
     const decoded = decodeDirectory(buf, buf.length, 2048);
     assert.equal(decoded.length, 82);
     assert.ok(isSelfOrParent(buf, decoded[0]!) && isSelfOrParent(buf, decoded[1]!));
-    assert.ok(decoded.some((r) => r.offset >= 2048), 'records continue in the second block');
+    assert.ok(
+      decoded.some((r) => r.offset >= 2048),
+      'records continue in the second block',
+    );
     assert.equal(plainName(buf, decoded[81]!.nameStart, decoded[81]!.nameLength), 'FILE0079.BIN');
     assert.equal(decoded[81]!.location, 179);
   });
@@ -47,7 +50,10 @@ describe('directory records', () => {
     const past = directory([record({ name: '\0' })]);
     past[34] = 100; // a 100-byte record at 34 in an extent of 100 bytes
     assert.throws(() => decodeDirectory(past, 100, 2048), /runs past/);
-    const filler = [...Array.from({ length: 8 }, () => record({ name: 'A', su: Buffer.alloc(192) })), record({ name: 'A', su: Buffer.alloc(198) })];
+    const filler = [
+      ...Array.from({ length: 8 }, () => record({ name: 'A', su: Buffer.alloc(192) })),
+      record({ name: 'A', su: Buffer.alloc(198) }),
+    ];
     const block = Buffer.alloc(4096);
     Buffer.concat(filler).copy(block); // 8 × 226 + 232 = 2040 bytes of records
     block[2040] = 40; // 40 bytes from 2040 cross into the next block

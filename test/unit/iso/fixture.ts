@@ -54,11 +54,11 @@ export function entry(sig: string, data: Buffer | number[]): Buffer {
 }
 
 export const sp = (skip = 0) => entry('SP', [0xbe, 0xef, skip]);
-export const er = (id = 'RRIP_1991A') =>
-  entry('ER', Buffer.concat([Buffer.from([id.length, 0, 0, 1]), Buffer.from(id, 'latin1')]));
+export const er = (id = 'RRIP_1991A') => entry('ER', Buffer.concat([Buffer.from([id.length, 0, 0, 1]), Buffer.from(id, 'latin1')]));
 export const nm = (name: string, flags = 0) => entry('NM', Buffer.concat([Buffer.from([flags]), Buffer.from(name, 'utf8')]));
 export const px = (mode: number) => entry('PX', Buffer.concat([both32(mode), both32(1), both32(0), both32(0)]));
-export const ce = (block: number, offset: number, length: number) => entry('CE', Buffer.concat([both32(block), both32(offset), both32(length)]));
+export const ce = (block: number, offset: number, length: number) =>
+  entry('CE', Buffer.concat([both32(block), both32(offset), both32(length)]));
 export const re = () => entry('RE', []);
 export const cl = (block: number) => entry('CL', both32(block));
 /** SL from component records [flags, text]. */
@@ -85,7 +85,15 @@ export function directory(records: Buffer[], bs = BS): Buffer {
   return Buffer.concat(blocks);
 }
 
-export function volumeDescriptor(opts: { type?: number; volid?: string; blockSize?: number; volumeBlocks?: number; root: Buffer; escapes?: Buffer; pathTable?: { location: number; size: number } }): Buffer {
+export function volumeDescriptor(opts: {
+  type?: number;
+  volid?: string;
+  blockSize?: number;
+  volumeBlocks?: number;
+  root: Buffer;
+  escapes?: Buffer;
+  pathTable?: { location: number; size: number };
+}): Buffer {
   const d = Buffer.alloc(2048);
   d[0] = opts.type ?? 1;
   d.write('CD001', 1, 'latin1');
@@ -145,7 +153,7 @@ export class MemoryImage implements ImageReader {
     this.reads.push([position, length]);
     if (position + length > this.size) throw new IsoError('TRUNCATED', 'mem.iso', 'is truncated');
     const out = Buffer.alloc(length);
-    for (let p = position; p < position + length; ) {
+    for (let p = position; p < position + length;) {
       const block = Math.floor(p / BS);
       const inner = p % BS;
       const n = Math.min(BS - inner, position + length - p);

@@ -16,8 +16,23 @@ after(async () => {
 
 function stored(id: string, arch: string, iso: string): Record<string, unknown> {
   return {
-    id, family: 'rhel', name: 'Rocky Linux', version: '9.4', arch, variant: 'boot', kernel: '/images/pxeboot/vmlinuz', initrd: '/images/pxeboot/initrd.img',
-    kernelArgs: '', iso, isoSize: 5, isoMtime: '2026-01-01T00:00:00.000Z', volumeId: 'X', status: 'missing', evidence: [], importedAt: '2026-01-01T00:00:00.000Z', sha256: null,
+    id,
+    family: 'rhel',
+    name: 'Rocky Linux',
+    version: '9.4',
+    arch,
+    variant: 'boot',
+    kernel: '/images/pxeboot/vmlinuz',
+    initrd: '/images/pxeboot/initrd.img',
+    kernelArgs: '',
+    iso,
+    isoSize: 5,
+    isoMtime: '2026-01-01T00:00:00.000Z',
+    volumeId: 'X',
+    status: 'missing',
+    evidence: [],
+    importedAt: '2026-01-01T00:00:00.000Z',
+    sha256: null,
   };
 }
 
@@ -25,7 +40,12 @@ test('old architecture names are normalized on load and saved; ids stay', async 
   const dir = await mkdtemp(join(tmpdir(), 'bootbench-distros-'));
   dirs.push(dir);
   const gone = join(dir, 'gone.iso'); // missing files are fine: the record loads as `missing`
-  const distros = [stored('rocky-9.4-aarch64', 'aarch64', gone), stored('debian-12-armhf', 'armhf', gone), stored('rocky-9.4-x86_64', 'x86_64', gone), stored('odd', 'mips', gone)];
+  const distros = [
+    stored('rocky-9.4-aarch64', 'aarch64', gone),
+    stored('debian-12-armhf', 'armhf', gone),
+    stored('rocky-9.4-x86_64', 'x86_64', gone),
+    stored('odd', 'mips', gone),
+  ];
   await writeFile(join(dir, 'distros.json'), JSON.stringify({ version: 1, distros }));
 
   const library = await IsoLibrary.open(dir, new EventBus());
@@ -35,5 +55,10 @@ test('old architecture names are normalized on load and saved; ids stay', async 
   assert.equal(library.get('odd')?.arch, 'unknown', 'a word outside the vocabulary');
 
   const saved = JSON.parse(await readFile(join(dir, 'distros.json'), 'utf8')) as { distros: Distro[] };
-  assert.deepEqual(saved.distros.map((d) => [d.id, d.arch]).sort(), [['debian-12-armhf', 'arm32'], ['odd', 'unknown'], ['rocky-9.4-aarch64', 'arm64'], ['rocky-9.4-x86_64', 'x86_64']]);
+  assert.deepEqual(saved.distros.map((d) => [d.id, d.arch]).sort(), [
+    ['debian-12-armhf', 'arm32'],
+    ['odd', 'unknown'],
+    ['rocky-9.4-aarch64', 'arm64'],
+    ['rocky-9.4-x86_64', 'x86_64'],
+  ]);
 });

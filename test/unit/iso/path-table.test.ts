@@ -12,12 +12,20 @@ const RR = Buffer.concat([sp(0), er()]);
 
 describe('pathTableLocations', () => {
   test('reads every record, odd-length identifiers padded', () => {
-    const table = pathTable([['\0', 20, 1], ['BOOT', 21, 1], ['EFI', 22, 1], ['GRUB', 23, 3]]);
+    const table = pathTable([
+      ['\0', 20, 1],
+      ['BOOT', 21, 1],
+      ['EFI', 22, 1],
+      ['GRUB', 23, 3],
+    ]);
     assert.deepEqual(pathTableLocations(table), [20, 21, 22, 23]);
   });
 
   test('stops quietly at padding or at a record that runs past the end', () => {
-    const table = pathTable([['\0', 20, 1], ['BOOT', 21, 1]]);
+    const table = pathTable([
+      ['\0', 20, 1],
+      ['BOOT', 21, 1],
+    ]);
     assert.deepEqual(pathTableLocations(Buffer.concat([table, Buffer.alloc(10)])), [20, 21]);
     assert.deepEqual(pathTableLocations(Buffer.concat([table, Buffer.from([200, 0, 1, 0, 0, 0, 1, 0])])), [20, 21]);
     assert.deepEqual(pathTableLocations(Buffer.alloc(0)), []);
@@ -30,14 +38,23 @@ describe('pathTableLocations', () => {
  */
 function deepImage(table?: { location: number; size: number; bytes?: Buffer }) {
   const img = new MemoryImage(100);
-  const real = pathTable([['\0', 20, 1], ['A', 21, 1], ['B', 22, 2], ['C', 23, 3]]);
+  const real = pathTable([
+    ['\0', 20, 1],
+    ['A', 21, 1],
+    ['B', 22, 2],
+    ['C', 23, 3],
+  ]);
   const pt = table ?? { location: 18, size: real.length };
   const root = record({ name: '\0', location: 20, length: BS, flags: DIR });
   img.put(16, Buffer.concat([volumeDescriptor({ root, volumeBlocks: 100, pathTable: pt }), terminator()]));
   if (!table) img.put(18, real);
   else if (table.bytes) img.put(table.location, table.bytes);
   const dir = (self: number, parent: number, children: Buffer[], su?: Buffer) =>
-    directory([record({ name: '\0', location: self, length: BS, flags: DIR, su }), record({ name: '\x01', location: parent, length: BS, flags: DIR }), ...children]);
+    directory([
+      record({ name: '\0', location: self, length: BS, flags: DIR, su }),
+      record({ name: '\x01', location: parent, length: BS, flags: DIR }),
+      ...children,
+    ]);
   const file = (name: string, at: number) => record({ name: `${name.toUpperCase()}.;1`, location: at, length: 5, su: nm(name) });
   const sub = (name: string, at: number) => record({ name: name.toUpperCase(), location: at, length: BS, flags: DIR, su: nm(name) });
   img.put(20, dir(20, 20, [sub('a', 21), file('root-file', 60)], RR));

@@ -2,7 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecodeError } from '../../../electron/core/iso/errors.js';
 import {
-  decodeSusp, findSp, hasRockRidgeExtension, newRockRidgeState, rockName, rockTarget, S_IFLNK,
+  decodeSusp,
+  findSp,
+  hasRockRidgeExtension,
+  newRockRidgeState,
+  rockName,
+  rockTarget,
+  S_IFLNK,
 } from '../../../electron/core/iso/rock-ridge.js';
 import { ce, cl, entry, er, nm, px, re, sl, sp } from './fixture.js';
 
@@ -43,24 +49,81 @@ describe('SUSP and Rock Ridge entries', () => {
   });
 
   test('SL: root, components, parent and current', () => {
-    assert.equal(rockTarget(decode(sl([[8, ''], [0, 'usr'], [0, 'lib64']])).st), '/usr/lib64');
-    assert.equal(rockTarget(decode(sl([[4, ''], [4, ''], [0, 'x']])).st), '../../x');
-    assert.equal(rockTarget(decode(sl([[2, ''], [0, 'y']])).st), './y');
+    assert.equal(
+      rockTarget(
+        decode(
+          sl([
+            [8, ''],
+            [0, 'usr'],
+            [0, 'lib64'],
+          ]),
+        ).st,
+      ),
+      '/usr/lib64',
+    );
+    assert.equal(
+      rockTarget(
+        decode(
+          sl([
+            [4, ''],
+            [4, ''],
+            [0, 'x'],
+          ]),
+        ).st,
+      ),
+      '../../x',
+    );
+    assert.equal(
+      rockTarget(
+        decode(
+          sl([
+            [2, ''],
+            [0, 'y'],
+          ]),
+        ).st,
+      ),
+      './y',
+    );
     assert.equal(rockTarget(decode(sl([[8, '']])).st), '/');
     assert.equal(rockTarget(decode(nm('plain')).st), null);
   });
 
   test('SL: a component continued in the next record and across SL entries', () => {
-    const { st } = decode(px(S_IFLNK | 0o777), sl([[0, 'a'], [1, 'long-com']], 1), sl([[0, 'ponent'], [0, 'b']]));
+    const { st } = decode(
+      px(S_IFLNK | 0o777),
+      sl(
+        [
+          [0, 'a'],
+          [1, 'long-com'],
+        ],
+        1,
+      ),
+      sl([
+        [0, 'ponent'],
+        [0, 'b'],
+      ]),
+    );
     assert.equal(rockTarget(st), 'a/long-component/b');
   });
 
   test('SL continued into a continuation area (state carried by the accumulator)', () => {
-    const first = Buffer.concat([sl([[8, ''], [1, 'ab']], 1), ce(40, 100, 20)]);
+    const first = Buffer.concat([
+      sl(
+        [
+          [8, ''],
+          [1, 'ab'],
+        ],
+        1,
+      ),
+      ce(40, 100, 20),
+    ]);
     const st = newRockRidgeState();
     const cont = decodeSusp(first, 0, first.length, st);
     assert.deepEqual(cont, { block: 40, offset: 100, length: 20 });
-    const area = sl([[0, 'cd'], [0, 'e']]);
+    const area = sl([
+      [0, 'cd'],
+      [0, 'e'],
+    ]);
     assert.equal(decodeSusp(area, 0, area.length, st), null);
     assert.equal(rockTarget(st), '/abcd/e');
   });

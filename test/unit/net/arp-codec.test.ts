@@ -17,7 +17,10 @@ const KERNEL_REQUEST = Buffer.from('ffffffffffff52540012345608060001080006040001
 
 describe('ARP frame codec', () => {
   test('encodes the same bytes as the kernel’s own request', () => {
-    assert.deepEqual(encodeArpRequest({ sourceMac: '52:54:00:12:34:56', sourceIp: '10.231.99.1', targetIp: '10.231.99.7' }), KERNEL_REQUEST);
+    assert.deepEqual(
+      encodeArpRequest({ sourceMac: '52:54:00:12:34:56', sourceIp: '10.231.99.1', targetIp: '10.231.99.7' }),
+      KERNEL_REQUEST,
+    );
   });
 
   test('decodes the captured request', () => {
@@ -31,7 +34,13 @@ describe('ARP frame codec', () => {
   });
 
   test('round-trips a reply, and ignores the padding to the 60-byte Ethernet minimum', () => {
-    const reply: ArpPacket = { op: 2, senderMac: 'aa:bb:cc:dd:ee:0f', senderIp: '10.231.64.9', targetMac: '52:54:00:12:34:56', targetIp: '10.231.64.1' };
+    const reply: ArpPacket = {
+      op: 2,
+      senderMac: 'aa:bb:cc:dd:ee:0f',
+      senderIp: '10.231.64.9',
+      targetMac: '52:54:00:12:34:56',
+      targetIp: '10.231.64.1',
+    };
     const frame = encodeArpFrame('52:54:00:12:34:56', 'aa:bb:cc:dd:ee:0f', reply);
     assert.deepEqual(decodeArpFrame(frame), reply);
     assert.deepEqual(decodeArpFrame(Buffer.concat([frame, Buffer.alloc(18)])), reply);
@@ -66,9 +75,21 @@ describe('ARP frame codec', () => {
     const own = '52:54:00:12:34:56';
     const base = { senderMac: 'aa:bb:cc:dd:ee:ff', targetMac: '00:00:00:00:00:00' };
     assert.equal(claimedAddress({ ...base, op: 2, senderIp: '10.0.0.9', targetIp: '10.0.0.1' }, own), '10.0.0.9', 'a reply');
-    assert.equal(claimedAddress({ ...base, op: 1, senderIp: '10.0.0.9', targetIp: '10.0.0.1' }, own), '10.0.0.9', 'a request from the holder');
-    assert.equal(claimedAddress({ ...base, op: 1, senderIp: '0.0.0.0', targetIp: '10.0.0.9' }, own), '10.0.0.9', 'another host’s ARP Probe');
-    assert.equal(claimedAddress({ ...base, senderMac: own, op: 1, senderIp: '0.0.0.0', targetIp: '10.0.0.9' }, own.toUpperCase()), null, 'our own ARP Probe');
+    assert.equal(
+      claimedAddress({ ...base, op: 1, senderIp: '10.0.0.9', targetIp: '10.0.0.1' }, own),
+      '10.0.0.9',
+      'a request from the holder',
+    );
+    assert.equal(
+      claimedAddress({ ...base, op: 1, senderIp: '0.0.0.0', targetIp: '10.0.0.9' }, own),
+      '10.0.0.9',
+      'another host’s ARP Probe',
+    );
+    assert.equal(
+      claimedAddress({ ...base, senderMac: own, op: 1, senderIp: '0.0.0.0', targetIp: '10.0.0.9' }, own.toUpperCase()),
+      null,
+      'our own ARP Probe',
+    );
     assert.equal(claimedAddress({ ...base, op: 2, senderIp: '0.0.0.0', targetIp: '10.0.0.9' }, own), null);
   });
 });
@@ -123,7 +144,8 @@ function fakeLink(refuse: (n: number) => boolean): ArpLink & { sent: string[]; i
   };
 }
 
-const settled = async <T>(p: Promise<T>): Promise<T | 'pending'> => Promise.race([p, new Promise<'pending'>((r) => setImmediate(() => r('pending')))]);
+const settled = async <T>(p: Promise<T>): Promise<T | 'pending'> =>
+  Promise.race([p, new Promise<'pending'>((r) => setImmediate(() => r('pending')))]);
 
 describe('ARP prober scheduling (fake link and clock)', () => {
   test('asks twice, 100 ms apart, and a silent address is free at the timeout', async () => {
@@ -148,7 +170,15 @@ describe('ARP prober scheduling (fake link and clock)', () => {
     const link = fakeLink(() => false);
     const prober = createArpProberOnLink(link, { ...SOURCE, clock });
     const many = prober.probeMany(['10.231.64.7', '10.231.64.8'], 1_000);
-    link.inbox.push(encodeArpFrame(SOURCE.sourceMac, 'aa:bb:cc:dd:ee:ff', { op: 2, senderMac: 'aa:bb:cc:dd:ee:ff', senderIp: '10.231.64.8', targetMac: SOURCE.sourceMac, targetIp: SOURCE.sourceIp }));
+    link.inbox.push(
+      encodeArpFrame(SOURCE.sourceMac, 'aa:bb:cc:dd:ee:ff', {
+        op: 2,
+        senderMac: 'aa:bb:cc:dd:ee:ff',
+        senderIp: '10.231.64.8',
+        targetMac: SOURCE.sourceMac,
+        targetIp: SOURCE.sourceIp,
+      }),
+    );
     link.inbox.push(Buffer.from('garbage'));
     clock.advance(1_000);
     assert.deepEqual([...(await many)], ['10.231.64.8']);
@@ -174,7 +204,10 @@ describe('ARP prober scheduling (fake link and clock)', () => {
     const clock = fakeClock();
     const link = fakeLink(() => false);
     const prober = createArpProberOnLink(link, { ...SOURCE, clock, pollMs: 5 });
-    const many = prober.probeMany(Array.from({ length: 3_000 }, (_, i) => `10.231.${80 + (i >> 8)}.${i & 255}`), 1_000);
+    const many = prober.probeMany(
+      Array.from({ length: 3_000 }, (_, i) => `10.231.${80 + (i >> 8)}.${i & 255}`),
+      1_000,
+    );
     assert.equal(link.sent.length, 1_024);
     clock.advance(5);
     assert.equal(link.sent.length, 2_048);
@@ -211,7 +244,10 @@ describe('ARP prober scheduling (fake link and clock)', () => {
 
   test('our own address is in use; close() settles what is outstanding as in use', async () => {
     const clock = fakeClock();
-    const prober = createArpProberOnLink(fakeLink(() => false), { ...SOURCE, clock });
+    const prober = createArpProberOnLink(
+      fakeLink(() => false),
+      { ...SOURCE, clock },
+    );
     assert.equal(await prober.probe(SOURCE.sourceIp, 1_000), true);
     const pending = prober.probe('10.231.64.7', 1_000);
     prober.close();

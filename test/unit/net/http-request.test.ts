@@ -19,7 +19,14 @@ describe('parseRequestTarget', () => {
   test('the query is kept apart, decoded', () => {
     const r = parseRequestTarget('/api/events?since=5&mac=52%3A54');
     assert.ok(r.ok);
-    if (r.ok) assert.deepEqual([...r.query], [['since', '5'], ['mac', '52:54']]);
+    if (r.ok)
+      assert.deepEqual(
+        [...r.query],
+        [
+          ['since', '5'],
+          ['mac', '52:54'],
+        ],
+      );
   });
 
   for (const bad of [
@@ -48,4 +55,3 @@ describe('parseRequestTarget', () => {
     assert.deepEqual(segmentsOf('/boot/%252e%252e'), ['boot', '%2e%2e']);
   });
 });
-

@@ -14,7 +14,15 @@ const addresses: NodeJS.Dict<NetworkInterfaceInfo[]> = {
   enp3s0: [v4('192.168.77.1', '192.168.77.1/24')],
   wlp2s0: [
     v4('10.0.0.5', '10.0.0.5/24'),
-    { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: 'a4:c3:f0:44:55:66', internal: false, cidr: 'fe80::1/64', scopeid: 3 },
+    {
+      address: 'fe80::1',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      mac: 'a4:c3:f0:44:55:66',
+      internal: false,
+      cidr: 'fe80::1/64',
+      scopeid: 3,
+    },
   ],
   lo: [{ ...v4('127.0.0.1', '127.0.0.1/8'), internal: true }],
 };
@@ -42,10 +50,15 @@ describe('listInterfaces on a fake sysfs', () => {
     assert.deepEqual(
       nics.map((n) => `${n.kind}:${n.name}`),
       [
-        'ethernet:enp3s0', 'ethernet:enx00e04c680001',
-        'bridge:br0', 'bridge:docker0',
-        'virtual:dummy0', 'virtual:veth1a2b',
-        'vpn:tailscale0', 'vpn:tun0', 'vpn:wg0',
+        'ethernet:enp3s0',
+        'ethernet:enx00e04c680001',
+        'bridge:br0',
+        'bridge:docker0',
+        'virtual:dummy0',
+        'virtual:veth1a2b',
+        'vpn:tailscale0',
+        'vpn:tun0',
+        'vpn:wg0',
         'wifi:wlp2s0',
         'loopback:lo',
       ],
@@ -55,7 +68,13 @@ describe('listInterfaces on a fake sysfs', () => {
   test('reads address, MTU, link state and speed', async () => {
     const byName = new Map((await listInterfaces({ sysfsRoot: laptop, addresses })).map((n) => [n.name, n]));
     assert.deepEqual(byName.get('enp3s0'), {
-      name: 'enp3s0', mac: '3c:52:82:11:22:33', ipv4: [{ address: '192.168.77.1', prefix: 24 }], mtu: 1500, up: true, kind: 'ethernet', speedMbps: 1000,
+      name: 'enp3s0',
+      mac: '3c:52:82:11:22:33',
+      ipv4: [{ address: '192.168.77.1', prefix: 24 }],
+      mtu: 1500,
+      up: true,
+      kind: 'ethernet',
+      speedMbps: 1000,
     });
     const usb = byName.get('enx00e04c680001');
     assert.equal(usb?.up, false); // operstate down, carrier unreadable

@@ -2,7 +2,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeRouterAdvertisement, decodeRouterSolicitation, encodeRouterAdvertisement, encodeRouterSolicitation, formatIpv6, harmlessAdvertisement, ipv6Bytes,
+  decodeRouterAdvertisement,
+  decodeRouterSolicitation,
+  encodeRouterAdvertisement,
+  encodeRouterSolicitation,
+  formatIpv6,
+  harmlessAdvertisement,
+  ipv6Bytes,
 } from '../../../electron/core/net/ra-codec.js';
 import { createRouterAdvertiser, type RaClock } from '../../../electron/core/net/router-advert.js';
 import type { Icmpv6Socket } from '../../../electron/core/net/icmpv6-socket.js';
@@ -12,14 +18,32 @@ import { EventBus } from '../../../electron/core/events.js';
 describe('router advertisement bytes', () => {
   test('the harmless RA, byte for byte', () => {
     const b = encodeRouterAdvertisement(harmlessAdvertisement('52:54:00:12:34:56'));
-    assert.equal(b.toString('hex'), [
-      '86', '00', '0000', // type 134, code 0, checksum (kernel)
-      '00', '00', '0000', // cur hop limit unspecified, M=0 O=0, router lifetime 0
-      '00000000', '00000000', // reachable time, retrans timer: unspecified
-      '01', '01', '525400123456', // source link-layer address option
-    ].join(''));
+    assert.equal(
+      b.toString('hex'),
+      [
+        '86',
+        '00',
+        '0000', // type 134, code 0, checksum (kernel)
+        '00',
+        '00',
+        '0000', // cur hop limit unspecified, M=0 O=0, router lifetime 0
+        '00000000',
+        '00000000', // reachable time, retrans timer: unspecified
+        '01',
+        '01',
+        '525400123456', // source link-layer address option
+      ].join(''),
+    );
     assert.deepEqual(decodeRouterAdvertisement(b), {
-      curHopLimit: 0, managed: false, other: false, routerLifetime: 0, reachableTime: 0, retransTimer: 0, sourceMac: '52:54:00:12:34:56', prefixes: [], mtu: null,
+      curHopLimit: 0,
+      managed: false,
+      other: false,
+      routerLifetime: 0,
+      reachableTime: 0,
+      retransTimer: 0,
+      sourceMac: '52:54:00:12:34:56',
+      prefixes: [],
+      mtu: null,
     });
   });
 
@@ -31,12 +55,20 @@ describe('router advertisement bytes', () => {
     const ra = Buffer.alloc(16 + 32 + 8);
     ra[0] = 134;
     ra.writeUInt16BE(1800, 6);
-    ra[16] = 3; ra[17] = 4; ra[18] = 64; // prefix information, /64
+    ra[16] = 3;
+    ra[17] = 4;
+    ra[18] = 64; // prefix information, /64
     ipv6Bytes('fd00:77::').copy(ra, 16 + 16);
-    ra[48] = 5; ra[49] = 1; ra.writeUInt32BE(1500, 52);
+    ra[48] = 5;
+    ra[49] = 1;
+    ra.writeUInt32BE(1500, 52);
     const d = decodeRouterAdvertisement(ra);
     assert.deepEqual([d?.routerLifetime, d?.prefixes, d?.mtu], [1800, ['fd00:77::/64'], 1500]);
-    assert.equal(decodeRouterAdvertisement(Buffer.concat([ra.subarray(0, 16), Buffer.from([1, 0])])), null, 'an option of length 0 is invalid');
+    assert.equal(
+      decodeRouterAdvertisement(Buffer.concat([ra.subarray(0, 16), Buffer.from([1, 0])])),
+      null,
+      'an option of length 0 is invalid',
+    );
   });
 
   test('router solicitations', () => {
@@ -110,15 +142,28 @@ describe('router advertisement sender', () => {
     const clock = new FakeClock();
     const f = fakeSocket();
     f.attach(clock);
-    const ra = createRouterAdvertiser({ ...base, bus: new EventBus(), clock, openSocket: () => f.socket, maxIntervalS: 60, minIntervalS: 20 });
+    const ra = createRouterAdvertiser({
+      ...base,
+      bus: new EventBus(),
+      clock,
+      openSocket: () => f.socket,
+      maxIntervalS: 60,
+      minIntervalS: 20,
+    });
     await ra.start();
     assert.equal(ra.status().state, 'up');
-    assert.deepEqual(f.sent.map((s) => [s.to, s.at]), [['ff02::1', 0]]);
+    assert.deepEqual(
+      f.sent.map((s) => [s.to, s.at]),
+      [['ff02::1', 0]],
+    );
     assert.deepEqual(decodeRouterAdvertisement(f.sent[0]!.bytes)?.routerLifetime, 0);
     clock.advance(200_000);
     const gaps = f.sent.slice(1).map((s, i) => s.at - f.sent[i]!.at);
     assert.deepEqual(gaps.slice(0, 2), [16_000, 16_000]);
-    assert.ok(gaps.slice(2).every((g) => g === 40_000), `later gaps: ${gaps.join(',')}`);
+    assert.ok(
+      gaps.slice(2).every((g) => g === 40_000),
+      `later gaps: ${gaps.join(',')}`,
+    );
     await ra.stop();
     const count = f.sent.length;
     clock.advance(200_000);
@@ -153,7 +198,10 @@ describe('router advertisement sender', () => {
     f.inbox.push({ from: '::', bytes: encodeRouterSolicitation('52:54:00:00:00:09') }); // invalid: SLLA from ::
     clock.advance(5_000);
     const multicasts = f.sent.filter((s) => s.to === 'ff02::1');
-    assert.deepEqual(multicasts.map((s) => s.at), [0, 3_000]);
+    assert.deepEqual(
+      multicasts.map((s) => s.at),
+      [0, 3_000],
+    );
     assert.equal(ra.status().counters.solicitations, 1);
     await ra.stop();
   });
@@ -184,7 +232,13 @@ describe('router advertisement sender', () => {
   });
 
   test('no privilege for raw sockets: failed with a reason, start() does not reject', async () => {
-    const ra = createRouterAdvertiser({ ...base, bus: new EventBus(), openSocket: () => { throw new SyscallError('socket', 1); } });
+    const ra = createRouterAdvertiser({
+      ...base,
+      bus: new EventBus(),
+      openSocket: () => {
+        throw new SyscallError('socket', 1);
+      },
+    });
     await ra.start();
     assert.equal(ra.status().state, 'failed');
     assert.match(ra.status().error ?? '', /CAP_NET_RAW/);

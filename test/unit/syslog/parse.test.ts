@@ -13,8 +13,20 @@ describe('syslog parser', () => {
     const r = parseSyslog('<142>Nov 26 09:14:42 vm anaconda: Program started', { now });
     assert.deepEqual(
       { ...r, structuredData: undefined },
-      { facility: 'local1', severity: 'info', time: '2026-11-26T09:14:42.000Z', hostname: 'vm', app: 'anaconda', procid: null, msgid: null,
-        structuredData: undefined, message: 'Program started', format: 'rfc3164', malformed: false, truncated: false },
+      {
+        facility: 'local1',
+        severity: 'info',
+        time: '2026-11-26T09:14:42.000Z',
+        hostname: 'vm',
+        app: 'anaconda',
+        procid: null,
+        msgid: null,
+        structuredData: undefined,
+        message: 'Program started',
+        format: 'rfc3164',
+        malformed: false,
+        truncated: false,
+      },
     );
   });
 
@@ -68,7 +80,9 @@ describe('syslog parser', () => {
   });
 
   test('logger --rfc5424 with structured data and msgid', () => {
-    const r = parseSyslog('<28>1 2026-11-26T09:14:48.540922+00:00 vm netcfg - NET [timeQuality tzKnown="1" isSynced="0"][exampleSDID@32473 iut="3" eventSource="Application"] DHCP lease obtained');
+    const r = parseSyslog(
+      '<28>1 2026-11-26T09:14:48.540922+00:00 vm netcfg - NET [timeQuality tzKnown="1" isSynced="0"][exampleSDID@32473 iut="3" eventSource="Application"] DHCP lease obtained',
+    );
     assert.equal(r.format, 'rfc5424');
     assert.equal(r.facility, 'daemon');
     assert.equal(r.severity, 'warning');
@@ -87,7 +101,13 @@ describe('syslog parser', () => {
   });
 
   test('RFC 5424 §6.5 example 1: BOM before the message', () => {
-    const r = parseSyslog(Buffer.concat([Buffer.from('<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - '), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("'su root' failed for lonvick on /dev/pts/8")]));
+    const r = parseSyslog(
+      Buffer.concat([
+        Buffer.from('<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - '),
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from("'su root' failed for lonvick on /dev/pts/8"),
+      ]),
+    );
     assert.equal(r.message, "'su root' failed for lonvick on /dev/pts/8");
     assert.equal(r.msgid, 'ID47');
     assert.equal(r.time, '2003-10-11T22:14:15.003Z');

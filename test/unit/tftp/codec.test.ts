@@ -11,14 +11,29 @@ function roundTrip(p: TftpPacket): TftpPacket {
 describe('TFTP codec', () => {
   test('round trips every packet type', () => {
     const packets: TftpPacket[] = [
-      { op: 'rrq', filename: 'undionly.kpxe', mode: 'octet', options: [{ name: 'blksize', value: '1432' }, { name: 'tsize', value: '0' }] },
+      {
+        op: 'rrq',
+        filename: 'undionly.kpxe',
+        mode: 'octet',
+        options: [
+          { name: 'blksize', value: '1432' },
+          { name: 'tsize', value: '0' },
+        ],
+      },
       { op: 'wrq', filename: 'up/load.bin', mode: 'netascii', options: [] },
       { op: 'data', block: 65535, data: Buffer.from('hello') },
       { op: 'data', block: 0, data: Buffer.alloc(0) },
       { op: 'ack', block: 0 },
       { op: 'ack', block: 65535 },
       { op: 'error', code: 8, message: 'User aborted the transfer' },
-      { op: 'oack', options: [{ name: 'tsize', value: '123' }, { name: 'blksize', value: '1468' }, { name: 'windowsize', value: '4' }] },
+      {
+        op: 'oack',
+        options: [
+          { name: 'tsize', value: '123' },
+          { name: 'blksize', value: '1468' },
+          { name: 'windowsize', value: '4' },
+        ],
+      },
       { op: 'rrq', filename: 'grüße/ü.efi', mode: 'octet', options: [] },
     ];
     for (const p of packets) assert.deepEqual(roundTrip(p), p);
@@ -26,10 +41,22 @@ describe('TFTP codec', () => {
 
   test("decodes OVMF's size probe byte for byte", () => {
     // As OVMF sends it (ENVIRONMENT.md): RRQ snponly.efi octet tsize 0 blksize 1468 windowsize 4
-    const bytes = Buffer.concat([Buffer.from([0, 1]), Buffer.from('snponly.efi\0octet\0tsize\x000\0blksize\x001468\0windowsize\x004\0', 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from([0, 1]),
+      Buffer.from('snponly.efi\0octet\0tsize\x000\0blksize\x001468\0windowsize\x004\0', 'latin1'),
+    ]);
     assert.deepEqual(decodeTftp(bytes), {
       ok: true,
-      packet: { op: 'rrq', filename: 'snponly.efi', mode: 'octet', options: [{ name: 'tsize', value: '0' }, { name: 'blksize', value: '1468' }, { name: 'windowsize', value: '4' }] },
+      packet: {
+        op: 'rrq',
+        filename: 'snponly.efi',
+        mode: 'octet',
+        options: [
+          { name: 'tsize', value: '0' },
+          { name: 'blksize', value: '1468' },
+          { name: 'windowsize', value: '4' },
+        ],
+      },
     });
   });
 

@@ -51,9 +51,19 @@ describe('directoryResolver', () => {
   test('refuses traversal, absolute paths, backslashes, NUL, outside symlinks, directories, FIFOs', async () => {
     const resolve = directoryResolver(root);
     const cases: [string, string][] = [
-      ['../secret', 'forbidden'], ['sub/../../secret', 'forbidden'], ['/etc/passwd', 'forbidden'], ['..\\secret', 'forbidden'],
-      ['a.bin\0.txt', 'forbidden'], ['C:/Windows/win.ini', 'forbidden'], ['out-link', 'forbidden'], ['out-dir/secret', 'forbidden'],
-      ['sub', 'forbidden'], ['fifo', 'forbidden'], ['missing.bin', 'not-found'], ['a.bin/x', 'not-found'], ['', 'not-found'],
+      ['../secret', 'forbidden'],
+      ['sub/../../secret', 'forbidden'],
+      ['/etc/passwd', 'forbidden'],
+      ['..\\secret', 'forbidden'],
+      ['a.bin\0.txt', 'forbidden'],
+      ['C:/Windows/win.ini', 'forbidden'],
+      ['out-link', 'forbidden'],
+      ['out-dir/secret', 'forbidden'],
+      ['sub', 'forbidden'],
+      ['fifo', 'forbidden'],
+      ['missing.bin', 'not-found'],
+      ['a.bin/x', 'not-found'],
+      ['', 'not-found'],
     ];
     for (const [p, expected] of cases) assert.equal(kind(await resolve(p)), expected, JSON.stringify(p));
   });

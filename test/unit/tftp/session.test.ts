@@ -1,6 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, blksizeForMtu, bytesAcked, createSession, negotiate, step, type Session, type SessionAction } from '../../../electron/core/tftp/session.js';
+import {
+  backoffDelay,
+  blksizeForMtu,
+  bytesAcked,
+  createSession,
+  negotiate,
+  step,
+  type Session,
+  type SessionAction,
+} from '../../../electron/core/tftp/session.js';
 
 const opt = (pairs: Record<string, string>) => Object.entries(pairs).map(([name, value]) => ({ name, value }));
 
@@ -27,7 +36,10 @@ describe('option negotiation', () => {
   });
 
   test('tsize only when asked, answering the real size; iPXE and OVMF requests', () => {
-    assert.deepEqual(negotiate(opt({ blksize: '1432', tsize: '0' }), { size: 70912, mtu: 1500, timeoutMs: 1000 }).oack, opt({ blksize: '1432', tsize: '70912' }));
+    assert.deepEqual(
+      negotiate(opt({ blksize: '1432', tsize: '0' }), { size: 70912, mtu: 1500, timeoutMs: 1000 }).oack,
+      opt({ blksize: '1432', tsize: '70912' }),
+    );
     const ovmf = negotiate(opt({ tsize: '0', blksize: '1468', windowsize: '4' }), { size: 1234567, mtu: 1500, timeoutMs: 1000 });
     assert.deepEqual(ovmf.oack, opt({ blksize: '1468', tsize: '1234567', windowsize: '4' }));
     assert.equal(ovmf.windowsize, 4);
@@ -46,7 +58,13 @@ describe('option negotiation', () => {
     const n = negotiate(opt({ WindowSize: '1000', BLKSIZE: 'x' }), { size: 1, mtu: 1500, timeoutMs: 1000 });
     assert.equal(n.windowsize, 64);
     assert.deepEqual(n.oack, opt({ WindowSize: '64' }));
-    const twice = negotiate([{ name: 'blksize', value: '1024' }, { name: 'blksize', value: '8' }], { size: 1, mtu: 1500, timeoutMs: 1000 });
+    const twice = negotiate(
+      [
+        { name: 'blksize', value: '1024' },
+        { name: 'blksize', value: '8' },
+      ],
+      { size: 1, mtu: 1500, timeoutMs: 1000 },
+    );
     assert.equal(twice.blksize, 1024);
   });
 });
@@ -72,7 +90,7 @@ describe('transfer state machine', () => {
     assert.equal(session(0).lastBlock, 1);
   });
 
-  test('duplicate ACK does not resend (Sorcerer\'s Apprentice); stray ACKs are ignored', () => {
+  test("duplicate ACK does not resend (Sorcerer's Apprentice); stray ACKs are ignored", () => {
     let s = session(5000);
     [s] = go(s, { kind: 'start' });
     [s] = go(s, { kind: 'ack', block: 1 });
@@ -185,7 +203,10 @@ describe('transfer state machine', () => {
     let s = session(5000);
     [s] = go(s, { kind: 'start' });
     const [next, a] = go(s, { kind: 'fail', message: 'EIO' });
-    assert.deepEqual(a, [{ kind: 'send-error', code: 0, message: 'Read error on the server' }, { kind: 'finish', result: { kind: 'failed', message: 'EIO' } }]);
+    assert.deepEqual(a, [
+      { kind: 'send-error', code: 0, message: 'Read error on the server' },
+      { kind: 'finish', result: { kind: 'failed', message: 'EIO' } },
+    ]);
     assert.deepEqual(step(next, { kind: 'ack', block: 1 }, 0)[1], [], 'nothing after the end');
   });
 });

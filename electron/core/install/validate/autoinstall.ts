@@ -7,10 +7,38 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNo
 import type { ValidationProblem } from '../../../shared/contract.js';
 
 export const AUTOINSTALL_KEYS: ReadonlySet<string> = new Set([
-  'version', 'interactive-sections', 'early-commands', 'locale', 'refresh-installer', 'keyboard', 'source', 'network', 'proxy',
-  'apt', 'storage', 'identity', 'active-directory', 'ubuntu-pro', 'ubuntu-advantage', 'ssh', 'codecs', 'drivers', 'oem', 'snaps',
-  'debconf-selections', 'packages', 'kernel', 'kernel-crash-dumps', 'timezone', 'updates', 'shutdown', 'late-commands',
-  'error-commands', 'reporting', 'user-data', 'zdevs',
+  'version',
+  'interactive-sections',
+  'early-commands',
+  'locale',
+  'refresh-installer',
+  'keyboard',
+  'source',
+  'network',
+  'proxy',
+  'apt',
+  'storage',
+  'identity',
+  'active-directory',
+  'ubuntu-pro',
+  'ubuntu-advantage',
+  'ssh',
+  'codecs',
+  'drivers',
+  'oem',
+  'snaps',
+  'debconf-selections',
+  'packages',
+  'kernel',
+  'kernel-crash-dumps',
+  'timezone',
+  'updates',
+  'shutdown',
+  'late-commands',
+  'error-commands',
+  'reporting',
+  'user-data',
+  'zdevs',
 ]);
 
 type Kind = 'string' | 'boolean' | 'number' | 'map' | 'list';
@@ -18,7 +46,11 @@ type Kind = 'string' | 'boolean' | 'number' | 'map' | 'list';
 export function validateAutoinstall(text: string): { ok: boolean; problems: ValidationProblem[] } {
   const problems: ValidationProblem[] = [];
   const firstLine = text.split('\n', 1)[0]?.replace(/\r$/, '').trimEnd();
-  if (firstLine !== '#cloud-config') problems.push({ line: 1, message: 'the first line must be exactly "#cloud-config" (cloud-init reads user-data as cloud-config only then)' });
+  if (firstLine !== '#cloud-config')
+    problems.push({
+      line: 1,
+      message: 'the first line must be exactly "#cloud-config" (cloud-init reads user-data as cloud-config only then)',
+    });
 
   const counter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
@@ -38,7 +70,15 @@ export function validateAutoinstall(text: string): { ok: boolean; problems: Vali
     if (isSeq(n)) return 'list';
     if (isScalar(n)) {
       const v = n.value;
-      return v === null ? 'null' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : 'other';
+      return v === null
+        ? 'null'
+        : typeof v === 'string'
+          ? 'string'
+          : typeof v === 'boolean'
+            ? 'boolean'
+            : typeof v === 'number'
+              ? 'number'
+              : 'other';
     }
     return 'other';
   };
@@ -54,14 +94,19 @@ export function validateAutoinstall(text: string): { ok: boolean; problems: Vali
     if (!AUTOINSTALL_KEYS.has(key)) problems.push({ line: lineOf(item.key as YamlNode), message: `unknown autoinstall key "${key}"` });
   }
   const version = get(ai, 'version');
-  if (!isScalar(version) || version.value !== 1) problems.push({ line: lineOf(version) ?? lineOf(ai), message: 'autoinstall.version must be 1' });
+  if (!isScalar(version) || version.value !== 1)
+    problems.push({ line: lineOf(version) ?? lineOf(ai), message: 'autoinstall.version must be 1' });
 
   const commands = (key: string) => {
     const n = get(ai, key);
     if (n === undefined || !expect(n, 'list', `autoinstall.${key}`) || !isSeq(n)) return;
     for (const c of n.items) {
       const ok = kindOf(c) === 'string' || (isSeq(c) && c.items.every((a) => kindOf(a) === 'string'));
-      if (!ok) problems.push({ line: lineOf(c as YamlNode), message: `each of autoinstall.${key} must be a command string (or a list of argument strings)` });
+      if (!ok)
+        problems.push({
+          line: lineOf(c as YamlNode),
+          message: `each of autoinstall.${key} must be a command string (or a list of argument strings)`,
+        });
     }
   };
   commands('early-commands');
@@ -86,22 +131,28 @@ export function validateAutoinstall(text: string): { ok: boolean; problems: Vali
   if (ssh !== undefined && expect(ssh, 'map', 'autoinstall.ssh')) {
     for (const k of ['install-server', 'allow-pw']) if (get(ssh, k) !== undefined) expect(get(ssh, k), 'boolean', `autoinstall.ssh.${k}`);
     const keys = get(ssh, 'authorized-keys');
-    if (keys !== undefined && expect(keys, 'list', 'autoinstall.ssh.authorized-keys') && isSeq(keys)) keys.items.forEach((k) => expect(k, 'string', 'each of autoinstall.ssh.authorized-keys'));
+    if (keys !== undefined && expect(keys, 'list', 'autoinstall.ssh.authorized-keys') && isSeq(keys))
+      keys.items.forEach((k) => expect(k, 'string', 'each of autoinstall.ssh.authorized-keys'));
   }
   const packages = get(ai, 'packages');
-  if (packages !== undefined && expect(packages, 'list', 'autoinstall.packages') && isSeq(packages)) packages.items.forEach((p) => expect(p, 'string', 'each of autoinstall.packages'));
+  if (packages !== undefined && expect(packages, 'list', 'autoinstall.packages') && isSeq(packages))
+    packages.items.forEach((p) => expect(p, 'string', 'each of autoinstall.packages'));
   const reporting = get(ai, 'reporting');
   if (reporting !== undefined && expect(reporting, 'map', 'autoinstall.reporting') && isMap(reporting)) {
     for (const r of reporting.items) {
       const name = isScalar(r.key) ? String(r.key.value) : '?';
       if (expect(r.value, 'map', `autoinstall.reporting.${name}`) && get(r.value, 'type') === undefined) {
-        problems.push({ line: lineOf(r.value as YamlNode), message: `autoinstall.reporting.${name} needs a type (webhook, print, log, none)` });
+        problems.push({
+          line: lineOf(r.value as YamlNode),
+          message: `autoinstall.reporting.${name} needs a type (webhook, print, log, none)`,
+        });
       }
     }
   }
   for (const k of ['locale', 'timezone']) if (get(ai, k) !== undefined) expect(get(ai, k), 'string', `autoinstall.${k}`);
   const keyboard = get(ai, 'keyboard');
-  if (keyboard !== undefined && expect(keyboard, 'map', 'autoinstall.keyboard')) expect(get(keyboard, 'layout'), 'string', 'autoinstall.keyboard.layout');
+  if (keyboard !== undefined && expect(keyboard, 'map', 'autoinstall.keyboard'))
+    expect(get(keyboard, 'layout'), 'string', 'autoinstall.keyboard.layout');
   const shutdown = get(ai, 'shutdown');
   if (shutdown !== undefined && !(isScalar(shutdown) && (shutdown.value === 'reboot' || shutdown.value === 'poweroff'))) {
     problems.push({ line: lineOf(shutdown), message: 'autoinstall.shutdown must be reboot or poweroff' });

@@ -6,17 +6,91 @@
 import type { ValidationProblem } from '../../../shared/contract.js';
 
 export const KICKSTART_COMMANDS: ReadonlySet<string> = new Set([
-  'auth', 'authconfig', 'authselect', 'autopart', 'autostep', 'bootc', 'bootloader', 'btrfs', 'cdrom', 'clearpart', 'cmdline',
-  'device', 'deviceprobe', 'dmraid', 'driverdisk', 'eula', 'fcoe', 'firewall', 'firstboot', 'graphical', 'group', 'halt',
-  'harddrive', 'hmc', 'ignoredisk', 'install', 'iscsi', 'iscsiname', 'keyboard', 'lang', 'liveimg', 'logging', 'logvol',
-  'mediacheck', 'method', 'module', 'mount', 'multipath', 'network', 'nfs', 'nvdimm', 'ostreecontainer', 'ostreesetup', 'part',
-  'partition', 'poweroff', 'raid', 'realm', 'reboot', 'repo', 'reqpart', 'rescue', 'rootpw', 'selinux', 'services', 'shutdown',
-  'skipx', 'snapshot', 'sshkey', 'sshpw', 'text', 'timesource', 'timezone', 'updates', 'url', 'user', 'vnc', 'volgroup',
-  'xconfig', 'zerombr', 'zfcp', 'zipl',
+  'auth',
+  'authconfig',
+  'authselect',
+  'autopart',
+  'autostep',
+  'bootc',
+  'bootloader',
+  'btrfs',
+  'cdrom',
+  'clearpart',
+  'cmdline',
+  'device',
+  'deviceprobe',
+  'dmraid',
+  'driverdisk',
+  'eula',
+  'fcoe',
+  'firewall',
+  'firstboot',
+  'graphical',
+  'group',
+  'halt',
+  'harddrive',
+  'hmc',
+  'ignoredisk',
+  'install',
+  'iscsi',
+  'iscsiname',
+  'keyboard',
+  'lang',
+  'liveimg',
+  'logging',
+  'logvol',
+  'mediacheck',
+  'method',
+  'module',
+  'mount',
+  'multipath',
+  'network',
+  'nfs',
+  'nvdimm',
+  'ostreecontainer',
+  'ostreesetup',
+  'part',
+  'partition',
+  'poweroff',
+  'raid',
+  'realm',
+  'reboot',
+  'repo',
+  'reqpart',
+  'rescue',
+  'rootpw',
+  'selinux',
+  'services',
+  'shutdown',
+  'skipx',
+  'snapshot',
+  'sshkey',
+  'sshpw',
+  'text',
+  'timesource',
+  'timezone',
+  'updates',
+  'url',
+  'user',
+  'vnc',
+  'volgroup',
+  'xconfig',
+  'zerombr',
+  'zfcp',
+  'zipl',
 ]);
 
 /** Sections: each opened by its header and closed by %end. */
-export const KICKSTART_SECTIONS: ReadonlySet<string> = new Set(['%packages', '%pre', '%pre-install', '%post', '%onerror', '%traceback', '%addon', '%anaconda']);
+export const KICKSTART_SECTIONS: ReadonlySet<string> = new Set([
+  '%packages',
+  '%pre',
+  '%pre-install',
+  '%post',
+  '%onerror',
+  '%traceback',
+  '%addon',
+  '%anaconda',
+]);
 /** One-line directives (no %end). */
 const DIRECTIVES = new Set(['%include', '%ksappend']);
 
@@ -47,7 +121,10 @@ export function validateKickstart(text: string): { ok: boolean; problems: Valida
     if (open) {
       if (/^%end(\s|$)/.test(line)) open = null;
       else if (/^%[a-z-]+/.test(line) && KICKSTART_SECTIONS.has(line.split(/\s+/)[0] ?? '')) {
-        problems.push({ line: lineNo, message: `${line.split(/\s+/)[0]} starts before the ${open.name} of line ${open.line} is closed with %end` });
+        problems.push({
+          line: lineNo,
+          message: `${line.split(/\s+/)[0]} starts before the ${open.name} of line ${open.line} is closed with %end`,
+        });
       }
       return;
     }
@@ -57,11 +134,15 @@ export function validateKickstart(text: string): { ok: boolean; problems: Valida
       if (word === '%end') problems.push({ line: lineNo, message: '%end without an open section' });
       else if (KICKSTART_SECTIONS.has(word)) {
         open = { name: word, line: lineNo };
-        if (word === '%addon' && line.split(/\s+/).length < 2) problems.push({ line: lineNo, message: '%addon needs the add-on\'s name, e.g. %addon com_redhat_kdump' });
+        if (word === '%addon' && line.split(/\s+/).length < 2)
+          problems.push({ line: lineNo, message: "%addon needs the add-on's name, e.g. %addon com_redhat_kdump" });
       } else if (DIRECTIVES.has(word)) {
         if (line.split(/\s+/).length < 2) problems.push({ line: lineNo, message: `${word} needs a file or URL` });
       } else {
-        problems.push({ line: lineNo, message: `unknown section ${word} (sections: ${[...KICKSTART_SECTIONS].join(', ')}; directives: %include, %ksappend)` });
+        problems.push({
+          line: lineNo,
+          message: `unknown section ${word} (sections: ${[...KICKSTART_SECTIONS].join(', ')}; directives: %include, %ksappend)`,
+        });
       }
       return;
     }

@@ -53,7 +53,10 @@ export function checkPreseed(text: string): PreseedResult {
     if (KNOWN_FLAGS.includes(type)) {
       if (!questions.has(question)) {
         errors += 1;
-        problems.push({ line: lineNo, message: `cannot find a question for ${question}: set its value on an earlier line before its "${type}" flag` });
+        problems.push({
+          line: lineNo,
+          message: `cannot find a question for ${question}: set its value on an earlier line before its "${type}" flag`,
+        });
       }
     } else questions.add(question);
     selections.push({ owner, question, type, value, line: lineNo });

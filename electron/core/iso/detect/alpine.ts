@@ -23,7 +23,8 @@ export async function detectAlpine(probe: Probe): Promise<DistroDetection | null
   const release = parseAlpineRelease(text);
   const evidence = [`${path}: "${text}"`];
 
-  const flavours = probe.list('/boot')
+  const flavours = probe
+    .list('/boot')
     .map((e) => /^vmlinuz-(.+)$/.exec(e.name)?.[1])
     .filter((f): f is string => f !== undefined && probe.file(`/boot/initramfs-${f}`) !== null)
     .sort((a, b) => (flavourOrder.indexOf(a) + 1 || 99) - (flavourOrder.indexOf(b) + 1 || 99));
@@ -33,7 +34,11 @@ export async function detectAlpine(probe: Probe): Promise<DistroDetection | null
   const modloop = flavour ? probe.file(`/boot/modloop-${flavour}`) : null;
   if (kernel && initrd) evidence.push(`kernel ${kernel}, initrd ${initrd}${modloop ? `, modloop ${modloop}` : ''}`);
 
-  const apkArch = probe.list('/apks').filter((e) => e.kind === 'dir').map((e) => normalizeArch(e.name)).find((a) => a !== null);
+  const apkArch = probe
+    .list('/apks')
+    .filter((e) => e.kind === 'dir')
+    .map((e) => normalizeArch(e.name))
+    .find((a) => a !== null);
   if (apkArch) evidence.push(`/apks/${probe.list('/apks').find((e) => normalizeArch(e.name) === apkArch)?.name}/ (package repository)`);
   const found = kernel !== null && initrd !== null;
   return {

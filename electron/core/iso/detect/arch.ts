@@ -5,17 +5,36 @@
 import type { Arch } from '../../../shared/contract.js';
 
 const aliases: Readonly<Record<string, Arch>> = {
-  x86_64: 'x86_64', amd64: 'x86_64', x64: 'x86_64', 'x86-64': 'x86_64',
-  arm64: 'arm64', aarch64: 'arm64', a64: 'arm64', aa64: 'arm64',
+  x86_64: 'x86_64',
+  amd64: 'x86_64',
+  x64: 'x86_64',
+  'x86-64': 'x86_64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+  a64: 'arm64',
+  aa64: 'arm64',
   // 'x86' alone is 32-bit x86 on media (Alpine's name); the contract's 'x86' (width unknown) is
   // only ever said of a BIOS PXE client, never detected on an ISO.
-  i386: 'i386', i486: 'i386', i586: 'i386', i686: 'i386', x86: 'i386', '386': 'i386', ia32: 'i386',
-  ppc64le: 'ppc64le', ppc64el: 'ppc64le',
+  i386: 'i386',
+  i486: 'i386',
+  i586: 'i386',
+  i686: 'i386',
+  x86: 'i386',
+  '386': 'i386',
+  ia32: 'i386',
+  ppc64le: 'ppc64le',
+  ppc64el: 'ppc64le',
   ppc64: 'ppc64',
   s390x: 's390x',
-  arm32: 'arm32', armhf: 'arm32', armv7: 'arm32', armv7hl: 'arm32', armhfp: 'arm32', armv7l: 'arm32',
+  arm32: 'arm32',
+  armhf: 'arm32',
+  armv7: 'arm32',
+  armv7hl: 'arm32',
+  armhfp: 'arm32',
+  armv7l: 'arm32',
   riscv64: 'riscv64',
-  loongarch64: 'loongarch64', loong64: 'loongarch64',
+  loongarch64: 'loongarch64',
+  loong64: 'loongarch64',
 };
 
 /** The contract's name of an architecture word, or null when the word is not one. */

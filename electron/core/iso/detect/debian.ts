@@ -21,7 +21,13 @@ function pair(probe: Probe, kernels: readonly string[], initrds: readonly string
 }
 
 // debian-cd's install directory per architecture (tools/boot/<codename>/boot-<arch>).
-const debianInstallDir: Partial<Record<Arch, string>> = { x86_64: 'install.amd', arm64: 'install.a64', i386: 'install.386', ppc64le: 'install', s390x: 'install' };
+const debianInstallDir: Partial<Record<Arch, string>> = {
+  x86_64: 'install.amd',
+  arm64: 'install.a64',
+  i386: 'install.386',
+  ppc64le: 'install',
+  s390x: 'install',
+};
 const installDirArch: Readonly<Record<string, Arch>> = { 'install.amd': 'x86_64', 'install.a64': 'arm64', 'install.386': 'i386' };
 
 function debianInstaller(probe: Probe, arch: Arch | null): { boot: Pair; gtk: Pair | null; arch: Arch | null } | null {
@@ -54,8 +60,21 @@ function ubuntuBoot(probe: Probe, arch: Arch | null): { boot: Pair; hwe: Pair | 
   }
   // Legacy server media (18.04 and the 20.04 'legacy' image): debian-installer under install/.
   const debArch = arch === null || arch === 'x86_64' ? 'amd64' : arch; // Ubuntu says arm64, i386, s390x as we do
-  const di = pair(probe, [`/install/netboot/ubuntu-installer/${debArch}/linux`, '/install/vmlinuz'], [`/install/netboot/ubuntu-installer/${debArch}/initrd.gz`, '/install/initrd.gz']);
-  if (di) return { boot: di, hwe: pair(probe, ['/install/hwe-vmlinuz', `/install/hwe-netboot/ubuntu-installer/${debArch}/linux`], ['/install/hwe-initrd.gz', `/install/hwe-netboot/ubuntu-installer/${debArch}/initrd.gz`]), variant: 'server' };
+  const di = pair(
+    probe,
+    [`/install/netboot/ubuntu-installer/${debArch}/linux`, '/install/vmlinuz'],
+    [`/install/netboot/ubuntu-installer/${debArch}/initrd.gz`, '/install/initrd.gz'],
+  );
+  if (di)
+    return {
+      boot: di,
+      hwe: pair(
+        probe,
+        ['/install/hwe-vmlinuz', `/install/hwe-netboot/ubuntu-installer/${debArch}/linux`],
+        ['/install/hwe-initrd.gz', `/install/hwe-netboot/ubuntu-installer/${debArch}/initrd.gz`],
+      ),
+      variant: 'server',
+    };
   return null;
 }
 
@@ -70,7 +89,11 @@ export async function detectFromDiskInfo(probe: Probe): Promise<DistroDetection 
   if (isUbuntuProduct(info.product)) {
     const found = ubuntuBoot(probe, info.arch);
     const alternatives: BootAlternative[] = found?.hwe ? [{ label: 'HWE kernel', ...found.hwe }] : [];
-    if (found) evidence.push(`kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`, ...alternatives.map((a) => `${a.label}: ${a.kernel}, ${a.initrd}`));
+    if (found)
+      evidence.push(
+        `kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`,
+        ...alternatives.map((a) => `${a.label}: ${a.kernel}, ${a.initrd}`),
+      );
     const server = /server/i.test(info.product);
     const variant = found?.variant === 'casper' ? (server ? 'live-server' : 'desktop') : found?.variant;
     const name = /^ubuntu(-server)?$/i.test(info.product) ? 'Ubuntu' : info.product.replace(/-/g, ' ');
@@ -80,9 +103,23 @@ export async function detectFromDiskInfo(probe: Probe): Promise<DistroDetection 
   const found = debianInstaller(probe, info.arch);
   if (found === null && (probe.dir('/live') || probe.dir('/casper'))) return null; // a live image with an installer-style label
   const alternatives: BootAlternative[] = found?.gtk ? [{ label: 'graphical installer', ...found.gtk }] : [];
-  if (found) evidence.push(`kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`, ...alternatives.map((a) => `${a.label}: ${a.kernel}, ${a.initrd}`));
+  if (found)
+    evidence.push(
+      `kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`,
+      ...alternatives.map((a) => `${a.label}: ${a.kernel}, ${a.initrd}`),
+    );
   const name = /^debian\b/i.test(info.product) ? 'Debian' : info.product;
-  return result('debian', name, debianRelease(info.version), info.arch ?? found?.arch ?? null, found?.boot ?? null, debianVariant(info), evidence, alternatives, path);
+  return result(
+    'debian',
+    name,
+    debianRelease(info.version),
+    info.arch ?? found?.arch ?? null,
+    found?.boot ?? null,
+    debianVariant(info),
+    evidence,
+    alternatives,
+    path,
+  );
 }
 
 /** A d-i tree whose .disk/info is missing (a remastered image): the version from dists/<suite>/Release. */
@@ -94,15 +131,34 @@ async function detectDebianWithoutLabel(probe: Probe): Promise<DistroDetection |
     if (release === null) continue;
     const field = (key: string): string | undefined => new RegExp(`^${key}:\\s*(.+)$`, 'mi').exec(release)?.[1]?.trim();
     const origin = field('Origin') ?? 'Debian';
-    const arch = found.arch ?? (field('Architectures') ?? '').split(/\s+/).map(normalizeArch).find((a) => a !== null) ?? null;
-    const evidence = [`${suite.path}/Release: Origin ${origin}, Version ${field('Version') ?? '?'}, Codename ${field('Codename') ?? '?'}`, `kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`];
+    const arch =
+      found.arch ??
+      (field('Architectures') ?? '')
+        .split(/\s+/)
+        .map(normalizeArch)
+        .find((a) => a !== null) ??
+      null;
+    const evidence = [
+      `${suite.path}/Release: Origin ${origin}, Version ${field('Version') ?? '?'}, Codename ${field('Codename') ?? '?'}`,
+      `kernel ${found.boot.kernel}, initrd ${found.boot.initrd}`,
+    ];
     const family = /ubuntu/i.test(origin) ? 'ubuntu' : 'debian';
     return result(family, family === 'ubuntu' ? 'Ubuntu' : origin, field('Version') ?? '', arch, found.boot, undefined, evidence, [], null);
   }
   return null;
 }
 
-function result(family: 'debian' | 'ubuntu', name: string, version: string, arch: Arch | null, boot: Pair | null, variant: string | undefined, evidence: string[], alternatives: BootAlternative[], label: string | null): DistroDetection {
+function result(
+  family: 'debian' | 'ubuntu',
+  name: string,
+  version: string,
+  arch: Arch | null,
+  boot: Pair | null,
+  variant: string | undefined,
+  evidence: string[],
+  alternatives: BootAlternative[],
+  label: string | null,
+): DistroDetection {
   return {
     family,
     name,
@@ -112,7 +168,11 @@ function result(family: 'debian' | 'ubuntu', name: string, version: string, arch
     initrd: boot?.initrd ?? null,
     ...(variant ? { variant } : {}),
     supported: boot !== null,
-    ...(boot ? {} : { reason: `${label ?? 'The media'} says ${name} ${version}, but no installer kernel and initrd were found (${family === 'ubuntu' ? 'casper/vmlinuz, casper/initrd' : 'install.amd/vmlinuz, install.amd/initrd.gz'})` }),
+    ...(boot
+      ? {}
+      : {
+          reason: `${label ?? 'The media'} says ${name} ${version}, but no installer kernel and initrd were found (${family === 'ubuntu' ? 'casper/vmlinuz, casper/initrd' : 'install.amd/vmlinuz, install.amd/initrd.gz'})`,
+        }),
     evidence,
     ...(alternatives.length > 0 ? { alternatives } : {}),
   };

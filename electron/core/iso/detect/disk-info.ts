@@ -32,7 +32,15 @@ export function parseDiskInfo(text: string): DiskInfo | null {
   }
   const m = /^(.+?)\s+(\S+?)(\s+LTS)?\s+"([^"]*)"\s+-\s+(.*)$/.exec(line);
   if (!m?.[1] || !m[2] || m[5] === undefined) return null;
-  return { shape: 'installer', product: m[1], version: m[2], lts: m[3] !== undefined, ...(m[4] ? { codename: m[4] } : {}), arch: archInText(m[5]), detail: m[5] };
+  return {
+    shape: 'installer',
+    product: m[1],
+    version: m[2],
+    lts: m[3] !== undefined,
+    ...(m[4] ? { codename: m[4] } : {}),
+    arch: archInText(m[5]),
+    detail: m[5],
+  };
 }
 
 /** Debian labels its media with the CD build revision ('12.7.0'); the release is '12.7'. */

@@ -14,11 +14,29 @@ const KERNEL = /^(vmlinuz|vmlinux|linux|bzimage|kernel)(?:64)?(?<suffix>[-._].*)
 const INITRD = /^(initrd|initramfs)(?:64)?(?<suffix>[-._].*)?$/i;
 const NOT_BOOTABLE = /\.(sig|asc|sha\d*|md5|cfg|conf|c32|txt|bin|msg|html?|sdi|efi\.signed)$/i;
 
-const SEARCH = ['/casper', '/live', '/images/pxeboot', '/isolinux', '/boot', '/boot/x86_64/loader', '/boot/aarch64', '/boot/x86_64', '/arch/boot/x86_64', '/arch/boot/aarch64', '/install', '/syslinux', '/kernels', '/'];
+const SEARCH = [
+  '/casper',
+  '/live',
+  '/images/pxeboot',
+  '/isolinux',
+  '/boot',
+  '/boot/x86_64/loader',
+  '/boot/aarch64',
+  '/boot/x86_64',
+  '/arch/boot/x86_64',
+  '/arch/boot/aarch64',
+  '/install',
+  '/syslinux',
+  '/kernels',
+  '/',
+];
 
 // The part of the name after the kind word, without the usual initrd extensions, to pair on.
 function stem(suffix: string | undefined): string {
-  return (suffix ?? '').replace(/\.(img|gz|xz|lz|lz4|zst|cpio)$/i, '').replace(/^[-._]/, '').replace(/^img[-._]?/i, '');
+  return (suffix ?? '')
+    .replace(/\.(img|gz|xz|lz|lz4|zst|cpio)$/i, '')
+    .replace(/^[-._]/, '')
+    .replace(/^img[-._]?/i, '');
 }
 
 export function pairInDir(names: readonly string[]): { kernel: string; initrd: string } | null {
@@ -38,10 +56,16 @@ export function pairInDir(names: readonly string[]): { kernel: string; initrd: s
 function guessArch(probe: Probe, kernel: string | null): Arch {
   const fromKernel = kernel ? archInText(kernel.split('/').pop() ?? '') : null;
   if (fromKernel) return fromKernel;
-  const loader = probe.list('/efi/boot').map((e) => archFromEfiLoader(e.name)).find((a) => a !== null);
+  const loader = probe
+    .list('/efi/boot')
+    .map((e) => archFromEfiLoader(e.name))
+    .find((a) => a !== null);
   if (loader) return loader;
   for (const dir of ['/boot', '/arch/boot', '/apks']) {
-    const a = probe.list(dir).map((e) => normalizeArch(e.name)).find((x) => x !== null);
+    const a = probe
+      .list(dir)
+      .map((e) => normalizeArch(e.name))
+      .find((x) => x !== null);
     if (a) return a;
   }
   return archInText(probe.fileName ?? '') ?? 'unknown';
@@ -53,7 +77,10 @@ export async function detectGeneric(probe: Probe): Promise<DistroDetection> {
   for (const dir of SEARCH) {
     const real = probe.dir(dir);
     if (real === null) continue;
-    const files = probe.list(real).filter((e) => e.kind === 'file').map((e) => e.name);
+    const files = probe
+      .list(real)
+      .filter((e) => e.kind === 'file')
+      .map((e) => e.name);
     const pair = pairInDir(files);
     if (pair) {
       const at = (n: string): string => (real === '/' ? `/${n}` : `${real}/${n}`);
@@ -85,7 +112,11 @@ export async function detectGeneric(probe: Probe): Promise<DistroDetection> {
     initrd: found?.initrd ?? null,
     ...(variant ? { variant } : {}),
     supported: found !== null,
-    ...(found ? {} : { reason: `No Linux kernel and initrd found where boot loaders keep them (${SEARCH.join(', ')}); this is not install media Bootbench knows` }),
+    ...(found
+      ? {}
+      : {
+          reason: `No Linux kernel and initrd found where boot loaders keep them (${SEARCH.join(', ')}); this is not install media Bootbench knows`,
+        }),
     evidence,
   };
 }

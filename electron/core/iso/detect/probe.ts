@@ -27,7 +27,11 @@ const TEXT_LIMIT = 64 * 1024; // the marker files are a few hundred bytes; never
 function comparable(name: string): string {
   // ISO 9660 names: 'VMLINUZ.;1' for an extension-less file, 'README.TXT;1'; only d-characters
   // (A-Z 0-9 _), so mkisofs writes '.treeinfo' as '_TREEINFO' and 'install.amd' as 'INSTALL_AMD'.
-  return name.replace(/;\d+$/, '').replace(/\.$/, '').toLowerCase().replace(/[^a-z0-9]/g, '_');
+  return name
+    .replace(/;\d+$/, '')
+    .replace(/\.$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_');
 }
 
 function join(dir: string, name: string): string {
@@ -61,9 +65,15 @@ export function createProbe(tree: IsoTree, fileName?: string): Probe {
       let current = '/';
       for (const part of wanted.split('/').filter(Boolean)) {
         const exact = join(current, part);
-        if (tree.stat(exact)) { current = exact; continue; }
+        if (tree.stat(exact)) {
+          current = exact;
+          continue;
+        }
         const match = rawList(current).find((e) => comparable(e.name) === comparable(part));
-        if (!match) { current = ''; break; }
+        if (!match) {
+          current = '';
+          break;
+        }
         current = match.path;
       }
       answer = current === '' ? null : current;
@@ -95,7 +105,11 @@ export function createProbe(tree: IsoTree, fileName?: string): Probe {
       // (a reader may also refuse reads above its limit).
       if (real === null || (tree.stat(real)?.size ?? 0) > maxBytes) return null;
       const bytes = await tree.readFile(real, maxBytes);
-      return bytes.subarray(0, maxBytes).toString('utf8').replace(/^\uFEFF/, '').replace(/\0+$/g, '');
+      return bytes
+        .subarray(0, maxBytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .replace(/\0+$/g, '');
     },
   };
 }

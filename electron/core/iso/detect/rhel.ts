@@ -52,12 +52,27 @@ export function readTreeinfo(ini: Ini): TreeinfoFacts | null {
   if (!version && generalName) version = /(\d+(?:\.\d+)*)\s*$/.exec(generalName)?.[1] ?? '';
   const rawArch = iniGet(ini, 'tree', 'arch') ?? iniGet(ini, 'general', 'arch') ?? '';
   const arch = normalizeArch(rawArch) ?? 'unknown';
-  const variants = (iniGet(ini, 'tree', 'variants') ?? iniGet(ini, 'general', 'variants') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const variants = (iniGet(ini, 'tree', 'variants') ?? iniGet(ini, 'general', 'variants') ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   // [images-x86_64] is the real machine; [images-xen] (same files) is a secondary platform.
-  const section = [`images-${rawArch}`, `images-${arch}`, ...[...ini.keys()].filter((k) => k.startsWith('images-') && k !== 'images-xen')].find((s) => ini.has(s)) ?? 'images-xen';
+  const section =
+    [`images-${rawArch}`, `images-${arch}`, ...[...ini.keys()].filter((k) => k.startsWith('images-') && k !== 'images-xen')].find((s) =>
+      ini.has(s),
+    ) ?? 'images-xen';
   const images = { kernel: iniGet(ini, section, 'kernel'), initrd: iniGet(ini, section, 'initrd'), section };
   const variant = iniGet(ini, 'general', 'variant') ?? variants[0];
-  return { name: canonicalRhelName(rawName), version, arch, rawArch, variants, images, ...(variant ? { variant } : {}), ...(iniGet(ini, 'stage2', 'mainimage') ? { stage2: iniGet(ini, 'stage2', 'mainimage') } : {}) };
+  return {
+    name: canonicalRhelName(rawName),
+    version,
+    arch,
+    rawArch,
+    variants,
+    images,
+    ...(variant ? { variant } : {}),
+    ...(iniGet(ini, 'stage2', 'mainimage') ? { stage2: iniGet(ini, 'stage2', 'mainimage') } : {}),
+  };
 }
 
 // Where the kernel lives when [images-*] is missing or wrong: x86_64/aarch64 pxeboot, POWER, s390x.
@@ -84,16 +99,24 @@ export async function detectRhel(probe: Probe): Promise<DistroDetection | null> 
   if (!kernel || !initrd) {
     for (const [k, i] of conventional) {
       const [kk, ii] = [probe.file(k), probe.file(i)];
-      if (kk && ii) { [kernel, initrd] = [kk, ii]; evidence.push(`conventional kernel ${kk}, initrd ${ii}`); break; }
+      if (kk && ii) {
+        [kernel, initrd] = [kk, ii];
+        evidence.push(`conventional kernel ${kk}, initrd ${ii}`);
+        break;
+      }
     }
   }
   const extras: Record<string, string> = {};
   const stage2 = facts.stage2 ? probe.file(`/${facts.stage2}`) : null;
-  if (stage2) { extras.stage2 = stage2; evidence.push(`${path} [stage2]: ${stage2}`); }
+  if (stage2) {
+    extras.stage2 = stage2;
+    evidence.push(`${path} [stage2]: ${stage2}`);
+  }
 
   const isFedora = facts.name === 'Fedora';
   // EL media: the DVD carries BaseOS/Packages and AppStream/Packages; the boot ISO carries neither.
-  const hasPackages = probe.dir('/BaseOS/Packages') !== null || probe.dir('/AppStream/Packages') !== null || probe.dir('/Packages') !== null;
+  const hasPackages =
+    probe.dir('/BaseOS/Packages') !== null || probe.dir('/AppStream/Packages') !== null || probe.dir('/Packages') !== null;
   // Fedora names its editions in the tree ('Server', 'Everything'); the EL rebuilds all say BaseOS/AppStream.
   const variant = isFedora ? facts.variant : hasPackages ? 'DVD' : 'boot';
   if (hasPackages) evidence.push('package repository on the media (Packages/)');
@@ -108,7 +131,9 @@ export async function detectRhel(probe: Probe): Promise<DistroDetection | null> 
     initrd: found ? initrd : null,
     ...(variant ? { variant } : {}),
     supported: found,
-    ...(found ? {} : { reason: `${path} names no kernel and initrd that exist on the media (looked in [${facts.images.section}] and images/pxeboot/)` }),
+    ...(found
+      ? {}
+      : { reason: `${path} names no kernel and initrd that exist on the media (looked in [${facts.images.section}] and images/pxeboot/)` }),
     evidence,
     ...(Object.keys(extras).length > 0 ? { extras } : {}),
   };

@@ -11,7 +11,11 @@ import type { DistroDetection } from './types.js';
 import { normalizeArch } from './arch.js';
 import type { Probe } from './probe.js';
 
-interface Product { dir: string; name: string; version: string }
+interface Product {
+  dir: string;
+  name: string;
+  version: string;
+}
 
 export function parseProducts(text: string): Product[] {
   const out: Product[] = [];

@@ -25,7 +25,10 @@ export async function detectWindows(probe: Probe): Promise<DistroDetection | nul
   if (label) evidence.push(`volume label ${probe.volumeId}`);
   if (!bootWim && !(bootmgr && installImage) && !udfOnly && !(label && probe.udf)) return null;
 
-  const loader = probe.list('/efi/boot').map((e) => archFromEfiLoader(e.name)).find((a) => a !== null);
+  const loader = probe
+    .list('/efi/boot')
+    .map((e) => archFromEfiLoader(e.name))
+    .find((a) => a !== null);
   // sources/idwbinfo.txt: '[BUILDINFO] BuildArch=amd64 BuildBranch=ge_release …'
   const info = (await probe.readText('/sources/idwbinfo.txt', 4096)) ?? '';
   const buildArch = /^BuildArch=(\S+)/m.exec(info)?.[1];
@@ -38,7 +41,12 @@ export async function detectWindows(probe: Probe): Promise<DistroDetection | nul
     family: 'windows',
     name: edition ? `Windows ${edition.replace(/^server/i, 'Server')}` : 'Windows',
     version: release ?? '',
-    arch: (buildArch ? normalizeArch(buildArch) : null) ?? loader ?? (label?.[1] ? normalizeArch(label[1] === 'A64' ? 'arm64' : label[1]) : null) ?? archInText(fileName) ?? 'unknown',
+    arch:
+      (buildArch ? normalizeArch(buildArch) : null) ??
+      loader ??
+      (label?.[1] ? normalizeArch(label[1] === 'A64' ? 'arm64' : label[1]) : null) ??
+      archInText(fileName) ??
+      'unknown',
     kernel: null,
     initrd: null,
     ...(udfOnly || (!bootWim && label) ? { variant: 'UDF' } : {}),
