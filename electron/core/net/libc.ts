@@ -113,12 +113,8 @@ export interface HotCalls {
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
   /** poll(2) over `count` struct pollfd (8 bytes each: int fd, short events, short revents) in `fds`. */
   poll(fds: Buffer, count: number, timeoutMs: number): number;
-  /** preadv(2): `iov` holds `count` struct iovec (16 bytes each: address, length; see address()). */
-  preadv(fd: number, iov: Buffer, count: number, offset: number): number;
   close(fd: number): number;
   errno(): number;
-  /** Where a buffer's bytes are, for an iovec. Stable only for buffers that own their memory (Buffer.allocUnsafeSlow). */
-  address(buf: Buffer): number;
 }
 
 /** <poll.h>, the same on Linux and macOS. */
@@ -136,10 +132,8 @@ export function hotCalls(): HotCalls {
     send: lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)') as unknown as HotCalls['send'],
     recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as unknown as HotCalls['recv'],
     poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as unknown as HotCalls['poll'],
-    preadv: lib.func('intptr_t preadv(int fd, const void *iov, int count, int64_t offset)') as unknown as HotCalls['preadv'],
     close: lib.func('int close(int fd)') as unknown as HotCalls['close'],
     errno: () => koffi.errno(),
-    address: (buf) => Number(koffi.address(buf)),
   };
   return hot;
 }

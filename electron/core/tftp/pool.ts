@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LANE_IO, SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type LaneIo, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+import { SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
 
 /** How long stop() lets a lane end its transfers (it sees the request within lane.ts's SLICE_MS). */
 const STOP_GRACE_MS = 2000;
@@ -89,15 +89,10 @@ export class TransferPool {
    * then serves every later transfer in its own thread instead of failing them one by one.
    */
   broken: string | null = null;
-  /** A lane has said how lanes move packets (passed on once, to onLaneIo). */
-  private laneIoSaid = false;
 
   constructor(
     private readonly entry: WorkerEntry,
     private readonly size: number,
-    private readonly io: LaneIo = 'auto',
-    /** Called once, when the first lane says how it moves packets. */
-    private readonly onLaneIo: (io: LaneIo, ringRefused?: string) => void = () => undefined,
   ) {}
 
   get kind(): WorkerEntry['kind'] {
@@ -161,7 +156,7 @@ export class TransferPool {
 
   private spawn(): Slot {
     const signals = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer, [LANE_IO]: this.io };
+    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer };
     const worker = new Worker(this.entry.url, { workerData, execArgv: workerArgv(this.entry.url) });
     worker.unref();
     let markStopped: () => void = () => undefined;
@@ -177,10 +172,6 @@ export class TransferPool {
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
-      if (m.io && !this.laneIoSaid) {
-        this.laneIoSaid = true;
-        this.onLaneIo(m.io, m.ringRefused);
-      }
       return;
     }
     if (m.type === 'stopped') return slot.markStopped();

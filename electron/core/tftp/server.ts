@@ -16,9 +16,8 @@ import type { FileResolver, FileSource } from '../files/file-source.js';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
 import { decodeTftp, encodeError, ErrorCode, type TftpOption } from './codec.js';
 import { createSession, negotiate, type FinishResult, type Session } from './session.js';
-import { connect, Transfer } from './transfer.js';
+import { connect, descriptorReader, runOnSocket, sourceReader } from './io-libuv.js';
 import { TransferPool, workerEntry } from './pool.js';
-import type { LaneIo } from './worker-protocol.js';
 
 export interface TftpServerOptions {
   iface: string;
@@ -52,13 +51,6 @@ export interface TftpServerOptions {
    * Default: lanes on Linux, portable elsewhere. The tests run both.
    */
   workerKind?: 'lane' | 'portable';
-  /**
-   * How lanes move packets: 'auto' (a lane's lone transfer with direct system calls, several
-   * through io_uring where the kernel allows it), 'ring' (io_uring for every transfer, where
-   * allowed) or 'calls' (direct system calls only). Said once in the log (tftp.lanes) when the
-   * first lane starts.
-   */
-  laneIo?: LaneIo;
 }
 
 export interface TftpServer {
@@ -109,17 +101,13 @@ class Server implements TftpServer {
     this.dropped = new DropReporter(opts.bus, 'tftp', 'debug', 'tftp.dropped');
     this.clock = opts.clock ?? (() => performance.now());
     this.openSocket = opts.openSocket ?? ((port, address) => openBoundUdpSocket({ iface: opts.iface, port, address }));
-    const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
     const platform = opts.workerKind === 'portable' ? 'portable' : process.platform;
-    const entry = workers > 0 && !opts.openSocket ? workerEntry(platform) : null;
-    if (entry) {
-      this.pool = new TransferPool(entry, workers, opts.laneIo ?? 'auto', (io, ringRefused) => {
-        const how = io === 'ring' ? 'through io_uring'
-          : io === 'auto' ? 'through io_uring when a lane has several transfers, with direct system calls for a lone one'
-            : `with direct system calls${ringRefused ? ` (io_uring unavailable: ${ringRefused})` : ''}`;
-        opts.bus.log('tftp', 'info', 'tftp.lanes', `TFTP lanes move packets ${how}`, { data: { io, ...(ringRefused ? { ringRefused } : {}) } });
-      });
-    }
+    const entry = opts.workers !== 0 && !opts.openSocket ? workerEntry(platform) : null;
+    // Every core serves transfers when many clients come: a lane per core (the main thread only
+    // answers requests), or with portable workers one per core besides this thread, which serves too.
+    const cores = availableParallelism();
+    const workers = opts.workers ?? (entry?.kind === 'lane' ? cores : Math.max(1, cores - 1));
+    if (entry && workers > 0) this.pool = new TransferPool(entry, workers);
   }
 
   async start(): Promise<void> {
@@ -261,17 +249,26 @@ class Server implements TftpServer {
       await file.close().catch(() => undefined);
       throw e;
     }
-    const transfer = new Transfer(socket, (b, o, l, p) => file.read(b, o, l, p), info.session, {
+    const read = file.handle ? descriptorReader(file.handle.fd, file.handle.position) : sourceReader(file);
+    const { transfer, settled } = runOnSocket(socket, read, info.session, {
       clock: this.clock,
-      retransmitted: () => (this.counters.retransmits += 1),
-      finished: (result, bytes, durationMs) => this.finished(info, result, bytes, durationMs, transfer.retransmits),
+      finished: (result, bytes, durationMs, retransmits) => {
+        this.counters.retransmits += retransmits;
+        this.finished(info, result, bytes, durationMs, retransmits);
+      },
     });
     this.inThreadCount += 1;
-    const closed = transfer.closed.then(() => {
+    const closed = settled.then(() => {
       this.inThreadCount -= 1;
       return file.close().catch(() => undefined);
     });
-    this.transfers.set(info.key, { key: info.key, abort: (message) => transfer.abort(message).then(() => closed) });
+    this.transfers.set(info.key, {
+      key: info.key,
+      abort: (message) => {
+        transfer.abort(message);
+        return closed;
+      },
+    });
     this.started(info);
     transfer.start();
   }

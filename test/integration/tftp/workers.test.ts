@@ -1,13 +1,11 @@
-// Transfers run in worker threads (pool.ts): lanes (lane.ts, Linux) take every transfer, moving
-// packets with direct system calls for a lane's lone transfer and through io_uring for several
-// (laneIo 'auto', the default), through io_uring for every transfer ('ring': so that the single-
-// client tests below exercise the ring too), or with direct calls only ('calls'); portable workers
-// (worker.ts, libuv) take transfers once the main thread already serves one.
+// Transfers run in worker threads (pool.ts), each I/O strategy of the one engine (engine.ts): lanes
+// (lane.ts, Linux, direct system calls) take every transfer; portable workers (worker.ts, libuv)
+// take transfers once the main thread (libuv too) already serves one.
 // For each: downloads are byte-identical and counted as such; a client that stops acknowledging
 // gets retransmissions, then its transfer is given up; one that vanishes ends its transfer at
 // once; stop() in the middle of transfers ends them cleanly ("aborted" end events, the clients
 // told, no transfer left, the file descriptors closed, the workers gone); `workers: 0` keeps every
-// transfer in the main thread. (The other TFTP tests run with the default, 'auto'.)
+// transfer in the main thread.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -48,9 +46,7 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 
 const RETRIES = 3;
 const variants: Array<{ name: string; kind: 'lane' | 'portable'; subnet: number; server: Partial<TftpServerOptions> }> = [
-  { name: 'lanes (default: lone transfers on direct calls, several on io_uring)', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
-  { name: 'lanes on io_uring for every transfer', kind: 'lane', subnet: 86, server: { workerKind: 'lane', laneIo: 'ring' } },
-  { name: 'lanes on direct system calls', kind: 'lane', subnet: 85, server: { workerKind: 'lane', laneIo: 'calls' } },
+  { name: 'lanes (direct system calls)', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
   { name: 'portable workers', kind: 'portable', subnet: 75, server: { workerKind: 'portable' } },
 ];
 
@@ -95,22 +91,6 @@ for (const { name, kind, subnet, server } of variants) describe(`TFTP transfers 
     }
     assert.equal(fdsOn(join(t.root, FILE)), 0, 'every file was closed');
   });
-
-  if (kind === 'lane') {
-    test('the lanes say how they move packets', async (ctx) => {
-      // The first lane is started with the server and says so once it has loaded.
-      await until('the lanes to say how they move packets', () => logs(t.events, 'tftp.lanes').length > 0, 30_000);
-      const said = logs(t.events, 'tftp.lanes');
-      assert.equal(said.length, 1, 'said once');
-      const io = (said[0]!.data as { io: string; ringRefused?: string }).io;
-      if (server.laneIo === 'calls') return assert.equal(io, 'calls');
-      // Where the kernel refuses io_uring the lane falls back to direct calls and the message
-      // says why; the io_uring variants of these tests then prove the fallback instead.
-      if (io === 'calls') return ctx.diagnostic(`io_uring not used here: ${said[0]!.message}`);
-      assert.equal(io, server.laneIo ?? 'auto');
-      assert.match(said[0]!.message, /io_uring/);
-    });
-  }
 
   test('a client that stops acknowledging gets retransmissions, then its transfer is given up', async () => {
     const timeoutsBefore = t.server.status().counters.timeouts ?? 0;
