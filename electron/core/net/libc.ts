@@ -111,29 +111,38 @@ export interface SocketApi {
 export interface HotCalls {
   send(fd: number, buf: Buffer, length: number, flags: number): number;
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
-  /** poll(2) over `count` struct pollfd (8 bytes each: int fd, short events, short revents) in `fds`. */
-  poll(fds: Buffer, count: number, timeoutMs: number): number;
   close(fd: number): number;
   errno(): number;
+  /** epoll_create1(2) (Linux): a set of sockets whose wait returns only the ready ones. */
+  epollCreate(flags: number): number;
+  /** epoll_ctl(2): `event` is one struct epoll_event (EPOLL_EVENT_BYTES). */
+  epollCtl(epfd: number, op: number, fd: number, event: Buffer): number;
+  /** epoll_wait(2): up to `max` struct epoll_event land in `events`. */
+  epollWait(epfd: number, events: Buffer, max: number, timeoutMs: number): number;
 }
 
-/** <poll.h>, the same on Linux and macOS. */
-export const POLLIN = 0x1;
-export const POLLERR = 0x8;
-export const POLLHUP = 0x10;
+/** <sys/epoll.h> (Linux). */
+export const EPOLLIN = 0x1;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CLOEXEC = 0o2000000;
+/** struct epoll_event: uint32 events, then a 64-bit data field; packed on x86-64 only. */
+export const EPOLL_EVENT_BYTES = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
 
 let hot: HotCalls | null = null;
 
-/** The per-packet calls (see HotCalls); throws where there is no libc. */
+/** The per-packet calls (see HotCalls); throws where there is no libc, or no epoll (lanes run on Linux only). */
 export function hotCalls(): HotCalls {
   if (hot) return hot;
   const lib = libraryHandle();
   hot = {
     send: lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)') as unknown as HotCalls['send'],
     recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as unknown as HotCalls['recv'],
-    poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as unknown as HotCalls['poll'],
     close: lib.func('int close(int fd)') as unknown as HotCalls['close'],
     errno: () => koffi.errno(),
+    epollCreate: lib.func('int epoll_create1(int flags)') as unknown as HotCalls['epollCreate'],
+    epollCtl: lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)') as unknown as HotCalls['epollCtl'],
+    epollWait: lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)') as unknown as HotCalls['epollWait'],
   };
   return hot;
 }

@@ -42,6 +42,25 @@ export interface TransferHost {
 /** Bytes read per read call (at most): 44 blocks of 1468, 128 of 512. */
 export const RUN_BYTES = 65_536;
 
+/**
+ * Run buffers of ended transfers, by size, for the next ones of this thread: a rack that powers on
+ * starts a hundred short transfers at once, and allocating (and collecting) their buffers anew
+ * each time measured as a good part of what such a transfer costs. At most SPARE_MAX per size.
+ */
+const spare = new Map<number, Buffer[]>();
+const SPARE_MAX = 64;
+
+function takeBuffer(bytes: number): Buffer {
+  // Owns its memory (not a slice of Node's pool): a lane hands its address to the kernel.
+  return spare.get(bytes)?.pop() ?? Buffer.allocUnsafeSlow(bytes);
+}
+
+function giveBuffer(buf: Buffer): void {
+  let list = spare.get(buf.length);
+  if (!list) spare.set(buf.length, (list = []));
+  if (list.length < SPARE_MAX) list.push(buf);
+}
+
 interface Run {
   /** Which run of the file this holds or is being read for (block b is in run floor((b − 1) / perRun)); −1: none. */
   q: number;
@@ -50,6 +69,8 @@ interface Run {
   readonly packets: readonly Buffer[];
   /** Per block: the data part of its packet (where readv puts the file's bytes). */
   readonly data: readonly Buffer[];
+  /** The memory of every packet, back to back. */
+  readonly buf: Buffer;
 }
 
 export class Transfer {
@@ -82,10 +103,9 @@ export class Transfer {
     const runs = Math.min(this.lastRun + 1, Math.ceil(windowsize / perRun) + 2);
     const slot = DATA_HEADER + blksize;
     this.runs = Array.from({ length: runs }, () => {
-      // Owns its memory (not a slice of Node's pool): a lane hands its address to the kernel.
-      const buf = Buffer.allocUnsafeSlow(perRun * slot);
+      const buf = takeBuffer(perRun * slot);
       const packets = Array.from({ length: perRun }, (_, i) => buf.subarray(i * slot, (i + 1) * slot));
-      return { q: -1, state: 'empty', packets, data: packets.map((p) => p.subarray(DATA_HEADER)) };
+      return { q: -1, state: 'empty', packets, data: packets.map((p) => p.subarray(DATA_HEADER)), buf };
     });
   }
 
@@ -138,6 +158,14 @@ export class Transfer {
   settled(then: () => void): void {
     if (this.done && this.reading === 0) then();
     else this.onSettled = then;
+  }
+
+  /** Ended and no read in flight: the run buffers go to the next transfer (after the io's last sends have left). */
+  private release(): void {
+    this.io.whenFlushed(() => {
+      for (const run of this.runs) giveBuffer(run.buf);
+    });
+    this.onSettled?.();
   }
 
   private apply(event: SessionEvent): void {
@@ -209,7 +237,7 @@ export class Transfer {
     const onRead = (error: Error | null, bytes: number): void => {
       this.reading -= 1;
       if (this.done) {
-        if (this.reading === 0) this.onSettled?.();
+        if (this.reading === 0) this.release();
         return;
       }
       if (run.q !== q) {
@@ -240,7 +268,7 @@ export class Transfer {
     const bytes = result.kind === 'complete' ? this.session.size : bytesAcked(this.session);
     this.host.finished(result, bytes, this.host.clock() - this.startedAt, this.retransmits);
     this.io.close();
-    if (this.reading === 0) this.onSettled?.();
+    if (this.reading === 0) this.release();
   }
 }
 

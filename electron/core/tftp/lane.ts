@@ -5,15 +5,17 @@
 // Why: in lock-step a transfer is one packet each way per block, so what a block costs the server
 // in CPU sets the pace. Through libuv a block cost ~50 µs of CPU here (epoll, recvmsg twice, a
 // request object and a callback into JS per send) against 22–27 µs for tftpd-hpa; a lane spends
-// 23–26 µs: one recv() and one send() per block while it has one transfer, poll() + recv() + send()
-// with several (the poll shared by every socket that is ready). docs/design/tftp.md has the numbers.
+// 23–26 µs: one recv() and one send() per block while it has one transfer, epoll_wait() + recv() + send()
+// with several (the wait shared by every socket that is ready). docs/design/tftp.md has the numbers.
 //
 // One turn of the loop:
 //   1. messages: when the main thread's counter moved, every queued message is read
 //      (receiveMessageOnPort: the lane never returns to its event loop while it has work);
 //   2. deadlines: transfers whose timer is due get their timeout;
 //   3. packets, waiting at most SLICE_MS: with no transfer Atomics.wait on the counter; with one a
-//      blocking recv() on its socket (SO_RCVTIMEO); with several poll() then recv() on each ready one.
+//      blocking recv() on its socket (SO_RCVTIMEO); with several epoll_wait() then recv() on each
+//      ready one (epoll: the cost of a turn follows the sockets that are ready, not all of them,
+//      which with a rack's worth of lock-step clients is what a turn costs).
 // Every wait ends within SLICE_MS, so a new job, an abort, a stop or a deadline is seen at most that
 // late, while a packet is handled the moment it arrives.
 //
@@ -22,7 +24,7 @@
 import { readvSync } from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { openPinnedUdpFd } from '../net/bound-socket.js';
-import { errnoName, hotCalls, libc, POLLERR, POLLHUP, POLLIN, type HotCalls } from '../net/libc.js';
+import { EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_DATA_OFFSET, EPOLL_EVENT_BYTES, EPOLLIN, errnoName, hotCalls, libc, type HotCalls } from '../net/libc.js';
 import { remaining, Transfer, type RunReader } from './engine.js';
 import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type WorkerJob } from './worker-protocol.js';
 
@@ -30,7 +32,8 @@ import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type
 export const SLICE_MS = 20;
 /** A client sends ACKs (4 bytes) and ERRORs (a message: RFC 1350 sets no limit, 512 is plenty). */
 const INBOX_BYTES = 2048;
-const POLLFD_BYTES = 8; // struct pollfd: int fd, short events, short revents
+/** Ready sockets taken per epoll_wait (more wait for the next turn). */
+const EVENTS_MAX = 64;
 
 /** Linux errno numbers the loop branches on (the lane runs on Linux only). */
 const EINTR = 4;
@@ -64,13 +67,17 @@ function blockingReader(fd: number, base: number): RunReader {
 }
 
 /** Opens the transfer's socket and starts it; null (and 'open-failed' posted) when the socket cannot be opened. */
-function startTransfer(job: WorkerJob, calls: HotCalls, post: (m: FromWorker) => void): LaneTransfer | null {
+function startTransfer(job: WorkerJob, calls: HotCalls, epfd: number, post: (m: FromWorker) => void): LaneTransfer | null {
   const api = libc();
   let fd = -1;
   try {
     fd = openPinnedUdpFd({ iface: job.iface, address: job.address, port: 0 });
     api.connectInet4(fd, job.clientAddress, job.clientPort);
     api.setReceiveTimeout(fd, SLICE_MS);
+    const event = Buffer.alloc(EPOLL_EVENT_BYTES);
+    event.writeUInt32LE(EPOLLIN, 0);
+    event.writeUInt32LE(fd, EPOLL_DATA_OFFSET);
+    if (calls.epollCtl(epfd, EPOLL_CTL_ADD, fd, event) < 0) throw new Error(`epoll_ctl failed: ${errnoName(calls.errno())}`);
   } catch (e) {
     if (fd >= 0) calls.close(fd);
     post({ type: 'open-failed', id: job.id, message: (e as Error).message });
@@ -90,7 +97,7 @@ function startTransfer(job: WorkerJob, calls: HotCalls, post: (m: FromWorker) =>
     },
     whenFlushed: (then) => then(), // send() returned: the kernel has copied the packet
     armTimer: () => undefined, // the loop watches transfer.deadline
-    close: () => void calls.close(socket),
+    close: () => void calls.close(socket), // which also takes it out of the epoll set
   }, blockingReader(job.fd, job.position), {
     clock: () => performance.now(),
     // Reads are synchronous here: none uses the descriptor any more, so the main thread may close it.
@@ -113,21 +120,23 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
   const calls = hotCalls();
   const MSG_DONTWAIT = libc().consts.MSG_DONTWAIT;
   const post = (m: FromWorker) => port.postMessage(m);
+  const epfd = calls.epollCreate(EPOLL_CLOEXEC);
+  if (epfd < 0) throw new Error(`epoll_create1 failed: ${errnoName(calls.errno())}`);
+  const events = Buffer.alloc(EVENTS_MAX * EPOLL_EVENT_BYTES);
   let transfers: LaneTransfer[] = [];
+  const byFd = new Map<number, LaneTransfer>();
   const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
-  let pollfds = Buffer.alloc(0);
-  let polled: LaneTransfer[] = [];
-  /** The set of transfers changed since pollfds was built. */
-  let changed = true;
   let seen = Atomics.load(signals, SIGNAL_POSTED);
 
   const readMessages = (): void => {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const message = m.message as ToWorker;
       if (message.type === 'start') {
-        const t = startTransfer(message, calls, post);
-        if (t) transfers.push(t);
-        changed = true;
+        const t = startTransfer(message, calls, epfd, post);
+        if (t) {
+          transfers.push(t);
+          byFd.set(t.fd, t);
+        }
       } else transfers.find((t) => t.id === message.id)?.transfer.abort(message.message);
     }
   };
@@ -143,10 +152,15 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         readMessages();
       }
       const now = performance.now();
-      for (const t of transfers) if (!t.transfer.done && now >= t.transfer.deadline) t.transfer.timeout();
-      const live = transfers.filter((t) => !t.transfer.done);
-      if (live.length !== transfers.length) changed = true;
-      transfers = live;
+      let ended = false;
+      for (const t of transfers) {
+        if (!t.transfer.done && now >= t.transfer.deadline) t.transfer.timeout();
+        if (t.transfer.done) ended = true;
+      }
+      if (ended) {
+        for (const t of transfers) if (t.transfer.done && byFd.get(t.fd) === t) byFd.delete(t.fd);
+        transfers = transfers.filter((t) => !t.transfer.done);
+      }
       if (transfers.length === 0) {
         Atomics.wait(signals, SIGNAL_POSTED, seen, 1000);
         continue;
@@ -161,23 +175,13 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         }
         continue;
       }
-      if (changed) {
-        changed = false;
-        polled = transfers.slice();
-        pollfds = Buffer.alloc(polled.length * POLLFD_BYTES);
-        polled.forEach((t, i) => {
-          pollfds.writeInt32LE(t.fd, i * POLLFD_BYTES);
-          pollfds.writeInt16LE(POLLIN, i * POLLFD_BYTES + 4);
-        });
-      }
       let wait = SLICE_MS;
       for (const t of transfers) wait = Math.min(wait, t.transfer.deadline - now);
-      const ready = Number(calls.poll(pollfds, polled.length, Math.max(0, Math.ceil(wait))));
-      if (ready <= 0) continue; // timeout, or EINTR
-      for (let i = 0; i < polled.length; i += 1) {
-        const revents = pollfds.readInt16LE(i * POLLFD_BYTES + 6);
-        const t = polled[i]!;
-        if ((revents & (POLLIN | POLLERR | POLLHUP)) === 0 || t.transfer.done) continue;
+      const ready = Number(calls.epollWait(epfd, events, EVENTS_MAX, Math.max(0, Math.ceil(wait))));
+      // Bounded by EVENTS_MAX; ready ≤ 0: the wait ended, or a signal (EINTR).
+      for (let i = 0; i < ready; i += 1) {
+        const t = byFd.get(events.readUInt32LE(i * EPOLL_EVENT_BYTES + EPOLL_DATA_OFFSET));
+        if (!t || t.transfer.done) continue;
         received(t, inbox, Number(calls.recv(t.fd, inbox, INBOX_BYTES, MSG_DONTWAIT)), calls);
       }
     }
@@ -187,6 +191,8 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
     // A bug, not a client: the sockets are raw descriptors that worker termination would not close.
     for (const t of transfers) if (!t.transfer.done) calls.close(t.fd);
     throw e;
+  } finally {
+    calls.close(epfd);
   }
 }
 

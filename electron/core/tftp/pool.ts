@@ -1,7 +1,7 @@
 // A small pool of worker threads that run TFTP transfers, so that transfers use every core and
 // leave the main thread to DHCP, HTTP and the UI. On Linux the workers are lanes (lane.ts: direct
 // system calls, about half the CPU per block of a libuv socket, measured in docs/design/tftp.md);
-// elsewhere the portable worker (worker.ts). Workers are created lazily, the least-loaded one gets
+// elsewhere the portable worker (worker.ts). Workers start with the server (warm), the least-loaded one gets
 // the next transfer, they are unref'd (they never keep the process alive) and stopped on stop().
 // A worker that dies ends its transfers as failed.
 //
@@ -110,9 +110,12 @@ export class TransferPool {
     return Math.min(...live.map((s) => s.jobs.size));
   }
 
-  /** Starts one worker now, so that the first client does not wait for a thread to load. */
+  /**
+   * Starts every worker now: a worker takes tens of milliseconds of CPU to load, and a rack that
+   * powers on sends its requests within a few; the transfers given to a worker still loading wait.
+   */
   warm(): void {
-    if (this.slots.length === 0) this.spawn();
+    while (this.slots.filter((s) => !s.dead).length < this.size) this.spawn();
   }
 
   /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
