@@ -5,6 +5,7 @@
 #   bash bench/tftp/run.sh            # RUNS=3 by default (medians)
 #   RUNS=5 bash bench/tftp/run.sh
 #   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: a lane per core)
+#   BB_WORKER_KIND=portable bash bench/tftp/run.sh   # libuv workers instead of lanes (the main thread serves too)
 #   BB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" bash bench/tftp/run.sh   # profile Bootbench (lanes too)
 #   CASES=ten_curls bash bench/tftp/run.sh  # only some cases: one_curl, one_atftp_w16, ten_curls, rack, rack_probe
 #
@@ -98,7 +99,7 @@ start_server() {
     atftpd) ip netns exec "$S" "$ATFTPD" --daemon --no-fork --user root --group root --bind-address "$SIP" --port 69 --logfile /dev/null "$ROOT" & SERVER_PID=$! ;;
     dnsmasq) ip netns exec "$S" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --enable-tftp --tftp-root="$ROOT" \
       --tftp-max=1000 --listen-address="$SIP" --bind-interfaces --user=root --group=root --pid-file= --log-facility=/dev/null & SERVER_PID=$! ;;
-    bootbench) ip netns exec "$S" "$NODE" ${BB_NODE_ARGS:-} "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} >/dev/null & SERVER_PID=$! ;;
+    bootbench) ip netns exec "$S" "$NODE" ${BB_NODE_ARGS:-} "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} ${BB_WORKER_KIND:+--worker-kind "$BB_WORKER_KIND"} >/dev/null & SERVER_PID=$! ;;
   esac
   [ -n "$CG" ] && echo "$SERVER_PID" > "$CG/cgroup.procs"
   wait_port
@@ -223,4 +224,4 @@ if [[ " $CASES " == *" rack"* ]]; then
   rack_table rack_probe "tsize probe, then windowsize 4 (OVMF)"
 fi
 echo
-echo "RUNS=$RUNS, started $START, load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg), took $(( $(date +%s) - T0 )) s; $(nproc) cores; Bootbench ${BB_WORKERS:+workers=$BB_WORKERS}"
+echo "RUNS=$RUNS, started $START, load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg), took $(( $(date +%s) - T0 )) s; $(nproc) cores; Bootbench ${BB_WORKERS:+workers=$BB_WORKERS }${BB_WORKER_KIND:+worker-kind=$BB_WORKER_KIND}"
