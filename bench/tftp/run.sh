@@ -196,9 +196,11 @@ row() { # label reference case
   printf '| %s | %s | %.1f | %.1f | %.2f× |\n' "$1" "$2" "${R[$2 $3]}" "${R[bootbench $3]}" "$(echo "${R[bootbench $3]} / ${R[$2 $3]}" | bc -l)"
 }
 
-echo
-echo "| case | reference | reference MiB/s | Bootbench MiB/s | ratio |"
-echo "|---|---|---:|---:|---:|"
+if [ -n "${R[bootbench one_curl]:-}${R[bootbench one_atftp_w16]:-}${R[bootbench ten_curls]:-}" ]; then
+  echo
+  echo "| case | reference | reference MiB/s | Bootbench MiB/s | ratio |"
+  echo "|---|---|---:|---:|---:|"
+fi
 row "64 MiB, blksize 1468, lock-step (curl)" tftpd-hpa one_curl
 row "64 MiB, blksize 1468, windowsize 16 (atftp)" atftpd one_atftp_w16
 row "10 × 16 MiB concurrent, blksize 1468 (curl), aggregate" tftpd-hpa ten_curls
