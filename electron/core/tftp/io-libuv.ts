@@ -15,13 +15,17 @@ export function runOnSocket(socket: Socket, read: RunReader, session: Session, h
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let closed = false;
+  /** While the socket is closing: who waits for it (whenFlushed); null once closed. */
+  let afterClose: (() => void)[] | null = [];
   const transfer: Transfer = new Transfer(session, {
     // No callback: one per packet costs a tick each; an error comes as the socket's 'error' event.
     send: (packet) => socket.send(packet),
     whenFlushed: (then) => {
       // Bounded by the transfer's life: a queue that never drains ends with the session's timeout.
       const check = (): void => {
-        if (closed || socket.getSendQueueCount() === 0) then();
+        // Once closing, after the close: libuv drops what was still queued then.
+        if (closed && afterClose) afterClose.push(then);
+        else if (closed || socket.getSendQueueCount() === 0) then();
         else setTimeout(check, 1);
       };
       check();
@@ -41,7 +45,13 @@ export function runOnSocket(socket: Socket, read: RunReader, session: Session, h
       closed = true;
       if (timer) clearTimeout(timer);
       // Let a final ERROR leave before the socket closes.
-      setImmediate(() => socket.close());
+      setImmediate(() =>
+        socket.close(() => {
+          const waiting = afterClose ?? [];
+          afterClose = null;
+          for (const then of waiting) then();
+        }),
+      );
     },
   }, read, host);
   socket.on('message', (buf) => transfer.onPacket(buf));
