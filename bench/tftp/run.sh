@@ -4,10 +4,10 @@
 #
 #   bash bench/tftp/run.sh            # RUNS=3 by default (medians)
 #   RUNS=5 bash bench/tftp/run.sh
-#   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: cores − 1 lanes)
-#   BB_LANE_IO=calls bash bench/tftp/run.sh  # lanes without io_uring; =ring: io_uring for every transfer
-#                                            # (default auto: a lane's lone transfer on direct calls, several on io_uring)
-#   CASES=ten_curls bash bench/tftp/run.sh  # only some cases: one_curl, one_atftp_w16, ten_curls
+#   BB_WORKERS=0 bash bench/tftp/run.sh   # Bootbench with every transfer in its main thread (default: a lane per core)
+#   BB_WORKER_KIND=portable bash bench/tftp/run.sh   # libuv workers instead of lanes (the main thread serves too)
+#   BB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" bash bench/tftp/run.sh   # profile Bootbench (lanes too)
+#   CASES=ten_curls bash bench/tftp/run.sh  # only some cases: one_curl, one_atftp_w16, ten_curls, rack, rack_probe
 #
 # Each run also prints the CPU time the server spent on it (user + system, its threads and reaped
 # children: tftpd-hpa forks one per transfer), so a ratio can be told apart from noise by CPU per MiB.
@@ -20,6 +20,13 @@
 #   1. one client, 64 MiB, blksize 1468, lock-step:  curl --tftp-blksize 1468    (tftpd-hpa vs Bootbench)
 #   2. one client, 64 MiB, blksize 1468, windowsize 16: atftp --option "windowsize 16" (atftpd vs Bootbench)
 #   3. 10 concurrent curls, 16 MiB each, blksize 1468: aggregate MiB/s       (tftpd-hpa vs Bootbench)
+#   4. a rack powering on (rack): 100 clients at once, half fetching undionly.kpxe, half snponly.efi
+#      (assets/boot/), blksize 1468, lock-step; bench/tftp/load.ts, 2 client processes. Time until the
+#      last download ends and p99 per transfer; all 100 checked (sha256).       (tftpd-hpa, atftpd,
+#   5. the same with the UEFI size probe first (rack_probe): `tsize 0 blksize 1468   dnsmasq vs
+#      windowsize 4`, ERROR 8 after the OACK, then `blksize 1468 windowsize 4`.    Bootbench)
+#      dnsmasq runs TFTP-only (--port=0) with --tftp-max=1000: its default of 50 concurrent transfers
+#      would refuse half the rack (an admin serving a rack raises it).
 set -euo pipefail
 
 RUNS=${RUNS:-3}
@@ -47,6 +54,7 @@ trap cleanup EXIT INT TERM
 
 [ "$(id -u)" = 0 ] || { echo "run as root (network namespaces)" >&2; exit 1; }
 command -v in.tftpd >/dev/null || { echo "needs tftpd-hpa: printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d; apt-get install -y tftpd-hpa" >&2; exit 1; }
+command -v dnsmasq >/dev/null || { echo "needs dnsmasq (apt-get install -y dnsmasq-base)" >&2; exit 1; }
 for tool in curl atftp; do command -v $tool >/dev/null || { echo "needs $tool (apt-get install -y $tool)" >&2; exit 1; }; done
 if [ -z "${ATFTPD:-}" ]; then
   (cd "$WORK" && apt-get download atftpd >/dev/null 2>&1 && dpkg -x atftpd_*.deb atftpd-root) || { echo "could not fetch atftpd (apt-get download atftpd)" >&2; exit 1; }
@@ -60,7 +68,7 @@ fi
 # resolve node_modules.
 BUILD="$REPO/bench/tftp/work/build"
 mkdir -p "$BUILD"
-for pair in "serve:bench/tftp/serve.ts" "tftp-lane:electron/core/tftp/lane.ts" "tftp-worker:electron/core/tftp/worker.ts"; do
+for pair in "serve:bench/tftp/serve.ts" "load:bench/tftp/load.ts" "tftp-lane:electron/core/tftp/lane.ts" "tftp-worker:electron/core/tftp/worker.ts"; do
   "$REPO/node_modules/.bin/esbuild" "$REPO/${pair#*:}" --bundle --platform=node --target=node20 --format=esm \
     --packages=external --log-level=warning --outfile="$BUILD/${pair%%:*}.mjs"
 done
@@ -76,7 +84,8 @@ ROOT="$WORK/root"; OUT="$WORK/out"
 mkdir -p "$ROOT" "$OUT"; chmod 755 "$WORK" "$ROOT"
 head -c $((64 * 1024 * 1024)) /dev/urandom > "$ROOT/f64.bin"
 head -c $((16 * 1024 * 1024)) /dev/urandom > "$ROOT/f16.bin"
-chmod 644 "$ROOT"/*.bin
+cp "$REPO/assets/boot/undionly.kpxe" "$REPO/assets/boot/snponly.efi" "$ROOT/"
+chmod 644 "$ROOT"/*
 SHA64=$(sha256sum < "$ROOT/f64.bin" | cut -d' ' -f1)
 SHA16=$(sha256sum < "$ROOT/f16.bin" | cut -d' ' -f1)
 
@@ -88,7 +97,9 @@ start_server() {
   case "$1" in
     tftpd-hpa) ip netns exec "$S" in.tftpd -L -u root -s "$ROOT" -a "$SIP:69" & SERVER_PID=$! ;;
     atftpd) ip netns exec "$S" "$ATFTPD" --daemon --no-fork --user root --group root --bind-address "$SIP" --port 69 --logfile /dev/null "$ROOT" & SERVER_PID=$! ;;
-    bootbench) ip netns exec "$S" "$NODE" "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} ${BB_LANE_IO:+--lane-io "$BB_LANE_IO"} >/dev/null & SERVER_PID=$! ;;
+    dnsmasq) ip netns exec "$S" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --enable-tftp --tftp-root="$ROOT" \
+      --tftp-max=1000 --listen-address="$SIP" --bind-interfaces --user=root --group=root --pid-file= --log-facility=/dev/null & SERVER_PID=$! ;;
+    bootbench) ip netns exec "$S" "$NODE" ${BB_NODE_ARGS:-} "$BUILD/serve.mjs" --iface bbtb0 --address "$SIP" --root "$ROOT" ${BB_WORKERS:+--workers "$BB_WORKERS"} ${BB_WORKER_KIND:+--worker-kind "$BB_WORKER_KIND"} >/dev/null & SERVER_PID=$! ;;
   esac
   [ -n "$CG" ] && echo "$SERVER_PID" > "$CG/cgroup.procs"
   wait_port
@@ -133,11 +144,19 @@ ten_curls() { # aggregate MiB/s of 10 concurrent 16 MiB downloads
   for i in $(seq 1 10); do check "$OUT/p$i" "$SHA16"; done
   echo "160 / ($t1 - $t0)" | bc -l
 }
+rack_load() { # --probe or nothing: one line of JSON from load.ts (exits non-zero when a download failed)
+  timeout 120 ip netns exec "$C" "$NODE" "$BUILD/load.mjs" --server "$SIP" --root "$ROOT" --files undionly.kpxe,snponly.efi \
+    --clients 100 --procs 2 --blksize 1468 --deadline-ms 60000 "$@" || { echo "rack load failed" >&2; exit 1; }
+}
+rack() { rack_load; }
+rack_probe() { rack_load --probe; }
 
 # Runs alternate between the reference server and Bootbench (ref, bb, ref, bb, …), each started
 # fresh, so that load from anything else on the machine drifts over both alike.
-CASES=${CASES:-one_curl one_atftp_w16 ten_curls}
+CASES=${CASES:-one_curl one_atftp_w16 ten_curls rack rack_probe}
 declare -A V
+declare -A W P # rack cases: time to the last download (ms), p99 per transfer (ms)
+START=$(date -u '+%Y-%m-%d %H:%M UTC'); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg); T0=$(date +%s)
 for pair in "tftpd-hpa bootbench one_curl" "atftpd bootbench one_atftp_w16" "tftpd-hpa bootbench ten_curls"; do
   set -- $pair
   [[ " $CASES " == *" $3 "* ]] || continue
@@ -154,6 +173,22 @@ for pair in "tftpd-hpa bootbench one_curl" "atftpd bootbench one_atftp_w16" "tft
     done
   done
 done
+for c in rack rack_probe; do
+  [[ " $CASES " == *" $c "* ]] || continue
+  for run in $(seq 1 "$RUNS"); do
+    for server in tftpd-hpa atftpd dnsmasq bootbench; do
+      start_server "$server"
+      cpu0=$(server_cpu)
+      j=$($c)
+      cpu=$(echo "$(server_cpu) - $cpu0" | bc -l)
+      stop_server
+      wall=$(echo "$j" | sed -E 's/.*"wallMs":([0-9.]+).*/\1/'); p99=$(echo "$j" | sed -E 's/.*"p99Ms":([0-9.]+).*/\1/')
+      rtx=$(echo "$j" | sed -E 's/.*"retransmits":([0-9]+).*/\1/')
+      W["$server $c"]="${W["$server $c"]:-} $wall"; P["$server $c"]="${P["$server $c"]:-} $p99"
+      printf 'run %d  %-10s %-14s last done %7.1f ms  p99 %7.1f ms  client retransmits %4d  server CPU %5.2f s\n' "$run" "$server" "$c" "$wall" "$p99" "$rtx" "$cpu" >&2
+    done
+  done
+done
 declare -A R
 for key in "${!V[@]}"; do R[$key]=$(echo "${V[$key]}" | tr ' ' '\n' | grep . | median); done
 row() { # label reference case
@@ -161,9 +196,34 @@ row() { # label reference case
   printf '| %s | %s | %.1f | %.1f | %.2f× |\n' "$1" "$2" "${R[$2 $3]}" "${R[bootbench $3]}" "$(echo "${R[bootbench $3]} / ${R[$2 $3]}" | bc -l)"
 }
 
-echo
-echo "| case | reference | reference MiB/s | Bootbench MiB/s | ratio |"
-echo "|---|---|---:|---:|---:|"
+if [ -n "${R[bootbench one_curl]:-}${R[bootbench one_atftp_w16]:-}${R[bootbench ten_curls]:-}" ]; then
+  echo
+  echo "| case | reference | reference MiB/s | Bootbench MiB/s | ratio |"
+  echo "|---|---|---:|---:|---:|"
+fi
 row "64 MiB, blksize 1468, lock-step (curl)" tftpd-hpa one_curl
 row "64 MiB, blksize 1468, windowsize 16 (atftp)" atftpd one_atftp_w16
 row "10 × 16 MiB concurrent, blksize 1468 (curl), aggregate" tftpd-hpa ten_curls
+
+# Rack table: medians; the ratio is the best reference's time over Bootbench's (> 1: Bootbench faster).
+rack_table() { # case label
+  [ -n "${W[bootbench $1]:-}" ] || return 0
+  local best="" bestv="" s w p
+  for s in tftpd-hpa atftpd dnsmasq bootbench; do
+    w=$(echo "${W[$s $1]}" | tr ' ' '\n' | grep . | median); p=$(echo "${P[$s $1]}" | tr ' ' '\n' | grep . | median)
+    R["w $s"]=$w; R["p $s"]=$p
+    if [ "$s" != bootbench ] && { [ -z "$bestv" ] || [ "$(echo "$w < $bestv" | bc -l)" = 1 ]; }; then best=$s; bestv=$w; fi
+  done
+  printf '| %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.2f× (%s) | %.2f× |\n' "$2" \
+    "${R[w tftpd-hpa]}" "${R[p tftpd-hpa]}" "${R[w atftpd]}" "${R[p atftpd]}" "${R[w dnsmasq]}" "${R[p dnsmasq]}" "${R[w bootbench]}" "${R[p bootbench]}" \
+    "$(echo "$bestv / ${R[w bootbench]}" | bc -l)" "$best" "$(echo "${R[p $best]} / ${R[p bootbench]}" | bc -l)"
+}
+if [[ " $CASES " == *" rack"* ]]; then
+  echo
+  echo "| 100 clients at once (50 × undionly.kpxe, 50 × snponly.efi, blksize 1468), ms: last done / p99 | tftpd-hpa | atftpd | dnsmasq | Bootbench | ratio, last done (best reference) | ratio, p99 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  rack_table rack "lock-step (BIOS ROM)"
+  rack_table rack_probe "tsize probe, then windowsize 4 (OVMF)"
+fi
+echo
+echo "RUNS=$RUNS, started $START, load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg), took $(( $(date +%s) - T0 )) s; $(nproc) cores; Bootbench ${BB_WORKERS:+workers=$BB_WORKERS }${BB_WORKER_KIND:+worker-kind=$BB_WORKER_KIND}"

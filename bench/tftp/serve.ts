@@ -1,8 +1,8 @@
 // Runs Bootbench's TFTP server over a folder, in the foreground, for the benchmark (bench/tftp/run.sh
 // starts it inside a lab namespace). Prints "listening" when ready; SIGTERM stops it.
-//   node --import tsx bench/tftp/serve.ts --iface IF --address IP --root DIR [--port 69] [--mtu 1500] [--workers N] [--lane-io auto|ring|calls] [--verbose]
-//   (--workers: transfer worker threads besides the main thread; default cores − 1, 0 = all in the main thread;
-//    --lane-io: how lanes move packets, see TftpServerOptions.laneIo)
+//   node --import tsx bench/tftp/serve.ts --iface IF --address IP --root DIR [--port 69] [--mtu 1500] [--workers N] [--worker-kind lane|portable] [--verbose]
+//   (--workers: transfer worker threads (lanes); default one per core; 0 = every transfer in the main thread;
+//    --worker-kind portable: libuv workers instead of lanes, the main thread serving too)
 import { parseArgs } from 'node:util';
 import { EventBus } from '../../electron/core/events.js';
 import { directoryResolver } from '../../electron/core/files/directory.js';
@@ -16,7 +16,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '69' },
     mtu: { type: 'string', default: '1500' },
     workers: { type: 'string' },
-    'lane-io': { type: 'string' },
+    'worker-kind': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -26,11 +26,18 @@ if (!values.iface || !values.address || !values.root) {
 }
 const bus = new EventBus({ backlog: 100 });
 bus.subscribe((e) => {
-  if (e.type === 'log' && (values.verbose || e.level === 'warn' || e.level === 'error' || e.kind === 'tftp.lanes')) process.stderr.write(`${e.level} ${e.kind} ${e.message}\n`);
+  if (e.type === 'log' && (values.verbose || e.level === 'warn' || e.level === 'error'))
+    process.stderr.write(`${e.level} ${e.kind} ${e.message}\n`);
 });
-const server = createTftpServer({ iface: values.iface, address: values.address, port: Number(values.port), mtu: Number(values.mtu), resolve: directoryResolver(values.root), bus,
+const server = createTftpServer({
+  iface: values.iface,
+  address: values.address,
+  port: Number(values.port),
+  mtu: Number(values.mtu),
+  resolve: directoryResolver(values.root),
+  bus,
   ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-  ...(values['lane-io'] === 'calls' || values['lane-io'] === 'ring' ? { laneIo: values['lane-io'] } : {}),
+  ...(values['worker-kind'] === 'portable' || values['worker-kind'] === 'lane' ? { workerKind: values['worker-kind'] } : {}),
 });
 await server.start();
 process.stdout.write(`listening ${server.status().address}\n`);

@@ -29,18 +29,46 @@ export interface SocketConstants {
 }
 
 const LINUX: SocketConstants = {
-  AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0o4000 | 0o2000000,
-  SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_BROADCAST: 6, SO_REUSEPORT: 15, SO_BINDTODEVICE: 25,
-  IPPROTO_IP: 0, IP_BOUND_IF: null, IPPROTO_ICMP: 1, SOL_RAW: 255, ICMP_FILTER: 1, MSG_DONTWAIT: 0x40,
-  AF_PACKET: 17, SOCK_CLOEXEC: 0o2000000, SO_RCVTIMEO: 20,
+  AF_INET: 2,
+  SOCK_DGRAM: 2,
+  SOCK_RAW: 3,
+  SOCK_FLAGS: 0o4000 | 0o2000000,
+  SOL_SOCKET: 1,
+  SO_REUSEADDR: 2,
+  SO_BROADCAST: 6,
+  SO_REUSEPORT: 15,
+  SO_BINDTODEVICE: 25,
+  IPPROTO_IP: 0,
+  IP_BOUND_IF: null,
+  IPPROTO_ICMP: 1,
+  SOL_RAW: 255,
+  ICMP_FILTER: 1,
+  MSG_DONTWAIT: 0x40,
+  AF_PACKET: 17,
+  SOCK_CLOEXEC: 0o2000000,
+  SO_RCVTIMEO: 20,
 };
 
 // <sys/socket.h> and <netinet/in.h> of macOS; no SOCK_NONBLOCK there (libuv sets O_NONBLOCK itself).
 const DARWIN: SocketConstants = {
-  AF_INET: 2, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_FLAGS: 0,
-  SOL_SOCKET: 0xffff, SO_REUSEADDR: 0x4, SO_BROADCAST: 0x20, SO_REUSEPORT: 0x200, SO_BINDTODEVICE: null,
-  IPPROTO_IP: 0, IP_BOUND_IF: 25, IPPROTO_ICMP: 1, SOL_RAW: null, ICMP_FILTER: null, MSG_DONTWAIT: 0x80,
-  AF_PACKET: null, SOCK_CLOEXEC: 0, SO_RCVTIMEO: 0x1006,
+  AF_INET: 2,
+  SOCK_DGRAM: 2,
+  SOCK_RAW: 3,
+  SOCK_FLAGS: 0,
+  SOL_SOCKET: 0xffff,
+  SO_REUSEADDR: 0x4,
+  SO_BROADCAST: 0x20,
+  SO_REUSEPORT: 0x200,
+  SO_BINDTODEVICE: null,
+  IPPROTO_IP: 0,
+  IP_BOUND_IF: 25,
+  IPPROTO_ICMP: 1,
+  SOL_RAW: null,
+  ICMP_FILTER: null,
+  MSG_DONTWAIT: 0x80,
+  AF_PACKET: null,
+  SOCK_CLOEXEC: 0,
+  SO_RCVTIMEO: 0x1006,
 };
 
 /** A failed system call, named by its errno ('EACCES', 'EADDRINUSE', …). */
@@ -111,35 +139,38 @@ export interface SocketApi {
 export interface HotCalls {
   send(fd: number, buf: Buffer, length: number, flags: number): number;
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
-  /** poll(2) over `count` struct pollfd (8 bytes each: int fd, short events, short revents) in `fds`. */
-  poll(fds: Buffer, count: number, timeoutMs: number): number;
-  /** preadv(2): `iov` holds `count` struct iovec (16 bytes each: address, length; see address()). */
-  preadv(fd: number, iov: Buffer, count: number, offset: number): number;
   close(fd: number): number;
   errno(): number;
-  /** Where a buffer's bytes are, for an iovec. Stable only for buffers that own their memory (Buffer.allocUnsafeSlow). */
-  address(buf: Buffer): number;
+  /** epoll_create1(2) (Linux): a set of sockets whose wait returns only the ready ones. */
+  epollCreate(flags: number): number;
+  /** epoll_ctl(2): `event` is one struct epoll_event (EPOLL_EVENT_BYTES). */
+  epollCtl(epfd: number, op: number, fd: number, event: Buffer): number;
+  /** epoll_wait(2): up to `max` struct epoll_event land in `events`. */
+  epollWait(epfd: number, events: Buffer, max: number, timeoutMs: number): number;
 }
 
-/** <poll.h>, the same on Linux and macOS. */
-export const POLLIN = 0x1;
-export const POLLERR = 0x8;
-export const POLLHUP = 0x10;
+/** <sys/epoll.h> (Linux). */
+export const EPOLLIN = 0x1;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CLOEXEC = 0o2000000;
+/** struct epoll_event: uint32 events, then a 64-bit data field; packed on x86-64 only. */
+export const EPOLL_EVENT_BYTES = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
 
 let hot: HotCalls | null = null;
 
-/** The per-packet calls (see HotCalls); throws where there is no libc. */
+/** The per-packet calls (see HotCalls); throws where there is no libc, or no epoll (lanes run on Linux only). */
 export function hotCalls(): HotCalls {
   if (hot) return hot;
   const lib = libraryHandle();
   hot = {
     send: lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)') as unknown as HotCalls['send'],
     recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as unknown as HotCalls['recv'],
-    poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as unknown as HotCalls['poll'],
-    preadv: lib.func('intptr_t preadv(int fd, const void *iov, int count, int64_t offset)') as unknown as HotCalls['preadv'],
     close: lib.func('int close(int fd)') as unknown as HotCalls['close'],
     errno: () => koffi.errno(),
-    address: (buf) => Number(koffi.address(buf)),
+    epollCreate: lib.func('int epoll_create1(int flags)') as unknown as HotCalls['epollCreate'],
+    epollCtl: lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)') as unknown as HotCalls['epollCtl'],
+    epollWait: lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)') as unknown as HotCalls['epollWait'],
   };
   return hot;
 }
@@ -183,11 +214,19 @@ function load(): SocketApi {
   const fn = <A extends unknown[]>(decl: string) => lib.func(decl) as unknown as Fn<A>;
 
   const socket = fn<[number, number, number]>('int socket(int domain, int type, int protocol)');
-  const setsockopt = fn<[number, number, number, Buffer, number]>('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)');
-  const getsockopt = fn<[number, number, number, Buffer, number[]]>('int getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)');
+  const setsockopt = fn<[number, number, number, Buffer, number]>(
+    'int setsockopt(int fd, int level, int name, const void *val, uint32_t len)',
+  );
+  const getsockopt = fn<[number, number, number, Buffer, number[]]>(
+    'int getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)',
+  );
   const bind = fn<[number, Buffer, number]>('int bind(int fd, const void *addr, uint32_t len)');
-  const sendto = fn<[number, Buffer, number, number, Buffer, number]>('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)');
-  const recvfrom = fn<[number, Buffer, number, number, Buffer, number[]]>('intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *alen)');
+  const sendto = fn<[number, Buffer, number, number, Buffer, number]>(
+    'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)',
+  );
+  const recvfrom = fn<[number, Buffer, number, number, Buffer, number[]]>(
+    'intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *alen)',
+  );
   const close = fn<[number]>('int close(int fd)');
   const ifNameToIndex = fn<[string]>('unsigned int if_nametoindex(const char *name)');
 
@@ -199,7 +238,8 @@ function load(): SocketApi {
   };
   const bindAddress = (fd: number, addr: Buffer): void => void check('bind', bind(fd, addr, addr.length));
   const connect = fn<[number, Buffer, number]>('int connect(int fd, const void *addr, uint32_t len)');
-  const sendtoAddress = (fd: number, data: Buffer, addr: Buffer): number => check('sendto', sendto(fd, data, data.length, 0, addr, addr.length));
+  const sendtoAddress = (fd: number, data: Buffer, addr: Buffer): number =>
+    check('sendto', sendto(fd, data, data.length, 0, addr, addr.length));
   const recvfromAddress = (fd: number, into: Buffer, from: Buffer): number | null => {
     const n = Number(recvfrom(fd, into, into.length, consts.MSG_DONTWAIT, from, [from.length]));
     if (n < 0) {

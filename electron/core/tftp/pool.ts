@@ -1,7 +1,7 @@
 // A small pool of worker threads that run TFTP transfers, so that transfers use every core and
 // leave the main thread to DHCP, HTTP and the UI. On Linux the workers are lanes (lane.ts: direct
 // system calls, about half the CPU per block of a libuv socket, measured in docs/design/tftp.md);
-// elsewhere the portable worker (worker.ts). Workers are created lazily, the least-loaded one gets
+// elsewhere the portable worker (worker.ts). Workers start with the server (warm), the least-loaded one gets
 // the next transfer, they are unref'd (they never keep the process alive) and stopped on stop().
 // A worker that dies ends its transfers as failed.
 //
@@ -11,7 +11,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LANE_IO, SIGNAL_POSTED, SIGNAL_SLOTS, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type LaneIo, type ToWorker, type TransferEnd, type WorkerJob } from './worker-protocol.js';
+import {
+  SIGNAL_POSTED,
+  SIGNAL_SLOTS,
+  SIGNAL_STOP,
+  SIGNALS,
+  WORKER_MARK,
+  type FromWorker,
+  type ToWorker,
+  type TransferEnd,
+  type WorkerJob,
+} from './worker-protocol.js';
 
 /** How long stop() lets a lane end its transfers (it sees the request within lane.ts's SLICE_MS). */
 const STOP_GRACE_MS = 2000;
@@ -74,7 +84,8 @@ function workerArgv(entry: URL): string[] {
     const a = argv[i]!;
     if (/^--cpu-prof/.test(a)) out.push(a);
     else if (!ts) continue;
-    else if ((a === '--import' || a === '--require' || a === '--loader' || a === '--experimental-loader') && i + 1 < argv.length) out.push(a, argv[++i]!);
+    else if ((a === '--import' || a === '--require' || a === '--loader' || a === '--experimental-loader') && i + 1 < argv.length)
+      out.push(a, argv[++i]!);
     else if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
   }
   if (ts && !out.some((a) => !a.startsWith('--cpu-prof'))) out.push('--import', 'tsx');
@@ -89,15 +100,10 @@ export class TransferPool {
    * then serves every later transfer in its own thread instead of failing them one by one.
    */
   broken: string | null = null;
-  /** A lane has said how lanes move packets (passed on once, to onLaneIo). */
-  private laneIoSaid = false;
 
   constructor(
     private readonly entry: WorkerEntry,
     private readonly size: number,
-    private readonly io: LaneIo = 'auto',
-    /** Called once, when the first lane says how it moves packets. */
-    private readonly onLaneIo: (io: LaneIo, ringRefused?: string) => void = () => undefined,
   ) {}
 
   get kind(): WorkerEntry['kind'] {
@@ -115,9 +121,12 @@ export class TransferPool {
     return Math.min(...live.map((s) => s.jobs.size));
   }
 
-  /** Starts one worker now, so that the first client does not wait for a thread to load. */
+  /**
+   * Starts every worker now: a worker takes tens of milliseconds of CPU to load, and a rack that
+   * powers on sends its requests within a few; the transfers given to a worker still loading wait.
+   */
   warm(): void {
-    if (this.slots.length === 0) this.spawn();
+    while (this.slots.filter((s) => !s.dead).length < this.size) this.spawn();
   }
 
   /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
@@ -161,7 +170,7 @@ export class TransferPool {
 
   private spawn(): Slot {
     const signals = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer, [LANE_IO]: this.io };
+    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer };
     const worker = new Worker(this.entry.url, { workerData, execArgv: workerArgv(this.entry.url) });
     worker.unref();
     let markStopped: () => void = () => undefined;
@@ -177,10 +186,6 @@ export class TransferPool {
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
-      if (m.io && !this.laneIoSaid) {
-        this.laneIoSaid = true;
-        this.onLaneIo(m.io, m.ringRefused);
-      }
       return;
     }
     if (m.type === 'stopped') return slot.markStopped();
@@ -216,6 +221,7 @@ export class TransferPool {
     if (i >= 0) this.slots.splice(i, 1);
     const jobs = [...slot.jobs];
     slot.jobs.clear();
-    for (const [id, job] of jobs) job.ended({ type: 'end', id, result: { kind: 'failed', message }, bytes: 0, durationMs: 0, retransmits: 0, threadId: -1 });
+    for (const [id, job] of jobs)
+      job.ended({ type: 'end', id, result: { kind: 'failed', message }, bytes: 0, durationMs: 0, retransmits: 0, threadId: -1 });
   }
 }

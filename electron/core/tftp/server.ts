@@ -16,9 +16,8 @@ import type { FileResolver, FileSource } from '../files/file-source.js';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
 import { decodeTftp, encodeError, ErrorCode, type TftpOption } from './codec.js';
 import { createSession, negotiate, type FinishResult, type Session } from './session.js';
-import { connect, Transfer } from './transfer.js';
+import { connect, descriptorReader, runOnSocket, sourceReader } from './io-libuv.js';
 import { TransferPool, workerEntry } from './pool.js';
-import type { LaneIo } from './worker-protocol.js';
 
 export interface TftpServerOptions {
   iface: string;
@@ -52,13 +51,6 @@ export interface TftpServerOptions {
    * Default: lanes on Linux, portable elsewhere. The tests run both.
    */
   workerKind?: 'lane' | 'portable';
-  /**
-   * How lanes move packets: 'auto' (a lane's lone transfer with direct system calls, several
-   * through io_uring where the kernel allows it), 'ring' (io_uring for every transfer, where
-   * allowed) or 'calls' (direct system calls only). Said once in the log (tftp.lanes) when the
-   * first lane starts.
-   */
-  laneIo?: LaneIo;
 }
 
 export interface TftpServer {
@@ -67,7 +59,8 @@ export interface TftpServer {
   status(): ServiceStatus;
 }
 
-type Counter = 'transfers' | 'completed' | 'bytes' | 'errors' | 'aborted' | 'probes' | 'timeouts' | 'refused' | 'dropped' | 'retransmits' | 'inWorkers';
+type Counter =
+  'transfers' | 'completed' | 'bytes' | 'errors' | 'aborted' | 'probes' | 'timeouts' | 'refused' | 'dropped' | 'retransmits' | 'inWorkers';
 
 /** A running transfer as this thread sees it, wherever it runs. */
 interface Active {
@@ -95,7 +88,17 @@ class Server implements TftpServer {
   private failure: string | null = null;
   private readonly transfers = new Map<string, Active | 'opening'>();
   readonly counters: Record<Counter, number> = {
-    transfers: 0, completed: 0, bytes: 0, errors: 0, aborted: 0, probes: 0, timeouts: 0, refused: 0, dropped: 0, retransmits: 0, inWorkers: 0,
+    transfers: 0,
+    completed: 0,
+    bytes: 0,
+    errors: 0,
+    aborted: 0,
+    probes: 0,
+    timeouts: 0,
+    refused: 0,
+    dropped: 0,
+    retransmits: 0,
+    inWorkers: 0,
   };
   private readonly pool: TransferPool | null = null;
   private brokenLogged = false;
@@ -109,17 +112,13 @@ class Server implements TftpServer {
     this.dropped = new DropReporter(opts.bus, 'tftp', 'debug', 'tftp.dropped');
     this.clock = opts.clock ?? (() => performance.now());
     this.openSocket = opts.openSocket ?? ((port, address) => openBoundUdpSocket({ iface: opts.iface, port, address }));
-    const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
     const platform = opts.workerKind === 'portable' ? 'portable' : process.platform;
-    const entry = workers > 0 && !opts.openSocket ? workerEntry(platform) : null;
-    if (entry) {
-      this.pool = new TransferPool(entry, workers, opts.laneIo ?? 'auto', (io, ringRefused) => {
-        const how = io === 'ring' ? 'through io_uring'
-          : io === 'auto' ? 'through io_uring when a lane has several transfers, with direct system calls for a lone one'
-            : `with direct system calls${ringRefused ? ` (io_uring unavailable: ${ringRefused})` : ''}`;
-        opts.bus.log('tftp', 'info', 'tftp.lanes', `TFTP lanes move packets ${how}`, { data: { io, ...(ringRefused ? { ringRefused } : {}) } });
-      });
-    }
+    const entry = opts.workers !== 0 && !opts.openSocket ? workerEntry(platform) : null;
+    // Every core serves transfers when many clients come: a lane per core (the main thread only
+    // answers requests), or with portable workers one per core besides this thread, which serves too.
+    const cores = availableParallelism();
+    const workers = opts.workers ?? (entry?.kind === 'lane' ? cores : Math.max(1, cores - 1));
+    if (entry && workers > 0) this.pool = new TransferPool(entry, workers);
   }
 
   async start(): Promise<void> {
@@ -173,13 +172,23 @@ class Server implements TftpServer {
     const packet = decoded.packet;
     if (packet.op === 'wrq') {
       this.counters.refused += 1;
-      this.log('info', 'tftp.write-refused', rinfo.address, `refused a write request from ${rinfo.address} for ${packet.filename}: Bootbench is read-only`);
+      this.log(
+        'info',
+        'tftp.write-refused',
+        rinfo.address,
+        `refused a write request from ${rinfo.address} for ${packet.filename}: Bootbench is read-only`,
+      );
       return this.reply(rinfo, ErrorCode.AccessViolation, 'Bootbench is read-only');
     }
     if (packet.op !== 'rrq') return this.drop(rinfo, `${packet.op.toUpperCase()} sent to the request port`);
     this.startTransfer(packet.filename, packet.mode, packet.options, rinfo).catch((e: unknown) => {
       this.counters.errors += 1;
-      this.log('error', 'tftp.error', rinfo.address, `failed to start a transfer of ${packet.filename} to ${rinfo.address}: ${(e as Error).message}`);
+      this.log(
+        'error',
+        'tftp.error',
+        rinfo.address,
+        `failed to start a transfer of ${packet.filename} to ${rinfo.address}: ${(e as Error).message}`,
+      );
       this.reply(rinfo, ErrorCode.NotDefined, 'Server error');
     });
   }
@@ -213,7 +222,10 @@ class Server implements TftpServer {
           return this.reply(rinfo, ErrorCode.FileNotFound, 'File not found');
         }
         if (f.kind === 'forbidden') {
-          this.log('warn', 'tftp.forbidden', client, `${client} asked for ${JSON.stringify(filename)}: refused (${f.message})`, { file: filename, client });
+          this.log('warn', 'tftp.forbidden', client, `${client} asked for ${JSON.stringify(filename)}: refused (${f.message})`, {
+            file: filename,
+            client,
+          });
           return this.reply(rinfo, ErrorCode.AccessViolation, 'Access violation');
         }
         this.counters.errors += 1;
@@ -232,7 +244,8 @@ class Server implements TftpServer {
       // per block this thread does. With portable workers this thread is a lane too: a transfer
       // that runs alone needs no handoff (more lanes than cores measured slower), and a transfer
       // goes to a worker only when this thread already serves more than the least-loaded worker.
-      if (pool && source.handle && (pool.kind === 'lane' || this.inThreadCount > pool.leastLoad)) this.inWorker(info, source, source.handle, rinfo, pool);
+      if (pool && source.handle && (pool.kind === 'lane' || this.inThreadCount > pool.leastLoad))
+        this.inWorker(info, source, source.handle, rinfo, pool);
       else await this.inThread(info, source, rinfo);
     } finally {
       if (this.transfers.get(key) === 'opening') this.transfers.delete(key);
@@ -245,7 +258,12 @@ class Server implements TftpServer {
     if (!this.pool?.broken) return this.pool;
     if (!this.brokenLogged) {
       this.brokenLogged = true;
-      this.opts.bus.log('tftp', 'warn', 'tftp.workers', `TFTP transfer workers cannot run (${this.pool.broken}); serving transfers in the main thread`);
+      this.opts.bus.log(
+        'tftp',
+        'warn',
+        'tftp.workers',
+        `TFTP transfer workers cannot run (${this.pool.broken}); serving transfers in the main thread`,
+      );
     }
     return null;
   }
@@ -261,17 +279,26 @@ class Server implements TftpServer {
       await file.close().catch(() => undefined);
       throw e;
     }
-    const transfer = new Transfer(socket, (b, o, l, p) => file.read(b, o, l, p), info.session, {
+    const read = file.handle ? descriptorReader(file.handle.fd, file.handle.position) : sourceReader(file);
+    const { transfer, settled } = runOnSocket(socket, read, info.session, {
       clock: this.clock,
-      retransmitted: () => (this.counters.retransmits += 1),
-      finished: (result, bytes, durationMs) => this.finished(info, result, bytes, durationMs, transfer.retransmits),
+      finished: (result, bytes, durationMs, retransmits) => {
+        this.counters.retransmits += retransmits;
+        this.finished(info, result, bytes, durationMs, retransmits);
+      },
     });
     this.inThreadCount += 1;
-    const closed = transfer.closed.then(() => {
+    const closed = settled.then(() => {
       this.inThreadCount -= 1;
       return file.close().catch(() => undefined);
     });
-    this.transfers.set(info.key, { key: info.key, abort: (message) => transfer.abort(message).then(() => closed) });
+    this.transfers.set(info.key, {
+      key: info.key,
+      abort: (message) => {
+        transfer.abort(message);
+        return closed;
+      },
+    });
     this.started(info);
     transfer.start();
   }
@@ -281,10 +308,20 @@ class Server implements TftpServer {
    * the descriptor opened here. The file is closed here once the worker reports the end (by then
    * no read of the worker's uses the descriptor any more).
    */
-  private inWorker(info: TransferInfo, file: FileSource, handle: { fd: number; position: number }, rinfo: RemoteInfo, pool: TransferPool): void {
+  private inWorker(
+    info: TransferInfo,
+    file: FileSource,
+    handle: { fd: number; position: number },
+    rinfo: RemoteInfo,
+    pool: TransferPool,
+  ): void {
     let settle: () => void = () => undefined;
     const over = new Promise<void>((resolve) => (settle = resolve));
-    const closeFile = () => void file.close().catch(() => undefined).then(settle);
+    const closeFile = () =>
+      void file
+        .close()
+        .catch(() => undefined)
+        .then(settle);
     let started = false;
     const failedToStart = (message: string) => {
       this.transfers.delete(info.key);
@@ -293,7 +330,15 @@ class Server implements TftpServer {
       this.reply(rinfo, ErrorCode.NotDefined, 'Server error');
     };
     const abort = pool.run(
-      { iface: this.opts.iface, address: this.opts.address, clientAddress: rinfo.address, clientPort: rinfo.port, fd: handle.fd, position: handle.position, session: info.session },
+      {
+        iface: this.opts.iface,
+        address: this.opts.address,
+        clientAddress: rinfo.address,
+        clientPort: rinfo.port,
+        fd: handle.fd,
+        position: handle.position,
+        session: info.session,
+      },
       {
         started: () => {
           started = true;
@@ -312,9 +357,11 @@ class Server implements TftpServer {
             // The worker could not even load: serve this transfer here instead (inThread owns the file now).
             this.transfers.set(info.key, 'opening');
             settle();
-            this.inThread(info, file, rinfo).catch((e: unknown) => failedToStart((e as Error).message)).finally(() => {
-              if (this.transfers.get(info.key) === 'opening') this.transfers.delete(info.key);
-            });
+            this.inThread(info, file, rinfo)
+              .catch((e: unknown) => failedToStart((e as Error).message))
+              .finally(() => {
+                if (this.transfers.get(info.key) === 'opening') this.transfers.delete(info.key);
+              });
             return;
           } else {
             failedToStart(end.result.kind === 'failed' ? end.result.message : end.result.kind);
@@ -337,8 +384,13 @@ class Server implements TftpServer {
     const mode = t.mode === 'netascii' ? ' (netascii served as octet)' : '';
     const { blksize, windowsize, timeoutMs, size } = t.session;
     this.log('info', 'tftp.start', t.client, `${t.client} started ${t.filename}${mode}`, {
-      file: t.filename, client: t.client, size, options: Object.fromEntries(t.asked.map((o) => [o.name.toLowerCase(), o.value])),
-      blksize, windowsize, timeoutMs,
+      file: t.filename,
+      client: t.client,
+      size,
+      options: Object.fromEntries(t.asked.map((o) => [o.name.toLowerCase(), o.value])),
+      blksize,
+      windowsize,
+      timeoutMs,
     });
     this.counters.transfers += 1;
   }
@@ -350,8 +402,16 @@ class Server implements TftpServer {
     const seconds = durationMs / 1000;
     const bytesPerSec = seconds > 0 ? Math.round(bytes / seconds) : 0;
     const data = {
-      file: t.filename, client: t.client, size: t.session.size, bytes, durationMs: Math.round(durationMs), bytesPerSec,
-      result: result.kind, blksize: t.session.blksize, windowsize: t.session.windowsize, retransmits,
+      file: t.filename,
+      client: t.client,
+      size: t.session.size,
+      bytes,
+      durationMs: Math.round(durationMs),
+      bytesPerSec,
+      result: result.kind,
+      blksize: t.session.blksize,
+      windowsize: t.session.windowsize,
+      retransmits,
     };
     const took = `${formatBytes(bytes)} in ${seconds.toFixed(2)} s, ${formatBytes(bytesPerSec)}/s`;
     switch (result.kind) {
@@ -361,13 +421,31 @@ class Server implements TftpServer {
       case 'probe':
         // UEFI firmware asks for the size and aborts after the OACK (error 8): normal, not an error.
         this.counters.probes += 1;
-        return this.log('debug', 'tftp.end', t.client, `${t.client} learned the size of ${t.filename} and closed the transfer (${result.message || `error ${result.code}`})`, { ...data, code: result.code });
+        return this.log(
+          'debug',
+          'tftp.end',
+          t.client,
+          `${t.client} learned the size of ${t.filename} and closed the transfer (${result.message || `error ${result.code}`})`,
+          { ...data, code: result.code },
+        );
       case 'aborted':
         this.counters.aborted += 1;
-        return this.log('info', 'tftp.end', t.client, `${t.client} aborted ${t.filename} after ${took}: ${result.message || `error ${result.code}`}`, { ...data, code: result.code });
+        return this.log(
+          'info',
+          'tftp.end',
+          t.client,
+          `${t.client} aborted ${t.filename} after ${took}: ${result.message || `error ${result.code}`}`,
+          { ...data, code: result.code },
+        );
       case 'timeout':
         this.counters.timeouts += 1;
-        return this.log('warn', 'tftp.end', t.client, `${t.client} stopped answering during ${t.filename} (after ${took}); transfer given up`, data);
+        return this.log(
+          'warn',
+          'tftp.end',
+          t.client,
+          `${t.client} stopped answering during ${t.filename} (after ${took}); transfer given up`,
+          data,
+        );
       case 'failed':
         this.counters.errors += 1;
         return this.log('error', 'tftp.end', t.client, `could not send ${t.filename} to ${t.client}: ${result.message}`, data);

@@ -142,11 +142,18 @@ export function step(s: Session, event: SessionEvent, now: number): StepResult {
       return onAck(s, event.block, now);
     case 'error':
       // RFC 1350: an ERROR is not acknowledged or retransmitted; the transfer just ends.
-      return finish(s, s.phase === 'negotiating' ? { kind: 'probe', code: event.code, message: event.message } : { kind: 'aborted', code: event.code, message: event.message });
+      return finish(
+        s,
+        s.phase === 'negotiating'
+          ? { kind: 'probe', code: event.code, message: event.message }
+          : { kind: 'aborted', code: event.code, message: event.message },
+      );
     case 'timeout':
       return onTimeout(s, now);
     case 'fail':
-      return finish(s, { kind: 'failed', message: event.message }, [{ kind: 'send-error', code: ErrorCode.NotDefined, message: 'Read error on the server' }]);
+      return finish(s, { kind: 'failed', message: event.message }, [
+        { kind: 'send-error', code: ErrorCode.NotDefined, message: 'Read error on the server' },
+      ]);
   }
 }
 

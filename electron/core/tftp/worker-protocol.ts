@@ -34,8 +34,7 @@ export interface TransferEnd {
 
 export type ToWorker = WorkerJob | { type: 'abort'; id: number; message: string };
 export type FromWorker =
-  /** io: how a lane moves packets (its LaneIo, or 'calls' when io_uring was refused, and why). */
-  | { type: 'ready'; id?: undefined; io?: LaneIo; ringRefused?: string }
+  | { type: 'ready'; id?: undefined }
   | { type: 'stopped'; id?: undefined }
   | { type: 'started'; id: number }
   | { type: 'open-failed'; id: number; message: string }
@@ -45,14 +44,6 @@ export type FromWorker =
 export const WORKER_MARK = 'bootbenchTftp';
 /** workerData key of the shared Int32Array (SharedArrayBuffer) indexed by SIGNAL_POSTED and SIGNAL_STOP. */
 export const SIGNALS = 'bootbenchTftpSignals';
-
-/**
- * workerData key of a lane's I/O: 'auto' (io_uring for a lane's transfers when it has several,
- * where the kernel allows it; direct calls otherwise), 'ring' (io_uring for every transfer, where
- * allowed) or 'calls' (direct calls only). See lane.ts.
- */
-export const LANE_IO = 'bootbenchLaneIo';
-export type LaneIo = 'auto' | 'ring' | 'calls';
 
 /** Signals slot bumped by the main thread after each message it posts. */
 export const SIGNAL_POSTED = 0;

@@ -1,13 +1,11 @@
-// Transfers run in worker threads (pool.ts): lanes (lane.ts, Linux) take every transfer, moving
-// packets with direct system calls for a lane's lone transfer and through io_uring for several
-// (laneIo 'auto', the default), through io_uring for every transfer ('ring': so that the single-
-// client tests below exercise the ring too), or with direct calls only ('calls'); portable workers
-// (worker.ts, libuv) take transfers once the main thread already serves one.
+// Transfers run in worker threads (pool.ts), each I/O strategy of the one engine (engine.ts): lanes
+// (lane.ts, Linux, direct system calls) take every transfer; portable workers (worker.ts, libuv)
+// take transfers once the main thread (libuv too) already serves one.
 // For each: downloads are byte-identical and counted as such; a client that stops acknowledging
 // gets retransmissions, then its transfer is given up; one that vanishes ends its transfer at
 // once; stop() in the middle of transfers ends them cleanly ("aborted" end events, the clients
 // told, no transfer left, the file descriptors closed, the workers gone); `workers: 0` keeps every
-// transfer in the main thread. (The other TFTP tests run with the default, 'auto'.)
+// transfer in the main thread.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -48,148 +46,142 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 
 const RETRIES = 3;
 const variants: Array<{ name: string; kind: 'lane' | 'portable'; subnet: number; server: Partial<TftpServerOptions> }> = [
-  { name: 'lanes (default: lone transfers on direct calls, several on io_uring)', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
-  { name: 'lanes on io_uring for every transfer', kind: 'lane', subnet: 86, server: { workerKind: 'lane', laneIo: 'ring' } },
-  { name: 'lanes on direct system calls', kind: 'lane', subnet: 85, server: { workerKind: 'lane', laneIo: 'calls' } },
+  { name: 'lanes (direct system calls)', kind: 'lane', subnet: 73, server: { workerKind: 'lane' } },
   { name: 'portable workers', kind: 'portable', subnet: 75, server: { workerKind: 'portable' } },
 ];
 
-for (const { name, kind, subnet, server } of variants) describe(`TFTP transfers in ${name}`, { timeout: 600_000 }, () => {
-  let t: TftpLab;
-  let out: string;
+for (const { name, kind, subnet, server } of variants)
+  describe(`TFTP transfers in ${name}`, { timeout: 600_000 }, () => {
+    let t: TftpLab;
+    let out: string;
 
-  before(async () => {
-    // Short retransmission timers, so that giving a silent client up takes seconds: 0.3 + 0.6 + 1.2 + 2.4.
-    t = await startTftpLab(`tftpw${subnet}`, subnet, { clients: 2, server: { workers: 2, timeoutMs: 300, retries: RETRIES, ...server } });
-    writeRandomFile(join(t.root, FILE), 5 * 1024 * 1024 + 7);
-    writeRandomFile(join(t.root, BIG), 64 * 1024 * 1024);
-    out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-w-'));
-  });
-
-  after(async () => {
-    await t?.close();
-    if (out) rmSync(out, { recursive: true, force: true });
-  });
-
-  test('concurrent downloads run in workers and arrive byte-identical', async () => {
-    const script = `for i in 1 2 3 4 5 6; do curl -sS --tftp-blksize 1468 -o ${out}/$i tftp://${t.serverIp}/${FILE} & done; wait`;
-    const r = await t.exec(t.hosts[0]!, 'bash', ['-c', script], 120_000);
-    assert.equal(r.code, 0, r.stderr);
-    for (const i of [1, 2, 3, 4, 5, 6]) assert.equal(sha256File(join(out, String(i))), t.sha(FILE), `download ${i}`);
-    const c = t.server.status().counters;
-    assert.equal(c.completed, 6);
-    // Lanes take every transfer; with portable workers the first stays in the main thread and
-    // the next ones go to the workers while it runs.
-    const inWorkers = c.inWorkers ?? 0;
-    if (kind === 'lane') assert.equal(inWorkers, 6, `${inWorkers} of 6 transfers ran in lanes`);
-    else assert.ok(inWorkers >= 2 && inWorkers < 6, `${inWorkers} of 6 transfers ran in workers`);
-    assert.equal(c.workers, 2, 'concurrent transfers spread over both workers');
-    assert.equal(c.active, 0);
-    const ends = logs(t.events, 'tftp.end');
-    assert.equal(ends.length, 6);
-    for (const e of ends) {
-      const data = e.data as { result: string; bytes: number; size: number; blksize: number };
-      assert.equal(data.result, 'complete');
-      assert.equal(data.bytes, 5 * 1024 * 1024 + 7);
-      assert.equal(data.blksize, 1468);
-    }
-    assert.equal(fdsOn(join(t.root, FILE)), 0, 'every file was closed');
-  });
-
-  if (kind === 'lane') {
-    test('the lanes say how they move packets', async (ctx) => {
-      // The first lane is started with the server and says so once it has loaded.
-      await until('the lanes to say how they move packets', () => logs(t.events, 'tftp.lanes').length > 0, 30_000);
-      const said = logs(t.events, 'tftp.lanes');
-      assert.equal(said.length, 1, 'said once');
-      const io = (said[0]!.data as { io: string; ringRefused?: string }).io;
-      if (server.laneIo === 'calls') return assert.equal(io, 'calls');
-      // Where the kernel refuses io_uring the lane falls back to direct calls and the message
-      // says why; the io_uring variants of these tests then prove the fallback instead.
-      if (io === 'calls') return ctx.diagnostic(`io_uring not used here: ${said[0]!.message}`);
-      assert.equal(io, server.laneIo ?? 'auto');
-      assert.match(said[0]!.message, /io_uring/);
+    before(async () => {
+      // Short retransmission timers, so that giving a silent client up takes seconds: 0.3 + 0.6 + 1.2 + 2.4.
+      t = await startTftpLab(`tftpw${subnet}`, subnet, { clients: 2, server: { workers: 2, timeoutMs: 300, retries: RETRIES, ...server } });
+      writeRandomFile(join(t.root, FILE), 5 * 1024 * 1024 + 7);
+      writeRandomFile(join(t.root, BIG), 64 * 1024 * 1024);
+      out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-w-'));
     });
-  }
 
-  test('a client that stops acknowledging gets retransmissions, then its transfer is given up', async () => {
-    const timeoutsBefore = t.server.status().counters.timeouts ?? 0;
-    const endsBefore = logs(t.events, 'tftp.end').length;
-    const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 5, listenMs: 9000, timeoutMs: 1000 });
-    assert.equal(r.blocks, 5);
-    // Block 6 once, then once per retry (0.3 s, 0.6 s, 1.2 s later); then nothing more.
-    assert.equal(r.repeats, 1 + RETRIES, `block 6 arrived ${r.repeats} times`);
-    await until('the end of the abandoned transfer', () => logs(t.events, 'tftp.end').length > endsBefore, 10_000);
-    const end = logs(t.events, 'tftp.end').slice(endsBefore)[0]!;
-    assert.equal((end.data as { result: string }).result, 'timeout', end.message);
-    assert.match(end.message, /stopped answering/);
-    const c = t.server.status().counters;
-    assert.equal((c.timeouts ?? 0) - timeoutsBefore, 1);
-    assert.equal(c.active, 0);
-    assert.equal(fdsOn(join(t.root, FILE)), 0, 'the file was closed');
-  });
+    after(async () => {
+      await t?.close();
+      if (out) rmSync(out, { recursive: true, force: true });
+    });
 
-  test('a client that vanishes ends its transfer at once (ICMP port unreachable), and the next download works', async () => {
-    const endsBefore = logs(t.events, 'tftp.end').length;
-    const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 3, vanish: true });
-    assert.equal(r.blocks, 3);
-    await until('the end of the vanished client\'s transfer', () => logs(t.events, 'tftp.end').length > endsBefore, 10_000);
-    const end = logs(t.events, 'tftp.end').slice(endsBefore)[0]!;
-    const result = (end.data as { result: string }).result;
-    // The server's next DATA meets the closed port: the connected socket reports ECONNREFUSED and
-    // the transfer ends there ('aborted'), instead of retrying until its timer gives up ('timeout').
-    assert.equal(result, 'aborted', end.message);
-    assert.match(end.message, /unreachable/);
-    assert.equal(t.server.status().counters.active, 0);
-    const again = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' } });
-    assert.equal(again.sha256, t.sha(FILE));
-  });
-
-  test('stop() in the middle of transfers ends them cleanly', async () => {
-    const path = join(t.root, BIG);
-    const endsBefore = logs(t.events, 'tftp.end').length;
-    const inWorkersBefore = t.server.status().counters.inWorkers ?? 0;
-    const abortedBefore = t.server.status().counters.aborted ?? 0;
-    const children = [0, 1].map((i) =>
-      t.lab.spawn(t.hosts[i]!.ns, 'curl', ['-sS', '--max-time', '120', '-o', join(out, `slow${i}`), `tftp://${t.serverIp}/${BIG}`]));
-    const exited = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
-    try {
-      await until('both big transfers to start', () => logs(t.events, 'tftp.start').filter((e) => (e.data as { file: string }).file === BIG).length === 2, 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // well inside 64 MiB at 512-byte blocks
-      const running = t.server.status().counters;
-      assert.equal(running.active, 2);
-      if (kind === 'lane') assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 2, 'both transfers run in lanes');
-      else assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 1, 'the second transfer runs in a worker');
-      assert.equal(fdsOn(path), 2, 'the main thread holds both files open, also the one a worker reads');
-      const started = Date.now();
-      await t.server.stop();
-      assert.ok(Date.now() - started < 5000, 'stop() did not wait for the worker timeout');
-      const ends = logs(t.events, 'tftp.end').slice(endsBefore);
-      assert.equal(ends.length, 2);
-      for (const end of ends) {
-        const data = end.data as { file: string; result: string; bytes: number; size: number };
-        assert.equal(data.file, BIG);
-        assert.equal(data.result, 'aborted');
-        assert.ok(data.bytes > 0 && data.bytes < data.size, `stopped in the middle (${data.bytes} of ${data.size} bytes)`);
-        assert.match(end.message, /server stopped/);
-      }
+    test('concurrent downloads run in workers and arrive byte-identical', async () => {
+      const script = `for i in 1 2 3 4 5 6; do curl -sS --tftp-blksize 1468 -o ${out}/$i tftp://${t.serverIp}/${FILE} & done; wait`;
+      const r = await t.exec(t.hosts[0]!, 'bash', ['-c', script], 120_000);
+      assert.equal(r.code, 0, r.stderr);
+      for (const i of [1, 2, 3, 4, 5, 6]) assert.equal(sha256File(join(out, String(i))), t.sha(FILE), `download ${i}`);
       const c = t.server.status().counters;
+      assert.equal(c.completed, 6);
+      // Lanes take every transfer; with portable workers the first stays in the main thread and
+      // the next ones go to the workers while it runs.
+      const inWorkers = c.inWorkers ?? 0;
+      if (kind === 'lane') assert.equal(inWorkers, 6, `${inWorkers} of 6 transfers ran in lanes`);
+      else assert.ok(inWorkers >= 2 && inWorkers < 6, `${inWorkers} of 6 transfers ran in workers`);
+      assert.equal(c.workers, 2, 'concurrent transfers spread over both workers');
       assert.equal(c.active, 0);
-      assert.equal(c.workers, 0, 'workers are terminated on stop');
-      assert.equal((c.aborted ?? 0) - abortedBefore, 2);
-      assert.equal(fdsOn(path), 0, 'the files were closed');
-      assert.equal(t.server.status().state, 'stopped');
-      // The clients get our ERROR and stop at once (well before their own retries run out).
-      for (const [i, code] of (await Promise.all(exited)).entries()) {
-        assert.notEqual(code, 0);
-        assert.ok(!existsSync(join(out, `slow${i}`)) || sha256File(join(out, `slow${i}`)) !== t.sha(BIG));
+      const ends = logs(t.events, 'tftp.end');
+      assert.equal(ends.length, 6);
+      for (const e of ends) {
+        const data = e.data as { result: string; bytes: number; size: number; blksize: number };
+        assert.equal(data.result, 'complete');
+        assert.equal(data.bytes, 5 * 1024 * 1024 + 7);
+        assert.equal(data.blksize, 1468);
       }
-      assert.ok(Date.now() - started < 10_000, 'the clients were told');
-    } finally {
-      for (const child of children) child.kill('SIGKILL');
-    }
+      assert.equal(fdsOn(join(t.root, FILE)), 0, 'every file was closed');
+    });
+
+    test('a client that stops acknowledging gets retransmissions, then its transfer is given up', async () => {
+      const timeoutsBefore = t.server.status().counters.timeouts ?? 0;
+      const endsBefore = logs(t.events, 'tftp.end').length;
+      const r = await t.scripted(t.hosts[1]!, {
+        file: FILE,
+        options: { blksize: '1468' },
+        stopAfterBlocks: 5,
+        listenMs: 9000,
+        timeoutMs: 1000,
+      });
+      assert.equal(r.blocks, 5);
+      // Block 6 once, then once per retry (0.3 s, 0.6 s, 1.2 s later); then nothing more.
+      assert.equal(r.repeats, 1 + RETRIES, `block 6 arrived ${r.repeats} times`);
+      await until('the end of the abandoned transfer', () => logs(t.events, 'tftp.end').length > endsBefore, 10_000);
+      const end = logs(t.events, 'tftp.end').slice(endsBefore)[0]!;
+      assert.equal((end.data as { result: string }).result, 'timeout', end.message);
+      assert.match(end.message, /stopped answering/);
+      const c = t.server.status().counters;
+      assert.equal((c.timeouts ?? 0) - timeoutsBefore, 1);
+      assert.equal(c.active, 0);
+      assert.equal(fdsOn(join(t.root, FILE)), 0, 'the file was closed');
+    });
+
+    test('a client that vanishes ends its transfer at once (ICMP port unreachable), and the next download works', async () => {
+      const endsBefore = logs(t.events, 'tftp.end').length;
+      const r = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' }, stopAfterBlocks: 3, vanish: true });
+      assert.equal(r.blocks, 3);
+      await until("the end of the vanished client's transfer", () => logs(t.events, 'tftp.end').length > endsBefore, 10_000);
+      const end = logs(t.events, 'tftp.end').slice(endsBefore)[0]!;
+      const result = (end.data as { result: string }).result;
+      // The server's next DATA meets the closed port: the connected socket reports ECONNREFUSED and
+      // the transfer ends there ('aborted'), instead of retrying until its timer gives up ('timeout').
+      assert.equal(result, 'aborted', end.message);
+      assert.match(end.message, /unreachable/);
+      assert.equal(t.server.status().counters.active, 0);
+      const again = await t.scripted(t.hosts[1]!, { file: FILE, options: { blksize: '1468' } });
+      assert.equal(again.sha256, t.sha(FILE));
+    });
+
+    test('stop() in the middle of transfers ends them cleanly', async () => {
+      const path = join(t.root, BIG);
+      const endsBefore = logs(t.events, 'tftp.end').length;
+      const inWorkersBefore = t.server.status().counters.inWorkers ?? 0;
+      const abortedBefore = t.server.status().counters.aborted ?? 0;
+      const children = [0, 1].map((i) =>
+        t.lab.spawn(t.hosts[i]!.ns, 'curl', ['-sS', '--max-time', '120', '-o', join(out, `slow${i}`), `tftp://${t.serverIp}/${BIG}`]),
+      );
+      const exited = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
+      try {
+        await until(
+          'both big transfers to start',
+          () => logs(t.events, 'tftp.start').filter((e) => (e.data as { file: string }).file === BIG).length === 2,
+          30_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300)); // well inside 64 MiB at 512-byte blocks
+        const running = t.server.status().counters;
+        assert.equal(running.active, 2);
+        if (kind === 'lane') assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 2, 'both transfers run in lanes');
+        else assert.equal((running.inWorkers ?? 0) - inWorkersBefore, 1, 'the second transfer runs in a worker');
+        assert.equal(fdsOn(path), 2, 'the main thread holds both files open, also the one a worker reads');
+        const started = Date.now();
+        await t.server.stop();
+        assert.ok(Date.now() - started < 5000, 'stop() did not wait for the worker timeout');
+        const ends = logs(t.events, 'tftp.end').slice(endsBefore);
+        assert.equal(ends.length, 2);
+        for (const end of ends) {
+          const data = end.data as { file: string; result: string; bytes: number; size: number };
+          assert.equal(data.file, BIG);
+          assert.equal(data.result, 'aborted');
+          assert.ok(data.bytes > 0 && data.bytes < data.size, `stopped in the middle (${data.bytes} of ${data.size} bytes)`);
+          assert.match(end.message, /server stopped/);
+        }
+        const c = t.server.status().counters;
+        assert.equal(c.active, 0);
+        assert.equal(c.workers, 0, 'workers are terminated on stop');
+        assert.equal((c.aborted ?? 0) - abortedBefore, 2);
+        assert.equal(fdsOn(path), 0, 'the files were closed');
+        assert.equal(t.server.status().state, 'stopped');
+        // The clients get our ERROR and stop at once (well before their own retries run out).
+        for (const [i, code] of (await Promise.all(exited)).entries()) {
+          assert.notEqual(code, 0);
+          assert.ok(!existsSync(join(out, `slow${i}`)) || sha256File(join(out, `slow${i}`)) !== t.sha(BIG));
+        }
+        assert.ok(Date.now() - started < 10_000, 'the clients were told');
+      } finally {
+        for (const child of children) child.kill('SIGKILL');
+      }
+    });
   });
-});
 
 describe('TFTP with workers: 0', { timeout: 300_000 }, () => {
   let t: TftpLab;
