@@ -5,6 +5,7 @@
 // accessible names.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { screenshot } from '../helpers/browser.js';
 import { reportUrlIn, type PxeClient } from '../helpers/pxe-client.js';
@@ -146,5 +147,27 @@ describe('the host panel: in view, keyboard path, progress in words, announcemen
     const fresh = (await services.getByRole('listitem', { name: /^DHCP: up\b/ }).getAttribute('aria-label')) ?? '';
     assert.match(fresh, /\b[1-9]\d* offers\b/, `the name counts offers in words: "${fresh}"`);
     await services.getByRole('listitem', { name: /^TFTP: up\b/ }).waitFor({ timeout: 5000 });
+  });
+
+  test('axe: the open panel with a running install, and the service chips, at 900 px in light and dark: no serious or critical violations', async () => {
+    const { page } = lab;
+    const client = clients[0]!;
+    await installThrough(lab, client, waits[0]!, distroId, 'booting');
+    await page.locator(`tr[data-mac="${client.mac}"] .badge[data-state="booting"]`).waitFor({ timeout: 15_000 });
+    await openButton(client.mac).click();
+    await panelOf(client.mac).getByTestId('install-progress').waitFor({ timeout: 10_000 });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      // The timeline's log lines are the log view's (issue 18, finding 5), scanned with it.
+      const result = await new AxeBuilder({ page }).include('.host-panel').include('.services').exclude('.host-panel .vlist').analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+        `${colorScheme}: no serious or critical violations`,
+      );
+      await screenshot(page, `panel-booting-${colorScheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 });
