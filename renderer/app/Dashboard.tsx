@@ -12,6 +12,7 @@ import { Settings } from '../features/settings/Settings.js';
 import { ServiceBar } from '../features/status/ServiceBar.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { useLive, useStore } from './context.js';
+import { InstallAnnouncer } from './InstallAnnouncer.js';
 
 type View = 'machines' | 'log' | 'settings';
 const VIEWS: readonly { id: View; label: string }[] = [
@@ -30,6 +31,12 @@ export function Dashboard() {
   const refresh = useCallback(() => void store.refresh().catch(setError), [store]);
   const imports = useImports(store.api, refresh);
   const onFiles = useCallback((files: File[]) => files.forEach((f) => void imports.importFile(f)), [imports]);
+  // Closing the panel (Escape, ×) returns focus to the machine's row, where the technician was.
+  const closePanel = useCallback(() => {
+    const mac = selected;
+    setSelected(null);
+    if (mac) document.querySelector<HTMLElement>(`tr[data-mac="${CSS.escape(mac)}"] button`)?.focus();
+  }, [selected]);
 
   const stop = async () => {
     if (!globalThis.confirm('Stop serving on this interface? Machines that are installing will lose their server.')) return;
@@ -44,6 +51,7 @@ export function Dashboard() {
   return (
     <div className="app">
       <DropZone onFiles={onFiles} />
+      <InstallAnnouncer />
       <header className="topbar">
         <span className="brand">Bootbench</span>
         <span className="where" data-testid="serving-on">
@@ -91,7 +99,7 @@ export function Dashboard() {
             <HostList selected={selected} onSelect={setSelected} />
             <LogPane compact />
           </div>
-          {selected ? <HostPanel key={selected} mac={selected} onClose={() => setSelected(null)} /> : null}
+          {selected ? <HostPanel key={selected} mac={selected} onClose={closePanel} /> : null}
         </main>
       ) : null}
       {view === 'log' ? (

@@ -6,7 +6,9 @@ import { useLive, useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../components/format.js';
+import { usePanelFocus } from '../../components/usePanelFocus.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
+import { InstallProgress } from './InstallProgress.js';
 import { Timeline } from './Timeline.js';
 import { vendorOf } from './oui.js';
 import { parseOverrides } from './overrides.js';
@@ -23,6 +25,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState(false);
   const ids = useId();
+  // Focus lands on the installer choice, two Tabs before Install; Escape closes the panel.
+  const focus = usePanelFocus<HTMLElement>(!!host, '.install-form select', onClose);
 
   // Default to the host's last distro, else the first one that is usable.
   useEffect(() => {
@@ -55,7 +59,14 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
 
   const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
   return (
-    <aside className="host-panel panel" aria-labelledby={`${ids}-title`} data-mac={mac}>
+    <aside
+      ref={focus.ref}
+      onKeyDown={focus.onKeyDown}
+      tabIndex={-1}
+      className="host-panel panel"
+      aria-labelledby={`${ids}-title`}
+      data-mac={mac}
+    >
       <header className="host-head">
         <h2 id={`${ids}-title`} className="mono">
           {host.mac}
@@ -91,7 +102,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
           </>
         ) : null}
       </dl>
-      {host.install && active ? <progress className="wide" max={1} value={host.install.progress} aria-label="Install progress" /> : null}
+      {host.install && active ? <InstallProgress install={host.install} /> : null}
 
       <form
         className="install-form"

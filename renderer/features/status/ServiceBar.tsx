@@ -22,6 +22,19 @@ export function counterText(counters: Readonly<Record<string, number>>): string 
     .join(' · ');
 }
 
+/** "proxyOffers" → "proxy offers". */
+function counterWords(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** What a screen reader says for a chip: "DHCP: up, on 10.0.0.1:67, 12 offers, 10 acks". */
+export function serviceLabel(s: ServiceStatus): string {
+  const counts = Object.entries(s.counters)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${v} ${counterWords(k)}`);
+  return [`${NAMES[s.name]}: ${STATE_WORD[s.state]}`, s.address ? `on ${s.address}` : null, ...counts, s.error].filter(Boolean).join(', ');
+}
+
 export function ServiceBar() {
   const services = useLive((s) => s.status?.services);
   if (!services || services.length === 0) return null;
@@ -32,7 +45,13 @@ export function ServiceBar() {
         .map((s) => {
           const counters = counterText(s.counters);
           return (
-            <li key={s.name} className={`service service-${s.state}`} data-service={s.name} title={s.error ?? s.address ?? undefined}>
+            <li
+              key={s.name}
+              className={`service service-${s.state}`}
+              data-service={s.name}
+              aria-label={serviceLabel(s)}
+              title={s.error ?? s.address ?? undefined}
+            >
               <span className="dot" aria-hidden="true" />
               <strong>{NAMES[s.name]}</strong> <span>{STATE_WORD[s.state]}</span>
               {s.address ? <span className="muted"> {s.address}</span> : null}
