@@ -168,6 +168,8 @@ export class Lab {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
+      // A command that exits before reading its input closes the pipe: EPIPE is its answer, not a crash.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });
   }
