@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, truncateS
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import type { CoreEvent, Distro } from '../../electron/shared/contract.js';
 import { buildIso } from '../helpers/iso-build.js';
@@ -50,6 +51,17 @@ describe('the ISO library', { timeout: 600_000 }, () => {
   const uploadEvents = async () => (await events()).filter((e) => e.type === 'log' && e.kind === 'iso.upload');
   const uploadedFiles = () => (existsSync(join(lab.dataDir, 'isos')) ? readdirSync(join(lab.dataDir, 'isos')) : []);
   const row = (text: string | RegExp) => page.locator('tr[data-distro]').filter({ hasText: text });
+
+  /** axe-core on what is open now: no serious or critical violation. */
+  async function noSeriousA11yIssues(what: string): Promise<void> {
+    const result = await new AxeBuilder({ page } as unknown as ConstructorParameters<typeof AxeBuilder>[0]).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+      `accessibility of ${what}`,
+    );
+  }
 
   async function check(what: string, fn: () => Promise<void>): Promise<void> {
     try {
@@ -115,6 +127,7 @@ describe('the ISO library', { timeout: 600_000 }, () => {
       await dialog.waitFor({ timeout: 10_000 });
       assert.match(await dialog.innerText(), /Rocky-9\.4-x86_64-dvd\.iso/, 'the confirmation names the file');
       assert.match(await dialog.innerText(), /deleted/);
+      await noSeriousA11yIssues('the Remove dialog');
       await dialog.getByRole('button', { name: 'Remove and delete the file' }).click();
       await dialog
         .getByRole('alert')
@@ -168,6 +181,7 @@ describe('the ISO library', { timeout: 600_000 }, () => {
         .filter({ hasText: /is not the ISO of/ })
         .waitFor({ timeout: 20_000 });
       assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      await noSeriousA11yIssues('the Locate form with an error');
       await field.fill(join(to, 'rocky.iso'));
       await page.getByRole('button', { name: 'Use this file' }).click();
       await r.getByText('OK', { exact: true }).waitFor({ timeout: 20_000 });
@@ -231,6 +245,7 @@ describe('the ISO library', { timeout: 600_000 }, () => {
         .filter({ hasText: /vmlinuz-typo/ })
         .waitFor({ timeout: 20_000 });
       assert.equal(await kernel.getAttribute('aria-invalid'), 'true');
+      await noSeriousA11yIssues('the boot files form with an error');
       assert.equal((await distros()).find((x) => x.id === d.id)?.kernel, '/boot/vmlinuz', 'nothing saved');
       await kernel.fill('/boot/rescue/vmlinuz-rescue');
       await page.getByRole('button', { name: 'Save kernel and initrd' }).click();

@@ -6,6 +6,7 @@ import type { Distro } from '../../../electron/shared/contract.js';
 import { useStore } from '../../app/context.js';
 import { ErrorNote, messageOf } from '../../components/ErrorNote.js';
 import { distroLabel } from './distro-words.js';
+import { FIELD_STYLE } from './form-style.js';
 
 type Field = 'kernel' | 'initrd';
 
@@ -46,13 +47,14 @@ export function BootFilesForm({ distro, onClose }: { distro: Distro; onClose: ()
   };
 
   const field = (name: Field, label: string) => (
-    <div className="field">
+    <div className="field" style={FIELD_STYLE}>
       <label htmlFor={`${id}-${name}`}>{label}</label>{' '}
       <input
         id={`${id}-${name}`}
         ref={refs[name]}
         type="text"
         className="mono"
+        style={{ flex: 1, minWidth: '14rem' }}
         value={values[name]}
         onChange={(e) => {
           setValues((v) => ({ ...v, [name]: e.target.value }));

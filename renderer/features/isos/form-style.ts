@@ -1,4 +1,4 @@
-// Styles of the library's dialog, in the theme's variables (both themes): kept beside it until the
+// Styles of the library's dialog and form fields, in the theme's variables (both themes): kept beside it until the
 // stylesheet gets a dialog rule of its own.
 import type { CSSProperties } from 'react';
 
@@ -9,3 +9,5 @@ export const DIALOG_STYLE: CSSProperties = {
   borderRadius: '8px',
   maxWidth: '36rem',
 };
+
+export const FIELD_STYLE: CSSProperties = { display: 'flex', gap: '0.4rem', alignItems: 'center', flex: '1 1 24rem' };
