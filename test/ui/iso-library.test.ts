@@ -128,6 +128,10 @@ describe('the ISO library', { timeout: 600_000 }, () => {
       assert.match(await dialog.innerText(), /Rocky-9\.4-x86_64-dvd\.iso/, 'the confirmation names the file');
       assert.match(await dialog.innerText(), /deleted/);
       await noSeriousA11yIssues('the Remove dialog');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await noSeriousA11yIssues('the Remove dialog, dark');
+      await screenshot(page, 'iso-remove-dialog-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
       await dialog.getByRole('button', { name: 'Remove and delete the file' }).click();
       await dialog
         .getByRole('alert')

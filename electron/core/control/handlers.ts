@@ -10,6 +10,7 @@ import type { TemplateStore } from '../install/template-store.js';
 import type { IsoLibrary } from '../iso/library.js';
 import { locateDistro } from '../iso/locate.js';
 import { removeDistro } from '../iso/remove.js';
+import { receiveUpload } from '../iso/upload.js';
 import type { ControlHandlers } from './control-api.js';
 
 export interface ControlContext {
@@ -38,7 +39,7 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     },
     'POST /api/distros/import': ({ body }) => c.library.import(body.path, { verify: body.verify ?? false }),
     'PUT /api/distros/upload/:name': ({ params, query, body }) =>
-      c.library.importUpload(params.name, body.stream, body.length, query.filename),
+      receiveUpload(c.library, params.name, body.stream, body.length, query.filename),
     'PUT /api/distros/:id': ({ params, body }) => c.library.configure(params.id, body),
     'DELETE /api/distros/:id': ({ params }) => removeDistro(c.library, params.id, c.hosts.list()),
     'POST /api/distros/:id/locate': ({ params, body }) => locateDistro(c.library, params.id, body.path),

@@ -1,12 +1,14 @@
 // The ISO library: installer ISOs imported by path, detected, registered in distros.json, and
-// served straight out of the file (nothing is copied or mounted). Import is idempotent; a moved
-// or deleted ISO marks its distro `missing`, a changed one `changed`, until it is imported again.
+// served straight out of the file (nothing is copied or mounted). Import is idempotent, and the
+// same ISO at another path keeps its one record; a moved or deleted ISO marks its distro `missing`
+// (Locate…: locate.ts), a changed one `changed`, until it is imported again. Uploads: upload.ts;
+// Remove: remove.ts.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isArch, type Distro, type DistroUpdate } from '../../shared/contract.js';
-import { BootbenchError, isBootbenchError } from '../errors.js';
+import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { openFileSource } from '../files/plain-file.js';
 import type { OpenResult } from '../files/file-source.js';
@@ -163,62 +165,6 @@ export class IsoLibrary {
       { data: { id: distro.id, ms } },
     );
     return this.distros.get(distro.id) ?? distro;
-  }
-
-  /**
-   * A browser cannot hand over a path: the ISO is streamed into the data folder (`isos/`), written
-   * to a `.part` file and renamed once complete, then imported. A failed upload or import leaves
-   * nothing behind: no file, no distro.
-   */
-  async importUpload(name: string, stream: AsyncIterable<Uint8Array>, length: number | null, chosenName?: string): Promise<Distro> {
-    const dir = this.uploadDir;
-    await mkdir(dir, { recursive: true });
-    let target = join(dir, name);
-    for (let n = 2; await exists(target); n += 1) target = join(dir, name.replace(/\.iso$/i, `-${n}.iso`));
-    const part = `${target}.part`;
-    const handle = await open(part, 'wx', 0o644);
-    const hash = createHash('sha256');
-    let done = 0;
-    let lastReport = 0;
-    try {
-      for await (const chunk of stream) {
-        await handle.write(chunk);
-        hash.update(chunk);
-        done += chunk.length;
-        const now = performance.now();
-        if (now - lastReport > 250) {
-          lastReport = now;
-          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, {
-            data: { name, done, total: length },
-          });
-        }
-      }
-      if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
-      await handle.sync();
-      await handle.close();
-      await rename(part, target);
-    } catch (e) {
-      await handle.close().catch(() => undefined);
-      await rm(part, { force: true });
-      const code = (e as NodeJS.ErrnoException).code;
-      // The browser's Cancel (or a closed tab) aborts the request: the partial file is gone already.
-      const reason =
-        code === 'ENOSPC' ? `the disk holding ${dir} is full` : code === 'ECONNRESET' ? 'it was cancelled' : (e as Error).message;
-      this.bus.log('core', 'warn', 'iso.upload', `upload of ${chosenName ?? name} stopped (${reason}); the partial file was removed`, {
-        data: { name, done, total: length },
-      });
-      throw new BootbenchError('ISO_UNREADABLE', { file: chosenName ?? name, reason: `the upload failed: ${reason}` }, { cause: e });
-    }
-    this.bus.log('core', 'info', 'iso.upload', `received ${name} (${formatMiB(done)})`, { data: { name, done, total: done } });
-    try {
-      const distro = await this.import(target, { sha256: hash.digest('hex') });
-      // The same ISO was in the library already: keep its record, not a second copy of the file.
-      if (distro.iso !== target) await rm(target, { force: true });
-      return distro;
-    } catch (e) {
-      await rm(target, { force: true });
-      throw namingChosenFile(e, target, chosenName ?? name);
-    }
   }
 
   /** A file inside an imported ISO, for the HTTP and TFTP servers. */
@@ -412,23 +358,7 @@ async function fileStatus(d: Distro): Promise<Distro['status']> {
   return st.size === d.isoSize && st.mtime.toISOString() === d.isoMtime ? 'ok' : 'changed';
 }
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-const formatMiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-
 const isInside = (dir: string, file: string) => file.startsWith(`${dir}${sep}`);
-
-/** An upload's refusal names the file the user chose, not where the server put it. */
-function namingChosenFile(e: unknown, target: string, chosen: string): unknown {
-  if (!isBootbenchError(e) || !(e.code === 'ISO_UNREADABLE' || e.code === 'ISO_UNSUPPORTED' || e.code === 'ISO_NOT_FOUND')) return e;
-  const { file, reason } = e.context as { file: string; reason: string };
-  // The import names the real path of the file (the data folder may be reached through a link).
-  if (basename(file) !== basename(target)) return e;
-  return new BootbenchError(e.code, { file: chosen, reason: reason.split(file).join(chosen) }, { cause: e.cause });
-}
 
 function notFound(message: string): OpenResult {
   return { ok: false, failure: { kind: 'not-found', message } };

@@ -13,6 +13,7 @@ import { isBootbenchError } from '../../../electron/core/errors.js';
 import { IsoLibrary } from '../../../electron/core/iso/library.js';
 import { removeDistro } from '../../../electron/core/iso/remove.js';
 import { locateDistro } from '../../../electron/core/iso/locate.js';
+import { receiveUpload } from '../../../electron/core/iso/upload.js';
 import { buildIso } from '../../helpers/iso-build.js';
 
 let dir: string;
@@ -52,7 +53,7 @@ async function* chunks(bytes: Buffer, failAfter?: number): AsyncGenerator<Uint8A
 
 const upload = async (library: IsoLibrary, file: string, name: string, chosen?: string) => {
   const bytes = await readFile(file);
-  return library.importUpload(name, chunks(bytes), bytes.length, chosen);
+  return receiveUpload(library, name, chunks(bytes), bytes.length, chosen);
 };
 
 test('a copy with the same size, volume id and mtime is the same ISO: one record', async () => {
@@ -96,7 +97,7 @@ test('a non-ISO upload is refused naming the chosen file, and leaves nothing', a
 test('an upload cut off (Cancel) leaves no partial file', async () => {
   const { library, data } = await freshLibrary();
   const bytes = await readFile(isoA);
-  await assert.rejects(library.importUpload('a.iso', chunks(bytes, 16_384), bytes.length, 'a.iso'), /cancelled/);
+  await assert.rejects(receiveUpload(library, 'a.iso', chunks(bytes, 16_384), bytes.length, 'a.iso'), /cancelled/);
   assert.deepEqual(await readdir(join(data, 'isos')), []);
 });
 
