@@ -27,6 +27,8 @@ export interface ErrorContexts {
   ISO_NOT_FOUND: { file: string; reason: string };
   ISO_CHECKSUM: { file: string; sums: string; expected: string; actual: string };
   DISTRO_NOT_FOUND: { id: string };
+  DISTRO_IN_USE: { id: string; hosts: string };
+  ISO_NOT_THE_SAME: { file: string; id: string; reason: string };
   INSTALL_REFUSED: { distro: string; mac: string; reason: string };
   HOST_NOT_FOUND: { mac: string };
   NOTHING_TO_CANCEL: { mac: string; state: string };
@@ -75,6 +77,8 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   ISO_CHECKSUM: (c) =>
     `${c.file} does not match ${c.sums}: expected ${c.expected}, got ${c.actual}. The download is damaged: download it again. Nothing was registered.`,
   DISTRO_NOT_FOUND: (c) => `No imported distro "${c.id}". \`bootbench distros\` lists them.`,
+  DISTRO_IN_USE: (c) => `Cannot remove ${c.id}: an install uses it (${c.hosts}). Cancel that install or let it finish first.`,
+  ISO_NOT_THE_SAME: (c) => `${c.file} is not the ISO of ${c.id}: ${c.reason}. Nothing was changed.`,
   INSTALL_REFUSED: (c) => `Cannot install ${c.distro} on ${c.mac}: ${c.reason}. Nothing was queued.`,
   HOST_NOT_FOUND: (c) => `No host ${c.mac} has been seen. \`bootbench hosts\` lists the hosts that network-booted.`,
   NOTHING_TO_CANCEL: (c) => `${c.mac} has no queued or running install (it is ${c.state}).`,

@@ -142,8 +142,13 @@ export interface Distro {
   /** Which files decided the detection. */
   evidence: string[];
   importedAt: string;
-  /** sha256 of the whole ISO, when it was verified against a SHA256SUMS file beside it. */
+  /**
+   * sha256 of the whole ISO when known: verified against a SHA256SUMS file beside it, or computed
+   * while an upload was received.
+   */
   sha256: string | null;
+  /** The file was uploaded into the data folder by Bootbench (Remove deletes it); false or absent: imported where it lies. */
+  uploaded?: boolean;
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
@@ -335,6 +340,24 @@ export type InstallSettingsView = Omit<InstallSettings, 'rootPasswordHash' | 'ad
   adminPasswordSet: boolean;
 };
 
+/** What Remove did: the record is gone; the file was deleted only if Bootbench had uploaded it. */
+export interface DistroRemoval {
+  id: string;
+  /** The ISO file the record pointed at. */
+  iso: string;
+  fileDeleted: boolean;
+}
+
+/** Locate…: the new place of a moved ISO (the same file: same size and volume id). */
+export interface LocateRequest {
+  path: string;
+}
+
+/** An upload's query: the name of the file as the user chose it (for messages; the route's `:name` is a safe copy). */
+export interface UploadQuery {
+  filename?: string;
+}
+
 /** What the user may set on a distro (kernel, initrd and arguments: for `generic`, or to override). */
 export interface DistroUpdate {
   kernel?: string | null;
@@ -386,8 +409,15 @@ export interface ControlRoutes {
   'GET /api/distros': { query: undefined; output: Distro[] };
   'POST /api/distros/import': { query: undefined; body: ImportRequest; output: Distro };
   /** A browser has no path for a dropped file: it uploads it (streamed into the data folder, with progress events). */
-  'PUT /api/distros/upload/:name': { query: undefined; body: UploadStream; output: Distro };
+  'PUT /api/distros/upload/:name': { query: UploadQuery; body: UploadStream; output: Distro };
   'PUT /api/distros/:id': { query: undefined; body: DistroUpdate; output: Distro };
+  /**
+   * Remove a distro: the record goes; its file is deleted only if Bootbench uploaded it into the data
+   * folder (an ISO imported by path stays where it is). Refused while an install uses the distro.
+   */
+  'DELETE /api/distros/:id': { query: undefined; output: DistroRemoval };
+  /** Point a missing (moved) distro at its new path; refused unless it is the same ISO (size and volume id). */
+  'POST /api/distros/:id/locate': { query: undefined; body: LocateRequest; output: Distro };
   /** Queue an install; a MAC not seen yet is registered, so that it installs when it first boots. */
   'POST /api/hosts/:mac/install': { query: undefined; body: InstallRequest; output: Host };
   /** Cancel a queued or running install: the host goes to `failed` (code `cancelled`) and waits again. */

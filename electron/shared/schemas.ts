@@ -8,6 +8,8 @@ import {
   type DistroUpdate as DistroUpdateBody,
   type EventsFilter,
   type ImportRequest as ImportRequestBody,
+  type LocateRequest as LocateRequestBody,
+  type UploadQuery as UploadQueryShape,
   type InstallRequest as InstallRequestBody,
   type InstallSettingsUpdate,
   type ServeRequest as ServeRequestBody,
@@ -34,6 +36,11 @@ export const ImportRequest: z.ZodType<ImportRequestBody> = z.object({
 export const IsoUploadName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
+
+/** The name the user's file had (any characters; only shown in messages). */
+export const UploadQuery: z.ZodType<UploadQueryShape> = z.object({ filename: z.string().min(1).max(255).optional() });
+
+export const LocateRequest: z.ZodType<LocateRequestBody> = z.object({ path: z.string().min(1).max(4096) });
 
 export const MacParams = z.object({ mac: MacAddress });
 

@@ -25,7 +25,8 @@ export function uploadName(fileName: string): string {
 export function uploadIso(token: string, file: File, onProgress: (p: UploadProgress) => void): Upload {
   const xhr = new XMLHttpRequest();
   const done = new Promise<Distro>((resolve, reject) => {
-    xhr.open('PUT', buildPath('/api/distros/upload/:name', { name: uploadName(file.name) }, undefined));
+    // The chosen name goes along so that a refusal names the file the user picked, not the server's copy.
+    xhr.open('PUT', buildPath('/api/distros/upload/:name', { name: uploadName(file.name) }, { filename: file.name.slice(0, 255) }));
     xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.responseType = 'text';

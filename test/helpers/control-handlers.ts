@@ -19,6 +19,12 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'PUT /api/distros/:id': ({ params }) => {
       throw new BootbenchError('DISTRO_NOT_FOUND', { id: params.id });
     },
+    'DELETE /api/distros/:id': ({ params }) => {
+      throw new BootbenchError('DISTRO_NOT_FOUND', { id: params.id });
+    },
+    'POST /api/distros/:id/locate': ({ params }) => {
+      throw new BootbenchError('DISTRO_NOT_FOUND', { id: params.id });
+    },
     'POST /api/hosts/:mac/install': () => notServing(),
     'POST /api/hosts/:mac/cancel': () => notServing(),
     'GET /api/hosts/:mac/answer-file': () => notServing(),

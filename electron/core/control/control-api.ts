@@ -30,12 +30,14 @@ import {
   ImportRequest,
   InstallRequest,
   IsoUploadName,
+  LocateRequest,
   MacParams,
   ServeRequest,
   SettingsUpdate,
   TemplateName,
   TemplateSave,
   TimelineQuery,
+  UploadQuery,
 } from '../../shared/schemas.js';
 import { BootbenchError, errnoCode, isBootbenchError, type ErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -77,8 +79,15 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/events': { query: EventsQuery },
   'GET /api/distros': {},
   'POST /api/distros/import': { body: ImportRequest },
-  'PUT /api/distros/upload/:name': { params: z.object({ name: IsoUploadName }), body: z.custom<UploadStream>(), raw: true },
+  'PUT /api/distros/upload/:name': {
+    params: z.object({ name: IsoUploadName }),
+    query: UploadQuery,
+    body: z.custom<UploadStream>(),
+    raw: true,
+  },
   'PUT /api/distros/:id': { params: z.object({ id: DistroId }), body: DistroUpdate },
+  'DELETE /api/distros/:id': { params: z.object({ id: DistroId }) },
+  'POST /api/distros/:id/locate': { params: z.object({ id: DistroId }), body: LocateRequest },
   'POST /api/hosts/:mac/install': { params: MacParams, body: InstallRequest },
   'POST /api/hosts/:mac/cancel': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
@@ -124,6 +133,7 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ISO_NOT_FOUND',
   'ISO_CHECKSUM',
   'DISTRO_NOT_FOUND',
+  'ISO_NOT_THE_SAME',
   'HOST_NOT_FOUND',
 ]);
 

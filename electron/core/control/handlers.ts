@@ -8,6 +8,9 @@ import type { InstallManager } from '../install/manager.js';
 import type { SettingsStore } from '../install/settings-store.js';
 import type { TemplateStore } from '../install/template-store.js';
 import type { IsoLibrary } from '../iso/library.js';
+import { locateDistro } from '../iso/locate.js';
+import { removeDistro } from '../iso/remove.js';
+import { receiveUpload } from '../iso/upload.js';
 import type { ControlHandlers } from './control-api.js';
 
 export interface ControlContext {
@@ -35,8 +38,11 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
       return c.library.list();
     },
     'POST /api/distros/import': ({ body }) => c.library.import(body.path, { verify: body.verify ?? false }),
-    'PUT /api/distros/upload/:name': ({ params, body }) => c.library.importUpload(params.name, body.stream, body.length),
+    'PUT /api/distros/upload/:name': ({ params, query, body }) =>
+      receiveUpload(c.library, params.name, body.stream, body.length, query.filename),
     'PUT /api/distros/:id': ({ params, body }) => c.library.configure(params.id, body),
+    'DELETE /api/distros/:id': ({ params }) => removeDistro(c.library, params.id, c.hosts.list()),
+    'POST /api/distros/:id/locate': ({ params, body }) => locateDistro(c.library, params.id, body.path),
     'POST /api/hosts/:mac/install': ({ params, body }) => c.installs().queue(params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),

@@ -1,10 +1,12 @@
 // The ISO library: installer ISOs imported by path, detected, registered in distros.json, and
-// served straight out of the file (nothing is copied or mounted). Import is idempotent; a moved
-// or deleted ISO marks its distro `missing`, a changed one `changed`, until it is imported again.
+// served straight out of the file (nothing is copied or mounted). Import is idempotent, and the
+// same ISO at another path keeps its one record; a moved or deleted ISO marks its distro `missing`
+// (Locate…: locate.ts), a changed one `changed`, until it is imported again. Uploads: upload.ts;
+// Remove: remove.ts.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isArch, type Distro, type DistroUpdate } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -22,6 +24,8 @@ interface DistrosFile {
 
 export interface ImportOptions {
   verify?: boolean;
+  /** The file's sha256 when already known (an upload hashes what it receives). */
+  sha256?: string;
 }
 
 export class IsoLibrary {
@@ -31,7 +35,8 @@ export class IsoLibrary {
 
   private constructor(
     private readonly file: string,
-    private readonly bus: EventBus,
+    /** Where the library's log lines go (remove.ts and locate.ts log there too). */
+    readonly bus: EventBus,
   ) {}
 
   static async open(dataDir: string, bus: EventBus): Promise<IsoLibrary> {
@@ -41,7 +46,7 @@ export class IsoLibrary {
     for (const stored of saved.distros) {
       const d = withContractArch(stored);
       renamed ||= d !== stored;
-      library.distros.set(d.id, d);
+      library.distros.set(d.id, { ...d, uploaded: isInside(library.uploadDir, d.iso) });
     }
     await library.refresh();
     if (renamed) await library.save(); // records from before the one vocabulary, saved in today's words
@@ -54,6 +59,25 @@ export class IsoLibrary {
 
   get(id: string): Distro | undefined {
     return this.distros.get(id);
+  }
+
+  /** Where uploads are written (`<data>/isos`): files there are Bootbench's own, deleted on Remove. */
+  get uploadDir(): string {
+    return join(dirname(this.file), 'isos');
+  }
+
+  /** Stores a changed record (remove.ts, locate.ts) and drops its cached image. */
+  async replace(distro: Distro): Promise<void> {
+    await this.dropImage(distro.id);
+    this.update(distro);
+    await this.save();
+  }
+
+  /** Drops a record (its file is the caller's business). */
+  async forget(id: string): Promise<void> {
+    await this.dropImage(id);
+    this.distros.delete(id);
+    await this.save();
   }
 
   /** Re-checks every ISO file: moved or deleted → missing, size/mtime differ → changed. */
@@ -89,6 +113,11 @@ export class IsoLibrary {
     } catch (e) {
       throw unreadable(file, e);
     }
+    const twin = this.sameIso(file, before.size, before.mtime.toISOString(), image.volumeId, options.sha256);
+    if (twin) {
+      await image.close();
+      return this.keepTwin(twin, file, before.mtime.toISOString());
+    }
     let distro: Distro;
     try {
       const found = await detectDistro(image, basename(file));
@@ -113,7 +142,7 @@ export class IsoLibrary {
         status: 'ok',
         evidence: found.evidence,
         importedAt: known?.importedAt ?? new Date().toISOString(),
-        sha256: null,
+        sha256: options.sha256 ?? null,
       };
     } finally {
       await image.close();
@@ -135,52 +164,7 @@ export class IsoLibrary {
       `imported ${distro.name} ${distro.version} ${distro.arch} from ${file} as "${distro.id}" in ${ms.toFixed(0)} ms`,
       { data: { id: distro.id, ms } },
     );
-    return distro;
-  }
-
-  /**
-   * A browser cannot hand over a path: the ISO is streamed into the data folder (`isos/`), written
-   * to a `.part` file and renamed once complete, then imported. A failed upload or import leaves
-   * nothing behind: no file, no distro.
-   */
-  async importUpload(name: string, stream: AsyncIterable<Uint8Array>, length: number | null): Promise<Distro> {
-    const dir = join(dirname(this.file), 'isos');
-    await mkdir(dir, { recursive: true });
-    let target = join(dir, name);
-    for (let n = 2; await exists(target); n += 1) target = join(dir, name.replace(/\.iso$/i, `-${n}.iso`));
-    const part = `${target}.part`;
-    const handle = await open(part, 'wx', 0o644);
-    let done = 0;
-    let lastReport = 0;
-    try {
-      for await (const chunk of stream) {
-        await handle.write(chunk);
-        done += chunk.length;
-        const now = performance.now();
-        if (now - lastReport > 250) {
-          lastReport = now;
-          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, {
-            data: { name, done, total: length },
-          });
-        }
-      }
-      if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
-      await handle.sync();
-      await handle.close();
-      await rename(part, target);
-    } catch (e) {
-      await handle.close().catch(() => undefined);
-      await rm(part, { force: true });
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOSPC' ? `the disk holding ${dir} is full` : (e as Error).message;
-      throw new BootbenchError('ISO_UNREADABLE', { file: name, reason: `the upload failed: ${reason}` }, { cause: e });
-    }
-    this.bus.log('core', 'info', 'iso.upload', `received ${name} (${formatMiB(done)})`, { data: { name, done, total: done } });
-    try {
-      return await this.import(target);
-    } catch (e) {
-      await rm(target, { force: true });
-      throw e;
-    }
+    return this.distros.get(distro.id) ?? distro;
   }
 
   /** A file inside an imported ISO, for the HTTP and TFTP servers. */
@@ -259,6 +243,40 @@ export class IsoLibrary {
     return next;
   }
 
+  /**
+   * Another record for the same ISO at another path: same size and volume id, and the same mtime
+   * or (when both are known) the same sha256. Same path is handled by the caller.
+   */
+  private sameIso(file: string, size: number, mtime: string, volumeId: string, sha256: string | undefined): Distro | undefined {
+    return [...this.distros.values()].find(
+      (d) =>
+        d.iso !== file &&
+        d.isoSize === size &&
+        d.volumeId === volumeId &&
+        (d.isoMtime === mtime || (sha256 !== undefined && d.sha256 === sha256)),
+    );
+  }
+
+  /** A duplicate import keeps the one record; a record whose file went missing now points here. */
+  private async keepTwin(twin: Distro, file: string, mtime: string): Promise<Distro> {
+    if (twin.status === 'ok') {
+      this.bus.log('core', 'info', 'iso.duplicate', `${file} is the same ISO as "${twin.id}" (${twin.iso}): kept the one record`, {
+        data: { id: twin.id, file },
+      });
+      return twin;
+    }
+    const moved: Distro = { ...twin, iso: file, isoMtime: mtime, status: 'ok' };
+    await this.replace(moved);
+    this.bus.log('core', 'info', 'iso.located', `"${twin.id}" found again at ${file}`, { data: { id: twin.id, file } });
+    return this.distros.get(twin.id) ?? moved;
+  }
+
+  private async dropImage(id: string): Promise<void> {
+    const cached = this.images.get(id);
+    this.images.delete(id);
+    await cached?.then((i) => i.close()).catch(() => undefined);
+  }
+
   private image(distro: Distro): Promise<IsoImage> {
     const cached = this.images.get(distro.id);
     if (cached) return cached;
@@ -308,7 +326,8 @@ export class IsoLibrary {
     return id;
   }
 
-  private update(distro: Distro): void {
+  private update(given: Distro): void {
+    const distro = { ...given, uploaded: isInside(this.uploadDir, given.iso) };
     this.distros.set(distro.id, distro);
     this.bus.emit({ type: 'distro', distro });
   }
@@ -339,12 +358,7 @@ async function fileStatus(d: Distro): Promise<Distro['status']> {
   return st.size === d.isoSize && st.mtime.toISOString() === d.isoMtime ? 'ok' : 'changed';
 }
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-const formatMiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+const isInside = (dir: string, file: string) => file.startsWith(`${dir}${sep}`);
 
 function notFound(message: string): OpenResult {
   return { ok: false, failure: { kind: 'not-found', message } };

@@ -1,34 +1,86 @@
+// The installers (imported ISOs): one row each, with its file, and the actions a technician needs
+// to keep the library tidy: Remove, Locate… for a moved ISO, and the kernel and initrd to boot.
+import { Fragment, useState } from 'react';
 import type { Distro } from '../../../electron/shared/contract.js';
 import { useLive } from '../../app/context.js';
 import { TablePanel } from '../../components/TablePanel.js';
 import { formatBytes } from '../../components/format.js';
+import { BootFilesForm } from './BootFilesForm.js';
+import { LocateForm } from './LocateForm.js';
+import { RemoveDialog } from './RemoveDialog.js';
+import { distroLabel, fileNameOf } from './distro-words.js';
 
 const STATUS_WORD: Readonly<Record<Distro['status'], string>> = { ok: 'OK', missing: 'Missing', changed: 'Changed: re-import' };
-const COLUMNS = ['Name', 'Version', 'Arch', 'Size', 'Status'] as const;
+const COLUMNS = ['Name', 'Version', 'Arch', 'File', 'Size', 'Status', 'Actions'] as const;
+
+type Open = { id: string; form: 'locate' | 'boot' } | null;
 
 export function DistroList() {
   const distros = useLive((s) => s.distros);
+  const [open, setOpen] = useState<Open>(null);
+  const [removing, setRemoving] = useState<Distro | null>(null);
   const list = [...distros.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  const toggle = (id: string, form: 'locate' | 'boot') => setOpen((o) => (o?.id === id && o.form === form ? null : { id, form }));
   return (
-    <TablePanel
-      titleId="distros-title"
-      title="Installers"
-      columns={COLUMNS}
-      empty="No ISO yet: drop one anywhere on this window, or use “Open ISO…”."
-      rows={list.map((d) => (
-        <tr key={d.id} data-distro={d.id}>
-          <td title={d.iso}>
-            {d.name}
-            {d.variant ? <span className="muted"> {d.variant}</span> : null}
-          </td>
-          <td>{d.version}</td>
-          <td>{d.arch}</td>
-          <td>{formatBytes(d.isoSize)}</td>
-          <td>
-            <span className={`status status-${d.status}`}>{STATUS_WORD[d.status]}</span>
-          </td>
-        </tr>
-      ))}
-    />
+    <>
+      <TablePanel
+        titleId="distros-title"
+        title="Installers"
+        columns={COLUMNS}
+        empty="No ISO yet: drop one anywhere on this window, or use “Open ISO…”."
+        rows={list.map((d) => (
+          <Fragment key={d.id}>
+            <tr data-distro={d.id}>
+              <td>
+                {d.name}
+                {d.variant ? <span className="muted"> {d.variant}</span> : null}
+              </td>
+              <td>{d.version}</td>
+              <td>{d.arch}</td>
+              <td className="mono" title={d.iso}>
+                {fileNameOf(d.iso)}
+              </td>
+              <td>{formatBytes(d.isoSize)}</td>
+              <td>
+                <span className={`status status-${d.status}`}>{STATUS_WORD[d.status]}</span>
+              </td>
+              <td>
+                <span className="buttons">
+                  {d.status === 'missing' ? (
+                    <button type="button" className="small" aria-label={`Locate ${distroLabel(d)}…`} onClick={() => toggle(d.id, 'locate')}>
+                      Locate…
+                    </button>
+                  ) : null}
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Boot files: kernel and initrd of ${d.name}`}
+                    aria-expanded={open?.id === d.id && open.form === 'boot'}
+                    onClick={() => toggle(d.id, 'boot')}
+                  >
+                    Boot files
+                  </button>
+                  <button type="button" className="small" aria-label={`Remove ${distroLabel(d)}`} onClick={() => setRemoving(d)}>
+                    Remove
+                  </button>
+                </span>
+              </td>
+            </tr>
+            {open?.id === d.id ? (
+              <tr className="distro-form">
+                <td colSpan={COLUMNS.length}>
+                  {open.form === 'locate' ? (
+                    <LocateForm distro={d} onDone={() => setOpen(null)} />
+                  ) : (
+                    <BootFilesForm distro={d} onClose={() => setOpen(null)} />
+                  )}
+                </td>
+              </tr>
+            ) : null}
+          </Fragment>
+        ))}
+      />
+      {removing ? <RemoveDialog distro={removing} onClose={() => setRemoving(null)} /> : null}
+    </>
   );
 }

@@ -3,7 +3,8 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { desktopBridge } from '../../app/desktop.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import type { Imports } from './imports.js';
+import { NotAnIsoError, type ImportJob, type Imports } from './imports.js';
+import { formatRate, formatTimeLeft } from './upload-rate.js';
 
 export function OpenIsoButton({ imports }: { imports: Imports }) {
   const input = useRef<HTMLInputElement>(null);
@@ -69,24 +70,8 @@ export function ImportJobs({ imports }: { imports: Imports }) {
       {imports.jobs.map((j) => (
         <li key={j.id} className={`import import-${j.phase}`} data-phase={j.phase}>
           <span className="import-name">{j.name}</span>
-          {j.phase === 'uploading' ? (
-            <>
-              <progress max={1} value={j.progress ?? undefined} aria-label={`Uploading ${j.name}`} />
-              <span className="muted">{j.progress !== null ? `${Math.round(j.progress * 100)} %` : ''}</span>
-            </>
-          ) : null}
-          {j.phase === 'importing' ? <span className="muted">Reading the ISO…</span> : null}
-          {j.phase === 'done' && j.distro ? (
-            <span>
-              Detected{' '}
-              <strong>
-                {j.distro.name} {j.distro.version}
-              </strong>{' '}
-              ({j.distro.arch})
-            </span>
-          ) : null}
-          {j.phase === 'failed' ? <ErrorNote error={j.error} /> : null}
-          {j.phase === 'done' || j.phase === 'failed' ? (
+          <JobState job={j} imports={imports} />
+          {j.phase === 'done' || j.phase === 'failed' || j.phase === 'cancelled' ? (
             <button type="button" className="link" aria-label={`Dismiss ${j.name}`} onClick={() => imports.dismiss(j.id)}>
               ×
             </button>
@@ -95,4 +80,65 @@ export function ImportJobs({ imports }: { imports: Imports }) {
       ))}
     </ul>
   );
+}
+
+function JobState({ job: j, imports }: { job: ImportJob; imports: Imports }) {
+  switch (j.phase) {
+    case 'checking':
+      return <span className="muted">Checking the file…</span>;
+    case 'uploading':
+      return (
+        <>
+          <progress max={1} value={j.progress ?? undefined} aria-label={`Uploading ${j.name}`} />
+          <span className="muted">
+            {[
+              j.progress !== null ? `${Math.round(j.progress * 100)} %` : '',
+              j.bytesPerSecond !== null ? formatRate(j.bytesPerSecond) : '',
+              j.secondsLeft !== null ? formatTimeLeft(j.secondsLeft) : '',
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </span>
+          <button type="button" className="small" aria-label={`Cancel upload of ${j.name}`} onClick={() => imports.cancel(j.id)}>
+            Cancel
+          </button>
+        </>
+      );
+    case 'importing':
+      return <span className="muted">Reading the ISO…</span>;
+    case 'cancelled':
+      return <span>Upload cancelled: nothing was kept.</span>;
+    case 'done':
+      return j.distro ? (
+        j.duplicate ? (
+          <span className="note note-warn">
+            Already in the library as{' '}
+            <strong>
+              {j.distro.name} {j.distro.version}
+            </strong>{' '}
+            ({j.distro.arch}): not added again.
+          </span>
+        ) : (
+          <span>
+            Detected{' '}
+            <strong>
+              {j.distro.name} {j.distro.version}
+            </strong>{' '}
+            ({j.distro.arch})
+          </span>
+        )
+      ) : null;
+    case 'failed':
+      return j.error instanceof NotAnIsoError ? (
+        <span className="note note-error" role="alert">
+          <span>This is not an ISO image.</span>{' '}
+          <details>
+            <summary>Details</summary>
+            {j.error.detail}
+          </details>
+        </span>
+      ) : (
+        <ErrorNote error={j.error} />
+      );
+  }
 }

@@ -138,25 +138,38 @@ describe('ISO import and serving through bootbench serve', { timeout: 300_000 },
     assert.match(logs.stdout, /verifying Rocky-9\.4-x86_64-dvd\.iso: 100 %/);
   });
 
-  test('a browser upload is streamed into the data folder and imported', async () => {
+  test('a browser upload is streamed into the data folder and imported; the same ISO again is not kept twice', async () => {
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-    const r = await lab.exec(lab.serverNs, 'curl', [
-      '-sS',
-      '-X',
-      'PUT',
-      '-H',
-      `Authorization: Bearer ${info.token}`,
-      '-H',
-      'Content-Type: application/octet-stream',
-      '--data-binary',
-      `@${iso}`,
-      `${info.controlUrl}/api/distros/upload/uploaded-rocky.iso`,
-    ]);
+    const put = (file: string, name: string) =>
+      lab.exec(lab.serverNs, 'curl', [
+        '-sS',
+        '-X',
+        'PUT',
+        '-H',
+        `Authorization: Bearer ${info.token}`,
+        '-H',
+        'Content-Type: application/octet-stream',
+        '--data-binary',
+        `@${file}`,
+        `${info.controlUrl}/api/distros/upload/${name}`,
+      ]);
+    // Another ISO than the one imported above: the same tree with a padding sector more.
+    const variant = join(dataDir, 'variant.iso');
+    writeFileSync(variant, Buffer.concat([readFileSync(iso), Buffer.alloc(2048)]));
+    const r = await put(variant, 'uploaded-rocky.iso');
     assert.equal(r.code, 0, r.stderr);
     const uploaded = JSON.parse(r.stdout) as Distro;
     assert.equal(uploaded.name, 'Rocky Linux');
     assert.equal(uploaded.iso, join(dataDir, 'isos', 'uploaded-rocky.iso'));
-    assert.equal(sha256(readFileSync(uploaded.iso)), sha256(readFileSync(iso)));
+    assert.equal(sha256(readFileSync(uploaded.iso)), sha256(readFileSync(variant)));
+    assert.equal(uploaded.sha256, sha256(readFileSync(variant)), 'hashed while it streamed in');
+    // The ISO imported (and verified) by path above, uploaded: the same ISO, one record, no second copy.
+    const again = await put(iso, 'again.iso');
+    assert.equal(again.code, 0, again.stderr);
+    const kept = JSON.parse(again.stdout) as Distro;
+    assert.equal(kept.iso, iso);
+    assert.notEqual(kept.id, uploaded.id);
+    assert.ok(!existsSync(join(dataDir, 'isos', 'again.iso')), 'the duplicate upload is not kept');
     const junk = join(dataDir, 'junk.bin');
     writeFileSync(junk, randomBytes(100_000));
     const bad = await lab.exec(lab.serverNs, 'curl', [
