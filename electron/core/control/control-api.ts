@@ -85,6 +85,7 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },
   'GET /api/settings': {},
   'PUT /api/settings': { body: SettingsUpdate },
+  'POST /api/settings/initial-password': {},
   'GET /api/templates': {},
   'PUT /api/templates/:name': { params: z.object({ name: TemplateName }), body: TemplateSave },
   'GET /api/check': { query: CheckQuery },
@@ -228,7 +229,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     try {
       output = await handler(input);
     } catch (e) {
-      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message);
+      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message, {}, e.field);
       throw internalError(e, route.key);
     }
     sendJson(res, output === undefined ? 204 : 200, output);
@@ -370,7 +371,7 @@ function sendError(res: ServerResponse, e: HttpError): void {
     return;
   }
   for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
-  const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+  const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
   sendJson(res, e.status, body);
 }
 
