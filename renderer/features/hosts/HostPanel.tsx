@@ -6,6 +6,7 @@ import { useLive, useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../components/format.js';
+import { InstallLoginWarning } from '../settings/InstallLoginWarning.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
 import { Timeline } from './Timeline.js';
 import { vendorOf } from './oui.js';
@@ -92,6 +93,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         ) : null}
       </dl>
       {host.install && active ? <progress className="wide" max={1} value={host.install.progress} aria-label="Install progress" /> : null}
+      <InstallLoginWarning />
 
       <form
         className="install-form"
