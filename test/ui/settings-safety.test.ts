@@ -179,6 +179,7 @@ describe('settings: login credentials, inline errors, unsaved changes', { timeou
 
   step('first run shows the credentials, and a bad pool is marked at the pool field', async () => {
     assert.equal((await lab.api('/api/stop', { method: 'POST' })).status, 200);
+    await page.reload(); // (the status after a stop from outside the page is not streamed)
     await page.getByRole('heading', { name: 'Set up Bootbench' }).waitFor({ timeout: 30_000 });
     await page.getByRole('region', { name: 'Logging in to installed machines' }).waitFor({ timeout: 10_000 });
     await page.getByRole('radio', { name: new RegExp(BRIDGE) }).check();
