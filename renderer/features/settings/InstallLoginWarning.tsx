@@ -28,7 +28,7 @@ export function InstallLoginWarning() {
 
   if (loginKnown !== false) return null;
   return (
-    <div className="note note-warn" role="note">
+    <div className="note note-warn login-warning" role="note">
       <span>
         Nobody could log in to this machine once installed: its admin password is the generated one, which nobody has seen yet, and no SSH
         key is set.{' '}
