@@ -132,6 +132,13 @@ export function statusOfError(e: BootbenchError): 400 | 409 {
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
 }
 
+/** The body field a refused body is about (its first issue's key), for a form to mark; none for other inputs. */
+function fieldOfZodError(where: string, error: z.ZodError): { name: string; detail: string } | undefined {
+  const issue = error.issues[0];
+  const name = issue?.path[0];
+  return where === 'body' && issue && typeof name === 'string' ? { name, detail: issue.message } : undefined;
+}
+
 function describeZodError(where: string, error: z.ZodError): string {
   return error.issues.map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
 }
@@ -333,7 +340,8 @@ function matchRoute(routes: CompiledRoute[], method: string, segments: string[])
 
 function parseWith<T>(schema: z.ZodType<T>, where: string, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error));
+  if (!result.success)
+    throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error), {}, fieldOfZodError(where, result.error));
   return result.data;
 }
 

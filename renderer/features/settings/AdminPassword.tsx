@@ -49,8 +49,15 @@ export function AdminPassword({ info, onRevealed }: { info: AdminPasswordState; 
 
   return (
     <span className="admin-password">
-      <code data-testid="admin-password" className="password-value" aria-label={visible ? 'Admin password' : 'Admin password (hidden)'}>
-        {visible && password !== null ? password : MASK}
+      <code data-testid="admin-password" className="password-value">
+        {visible && password !== null ? (
+          password
+        ) : (
+          <>
+            <span aria-hidden="true">{MASK}</span>
+            <span className="visually-hidden">hidden</span>
+          </>
+        )}
       </code>
       <button type="button" className="small" onClick={() => void toggle()} aria-pressed={visible}>
         Show password

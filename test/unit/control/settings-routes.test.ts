@@ -81,6 +81,13 @@ describe('settings routes', () => {
     assert.match(res.body.error.field?.detail ?? '', /^"Mars\/Base" is not a known IANA time zone/);
   });
 
+  test('a body refused by its schema names the field too', async () => {
+    const res = await call<ApiErrorBody>('PUT', '/api/settings', { timezone: 'x'.repeat(100) });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'BAD_REQUEST');
+    assert.equal(res.body.error.field?.name, 'timezone');
+  });
+
   test('a bad pool names the pool field; the CLI words say --pool, the field words do not', async () => {
     const res = await call<ApiErrorBody>('POST', '/api/serve', { interface: 'lab0', pool: '10.9.9.1-10.9.9.5' });
     assert.equal(res.status, 400);
