@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import type { AnswerFilePreview, Distro, InstallSettingsView } from '../../electron/shared/contract.js';
 import { verifySha512Crypt } from '../../electron/core/install/sha512-crypt.js';
@@ -27,6 +28,14 @@ async function describedError(page: Page, input: Locator, re: RegExp): Promise<L
     if (re.test(await el.innerText())) return el;
   }
   assert.fail(`no element named by aria-describedby="${ids.join(' ')}" says ${re}`);
+}
+
+/** Serious or critical axe-core violations inside `selector` (this file's views: settings, first run). */
+async function axeProblems(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** Whether `input` has the focus. */
@@ -135,6 +144,7 @@ describe('settings: login credentials, inline errors, unsaved changes', { timeou
     assert.ok(msg.y >= box.y && msg.y - (box.y + box.height) < 40, `the message is right under its field: ${JSON.stringify({ box, msg })}`);
     assert.ok(await focused(tz), 'the focus is on the field');
     await screenshot(page, 'settings-inline-error');
+    assert.deepEqual(await axeProblems(page, '.settings'), [], 'the settings view with an inline error passes axe-core');
     await tz.fill('Etc/UTC');
     assert.equal(await tz.getAttribute('aria-invalid'), null, 'editing the field clears its mark');
   });
@@ -195,5 +205,6 @@ describe('settings: login credentials, inline errors, unsaved changes', { timeou
     assert.ok(box && msg && msg.y >= box.y && msg.y - (box.y + box.height) < 40, JSON.stringify({ box, msg }));
     assert.ok(await focused(pool));
     await screenshot(page, 'first-run-pool-error');
+    assert.deepEqual(await axeProblems(page, '.first-run'), [], 'first run with the credentials and a pool error passes axe-core');
   });
 });
