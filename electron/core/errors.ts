@@ -38,7 +38,17 @@ export interface ErrorContexts {
 
 export type ErrorCode = keyof ErrorContexts;
 
-type ErrorOptions = { cause?: unknown };
+/**
+ * The input field an error is about (a settings key, `pool` …), with the problem in words that name
+ * no CLI flag or API key: each client words the field itself (the CLI says `--pool`, the UI points at
+ * its input), so the core says which field and what is wrong with it, not how to spell it.
+ */
+export interface ErrorField {
+  name: string;
+  detail: string;
+}
+
+type ErrorOptions = { cause?: unknown; field?: ErrorField };
 /** The context may be left out only for codes whose message needs none. */
 type ContextArgs<C extends ErrorCode> =
   Record<string, never> extends ErrorContexts[C]
@@ -90,13 +100,16 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
 export class BootbenchError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly context: ErrorContexts[C];
+  /** The field the error is about, when it is about one input. */
+  readonly field: ErrorField | undefined;
 
   constructor(code: C, ...[context, options]: ContextArgs<C>) {
     const ctx = (context ?? {}) as ErrorContexts[C];
-    super(catalog[code](ctx), options);
+    super(catalog[code](ctx), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BootbenchError';
     this.code = code;
     this.context = ctx;
+    this.field = options?.field;
   }
 }
 

@@ -338,6 +338,13 @@ export type InstallSettingsUpdate = Partial<Omit<InstallSettings, 'rootPasswordH
 export type InstallSettingsView = Omit<InstallSettings, 'rootPasswordHash' | 'adminPasswordHash'> & {
   rootPasswordSet: boolean;
   adminPasswordSet: boolean;
+  /** Whose the admin password is; the generated one can be read (once shown) through the API. */
+  adminPasswordInfo: AdminPasswordState;
+  /**
+   * Whether someone can log in to a machine installed now: the admin password is the user's own or
+   * the generated one was shown or copied, or an SSH key is set. Install warns when it is false.
+   */
+  loginKnown: boolean;
 };
 
 /** What Remove did: the record is gone; the file was deleted only if Bootbench had uploaded it. */
@@ -356,6 +363,21 @@ export interface LocateRequest {
 /** An upload's query: the name of the file as the user chose it (for messages; the route's `:name` is a safe copy). */
 export interface UploadQuery {
   filename?: string;
+}
+
+export interface AdminPasswordState {
+  /** 'generated' at the first start (readable through POST /api/settings/initial-password) until the user sets their own. */
+  source: 'generated' | 'own';
+  /** When the user set their own (ISO 8601); null for the generated one or when not recorded. */
+  setAt: string | null;
+  /** The generated password has been shown or copied (through the API) at least once. */
+  revealed: boolean;
+}
+
+/** The generated admin password, for the user to see or copy. */
+export interface InitialPassword {
+  user: string;
+  password: string;
 }
 
 /** What the user may set on a distro (kernel, initrd and arguments: for `generic`, or to override). */
@@ -428,6 +450,11 @@ export interface ControlRoutes {
   'GET /api/hosts/:mac/timeline': { query: TimelineQuery; output: LogEvent[] };
   'GET /api/settings': { query: undefined; output: InstallSettingsView };
   'PUT /api/settings': { query: undefined; body: InstallSettingsUpdate; output: InstallSettingsView };
+  /**
+   * The generated admin password, while it is the one in force (409 once the user set their own:
+   * only a hash is kept then). A POST: it records that the password was shown (loginKnown).
+   */
+  'POST /api/settings/initial-password': { query: undefined; output: InitialPassword };
   'GET /api/templates': { query: undefined; output: AnswerTemplate[] };
   /** Save an edited template (validated first); `text: null` restores the default. */
   'PUT /api/templates/:name': { query: undefined; body: { text: string | null }; output: AnswerTemplate };
@@ -464,5 +491,9 @@ export interface ServerInfo {
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string };
+  /**
+   * `field`: the input the error is about (a settings key, `pool` of a serve request), with `detail`
+   * saying what is wrong in words free of CLI flags, for a client to show at that input.
+   */
+  error: { code: string; message: string; field?: { name: string; detail: string } };
 }

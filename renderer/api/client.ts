@@ -24,6 +24,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The input the error is about, with words for it (ApiErrorBody.field). */
+    readonly field?: { name: string; detail: string },
   ) {
     super(message);
   }
@@ -45,13 +47,14 @@ export function buildPath(path: string, params: Record<string, string> | undefin
 export async function errorOf(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = `${res.status} ${res.statusText}`;
+  let field: ApiErrorBody['error']['field'];
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
-    if (body.error) ({ code, message } = body.error);
+    if (body.error) ({ code, message, field } = body.error);
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, field);
 }
 
 export interface ApiClient {

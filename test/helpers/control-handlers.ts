@@ -31,6 +31,7 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'GET /api/hosts/:mac/timeline': () => [],
     'GET /api/settings': () => notServing(),
     'PUT /api/settings': () => notServing(),
+    'POST /api/settings/initial-password': () => notServing(),
     'GET /api/templates': () => [],
     'PUT /api/templates/:name': () => notServing(),
     'GET /api/check': () => notServing(),

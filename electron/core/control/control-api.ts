@@ -94,6 +94,7 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },
   'GET /api/settings': {},
   'PUT /api/settings': { body: SettingsUpdate },
+  'POST /api/settings/initial-password': {},
   'GET /api/templates': {},
   'PUT /api/templates/:name': { params: z.object({ name: TemplateName }), body: TemplateSave },
   'GET /api/check': { query: CheckQuery },
@@ -139,6 +140,13 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 export function statusOfError(e: BootbenchError): 400 | 409 {
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
+}
+
+/** The body field a refused body is about (its first issue's key), for a form to mark; none for other inputs. */
+function fieldOfZodError(where: string, error: z.ZodError): { name: string; detail: string } | undefined {
+  const issue = error.issues[0];
+  const name = issue?.path[0];
+  return where === 'body' && issue && typeof name === 'string' ? { name, detail: issue.message } : undefined;
 }
 
 function describeZodError(where: string, error: z.ZodError): string {
@@ -238,7 +246,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     try {
       output = await handler(input);
     } catch (e) {
-      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message);
+      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message, {}, e.field);
       throw internalError(e, route.key);
     }
     sendJson(res, output === undefined ? 204 : 200, output);
@@ -342,7 +350,8 @@ function matchRoute(routes: CompiledRoute[], method: string, segments: string[])
 
 function parseWith<T>(schema: z.ZodType<T>, where: string, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error));
+  if (!result.success)
+    throw new HttpError(400, 'BAD_REQUEST', describeZodError(where, result.error), {}, fieldOfZodError(where, result.error));
   return result.data;
 }
 
@@ -380,7 +389,7 @@ function sendError(res: ServerResponse, e: HttpError): void {
     return;
   }
   for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
-  const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+  const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
   sendJson(res, e.status, body);
 }
 

@@ -12,6 +12,7 @@ import { locateDistro } from '../iso/locate.js';
 import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
 import type { ControlHandlers } from './control-api.js';
+import { HttpError } from './http-error.js';
 
 export interface ControlContext {
   status(): ServerStatus;
@@ -49,6 +50,16 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
     'GET /api/settings': () => c.settings.view(),
     'PUT /api/settings': ({ body }) => c.settings.update(body),
+    'POST /api/settings/initial-password': async () => {
+      const shown = await c.settings.revealInitialPassword();
+      if (shown === null)
+        throw new HttpError(
+          409,
+          'PASSWORD_NOT_GENERATED',
+          'The admin password is the one you set: only its hash is kept, so it cannot be shown.',
+        );
+      return shown;
+    },
     'GET /api/templates': () => c.templates.list(),
     'PUT /api/templates/:name': ({ params, body }) => c.templates.save(params.name, body.text),
     'GET /api/check': ({ query }) => c.check(query.interface),

@@ -5,6 +5,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The input the error is about (ApiErrorBody.field). */
+    readonly field?: { name: string; detail: string },
   ) {
     super(message);
   }

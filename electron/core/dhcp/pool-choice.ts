@@ -8,14 +8,17 @@ export function choosePool(opts: { text: string | undefined; serverIp: string; p
   const fallback = defaultPool(serverIp, prefix);
   if (!text) return fallback;
   const subnet = subnetOf(serverIp, prefix);
-  const fail = (reason: string) =>
-    new BootbenchError('POOL_INVALID', {
+  const fail = (reason: string) => {
+    const context = {
       pool: text,
       iface,
       reason,
       subnet: `${intToIp(subnet.network)}/${prefix}`,
       example: `${intToIp(fallback.start)}-${intToIp(fallback.end)}`,
-    });
+    };
+    const detail = `${context.pool} is not usable on ${iface}: ${reason}. Give a range inside ${context.subnet}, e.g. ${context.example}.`;
+    return new BootbenchError('POOL_INVALID', context, { field: { name: 'pool', detail } });
+  };
   const pool = parsePool(text);
   if (typeof pool === 'string') throw fail(pool);
   if (!inSubnet(pool.start, subnet) || !inSubnet(pool.end, subnet)) throw fail('it is not inside the interface subnet');

@@ -90,24 +90,45 @@ export const passwordHashRule: Rule<string | null> = (v) =>
 export const plainPasswordRule: Rule<string> = (v) =>
   Buffer.byteLength(v) <= 511 && !/[\0\n\r]/.test(v) ? null : 'a password must be one line of at most 511 bytes';
 
+/** A problem of one setting: `message` names the setting's key (CLI and API words); `detail` does not (for a form to show at its field). */
+export interface SettingsProblem {
+  field: keyof InstallSettings;
+  message: string;
+  detail: string;
+}
+
+/** `timezone "x" is not …` → `"x" is not …`: the rule's words without the key they start with. */
+export function detailOf(field: string, message: string): string {
+  const rest = message.startsWith(field) ? message.slice(field.length).replace(/^:?\s+/, '') : message;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+const problem = (field: keyof InstallSettings, message: string | null): SettingsProblem | null =>
+  message === null ? null : { field, message, detail: detailOf(field, message) };
+
+/** Every problem of a whole settings record, with the field each is about (empty when it is valid). */
+export function settingsFieldProblems(s: InstallSettings): SettingsProblem[] {
+  const out = [
+    problem('hostnamePattern', hostnamePatternRule(s.hostnamePattern)),
+    problem('domain', domainRule(s.domain)),
+    problem('timezone', timezoneRule(s.timezone)),
+    problem('locale', localeRule(s.locale)),
+    problem('keyboard', keyboardRule(s.keyboard)),
+    problem('targetDisk', targetDiskRule(s.targetDisk)),
+    problem('adminUser', userRule(s.adminUser)),
+    problem('sshAuthorizedKey', sshKeyRule(s.sshAuthorizedKey)),
+    ...s.extraPackages.map((p) => problem('extraPackages', packageRule(p))),
+    problem('postInstallScript', postInstallRule(s.postInstallScript)),
+    problem('rootPasswordHash', passwordHashRule(s.rootPasswordHash)),
+    problem('adminPasswordHash', passwordHashRule(s.adminPasswordHash)),
+  ];
+  if (s.extraPackages.length > 500) out.push(problem('extraPackages', 'extraPackages: at most 500 packages'));
+  return out.filter((p): p is SettingsProblem => p !== null);
+}
+
 /** Every problem of a whole settings record (empty when it is valid). */
 export function settingsProblems(s: InstallSettings): string[] {
-  const out = [
-    hostnamePatternRule(s.hostnamePattern),
-    domainRule(s.domain),
-    timezoneRule(s.timezone),
-    localeRule(s.locale),
-    keyboardRule(s.keyboard),
-    targetDiskRule(s.targetDisk),
-    userRule(s.adminUser),
-    sshKeyRule(s.sshAuthorizedKey),
-    ...s.extraPackages.map(packageRule),
-    postInstallRule(s.postInstallScript),
-    passwordHashRule(s.rootPasswordHash),
-    passwordHashRule(s.adminPasswordHash),
-  ];
-  if (s.extraPackages.length > 500) out.push('extraPackages: at most 500 packages');
-  return out.filter((p): p is string => p !== null);
+  return settingsFieldProblems(s).map((p) => p.message);
 }
 
 /** `sda` → `/dev/sda`; `/dev/…` and '' unchanged (installers take full device paths). */

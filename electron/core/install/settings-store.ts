@@ -9,10 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InstallSettings, InstallSettingsUpdate, InstallSettingsView } from '../../shared/contract.js';
+import type { InitialPassword, InstallSettings, InstallSettingsUpdate, InstallSettingsView } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../store/atomic.js';
-import { normalizeDisk, parsePackageList, plainPasswordRule, settingsProblems } from './settings-rules.js';
+import { AdminCredentials, INITIAL_PASSWORD_FILE } from './settings-credentials.js';
+import { detailOf, normalizeDisk, parsePackageList, plainPasswordRule, settingsFieldProblems, settingsProblems } from './settings-rules.js';
 import { sha512Crypt } from './sha512-crypt.js';
 
 export const DEFAULT_SETTINGS: Readonly<InstallSettings> = Object.freeze({
@@ -31,7 +32,7 @@ export const DEFAULT_SETTINGS: Readonly<InstallSettings> = Object.freeze({
 });
 
 export const SETTINGS_FILE = 'settings.json';
-export const INITIAL_PASSWORD_FILE = 'initial-password.txt';
+export { INITIAL_PASSWORD_FILE };
 
 const STRING_KEYS = [
   'hostnamePattern',
@@ -60,7 +61,13 @@ export function generatePassword(length = 16, random: (n: number) => Buffer = ra
   return out;
 }
 
-const bad = (message: string) => new BootbenchError('BAD_ARGUMENT', { message });
+/** A refused update; `field` (a settings key) when one setting is at fault, so that a form can point at it. */
+const bad = (message: string, field?: string) =>
+  new BootbenchError(
+    'BAD_ARGUMENT',
+    { message },
+    field === undefined ? {} : { field: { name: field, detail: detailOf(field, message.replace(/^settings: /, '')) } },
+  );
 
 export interface SettingsStoreOptions {
   random?: (n: number) => Buffer;
@@ -74,6 +81,7 @@ export class SettingsStore {
     private readonly dataDir: string,
     settings: InstallSettings,
     private readonly random: (n: number) => Buffer,
+    private readonly credentials: AdminCredentials,
   ) {
     this.current = settings;
   }
@@ -95,7 +103,7 @@ export class SettingsStore {
     const settings: InstallSettings = { ...DEFAULT_SETTINGS, extraPackages: [], ...(stored ?? {}) };
     const problems = settingsProblems(settings);
     if (problems.length > 0) throw new BootbenchError('DATA_DIR', { dataDir, reason: `${SETTINGS_FILE}: ${problems.join('; ')}` });
-    const store = new SettingsStore(dataDir, settings, random);
+    const store = new SettingsStore(dataDir, settings, random, await AdminCredentials.open(dataDir));
     if (settings.adminPasswordHash === null) await store.generateAdminPassword();
     else if (stored === null) await store.save();
     return store;
@@ -113,7 +121,19 @@ export class SettingsStore {
 
   view(): InstallSettingsView {
     const { rootPasswordHash, adminPasswordHash, ...rest } = this.get();
-    return { ...rest, rootPasswordSet: rootPasswordHash !== null, adminPasswordSet: adminPasswordHash !== null };
+    const info = this.credentials.state();
+    return {
+      ...rest,
+      rootPasswordSet: rootPasswordHash !== null,
+      adminPasswordSet: adminPasswordHash !== null,
+      adminPasswordInfo: info,
+      loginKnown: info.source === 'own' || info.revealed || rest.sshAuthorizedKey.trim() !== '',
+    };
+  }
+
+  /** The generated admin password while it is in force (recorded as shown), else null. Never logged. */
+  revealInitialPassword(): Promise<InitialPassword | null> {
+    return this.credentials.reveal(this.current.adminUser);
   }
 
   /** Validates and applies a partial update; passwords are hashed at once. Serialised. */
@@ -131,12 +151,12 @@ export class SettingsStore {
     for (const key of STRING_KEYS) {
       const v = update[key];
       if (v === undefined) continue;
-      if (typeof v !== 'string') throw bad(`settings: ${key} must be text`);
+      if (typeof v !== 'string') throw bad(`settings: ${key} must be text`, key);
       next[key] = key === 'targetDisk' ? normalizeDisk(v) : key === 'postInstallScript' || key === 'sshAuthorizedKey' ? v : v.trim();
     }
     if (update.extraPackages !== undefined) {
       if (!Array.isArray(update.extraPackages) || update.extraPackages.some((p) => typeof p !== 'string'))
-        throw bad('settings: extraPackages must be a list of package names');
+        throw bad('settings: extraPackages must be a list of package names', 'extraPackages');
       next.extraPackages = parsePackageList(update.extraPackages);
     }
     let adminChanged = false;
@@ -145,25 +165,36 @@ export class SettingsStore {
       if (update.adminPassword === '') {
         throw bad(
           'settings: the admin password cannot be removed: the installers need one to create the account (log in with the SSH key if you prefer; set another password instead)',
+          'adminPassword',
         );
       }
       next.adminPasswordHash = this.hashOrClear('adminPassword', update.adminPassword);
       adminChanged = true;
     }
-    const problems = settingsProblems(next);
-    if (problems.length > 0) throw bad(`settings: ${problems.join('; ')}`);
+    const problems = settingsFieldProblems(next);
+    const first = problems[0];
+    if (first) {
+      throw new BootbenchError(
+        'BAD_ARGUMENT',
+        { message: `settings: ${problems.map((p) => p.message).join('; ')}` },
+        { field: { name: first.field, detail: first.detail } },
+      );
+    }
     this.current = next;
     await this.save();
     // The generated password is no longer the one installs get: its file would only mislead.
-    if (adminChanged) await rm(this.initialPasswordFile, { force: true });
+    if (adminChanged) {
+      await rm(this.initialPasswordFile, { force: true });
+      await this.credentials.ownSet();
+    }
     return this.view();
   }
 
   private hashOrClear(key: string, password: unknown): string | null {
-    if (typeof password !== 'string') throw bad(`settings: ${key} must be text`);
+    if (typeof password !== 'string') throw bad(`settings: ${key} must be text`, key);
     if (password === '') return null;
     const problem = plainPasswordRule(password);
-    if (problem) throw bad(`settings: ${key}: ${problem}`);
+    if (problem) throw bad(`settings: ${key}: ${problem}`, key);
     return sha512Crypt(password);
   }
 
@@ -177,6 +208,7 @@ export class SettingsStore {
         `user: ${this.current.adminUser}\npassword: ${password}\n`,
       0o600,
     );
+    await this.credentials.generated();
     await this.save();
   }
 

@@ -1,10 +1,12 @@
 // First run: no interface is served yet (status.state 'setup'). Pick the port plugged into the lab
 // switch, read the preflight checklist, choose the DHCP mode, start.
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { isDhcpMode, type CheckReport, type DhcpMode, type NicInfo } from '../../../electron/shared/contract.js';
 import { useStore } from '../../app/context.js';
 import { desktopBridge } from '../../app/desktop.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { LoginSummary } from '../settings/LoginSummary.js';
+import { fieldErrorOf } from '../settings/settings-draft.js';
 import { Checklist } from './Checklist.js';
 import { KIND_LABELS, caveatOf, orderInterfaces } from './nic-order.js';
 
@@ -24,6 +26,8 @@ export function FirstRun() {
   const [checking, setChecking] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [poolError, setPoolError] = useState<string | null>(null);
+  const poolInput = useRef<HTMLInputElement>(null);
   const poolId = useId();
 
   useEffect(() => {
@@ -59,6 +63,7 @@ export function FirstRun() {
     if (!chosen) return;
     setStarting(true);
     setError(null);
+    setPoolError(null);
     try {
       await store.api.call('POST /api/serve', { body: { interface: chosen, mode, ...(pool.trim() ? { pool: pool.trim() } : {}) } });
       const bridge = desktopBridge();
@@ -69,7 +74,13 @@ export function FirstRun() {
       ]);
       await store.refresh();
     } catch (err) {
-      setError(err);
+      // A refused pool is marked at the pool field, in the UI's words (the CLI's name --pool).
+      const field = fieldErrorOf(err);
+      if (field?.field === 'pool') {
+        setPoolError(field.text);
+        poolInput.current?.focus();
+        poolInput.current?.scrollIntoView({ block: 'center' });
+      } else setError(err);
     } finally {
       setStarting(false);
     }
@@ -147,15 +158,28 @@ export function FirstRun() {
           </label>
           <input
             id={poolId}
+            ref={poolInput}
             className="pool-input"
             type="text"
             value={pool}
-            onChange={(e) => setPool(e.target.value)}
+            onChange={(e) => {
+              setPool(e.target.value);
+              setPoolError(null);
+            }}
             placeholder="first-last"
             disabled={mode === 'proxy'}
             spellCheck={false}
+            aria-invalid={poolError ? true : undefined}
+            aria-describedby={poolError ? `${poolId}-error` : undefined}
           />
+          {poolError ? (
+            <p id={`${poolId}-error`} className="field-error">
+              {poolError}
+            </p>
+          ) : null}
         </fieldset>
+
+        <LoginSummary />
 
         <button type="submit" className="primary" disabled={!chosen || starting}>
           {starting ? 'Starting…' : `Start on ${chosen ?? '…'}`}

@@ -7,6 +7,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../components/format.js';
 import { usePanelFocus } from '../../components/usePanelFocus.js';
+import { InstallLoginWarning } from '../settings/InstallLoginWarning.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
 import { InstallProgress } from './InstallProgress.js';
 import { Timeline } from './Timeline.js';
@@ -103,6 +104,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         ) : null}
       </dl>
       {host.install && active ? <InstallProgress install={host.install} /> : null}
+      <InstallLoginWarning />
 
       <form
         className="install-form"

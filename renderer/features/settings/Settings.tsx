@@ -1,186 +1,126 @@
-// Install settings: the variables every answer file is rendered with. Passwords are sent once as
-// plain text over the loopback API and hashed by the core at once; the form never shows them back.
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { InstallSettingsUpdate, InstallSettingsView } from '../../../electron/shared/contract.js';
+// Install settings: the variables every answer file is rendered with. Logging in to installed
+// machines comes first (finding 1). Passwords are sent once as plain text over the loopback API
+// and hashed by the core at once; the form never shows them back. A refused value is marked at its
+// field and focused; unsaved changes show in a sticky Save bar and are guarded (finding 6).
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import type { InstallSettingsView } from '../../../electron/shared/contract.js';
 import { useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { InstallFields } from './InstallFields.js';
+import { LeaveGuard } from './LeaveGuard.js';
+import { LoginSection } from './LoginSection.js';
+import { SaveBar } from './SaveBar.js';
+import {
+  draftOf,
+  fieldErrorOf,
+  isDirty,
+  NO_PASSWORDS,
+  updateOf,
+  type FieldError,
+  type SettingsDraft,
+  type TypedPasswords,
+} from './settings-draft.js';
 import { Templates } from './Templates.js';
-
-type TextKey = 'hostnamePattern' | 'domain' | 'timezone' | 'locale' | 'keyboard' | 'targetDisk' | 'adminUser';
-const TEXT_FIELDS: readonly { key: TextKey; label: string; hint?: string }[] = [
-  { key: 'hostnamePattern', label: 'Host name pattern', hint: '{mac} = MAC without colons, {n} = a counter' },
-  { key: 'domain', label: 'Domain' },
-  { key: 'timezone', label: 'Time zone', hint: 'e.g. Europe/Berlin' },
-  { key: 'locale', label: 'Locale', hint: 'e.g. en_US.UTF-8' },
-  { key: 'keyboard', label: 'Keyboard', hint: 'e.g. us' },
-  { key: 'targetDisk', label: 'Target disk', hint: 'empty = the first disk the installer finds' },
-  { key: 'adminUser', label: 'Admin user' },
-];
 
 export function Settings() {
   const store = useStore();
   const [view, setView] = useState<InstallSettingsView | null>(null);
-  const [draft, setDraft] = useState<InstallSettingsView | null>(null);
-  const [rootPassword, setRootPassword] = useState('');
-  const [adminPassword, setAdminPassword] = useState('');
+  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  const [passwords, setPasswords] = useState<TypedPasswords>(NO_PASSWORDS);
   const [error, setError] = useState<unknown>(null);
+  const [fieldError, setFieldError] = useState<FieldError | null>(null);
   const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
   const id = useId();
 
-  useEffect(() => {
-    store.api.call('GET /api/settings').then((v) => {
-      setView(v);
-      setDraft(v);
-    }, setError);
-  }, [store]);
+  const load = useCallback(
+    (keepDraft: boolean) =>
+      store.api.call('GET /api/settings').then((v) => {
+        setView(v);
+        if (!keepDraft) setDraft(draftOf(v));
+      }, setError),
+    [store],
+  );
+  useEffect(() => void load(false), [load]);
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!draft) return;
+  // A refused value: move the focus to its field (the message is right under it).
+  useEffect(() => {
+    if (!fieldError) return;
+    const el = document.getElementById(`${id}-${fieldError.field}`);
+    el?.focus();
+    el?.scrollIntoView({ block: 'center' });
+  }, [fieldError, id]);
+
+  const save = async (): Promise<boolean> => {
+    if (!draft) return false;
     setError(null);
+    setFieldError(null);
     setSaved(false);
-    const { rootPasswordSet: _r, adminPasswordSet: _a, ...fields } = draft;
-    const update: InstallSettingsUpdate = { ...fields };
-    if (rootPassword) update.rootPassword = rootPassword;
-    if (adminPassword) update.adminPassword = adminPassword;
+    setBusy(true);
     try {
-      const next = await store.api.call('PUT /api/settings', { body: update });
+      const next = await store.api.call('PUT /api/settings', { body: updateOf(draft, passwords) });
       setView(next);
-      setDraft(next);
-      setRootPassword('');
-      setAdminPassword('');
+      setDraft(draftOf(next));
+      setPasswords(NO_PASSWORDS);
       setSaved(true);
+      return true;
     } catch (err) {
-      setError(err);
+      const field = fieldErrorOf(err);
+      if (field && document.getElementById(`${id}-${field.field}`)) setFieldError(field);
+      else setError(err);
+      return false;
+    } finally {
+      setBusy(false);
     }
   };
+  const discard = () => {
+    if (view) setDraft(draftOf(view));
+    setPasswords(NO_PASSWORDS);
+    setFieldError(null);
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void save();
+  };
 
-  const set = <K extends keyof InstallSettingsView>(key: K, value: InstallSettingsView[K]) =>
+  const edited = (key: string) => {
+    setSaved(false);
+    setFieldError((fe) => (fe?.field === key ? null : fe));
+  };
+  const set = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => {
+    edited(key);
     setDraft((d) => (d ? { ...d, [key]: value } : d));
+  };
+  const setPassword = (key: keyof TypedPasswords, value: string) => {
+    edited(key);
+    setPasswords((p) => ({ ...p, [key]: value }));
+  };
+  const errorFor = (field: string) => (fieldError?.field === field ? fieldError.text : null);
+  const dirty = view !== null && draft !== null && isDirty(view, draft, passwords);
 
   return (
     <main className="settings">
-      <section className="panel" aria-labelledby={`${id}-title`}>
-        <h2 id={`${id}-title`}>Install settings</h2>
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
-        {!draft ? (
-          <p className="muted">Loading…</p>
-        ) : (
-          <form className="grid-form" onSubmit={save}>
-            {TEXT_FIELDS.map((f) => (
-              <div key={f.key} className="field-row">
-                <label htmlFor={`${id}-${f.key}`}>{f.label}</label>
-                <input
-                  id={`${id}-${f.key}`}
-                  type="text"
-                  value={draft[f.key]}
-                  onChange={(e) => set(f.key, e.target.value)}
-                  spellCheck={false}
-                  aria-describedby={f.hint ? `${id}-${f.key}-hint` : undefined}
-                />
-                {f.hint ? (
-                  <span id={`${id}-${f.key}-hint`} className="muted hint">
-                    {f.hint}
-                  </span>
-                ) : null}
-              </div>
-            ))}
-            <PasswordField
-              id={`${id}-rootpw`}
-              label="Root password"
-              isSet={view?.rootPasswordSet ?? false}
-              value={rootPassword}
-              onChange={setRootPassword}
-            />
-            <PasswordField
-              id={`${id}-adminpw`}
-              label="Admin password"
-              isSet={view?.adminPasswordSet ?? false}
-              value={adminPassword}
-              onChange={setAdminPassword}
-            />
-            <div className="field-row">
-              <label htmlFor={`${id}-ssh`}>SSH authorized key</label>
-              <textarea
-                id={`${id}-ssh`}
-                rows={2}
-                value={draft.sshAuthorizedKey}
-                onChange={(e) => set('sshAuthorizedKey', e.target.value)}
-                spellCheck={false}
-                placeholder="ssh-ed25519 AAAA… user@laptop"
-              />
-            </div>
-            <div className="field-row">
-              <label htmlFor={`${id}-pkgs`}>Extra packages</label>
-              <input
-                id={`${id}-pkgs`}
-                type="text"
-                value={draft.extraPackages.join(' ')}
-                onChange={(e) => set('extraPackages', e.target.value.split(/[\s,]+/).filter(Boolean))}
-                spellCheck={false}
-                aria-describedby={`${id}-pkgs-hint`}
-              />
-              <span id={`${id}-pkgs-hint`} className="muted hint">
-                separated by spaces
-              </span>
-            </div>
-            <div className="field-row">
-              <label htmlFor={`${id}-post`}>Post-install script</label>
-              <textarea
-                id={`${id}-post`}
-                rows={4}
-                className="mono"
-                value={draft.postInstallScript}
-                onChange={(e) => set('postInstallScript', e.target.value)}
-                spellCheck={false}
-              />
-            </div>
-            <div className="buttons">
-              <button type="submit" className="primary">
-                Save settings
-              </button>
-              {saved ? (
-                <span role="status" className="muted">
-                  Saved.
-                </span>
-              ) : null}
-            </div>
-          </form>
-        )}
-      </section>
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      {!view || !draft ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <form className="settings-form" onSubmit={onSubmit} noValidate>
+          <LoginSection
+            id={id}
+            view={view}
+            draft={draft}
+            passwords={passwords}
+            errorFor={errorFor}
+            set={set}
+            setPassword={setPassword}
+            onRevealed={() => void load(true)}
+          />
+          <InstallFields id={id} draft={draft} errorFor={errorFor} set={set} />
+          <SaveBar dirty={dirty} saved={saved} busy={busy} onDiscard={discard} />
+        </form>
+      )}
+      <LeaveGuard dirty={dirty} onSave={save} onDiscard={discard} />
       <Templates />
     </main>
-  );
-}
-
-function PasswordField({
-  id,
-  label,
-  isSet,
-  value,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  isSet: boolean;
-  value: string;
-  onChange: (v: string) => void;
-}) {
-  return (
-    <div className="field-row">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="password"
-        autoComplete="new-password"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        placeholder={isSet ? 'set — type to replace' : 'not set'}
-        aria-describedby={`${id}-hint`}
-      />
-      <span id={`${id}-hint`} className="muted hint">
-        {isSet ? 'A password is set (stored only as a SHA-512 hash).' : 'No password: key-only login.'}
-      </span>
-    </div>
   );
 }

@@ -14,7 +14,7 @@ describe('SettingsStore', () => {
     withDir(async (dir) => {
       const store = await SettingsStore.open(dir);
       const view = store.view();
-      const { adminPasswordSet: _a, rootPasswordSet: _r, ...shown } = view;
+      const { adminPasswordSet: _a, rootPasswordSet: _r, adminPasswordInfo: _i, loginKnown: _k, ...shown } = view;
       const { adminPasswordHash: _ah, rootPasswordHash: _rh, ...defaults } = DEFAULT_SETTINGS;
       assert.deepEqual(shown, defaults);
       assert.equal(view.adminPasswordSet, true);
@@ -130,6 +130,61 @@ describe('SettingsStore', () => {
       assert.equal(reopened.get().domain, 'a');
       assert.equal(reopened.get().keyboard, 'fr');
       assert.equal(reopened.get().timezone, 'Asia/Tokyo');
+    }));
+
+  test('the generated password is readable (and recorded as shown) until the user sets their own; then only "own, set at" is known', () =>
+    withDir(async (dir) => {
+      const store = await SettingsStore.open(dir);
+      const password = /^password: (\S+)$/m.exec(await readFile(join(dir, INITIAL_PASSWORD_FILE), 'utf8'))?.[1] ?? '';
+      assert.deepEqual(store.view().adminPasswordInfo, { source: 'generated', setAt: null, revealed: false });
+      assert.equal(store.view().loginKnown, false, 'nobody has seen the generated password and no key is set');
+      assert.deepEqual(await store.revealInitialPassword(), { user: 'bootbench', password });
+      assert.equal(store.view().adminPasswordInfo.revealed, true);
+      assert.equal(store.view().loginKnown, true);
+      // "shown" survives a restart, and the plain password is not in the record of it
+      const again = await SettingsStore.open(dir);
+      assert.equal(again.view().adminPasswordInfo.revealed, true);
+      assert.ok(!(await readFile(join(dir, 'admin-password.json'), 'utf8')).includes(password));
+      const before = Date.now();
+      await again.update({ adminPassword: 'my own secret' });
+      const info = again.view().adminPasswordInfo;
+      assert.equal(info.source, 'own');
+      assert.ok(info.setAt !== null && Date.parse(info.setAt) >= before - 1000, JSON.stringify(info));
+      assert.equal(await again.revealInitialPassword(), null);
+      assert.equal((await SettingsStore.open(dir)).view().adminPasswordInfo.source, 'own');
+    }));
+
+  test('an SSH key alone makes login known', () =>
+    withDir(async (dir) => {
+      const store = await SettingsStore.open(dir);
+      await store.update({
+        sshAuthorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6Zbcl1Q3uHfPs3pWEXmA0Z6R8lQmQpPr0dM4yR5sIa me@laptop',
+      });
+      assert.equal(store.view().adminPasswordInfo.source, 'generated');
+      assert.equal(store.view().loginKnown, true);
+    }));
+
+  test('a refused value names its field, with words that name neither the key nor a CLI flag', () =>
+    withDir(async (dir) => {
+      const store = await SettingsStore.open(dir);
+      const fieldOf = async (update: Parameters<SettingsStore['update']>[0]) => {
+        try {
+          await store.update(update);
+        } catch (e) {
+          assert.ok(e instanceof BootbenchError);
+          return e.field;
+        }
+        assert.fail('the update was accepted');
+      };
+      const tz = await fieldOf({ timezone: 'Mars/Base' });
+      assert.equal(tz?.name, 'timezone');
+      assert.match(tz?.detail ?? '', /^"Mars\/Base" is not a known IANA time zone/);
+      assert.equal((await fieldOf({ domain: 'bad domain' }))?.name, 'domain');
+      assert.equal((await fieldOf({ extraPackages: ['vim; reboot'] }))?.name, 'extraPackages');
+      assert.equal((await fieldOf({ rootPassword: 'x'.repeat(600) }))?.name, 'rootPassword');
+      const key = await fieldOf({ sshAuthorizedKey: 'not a key' });
+      assert.equal(key?.name, 'sshAuthorizedKey');
+      assert.doesNotMatch(key?.detail ?? '', /sshAuthorizedKey|--/);
     }));
 
   test('generatePassword: the alphabet has no look-alikes, and the injected source is used', () => {
