@@ -7,6 +7,7 @@ import {
   normalizeMac,
   type DistroUpdate as DistroUpdateBody,
   type EventsFilter,
+  type HostLabelUpdate as HostLabelUpdateBody,
   type ImportRequest as ImportRequestBody,
   type InstallRequest as InstallRequestBody,
   type InstallSettingsUpdate,
@@ -36,6 +37,15 @@ export const IsoUploadName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.iso$/i, 'a file name ending in .iso, with letters, digits, . _ + -');
 
 export const MacParams = z.object({ mac: MacAddress });
+
+/** A technician's name for a machine: one line, up to 64 characters (trimmed; empty removes it). */
+export const HostLabelUpdate: z.ZodType<HostLabelUpdateBody> = z.object({
+  label: z
+    .string()
+    .max(64, 'at most 64 characters')
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'one line, without control characters')
+    .nullable(),
+});
 
 /** `--set KEY=VALUE` pairs: keys are settings names; the answer-file renderer says which exist. */
 export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({
