@@ -177,9 +177,11 @@ export class HostRegistry {
     const known = this.hosts.get(mac);
     if (!known) return;
     const now = this.clock();
-    if (now.getTime() - Date.parse(known.lastSeen) < TOUCH_EVERY_MS) return;
+    const stale = (iso: string | null | undefined) => !iso || now.getTime() - Date.parse(iso) >= TOUCH_EVERY_MS;
+    const polled = contact.polled === true && stale(known.lastPolledAt);
+    if (!polled && !stale(known.lastSeen)) return;
     const at = now.toISOString();
-    const host: Host = { ...known, lastSeen: at, ...(contact.polled ? { lastPolledAt: at } : {}) };
+    const host: Host = { ...known, lastSeen: at, ...(polled ? { lastPolledAt: at } : {}) };
     this.put(host);
     this.changed(host);
   }

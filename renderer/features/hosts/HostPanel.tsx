@@ -7,6 +7,8 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../components/format.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
+import { HostManage } from './HostManage.js';
+import { InstallConfirm } from './InstallConfirm.js';
 import { Timeline } from './Timeline.js';
 import { vendorOf } from './oui.js';
 import { parseOverrides } from './overrides.js';
@@ -22,6 +24,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const ids = useId();
 
   // Default to the host's last distro, else the first one that is usable.
@@ -54,6 +57,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   };
 
   const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
+  const chosen = distros.get(distro);
   return (
     <aside className="host-panel panel" aria-labelledby={`${ids}-title`} data-mac={mac}>
       <header className="host-head">
@@ -66,6 +70,15 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         </button>
       </header>
       <dl className="facts">
+        {host.label || host.hostname ? (
+          <>
+            <dt>Name</dt>
+            <dd>
+              {host.label ?? host.hostname}
+              {host.label && host.hostname ? <span className="muted"> (installs as {host.hostname})</span> : null}
+            </dd>
+          </>
+        ) : null}
         <dt>Vendor</dt>
         <dd>{vendor ?? 'unknown'}</dd>
         <dt>Firmware</dt>
@@ -97,7 +110,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         className="install-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void act('install');
+          // It erases a disk: confirmed first, naming the machine and the disk.
+          setConfirming(true);
         }}
       >
         <label htmlFor={`${ids}-distro`}>Installer</label>
@@ -117,7 +131,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
           <textarea id={`${ids}-over`} rows={3} value={overrides} onChange={(e) => setOverrides(e.target.value)} spellCheck={false} />
         </details>
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy || !distro || active}>
+          {/* Reinstall erases a working system: never the filled, default-looking button. */}
+          <button type="submit" className={installLabel === 'Install' ? 'primary' : undefined} disabled={busy || !distro || active}>
             {installLabel}
           </button>
           <button type="button" onClick={() => void act('cancel')} disabled={busy || !active}>
@@ -129,6 +144,20 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         </div>
       </form>
       <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <HostManage host={host} onForgotten={onClose} />
+      {confirming ? (
+        <InstallConfirm
+          host={host}
+          installer={chosen ? `${chosen.name} ${chosen.version} (${chosen.arch})` : distro}
+          diskOverride={parseOverrides(overrides).targetDisk}
+          busy={busy}
+          onConfirm={() => {
+            setConfirming(false);
+            void act('install');
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
       {preview && distro ? <AnswerFilePreview mac={mac} distro={distro} /> : null}
       <Timeline mac={mac} />
     </aside>

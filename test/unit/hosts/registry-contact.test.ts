@@ -64,7 +64,8 @@ test('a script fetch is a poll: lastPolledAt', async () => {
   registry.seen(pc);
   assert.equal(registry.get(pc.mac)?.lastPolledAt, undefined);
   advance(5000);
-  registry.touch(pc.mac, { polled: true });
+  registry.touch(pc.mac); // a DHCP line just before the fetch
+  registry.touch(pc.mac, { polled: true }); // the same second: still a poll
   assert.equal(registry.get(pc.mac)?.lastPolledAt, '2026-01-01T10:00:05.000Z');
   advance(5000);
   registry.touch(pc.mac);
