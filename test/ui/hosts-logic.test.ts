@@ -51,6 +51,7 @@ test('pollWords: waiting and polled N s ago; not polling after 30 s; nothing for
   const polled = host({ lastPolledAt: '2026-01-01T10:00:07.000Z' });
   assert.equal(pollWords(polled, now), 'waiting — polled 3 s ago');
   assert.equal(pollWords({ ...polled, lastPolledAt: '2026-01-01T09:55:00.000Z' }, now), 'not polling — last poll 5 min ago');
+  assert.equal(pollWords({ ...polled, lastPolledAt: '2026-01-01T09:59:25.000Z' }, now), 'not polling — last poll 45 s ago');
   assert.equal(pollWords({ ...polled, state: 'installed' }, now), null);
   assert.equal(pollWords(host({}), now), null);
 });

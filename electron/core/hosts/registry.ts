@@ -18,6 +18,7 @@ export type Schedule = (run: () => void, ms: number) => () => void;
 export interface InstallView {
   state: HostState;
   failure: InstallFailure | null;
+  /** The host name to show; null removes it, absent keeps the one it has. */
   hostname?: string | null;
 }
 
@@ -152,7 +153,7 @@ export class HostRegistry {
       state,
       distro: install.distro,
       install,
-      ...(view?.hostname ? { hostname: view.hostname } : {}),
+      ...(view?.hostname !== undefined ? { hostname: view.hostname } : {}),
       ...(state === 'failed' && failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
     };
     this.put(host);

@@ -506,10 +506,10 @@ export class InstallManager {
     const entry = this.entries.get(mac);
     if (!entry) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     const { boots: _boots, lastActivityAt: _last, ...install } = entry.run;
-    const host = this.opts.hosts.setInstall(mac, install, {
-      ...hostViewOf(install, entry.prior),
-      ...(entry.hostname ? { hostname: entry.hostname } : {}),
-    });
+    const { restored, ...view } = hostViewOf(install, entry.prior);
+    // A cancelled install gives back the host name too (that of an earlier install, or none).
+    const hostname = restored && entry.prior?.hostname !== undefined ? entry.prior.hostname : entry.hostname;
+    const host = this.opts.hosts.setInstall(mac, install, { ...view, ...(hostname !== undefined ? { hostname } : {}) });
     if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     return host;
   }

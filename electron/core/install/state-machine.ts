@@ -74,21 +74,31 @@ export interface PriorState {
   state: Extract<HostState, 'discovered' | 'installed' | 'failed'>;
   /** The earlier failure, when the host had failed. */
   failure: InstallFailure | null;
+  /** The host name it had (from an earlier install), absent in records kept before it was. */
+  hostname?: string | null;
 }
 
 /**
  * What Cancel will give back to `host` if an install is queued on it now. A host whose install is
  * already under way is requeued: `underWay` is the prior state of that install, kept.
  */
-export function priorStateOf(host: Pick<Host, 'state' | 'failureCode' | 'failureReason'>, underWay: PriorState | null): PriorState {
+export function priorStateOf(
+  host: Pick<Host, 'state' | 'failureCode' | 'failureReason' | 'hostname'>,
+  underWay: PriorState | null,
+): PriorState {
+  const hostname = host.hostname ?? null;
   switch (host.state) {
     case 'installed':
     case 'discovered':
-      return { state: host.state, failure: null };
+      return { state: host.state, failure: null, hostname };
     case 'failed':
-      return { state: 'failed', failure: host.failureCode ? { code: host.failureCode, message: host.failureReason ?? '' } : null };
+      return {
+        state: 'failed',
+        failure: host.failureCode ? { code: host.failureCode, message: host.failureReason ?? '' } : null,
+        hostname,
+      };
     default:
-      return underWay ?? { state: 'discovered', failure: null };
+      return underWay ?? { state: 'discovered', failure: null, hostname };
   }
 }
 
@@ -97,9 +107,13 @@ export function priorStateOf(host: Pick<Host, 'state' | 'failureCode' | 'failure
  * queued (when known: installs stored before this rule have none and stay `failed`); any other run
  * shows its own stage and failure.
  */
-export function hostViewOf(run: HostInstall, prior: PriorState | null | undefined): { state: HostState; failure: InstallFailure | null } {
-  if (run.stage === 'failed' && run.failure?.code === 'cancelled' && prior) return { state: prior.state, failure: prior.failure };
-  return { state: run.stage, failure: run.stage === 'failed' ? run.failure : null };
+export function hostViewOf(
+  run: HostInstall,
+  prior: PriorState | null | undefined,
+): { state: HostState; failure: InstallFailure | null; restored: boolean } {
+  if (run.stage === 'failed' && run.failure?.code === 'cancelled' && prior)
+    return { state: prior.state, failure: prior.failure, restored: true };
+  return { state: run.stage, failure: run.stage === 'failed' ? run.failure : null, restored: false };
 }
 
 export function newRun(

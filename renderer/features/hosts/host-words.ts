@@ -48,5 +48,6 @@ export function pollWords(host: Pick<Host, 'state' | 'lastPolledAt'>, now: numbe
   if (Number.isNaN(t)) return null;
   const s = Math.max(0, Math.round((now - t) / 1000));
   if (s <= STILL_POLLING_S) return `waiting — polled ${s} s ago`;
-  return `not polling — last poll ${s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h`} ago`;
+  const ago = s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h`;
+  return `not polling — last poll ${ago} ago`;
 }

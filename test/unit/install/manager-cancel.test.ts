@@ -171,13 +171,20 @@ test('an installer failure is still a failure (only a cancel gives the state bac
   await s.stop();
 });
 
-test('queueing names the host: the install host name is on the host record', async () => {
+test('queueing names the host with its install host name; Cancel gives back the name it had', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bootbench-cancel-'));
   dirs.push(dir);
   const s = await start(dir);
-  s.hosts.expect('52:54:00:aa:cc:06');
-  const host = await s.installs.queue('52:54:00:aa:cc:06', { distro: distro.id, settings: { hostnamePattern: 'web-07' } });
-  assert.equal(host.hostname, 'web-07');
+  const mac = '52:54:00:aa:cc:06';
+  s.hosts.expect(mac);
+  const queued = await s.installs.queue(mac, { distro: distro.id, settings: { hostnamePattern: 'web-07' } });
+  assert.equal(queued.hostname, 'web-07');
+  assert.equal(s.installs.cancel(mac).hostname, null, 'never installed: no name');
+  await s.installs.queue(mac, { distro: distro.id, settings: { hostnamePattern: 'web-07' } });
+  s.installs.observe(mac, { type: 'report', event: 'installed' });
+  await s.installs.queue(mac, { distro: distro.id, settings: { hostnamePattern: 'db-01' } });
+  assert.equal(s.hosts.get(mac)?.hostname, 'db-01');
+  assert.equal(s.installs.cancel(mac).hostname, 'web-07', 'the installed system keeps its name');
   await s.stop();
 });
 
