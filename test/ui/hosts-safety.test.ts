@@ -4,7 +4,8 @@
 // can be searched, renamed and forgotten.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from 'playwright-core';
 import type { Host } from '../../electron/shared/contract.js';
 import type { PxeClient, ScriptAction } from '../helpers/pxe-client.js';
 import { discover, installThrough, rockyIso, startUiLab, type UiLab } from '../helpers/ui-lab.js';
@@ -13,6 +14,15 @@ import { screenshot } from '../helpers/browser.js';
 const SUBNET = '10.231.81';
 const BRIDGE = 'bbuih0';
 const DISK = '/dev/vdb';
+
+/** Serious and critical axe-core violations on the page as it is now, in words for the failure. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: page as never }).analyze();
+  assert.ok(result.passes.length > 10, 'axe-core ran its rules on the page');
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 describe('the machine list and its destructive actions (issue 18, findings 2 and 9)', { timeout: 900_000 }, () => {
   let lab: UiLab;
@@ -84,6 +94,11 @@ describe('the machine list and its destructive actions (issue 18, findings 2 and
     assert.match(words, new RegExp(DISK), 'the dialog names the target disk');
     assert.ok(await lab.page.evaluate(() => !!document.activeElement?.closest('[role="dialog"], dialog')), 'focus is inside the dialog');
     await screenshot(lab.page, 'hosts-reinstall-confirm');
+    assert.deepEqual(await axeProblems(lab.page), [], 'the dialog, light theme');
+    await lab.page.emulateMedia({ colorScheme: 'dark' });
+    assert.deepEqual(await axeProblems(lab.page), [], 'the dialog, dark theme');
+    await screenshot(lab.page, 'hosts-reinstall-confirm-dark');
+    await lab.page.emulateMedia({ colorScheme: 'light' });
     await lab.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden', timeout: 5000 });
     assert.equal((await host(installed.mac))?.state, 'installed', 'Escape queues nothing');
@@ -188,6 +203,9 @@ describe('the machine list and its destructive actions (issue 18, findings 2 and
     await search.fill('rack-3');
     await waitFor('found by name', async () => (await lab.page.locator('tr[data-mac]').count()) === 1);
     await search.fill('');
+    assert.deepEqual(await axeProblems(lab.page), [], 'the list with names and the panel with Rename and Forget');
+    const listed = (await lab.server.cliOk(['hosts'])).split('\n').find((l) => l.startsWith(fresh.mac)) ?? '';
+    assert.match(listed, / {2}name: rack-3 web$/, 'bootbench hosts shows the name');
 
     // Refused while an install is under way, with words that say why.
     const queued = await lab.api(`/api/hosts/${fresh.mac}/install`, { method: 'POST', body: { distro: distroId } });
@@ -202,5 +220,17 @@ describe('the machine list and its destructive actions (issue 18, findings 2 and
     await dialog.getByRole('button', { name: /Forget/ }).click();
     await row(fresh.mac).waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal(await host(fresh.mac), undefined, 'the host record is gone');
+
+    // The same from the command line.
+    assert.equal(await lab.server.cliOk(['rename', idle.mac, 'bench-2']), `${idle.mac}: named bench-2\n`);
+    await row(idle.mac).getByText('bench-2').waitFor({ timeout: 10_000 });
+    assert.equal(await lab.server.cliOk(['forget', idle.mac]), `${idle.mac}: forgotten\n`);
+    await row(idle.mac).waitFor({ state: 'detached', timeout: 10_000 });
+    const busy = await lab.api(`/api/hosts/${installed.mac}/install`, { method: 'POST', body: { distro: distroId } });
+    assert.equal(busy.status, 200);
+    const refusedCli = await lab.server.cli(['forget', installed.mac]);
+    assert.equal(refusedCli.code, 1);
+    assert.match(refusedCli.stderr, /an install is under way \(queued\)\. Cancel the install first/);
+    assert.match(await lab.server.cliOk(['cancel', installed.mac]), /boots its local disk again/);
   });
 });
