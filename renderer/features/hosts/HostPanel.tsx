@@ -148,6 +148,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
       {confirming ? (
         <InstallConfirm
           host={host}
+          reinstall={installLabel === 'Reinstall'}
           installer={chosen ? `${chosen.name} ${chosen.version} (${chosen.arch})` : distro}
           diskOverride={parseOverrides(overrides).targetDisk}
           busy={busy}

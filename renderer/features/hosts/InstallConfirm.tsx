@@ -8,6 +8,8 @@ import { machineWords } from './host-words.js';
 
 export interface InstallConfirmProps {
   host: Host;
+  /** Whether the button said Reinstall (the machine was installed, or its last install failed). */
+  reinstall: boolean;
   /** "Rocky Linux 9.4 (x86_64)". */
   installer: string;
   /** The target disk set for this machine only, if any. */
@@ -17,7 +19,7 @@ export interface InstallConfirmProps {
   onCancel: () => void;
 }
 
-export function InstallConfirm({ host, installer, diskOverride, busy, onConfirm, onCancel }: InstallConfirmProps) {
+export function InstallConfirm({ host, reinstall, installer, diskOverride, busy, onConfirm, onCancel }: InstallConfirmProps) {
   const store = useStore();
   // undefined: still asking the server; '' : the installer's first disk.
   const [globalDisk, setGlobalDisk] = useState<string | undefined>(undefined);
@@ -32,7 +34,6 @@ export function InstallConfirm({ host, installer, diskOverride, busy, onConfirm,
     };
   }, [store]);
   const disk = diskOverride || globalDisk;
-  const reinstall = host.state === 'installed' || host.install?.stage === 'installed';
   const diskWords =
     disk === undefined ? 'its target disk' : disk === '' ? 'the first disk the installer finds (no target disk is set)' : disk;
   return (
@@ -53,7 +54,9 @@ export function InstallConfirm({ host, installer, diskOverride, busy, onConfirm,
         Installs: <strong>{installer}</strong>
       </p>
       <p>
-        {reinstall ? 'The system installed on it now, and everything else on that disk, is lost. ' : 'Everything on that disk is lost. '}
+        {host.state === 'installed'
+          ? 'The system installed on it now, and everything else on that disk, is lost. '
+          : 'Everything on that disk is lost. '}
         The install starts at the machine&apos;s next network boot, or at once if it is waiting in the boot loop.
       </p>
     </ConfirmDialog>
