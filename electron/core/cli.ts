@@ -31,6 +31,8 @@ Usage:
   bootbench hosts [--json]
   bootbench install MAC --distro ID [--set KEY=VALUE …] [--json]
   bootbench cancel MAC [--json]
+  bootbench rename MAC NAME [--json]     (NAME "" removes the name)
+  bootbench forget MAC [--json]
   bootbench logs [MAC] [--follow] [--json]
 
 serve without --interface starts the UI only: choose the interface there.
@@ -79,6 +81,8 @@ const verbs = {
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
   install: { ...common, distro: { type: 'string', short: 'd' }, set: { type: 'string', multiple: true } },
   cancel: common,
+  rename: common,
+  forget: common,
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Verb = keyof typeof verbs;
@@ -196,8 +200,31 @@ async function main(argv: string[]): Promise<number> {
       const client = await ControlClient.fromDataDir(dataDir);
       const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
       process.stdout.write(
-        json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: install cancelled; the host waits in Bootbench's boot menu again\n`,
+        json
+          ? `${JSON.stringify(host, null, 2)}\n`
+          : host.state === 'installed'
+            ? `${host.mac}: install cancelled; the host is installed and boots its local disk again\n`
+            : `${host.mac}: install cancelled; the host waits in Bootbench's boot menu again\n`,
       );
+      return 0;
+    }
+    case 'rename': {
+      const [macText, label, ...extra] = parsed.positionals;
+      if (!macText || label === undefined || extra.length > 0)
+        fail('rename takes a MAC and a name: bootbench rename 52:54:00:12:34:56 web-01');
+      const mac = macArg([macText], 'rename');
+      const client = await ControlClient.fromDataDir(dataDir);
+      const host = await client.call('PUT /api/hosts/:mac/label', { params: { mac }, body: { label } });
+      process.stdout.write(
+        json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: ${host.label ? `named ${host.label}` : 'name removed'}\n`,
+      );
+      return 0;
+    }
+    case 'forget': {
+      const mac = macArg(parsed.positionals, 'forget');
+      const client = await ControlClient.fromDataDir(dataDir);
+      const host = await client.call('DELETE /api/hosts/:mac', { params: { mac } });
+      process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: forgotten\n`);
       return 0;
     }
     case 'logs': {

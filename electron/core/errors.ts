@@ -32,6 +32,7 @@ export interface ErrorContexts {
   INSTALL_REFUSED: { distro: string; mac: string; reason: string };
   HOST_NOT_FOUND: { mac: string };
   NOTHING_TO_CANCEL: { mac: string; state: string };
+  HOST_BUSY: { mac: string; state: string };
   NOT_SERVING: Record<string, never>;
   ALREADY_SERVING: { iface: string };
 }
@@ -92,6 +93,7 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   INSTALL_REFUSED: (c) => `Cannot install ${c.distro} on ${c.mac}: ${c.reason}. Nothing was queued.`,
   HOST_NOT_FOUND: (c) => `No host ${c.mac} has been seen. \`bootbench hosts\` lists the hosts that network-booted.`,
   NOTHING_TO_CANCEL: (c) => `${c.mac} has no queued or running install (it is ${c.state}).`,
+  HOST_BUSY: (c) => `Cannot forget ${c.mac}: an install is under way (${c.state}). Cancel the install first, then forget the machine.`,
   NOT_SERVING: () => `Bootbench is not serving an interface yet. Choose one in the app, or start with \`bootbench serve --interface IF\`.`,
   ALREADY_SERVING: (c) => `Bootbench already serves ${c.iface}. Stop it first to serve another interface.`,
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,

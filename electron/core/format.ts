@@ -34,7 +34,9 @@ export function formatHosts(hosts: Host[]): string {
         : h.install && h.state !== 'discovered'
           ? `  ${h.install.distro} ${Math.round(h.install.progress * 100)}% ${h.install.lastStep ?? ''}`
           : '';
-    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}`;
+    // The name comes last, and only when there is one: the columns before it stay where scripts expect them.
+    const name = h.label || h.hostname;
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}`;
   });
   return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // Serving one interface: every network service on it, composed and handed its policy, stopped as a
 // whole. This file only wires; each decision lives with its owner (the pool in dhcp/, what a client
 // boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
-import type { DhcpMode, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
+import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -33,6 +33,14 @@ import type { ServeOptions } from './serve-options.js';
 import { eventLevelOf } from './syslog/levels.js';
 import { createSyslogReceiver } from './syslog/receiver.js';
 import { createTftpServer } from './tftp/server.js';
+
+/** The sources whose lines with a MAC are that host's own traffic (install and core lines are Bootbench's own). */
+const CONTACT_SOURCES: ReadonlySet<EventSource> = new Set<EventSource>(['dhcp', 'tftp', 'http', 'dns', 'syslog']);
+
+/** A successful fetch of a host's iPXE script (boot/routes.ts serves /ipxe/<mac>.ipxe). */
+function isScriptFetch(data: Record<string, unknown> | undefined): boolean {
+  return typeof data?.path === 'string' && data.path.startsWith('/ipxe/') && data.status === 200;
+}
 
 /** What serving one interface consists of; stopped as a whole. */
 export interface Session {
@@ -112,6 +120,15 @@ async function compose(c: Composition): Promise<Session> {
         })
       : undefined;
   const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
+  // Every line a host's own traffic causes (DHCP, TFTP, HTTP, DNS, syslog, installer reports over
+  // HTTP) counts as a contact for "last seen"; a fetch of its iPXE script is a poll of the wait loop.
+  // The registry keeps this cheap: at most one change a second per host, saves coalesced.
+  teardown.push(
+    bus.subscribe((e) => {
+      if (e.type !== 'log' || !e.mac || !CONTACT_SOURCES.has(e.source)) return;
+      hosts.touch(e.mac, { polled: e.kind === 'http.request' && isScriptFetch(e.data) });
+    }),
+  );
 
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.

@@ -48,9 +48,15 @@ export interface Host {
   uuid: string | null;
   vendorClass: string | null;
   userClass: string | null;
+  /** The host name its install gives it (set when an install is queued); null before any. */
   hostname: string | null;
+  /** A name the technician gave the machine (Rename in the UI, `bootbench rename`); absent or null when none. */
+  label?: string | null;
   firstSeen: string; // ISO 8601
+  /** Its last contact of any kind: DHCP, TFTP, HTTP, syslog, installer reports. */
   lastSeen: string; // ISO 8601
+  /** When it last fetched its iPXE script (the wait loop polls it every few seconds); absent before any. */
+  lastPolledAt?: string | null;
   /** Why the last install failed, in words for people (UI, CLI); set while the host is `failed`. */
   failureReason?: string;
   /** The same failure as a stable code, for programs and tests to compare (never compare the words). */
@@ -230,6 +236,8 @@ export interface LogEvent extends EventBase {
 export interface HostEvent extends EventBase {
   type: 'host';
   host: Host;
+  /** The host record was deleted (Forget): `host` is its last state. */
+  forgotten?: true;
 }
 
 export interface ServiceEvent extends EventBase {
@@ -251,6 +259,10 @@ export type CoreEventInput =
 export function normalizeMac(text: string): string | null {
   const mac = text.trim().toLowerCase().replace(/-/g, ':');
   return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) ? mac : null;
+}
+
+export interface HostLabelUpdate {
+  label: string | null;
 }
 
 export interface ImportRequest {
@@ -442,8 +454,15 @@ export interface ControlRoutes {
   'POST /api/distros/:id/locate': { query: undefined; body: LocateRequest; output: Distro };
   /** Queue an install; a MAC not seen yet is registered, so that it installs when it first boots. */
   'POST /api/hosts/:mac/install': { query: undefined; body: InstallRequest; output: Host };
-  /** Cancel a queued or running install: the host goes to `failed` (code `cancelled`) and waits again. */
+  /**
+   * Cancel a queued or running install: the install ends `failed` (code `cancelled`) and the host
+   * returns to the state it had before it was queued (an installed host stays installed and boots its disk).
+   */
   'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
+  /** Give the host a name of the technician's (`label`); null or "" removes it. */
+  'PUT /api/hosts/:mac/label': { query: undefined; body: HostLabelUpdate; output: Host };
+  /** Forget a host: its record is deleted (refused while an install is under way). The forgotten record. */
+  'DELETE /api/hosts/:mac': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
   'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };
   /** The host's persisted timeline: DHCP, TFTP, HTTP, syslog, installer reports, in order. */

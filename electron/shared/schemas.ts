@@ -7,6 +7,7 @@ import {
   normalizeMac,
   type DistroUpdate as DistroUpdateBody,
   type EventsFilter,
+  type HostLabelUpdate as HostLabelUpdateBody,
   type ImportRequest as ImportRequestBody,
   type LocateRequest as LocateRequestBody,
   type UploadQuery as UploadQueryShape,
@@ -43,6 +44,15 @@ export const UploadQuery: z.ZodType<UploadQueryShape> = z.object({ filename: z.s
 export const LocateRequest: z.ZodType<LocateRequestBody> = z.object({ path: z.string().min(1).max(4096) });
 
 export const MacParams = z.object({ mac: MacAddress });
+
+/** A technician's name for a machine: one line, up to 64 characters (trimmed; empty removes it). */
+export const HostLabelUpdate: z.ZodType<HostLabelUpdateBody> = z.object({
+  label: z
+    .string()
+    .max(64, 'at most 64 characters')
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'one line, without control characters')
+    .nullable(),
+});
 
 /** `--set KEY=VALUE` pairs: keys are settings names; the answer-file renderer says which exist. */
 export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({

@@ -59,7 +59,8 @@ export function applyEvents(state: LiveState, events: readonly CoreEvent[]): Liv
         break;
       case 'host':
         hosts ??= new Map(state.hosts);
-        hosts.set(e.host.mac, e.host);
+        if (e.forgotten) hosts.delete(e.host.mac);
+        else hosts.set(e.host.mac, e.host);
         break;
       case 'distro':
         distros ??= new Map(state.distros);

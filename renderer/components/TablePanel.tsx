@@ -10,12 +10,15 @@ export interface TablePanelProps {
   empty: ReactNode;
   className?: string;
   rows: readonly ReactNode[];
+  /** Controls between the title and the table (a search field). */
+  tools?: ReactNode;
 }
 
-export function TablePanel({ titleId, title, columns, empty, className, rows }: TablePanelProps) {
+export function TablePanel({ titleId, title, columns, empty, className, rows, tools }: TablePanelProps) {
   return (
     <section aria-labelledby={titleId} className="panel">
       <h2 id={titleId}>{title}</h2>
+      {tools}
       {rows.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (

@@ -27,6 +27,12 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     },
     'POST /api/hosts/:mac/install': () => notServing(),
     'POST /api/hosts/:mac/cancel': () => notServing(),
+    'PUT /api/hosts/:mac/label': ({ params }) => {
+      throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
+    },
+    'DELETE /api/hosts/:mac': ({ params }) => {
+      throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
+    },
     'GET /api/hosts/:mac/answer-file': () => notServing(),
     'GET /api/hosts/:mac/timeline': () => [],
     'GET /api/settings': () => notServing(),

@@ -111,6 +111,20 @@ export class PxeClient {
     return ack2.file;
   }
 
+  /** One more DHCP exchange as the PXE ROM (DISCOVER/OFFER/REQUEST/ACK); whether it was acknowledged. */
+  async dhcp(): Promise<boolean> {
+    const uefi = this.o.firmware === 'uefi';
+    const r = await runScriptedClient(this.o.lab, this.o.host.ns, {
+      mac: this.mac,
+      flow: 'dora',
+      vendorClass: uefi ? 'PXEClient:Arch:00007:UNDI:003000' : 'PXEClient:Arch:00000:UNDI:002001',
+      clientArch: uefi ? 7 : 0,
+      timeoutMs: 20_000,
+    });
+    this.note(`DHCP (again) → ${r.replies.map((m) => m.type).join(',')}`);
+    return r.replies.some((m) => m.type === 5);
+  }
+
   /** Fetches a script and says what it wants. */
   async script(url: string): Promise<ScriptAction> {
     const { status, body } = await this.get(url);

@@ -165,6 +165,8 @@ describe('the UI, end to end against a real server', { timeout: 600_000 }, () =>
     await screenshot(page, 'answer-file');
     await panel.getByRole('button', { name: 'Hide answer file' }).click();
     await panel.getByRole('button', { name: 'Install', exact: true }).click();
+    // Installing erases a disk: a dialog names the machine and asks first.
+    await page.getByRole('dialog').getByRole('button', { name: 'Erase and install' }).click();
     await row.locator('.badge[data-state="queued"]').waitFor({ timeout: 10_000 });
 
     action = await client.pollUntilNotWaiting(action, 30_000);

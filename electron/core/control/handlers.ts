@@ -1,7 +1,7 @@
 // What each control-API route does: one line per route, each delegating to the part that owns it.
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
-import type { CheckReport, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
+import type { CheckReport, Host, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import type { TimelineStore } from '../hosts/timeline.js';
 import type { InstallManager } from '../install/manager.js';
@@ -13,6 +13,7 @@ import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
 import type { ControlHandlers } from './control-api.js';
 import { HttpError } from './http-error.js';
+import { isBootbenchError } from '../errors.js';
 
 export interface ControlContext {
   status(): ServerStatus;
@@ -46,6 +47,8 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/distros/:id/locate': ({ params, body }) => locateDistro(c.library, params.id, body.path),
     'POST /api/hosts/:mac/install': ({ params, body }) => c.installs().queue(params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
+    'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
+    'DELETE /api/hosts/:mac': ({ params }) => forgetHost(c, params.mac),
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
     'GET /api/settings': () => c.settings.view(),
@@ -72,4 +75,16 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
       return c.status();
     },
   };
+}
+
+/** Forgets a host (the registry refuses while an install is under way), and its finished install record if serving. */
+function forgetHost(c: ControlContext, mac: string): Host {
+  const host = c.hosts.forget(mac);
+  try {
+    c.installs().forget(mac);
+  } catch (e) {
+    // Not serving: no install records are loaded; the next serve finds the host unknown and ignores them.
+    if (!isBootbenchError(e, 'NOT_SERVING')) throw e;
+  }
+  return host;
 }

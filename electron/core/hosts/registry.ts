@@ -1,7 +1,8 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { Host, HostInstall, HostState } from '../../shared/contract.js';
+import type { Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
+import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
@@ -12,6 +13,19 @@ export type ClientSighting = Pick<ClientInfo, 'mac' | 'firmware' | 'arch' | 'cli
 
 /** Runs `run` after `ms`; returns a cancel. Injected by tests to fire the coalesced save themselves. */
 export type Schedule = (run: () => void, ms: number) => () => void;
+
+/** What a host shows of its install: its state and failure (a cancelled install gives back the earlier ones), and its host name. */
+export interface InstallView {
+  state: HostState;
+  failure: InstallFailure | null;
+  /** The host name to show; null removes it, absent keeps the one it has. */
+  hostname?: string | null;
+}
+
+// A host's contacts move its lastSeen at most this often: an installer fetching hundreds of files
+// costs one host event (and one coalesced save) a second, not one per request.
+const TOUCH_EVERY_MS = 1000;
+const UNDER_WAY: ReadonlySet<HostState> = new Set<HostState>(['queued', 'booting', 'installing']);
 
 const realTimer: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
@@ -124,18 +138,23 @@ export class HostRegistry {
     return host;
   }
 
-  /** The host's install changed: its state follows the install's stage, its failure the install's. */
-  setInstall(mac: string, install: HostInstall): Host | undefined {
+  /**
+   * The host's install changed: by default its state follows the install's stage and its failure
+   * the install's; `view` says otherwise (a cancelled install gives back the state it replaced).
+   */
+  setInstall(mac: string, install: HostInstall, view?: InstallView): Host | undefined {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
     const { failureReason: _reason, failureCode: _code, ...rest } = known;
-    const failure = install.stage === 'failed' ? install.failure : null;
+    const state = view?.state ?? install.stage;
+    const failure = view ? view.failure : install.stage === 'failed' ? install.failure : null;
     const host: Host = {
       ...rest,
-      state: install.stage,
+      state,
       distro: install.distro,
       install,
-      ...(failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
+      ...(view?.hostname !== undefined ? { hostname: view.hostname } : {}),
+      ...(state === 'failed' && failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
     };
     this.put(host);
     this.changed(host);
@@ -149,6 +168,47 @@ export class HostRegistry {
     this.put(host);
     this.changed(host);
     return host;
+  }
+
+  /**
+   * The host made contact (a TFTP or HTTP request, a syslog line, a report): its lastSeen moves, and
+   * a fetch of its iPXE script is a poll of the wait loop. At most once a second per host.
+   */
+  touch(mac: string, contact: { polled?: boolean } = {}): void {
+    const known = this.hosts.get(mac);
+    if (!known) return;
+    const now = this.clock();
+    const stale = (iso: string | null | undefined) => !iso || now.getTime() - Date.parse(iso) >= TOUCH_EVERY_MS;
+    const polled = contact.polled === true && stale(known.lastPolledAt);
+    if (!polled && !stale(known.lastSeen)) return;
+    const at = now.toISOString();
+    const host: Host = { ...known, lastSeen: at, ...(polled ? { lastPolledAt: at } : {}) };
+    this.put(host);
+    this.changed(host);
+  }
+
+  /** The technician's name for the host; null or blank removes it. */
+  setLabel(mac: string, label: string | null): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const text = label?.trim() ?? '';
+    const host: Host = { ...known, label: text === '' ? null : text };
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** Deletes the host's record (refused while an install is under way); the record as it was. */
+  forget(mac: string): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    if (UNDER_WAY.has(known.state)) throw new BootbenchError('HOST_BUSY', { mac, state: known.state });
+    this.hosts.delete(mac);
+    if (known.ip && this.byIp.get(known.ip) === mac) this.byIp.delete(known.ip);
+    this.bus.emit({ type: 'host', host: known, forgotten: true });
+    this.bus.log('core', 'info', 'host.forgotten', `${mac} forgotten${known.label ? ` (${known.label})` : ''}`, { mac });
+    this.scheduleSave();
+    return known;
   }
 
   private changed(host: Host): void {

@@ -23,7 +23,18 @@ import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-net
 import { deadlineTickMs } from './limits.js';
 import { migrateRun } from './legacy-failure.js';
 import { bootRecipe, kernelArgs, RecipeError, type RecipeUrls } from './recipes.js';
-import { advance, DEFAULT_LIMITS, isFinished, newRun, type InstallRun, type Observation, type StageLimits } from './state-machine.js';
+import {
+  advance,
+  DEFAULT_LIMITS,
+  hostViewOf,
+  isFinished,
+  newRun,
+  priorStateOf,
+  type InstallRun,
+  type Observation,
+  type PriorState,
+  type StageLimits,
+} from './state-machine.js';
 
 /** The URLs of one install on the boot HTTP server (all under its token). */
 export interface InstallUrls extends RecipeUrls {
@@ -85,6 +96,10 @@ interface Entry {
   token: string;
   counter: number;
   run: InstallRun;
+  /** The host's state before this install was queued: what Cancel gives back (absent in installs stored before it was kept). */
+  prior?: PriorState;
+  /** The host name this install gives the host. */
+  hostname?: string;
 }
 
 interface InstallsFile {
@@ -176,8 +191,11 @@ export class InstallManager {
     const previous = this.entries.get(mac);
     if (previous) this.byToken.delete(previous.token);
     const run = newRun({ id, distro: distro.id, template, settings: overrides }, this.clock(), this.limits);
+    // Remembered (and saved with the install) so that Cancel gives it back, after a restart too.
+    const prior = priorStateOf(host, previous && !isFinished(previous.run.stage) ? (previous.prior ?? null) : null);
+    const hostname = this.opts.answers.hostname(host, overrides, counter).hostname;
     this.counter = counter;
-    this.entries.set(mac, { token, counter, run });
+    this.entries.set(mac, { token, counter, run, prior, hostname });
     this.byToken.set(token, mac);
     const verb = previous && !isFinished(previous.run.stage) ? 'requeued' : previous ? 'reinstall queued' : 'install queued';
     this.opts.bus.log(
@@ -191,14 +209,38 @@ export class InstallManager {
     return this.publish(mac);
   }
 
-  /** Cancels a queued or running install: the host fails with "cancelled" and waits again. */
+  /**
+   * Cancels a queued or running install: the install ends `failed` with code `cancelled`, and the
+   * host goes back to the state it had before it was queued (installed: it boots its disk again).
+   */
   cancel(mac: string): Host {
     const entry = this.entries.get(mac);
     const host = this.opts.hosts.get(mac);
     if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     if (!entry || isFinished(entry.run.stage)) throw new BootbenchError('NOTHING_TO_CANCEL', { mac, state: host.state });
     this.observe(mac, { type: 'cancel' });
-    return this.opts.hosts.get(mac) ?? host;
+    const back = this.opts.hosts.get(mac) ?? host;
+    const next =
+      back.state === 'installed'
+        ? 'installed again: its next network boot boots its local disk'
+        : back.state === 'discovered'
+          ? 'discovered again: it waits in the boot loop'
+          : `${back.state} again`;
+    this.opts.bus.log('install', 'info', 'install.restored', `${mac} is ${next}`, {
+      mac,
+      data: { install: entry.run.id, state: back.state },
+    });
+    return back;
+  }
+
+  /** Drops the install record of a host being forgotten (the registry refuses while one is under way). */
+  forget(mac: string): void {
+    const entry = this.entries.get(mac);
+    if (!entry) return;
+    if (!isFinished(entry.run.stage)) throw new BootbenchError('HOST_BUSY', { mac, state: entry.run.stage });
+    this.byToken.delete(entry.token);
+    this.entries.delete(mac);
+    this.scheduleSave();
   }
 
   /** Feeds an observation to the host's install, if one is running. */
@@ -464,7 +506,10 @@ export class InstallManager {
     const entry = this.entries.get(mac);
     if (!entry) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     const { boots: _boots, lastActivityAt: _last, ...install } = entry.run;
-    const host = this.opts.hosts.setInstall(mac, install);
+    const { restored, ...view } = hostViewOf(install, entry.prior);
+    // A cancelled install gives back the host name too (that of an earlier install, or none).
+    const hostname = restored && entry.prior?.hostname !== undefined ? entry.prior.hostname : entry.hostname;
+    const host = this.opts.hosts.setInstall(mac, install, { ...view, ...(hostname !== undefined ? { hostname } : {}) });
     if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     return host;
   }

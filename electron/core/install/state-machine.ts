@@ -7,7 +7,11 @@
 //      │                          │                                                  │
 //      └── report start/log ──────┴──────────────────────────────────────────────────┴─report installed─▶ installed
 //   any unfinished stage ── timeout · installer error · cancel ──▶ failed (code + reason)
-import type { HostInstall, InstallFailure, InstallStage } from '../../shared/contract.js';
+//
+// A cancelled install ends `failed` (code `cancelled`: the install's result and its timeline say
+// so), but its host goes back to the state it had before it was queued (`priorState`), so that an
+// installed host keeps booting its disk (★ Host states).
+import type { Host, HostInstall, HostState, InstallFailure, InstallStage } from '../../shared/contract.js';
 
 export type Observation =
   | { type: 'kernel-fetched'; via: string }
@@ -63,6 +67,53 @@ const FINISHED: ReadonlySet<InstallStage> = new Set<InstallStage>(['installed', 
 
 export function isFinished(stage: InstallStage): boolean {
   return FINISHED.has(stage);
+}
+
+/** A host's state before an install was queued on it: what Cancel gives back. */
+export interface PriorState {
+  state: Extract<HostState, 'discovered' | 'installed' | 'failed'>;
+  /** The earlier failure, when the host had failed. */
+  failure: InstallFailure | null;
+  /** The host name it had (from an earlier install), absent in records kept before it was. */
+  hostname?: string | null;
+}
+
+/**
+ * What Cancel will give back to `host` if an install is queued on it now. A host whose install is
+ * already under way is requeued: `underWay` is the prior state of that install, kept.
+ */
+export function priorStateOf(
+  host: Pick<Host, 'state' | 'failureCode' | 'failureReason' | 'hostname'>,
+  underWay: PriorState | null,
+): PriorState {
+  const hostname = host.hostname ?? null;
+  switch (host.state) {
+    case 'installed':
+    case 'discovered':
+      return { state: host.state, failure: null, hostname };
+    case 'failed':
+      return {
+        state: 'failed',
+        failure: host.failureCode ? { code: host.failureCode, message: host.failureReason ?? '' } : null,
+        hostname,
+      };
+    default:
+      return underWay ?? { state: 'discovered', failure: null, hostname };
+  }
+}
+
+/**
+ * The state and failure a run gives its host: a cancelled run gives back the state before it was
+ * queued (when known: installs stored before this rule have none and stay `failed`); any other run
+ * shows its own stage and failure.
+ */
+export function hostViewOf(
+  run: HostInstall,
+  prior: PriorState | null | undefined,
+): { state: HostState; failure: InstallFailure | null; restored: boolean } {
+  if (run.stage === 'failed' && run.failure?.code === 'cancelled' && prior)
+    return { state: prior.state, failure: prior.failure, restored: true };
+  return { state: run.stage, failure: run.stage === 'failed' ? run.failure : null, restored: false };
 }
 
 export function newRun(

@@ -10,6 +10,8 @@ import { usePanelFocus } from '../../components/usePanelFocus.js';
 import { InstallLoginWarning } from '../settings/InstallLoginWarning.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
 import { InstallProgress } from './InstallProgress.js';
+import { HostManage } from './HostManage.js';
+import { InstallConfirm } from './InstallConfirm.js';
 import { Timeline } from './Timeline.js';
 import { vendorOf } from './oui.js';
 import { parseOverrides } from './overrides.js';
@@ -25,6 +27,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const ids = useId();
   // Focus lands on the installer choice, two Tabs before Install; Escape closes the panel.
   const focus = usePanelFocus<HTMLElement>(!!host, '.install-form select', onClose);
@@ -59,6 +62,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   };
 
   const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
+  const chosen = distros.get(distro);
   return (
     <aside
       ref={focus.ref}
@@ -78,6 +82,15 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         </button>
       </header>
       <dl className="facts">
+        {host.label || host.hostname ? (
+          <>
+            <dt>Name</dt>
+            <dd>
+              {host.label ?? host.hostname}
+              {host.label && host.hostname ? <span className="muted"> (installs as {host.hostname})</span> : null}
+            </dd>
+          </>
+        ) : null}
         <dt>Vendor</dt>
         <dd>{vendor ?? 'unknown'}</dd>
         <dt>Firmware</dt>
@@ -110,7 +123,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         className="install-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void act('install');
+          // It erases a disk: confirmed first, naming the machine and the disk.
+          setConfirming(true);
         }}
       >
         <label htmlFor={`${ids}-distro`}>Installer</label>
@@ -130,7 +144,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
           <textarea id={`${ids}-over`} rows={3} value={overrides} onChange={(e) => setOverrides(e.target.value)} spellCheck={false} />
         </details>
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy || !distro || active}>
+          {/* Reinstall erases a working system: never the filled, default-looking button. */}
+          <button type="submit" className={installLabel === 'Install' ? 'primary' : undefined} disabled={busy || !distro || active}>
             {installLabel}
           </button>
           <button type="button" onClick={() => void act('cancel')} disabled={busy || !active}>
@@ -142,6 +157,21 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         </div>
       </form>
       <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <HostManage host={host} onForgotten={onClose} />
+      {confirming ? (
+        <InstallConfirm
+          host={host}
+          reinstall={installLabel === 'Reinstall'}
+          installer={chosen ? `${chosen.name} ${chosen.version} (${chosen.arch})` : distro}
+          diskOverride={parseOverrides(overrides).targetDisk}
+          busy={busy}
+          onConfirm={() => {
+            setConfirming(false);
+            void act('install');
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
       {preview && distro ? <AnswerFilePreview mac={mac} distro={distro} /> : null}
       <Timeline mac={mac} />
     </aside>
