@@ -20,11 +20,13 @@ export interface EventStreamOptions {
   baseUrl?: string;
 }
 
-export function streamUrl(base: string, token: string, since: number): string {
+/** `services`: also the services' live status (counters), which the UI's service chips follow. */
+export function streamUrl(base: string, token: string, since: number, options: { services?: boolean } = {}): string {
   const url = new URL(EVENTS_STREAM_PATH, base);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('token', token);
   if (since > 0) url.searchParams.set('since', String(since));
+  if (options.services) url.searchParams.set('services', 'true');
   return url.toString();
 }
 
@@ -41,6 +43,15 @@ export class EventStream {
 
   start(): void {
     this.options.onState('connecting');
+    void this.connect();
+  }
+
+  /** Retries at once instead of waiting out the backoff (the user's "Retry now"). */
+  retryNow(): void {
+    if (this.stopped || this.retry === null) return;
+    this.timers.clearTimeout(this.retry);
+    this.retry = null;
+    this.attempt = 0;
     void this.connect();
   }
 
@@ -62,7 +73,7 @@ export class EventStream {
     if (this.stopped) return;
     const base = this.options.baseUrl ?? globalThis.location.href;
     const open = this.options.openSocket ?? openStreamSocket;
-    const socket = open(streamUrl(base, this.options.token, since), this.options.flushMs ?? 100);
+    const socket = open(streamUrl(base, this.options.token, since, { services: true }), this.options.flushMs ?? 100);
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;

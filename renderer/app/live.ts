@@ -45,7 +45,9 @@ export class LiveStore {
       this.api.call('GET /api/hosts').catch(() => []),
       this.api.call('GET /api/distros').catch(() => []),
     ]);
-    const base = restarted ? { ...emptyState, stream: this.state.stream } : this.state;
+    // A restarted server starts a new log: the lines already shown stay (what happened before the
+    // restart is what the technician wants to read), the rest is reloaded.
+    const base = restarted ? { ...emptyState, logs: this.state.logs, stream: this.state.stream } : this.state;
     this.set({ ...withSnapshot(base, { status, hosts, distros }), problem: null });
   }
 
@@ -74,6 +76,11 @@ export class LiveStore {
       onState: (stream: StreamState) => this.set({ ...this.state, stream }),
     });
     this.stream.start();
+  }
+
+  /** Tries to reach the server now rather than at the next backoff step. */
+  retryNow(): void {
+    this.stream?.retryNow();
   }
 
   stop(): void {

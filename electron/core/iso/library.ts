@@ -70,8 +70,27 @@ export class IsoLibrary {
     if (dirty) await this.save();
   }
 
-  /** Imports (or re-imports) the ISO at `path`; throws a BootbenchError and registers nothing on bad input. */
+  /**
+   * Imports (or re-imports) the ISO at `path`; throws a BootbenchError and registers nothing on bad
+   * input. A refusal is also logged with its reason: the log is where a technician looks later.
+   */
   async import(path: string, options: ImportOptions = {}): Promise<Distro> {
+    try {
+      return await this.importFile(path, options);
+    } catch (e) {
+      this.logFailure(path, e);
+      throw e;
+    }
+  }
+
+  private logFailure(what: string, e: unknown): void {
+    const message = e instanceof BootbenchError ? e.message : `Cannot import ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    this.bus.log('core', 'error', 'iso.import-failed', message, {
+      data: { file: what, ...(e instanceof BootbenchError ? { code: e.code } : {}) },
+    });
+  }
+
+  private async importFile(path: string, options: ImportOptions): Promise<Distro> {
     const started = performance.now();
     const file = await locate(path);
     const before = await stat(file);
@@ -150,19 +169,12 @@ export class IsoLibrary {
     for (let n = 2; await exists(target); n += 1) target = join(dir, name.replace(/\.iso$/i, `-${n}.iso`));
     const part = `${target}.part`;
     const handle = await open(part, 'wx', 0o644);
+    // No progress lines in the log: the uploading browser shows its own progress bar (XHR progress).
     let done = 0;
-    let lastReport = 0;
     try {
       for await (const chunk of stream) {
         await handle.write(chunk);
         done += chunk.length;
-        const now = performance.now();
-        if (now - lastReport > 250) {
-          lastReport = now;
-          this.bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, {
-            data: { name, done, total: length },
-          });
-        }
       }
       if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
       await handle.sync();
@@ -172,7 +184,9 @@ export class IsoLibrary {
       await handle.close().catch(() => undefined);
       await rm(part, { force: true });
       const reason = (e as NodeJS.ErrnoException).code === 'ENOSPC' ? `the disk holding ${dir} is full` : (e as Error).message;
-      throw new BootbenchError('ISO_UNREADABLE', { file: name, reason: `the upload failed: ${reason}` }, { cause: e });
+      const failure = new BootbenchError('ISO_UNREADABLE', { file: name, reason: `the upload failed: ${reason}` }, { cause: e });
+      this.logFailure(name, failure);
+      throw failure;
     }
     this.bus.log('core', 'info', 'iso.upload', `received ${name} (${formatMiB(done)})`, { data: { name, done, total: done } });
     try {
