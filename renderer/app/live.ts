@@ -58,12 +58,12 @@ export class LiveStore {
         try {
           await this.refresh();
         } catch (e) {
-          // A restarted server has a new token: say so rather than retry for ever in silence.
+          // A server whose control.json was replaced has a new token: say so rather than retry for ever in silence.
           if (e instanceof ApiError && e.status === 401)
             this.set({
               ...this.state,
               problem:
-                'This page’s access token is no longer valid (the server was restarted). Open the address that `bootbench serve` printed, or restart the app.',
+                'This page’s access token is no longer valid (the server’s data folder has a new one). Open the address that `bootbench serve` printed, or restart the app.',
             });
           throw e;
         }
