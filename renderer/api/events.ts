@@ -8,6 +8,12 @@ import { openStreamSocket, type StreamSocket } from './stream-socket.js';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
+/**
+ * The longest wait between reconnection attempts. The server is on loopback, so a try costs
+ * nothing, and a restarted server (same address: control.json) is found within ~3 s.
+ */
+export const MAX_RETRY_MS = 3000;
+
 export interface EventStreamOptions {
   token: string;
   /** Called before every (re)connection: the seq to resume after; rejecting counts as a failed attempt. */
@@ -15,6 +21,7 @@ export interface EventStreamOptions {
   onBatch: (events: CoreEvent[]) => void;
   onState: (state: StreamState) => void;
   flushMs?: number;
+  maxRetryMs?: number;
   timers?: Timers;
   openSocket?: (url: string, flushMs: number) => StreamSocket;
   baseUrl?: string;
@@ -92,7 +99,7 @@ export class EventStream {
   private scheduleRetry(): void {
     if (this.stopped) return;
     this.options.onState('reconnecting');
-    const delay = backoffMs(this.attempt);
+    const delay = backoffMs(this.attempt, Math.random, this.options.maxRetryMs ?? MAX_RETRY_MS);
     this.attempt += 1;
     this.retry = this.timers.setTimeout(() => {
       this.retry = null;

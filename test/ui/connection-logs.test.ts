@@ -130,6 +130,15 @@ describe('connection state and logs', { timeout: 600_000 }, () => {
     assert.equal(await row.getAttribute('aria-expanded'), 'false');
     await page.keyboard.press('Space');
     assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    // The arrow keys move between rows (one tab stop for the whole list), Escape folds a row.
+    await page.keyboard.press('ArrowUp');
+    const above = list.locator('.logline:focus');
+    assert.match(await above.innerText(), /received Rocky/, 'ArrowUp focuses the row above');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await row.evaluate((el) => el === document.activeElement), true, 'ArrowDown comes back');
+    await page.keyboard.press('Escape');
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+    await page.keyboard.press('Enter');
     await page.getByTestId('log-search').fill('');
   });
 

@@ -1,8 +1,10 @@
 // The log views' pure parts, in Node: the arithmetic of a list with one expanded row, Pause's count
-// of new lines, and the text Copy and Save produce.
+// of new lines, and the text Copy and Save produce; and the stream's reconnect cap.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent } from '../../electron/shared/contract.js';
+import { backoffMs } from '../../renderer/api/batcher.js';
+import { MAX_RETRY_MS } from '../../renderer/api/events.js';
 import { logFileName, logText } from '../../renderer/features/logs/log-export.js';
 import { NO_EXPANSION, logWindow, rowAt, rowTop, scrollToShow, totalHeight } from '../../renderer/features/logs/log-window.js';
 import { countAfter } from '../../renderer/features/logs/pausable.js';
@@ -71,5 +73,27 @@ describe('pause and export', () => {
   test('logFileName: a .log name valid on every file system', () => {
     assert.equal(logFileName('bootbench-log', new Date('2026-12-07T18:44:01.123Z')), 'bootbench-log-2026-12-07T18-44-01.log');
     assert.equal(logFileName('host 52:54', new Date('2026-12-07T18:44:01Z')), 'host-52-54-2026-12-07T18-44-01.log');
+  });
+});
+
+describe('reconnecting to a server on loopback', () => {
+  test('the wait between attempts grows to MAX_RETRY_MS (3 s), never more than +20 %', () => {
+    assert.equal(MAX_RETRY_MS, 3000);
+    assert.equal(
+      backoffMs(0, () => 0.5, MAX_RETRY_MS),
+      250,
+    );
+    assert.equal(
+      backoffMs(2, () => 0.5, MAX_RETRY_MS),
+      1000,
+    );
+    assert.equal(
+      backoffMs(30, () => 0.5, MAX_RETRY_MS),
+      3000,
+    );
+    assert.equal(
+      backoffMs(30, () => 1, MAX_RETRY_MS),
+      3600,
+    );
   });
 });

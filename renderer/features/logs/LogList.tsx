@@ -54,10 +54,12 @@ export function LogList({ items, label, showMac, follow = true, className, empty
     return () => ro.disconnect();
   }, []);
 
-  // The expanded row's real height (it wraps to the list's width), measured after each render.
+  // The expanded row's real height (it wraps to the list's width), measured after each render in
+  // which it is on screen; scrolled out of the window it keeps its last height, so nothing jumps.
   useLayoutEffect(() => {
     const row = ref.current?.querySelector<HTMLElement>('.vrow.expanded');
-    const measured = row ? Math.max(0, row.offsetHeight - ROW) : 0;
+    if (!row) return;
+    const measured = Math.max(0, row.offsetHeight - ROW);
     if (measured !== extra) setExtra(measured);
   });
 
@@ -88,6 +90,7 @@ export function LogList({ items, label, showMac, follow = true, className, empty
 
   const toggle = (seq: number) => {
     setExpanded((cur) => (cur === seq ? null : seq));
+    setExtra(0); // measured again once the newly expanded row is rendered
     setActive(seq);
   };
 
