@@ -6,7 +6,9 @@ import type { ServeRequest, ServerStatus, ServiceStatus } from '../shared/contra
 import { newToken } from './control/auth.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
 import { controlHandlers } from './control/handlers.js';
+import { startServiceFeed } from './control/service-feed.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
+import { listenOnStablePort, nextStableAddress, readStableAddress, writeStableAddress } from './control/stable-address.js';
 import { BootbenchError } from './errors.js';
 import { EventBus } from './events.js';
 import { HostRegistry } from './hosts/registry.js';
@@ -103,28 +105,46 @@ async function composeApp({
       startedAt,
     };
   };
-  const token = newToken();
-  const api = await startControlApi({
-    port: options.uiPort,
-    token,
-    bus,
-    handlers: controlHandlers({
-      status,
-      hosts,
-      library,
-      timeline,
-      settings,
-      templates,
-      installs: () => sessions.need().installs,
-      interfaces: () => listInterfaces(),
-      check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),
-      serve: (request) => sessions.start(request),
-      stop: () => sessions.stop(),
-    }),
-    ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
+  // The same port and token as the last run of this data folder, so that an open tab reconnects.
+  const stored = await readStableAddress(options.dataDir);
+  if (!stored.ok) bus.log('core', 'warn', 'control.address-reset', `${stored.reason}: the UI gets a new address and token`);
+  const previous = stored.ok ? stored.address : null;
+  const token = previous?.token ?? newToken();
+  const api = await listenOnStablePort({
+    requested: options.uiPort,
+    remembered: previous?.port ?? null,
+    onFallback: (port) =>
+      bus.log(
+        'core',
+        'warn',
+        'control.port-moved',
+        `The UI's usual port ${port} is taken by another program: the UI is on a new port this time, so tabs open on the old address must open the new one.`,
+      ),
+    listen: (port) =>
+      startControlApi({
+        port,
+        token,
+        bus,
+        handlers: controlHandlers({
+          status,
+          hosts,
+          library,
+          timeline,
+          settings,
+          templates,
+          installs: () => sessions.need().installs,
+          interfaces: () => listInterfaces(),
+          check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),
+          serve: (request) => sessions.start(request),
+          stop: () => sessions.stop(),
+        }),
+        ...(options.uiRoot ? { uiRoot: options.uiRoot } : {}),
+      }),
   });
   control = api;
   teardown.push(() => api.close());
+  await writeStableAddress(options.dataDir, nextStableAddress({ requested: options.uiPort, listening: api.port, previous, token }));
+  teardown.push(startServiceFeed({ bus, services: () => status().services }));
   writeInfo = () =>
     writeServerInfo(options.dataDir, {
       pid: process.pid,

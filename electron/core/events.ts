@@ -58,7 +58,7 @@ export class EventBus {
   }
 
   emit(input: CoreEventInput): CoreEvent {
-    const event = { ...input, seq: ++this.seq, time: this.clock().toISOString() } as CoreEvent;
+    const event = this.stamp(input);
     this.all.push(event);
     const mac = macOf(event);
     if (mac) {
@@ -66,6 +66,26 @@ export class EventBus {
       if (!ring) this.perHost.set(mac, (ring = new Ring(this.perHostBacklog)));
       ring.push(event);
     }
+    this.fanOut(event);
+    return event;
+  }
+
+  /**
+   * A live-only event (service counters, sampled a few times a second): sent to subscribers but
+   * kept in no backlog, so that it cannot push log lines out of it. Whoever reconnects reads the
+   * current state from a snapshot (GET /api/status) instead.
+   */
+  publish(input: CoreEventInput): CoreEvent {
+    const event = this.stamp(input);
+    this.fanOut(event);
+    return event;
+  }
+
+  private stamp(input: CoreEventInput): CoreEvent {
+    return { ...input, seq: ++this.seq, time: this.clock().toISOString() } as CoreEvent;
+  }
+
+  private fanOut(event: CoreEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -73,7 +93,6 @@ export class EventBus {
         // a failing subscriber must not break the emitter or the other subscribers
       }
     }
-    return event;
   }
 
   /** Shorthand for a log line. */

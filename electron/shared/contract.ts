@@ -281,6 +281,11 @@ export interface UploadStream {
 export interface EventsFilter {
   since?: number;
   mac?: string;
+  /**
+   * Event stream only: also send each service's status when it changes (its counters included),
+   * sampled at most twice a second. These events are live only, never in the backlog.
+   */
+  services?: boolean;
 }
 
 export interface InstallRequest {

@@ -26,6 +26,7 @@ export const MacAddress = z.string().transform((s, ctx) => {
 export const EventsQuery: z.ZodType<EventsFilter> = z.object({
   since: z.coerce.number().int().min(0).optional(),
   mac: MacAddress.optional(),
+  services: z.stringbool().optional(),
 });
 
 export const ImportRequest: z.ZodType<ImportRequestBody> = z.object({

@@ -44,8 +44,8 @@ export class Batcher<T> {
   }
 }
 
-/** Reconnect delay: 250 ms doubling to 10 s, with ±20 % jitter so many tabs do not retry in step. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(10_000, 250 * 2 ** Math.max(0, attempt));
+/** Reconnect delay: 250 ms doubling to `maxMs` (10 s), with ±20 % jitter so many tabs do not retry in step. */
+export function backoffMs(attempt: number, random: () => number = Math.random, maxMs = 10_000): number {
+  const base = Math.min(maxMs, 250 * 2 ** Math.max(0, attempt));
   return Math.round(base * (0.8 + 0.4 * random()));
 }

@@ -8,6 +8,12 @@ import { openStreamSocket, type StreamSocket } from './stream-socket.js';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
+/**
+ * The longest wait between reconnection attempts. The server is on loopback, so a try costs
+ * nothing, and a restarted server (same address: control.json) is found within ~3 s.
+ */
+export const MAX_RETRY_MS = 3000;
+
 export interface EventStreamOptions {
   token: string;
   /** Called before every (re)connection: the seq to resume after; rejecting counts as a failed attempt. */
@@ -15,16 +21,19 @@ export interface EventStreamOptions {
   onBatch: (events: CoreEvent[]) => void;
   onState: (state: StreamState) => void;
   flushMs?: number;
+  maxRetryMs?: number;
   timers?: Timers;
   openSocket?: (url: string, flushMs: number) => StreamSocket;
   baseUrl?: string;
 }
 
-export function streamUrl(base: string, token: string, since: number): string {
+/** `services`: also the services' live status (counters), which the UI's service chips follow. */
+export function streamUrl(base: string, token: string, since: number, options: { services?: boolean } = {}): string {
   const url = new URL(EVENTS_STREAM_PATH, base);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('token', token);
   if (since > 0) url.searchParams.set('since', String(since));
+  if (options.services) url.searchParams.set('services', 'true');
   return url.toString();
 }
 
@@ -41,6 +50,15 @@ export class EventStream {
 
   start(): void {
     this.options.onState('connecting');
+    void this.connect();
+  }
+
+  /** Retries at once instead of waiting out the backoff (the user's "Retry now"). */
+  retryNow(): void {
+    if (this.stopped || this.retry === null) return;
+    this.timers.clearTimeout(this.retry);
+    this.retry = null;
+    this.attempt = 0;
     void this.connect();
   }
 
@@ -62,7 +80,7 @@ export class EventStream {
     if (this.stopped) return;
     const base = this.options.baseUrl ?? globalThis.location.href;
     const open = this.options.openSocket ?? openStreamSocket;
-    const socket = open(streamUrl(base, this.options.token, since), this.options.flushMs ?? 100);
+    const socket = open(streamUrl(base, this.options.token, since, { services: true }), this.options.flushMs ?? 100);
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
@@ -81,7 +99,7 @@ export class EventStream {
   private scheduleRetry(): void {
     if (this.stopped) return;
     this.options.onState('reconnecting');
-    const delay = backoffMs(this.attempt);
+    const delay = backoffMs(this.attempt, Math.random, this.options.maxRetryMs ?? MAX_RETRY_MS);
     this.attempt += 1;
     this.retry = this.timers.setTimeout(() => {
       this.retry = null;

@@ -5,6 +5,7 @@ import { createApiClient } from '../api/client.js';
 import { takeToken } from '../api/token.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { FirstRun } from '../features/first-run/FirstRun.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
 import { LiveContext, useLive } from './context.js';
 import { Dashboard } from './Dashboard.js';
 import { LiveStore } from './live.js';
@@ -65,5 +66,11 @@ function Screen() {
       </main>
     );
   }
-  return status.state === 'setup' ? <FirstRun /> : <Dashboard />;
+  if (status.state === 'serving') return <Dashboard />;
+  return (
+    <>
+      <ConnectionBanner />
+      <FirstRun />
+    </>
+  );
 }

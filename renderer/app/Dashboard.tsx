@@ -11,6 +11,7 @@ import { LogPane } from '../features/logs/LogPane.js';
 import { Settings } from '../features/settings/Settings.js';
 import { ServiceBar } from '../features/status/ServiceBar.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { ConnectionBanner, useConnected } from './ConnectionBanner.js';
 import { useLive, useStore } from './context.js';
 import { InstallAnnouncer } from './InstallAnnouncer.js';
 
@@ -25,6 +26,9 @@ export function Dashboard() {
   const store = useStore();
   const status = useLive((s) => s.status);
   const stream = useLive((s) => s.stream);
+  // Without the server every action would fail: the controls that act on it are disabled (a
+  // disabled fieldset), while the views and the log (read, copy, save) stay usable.
+  const offline = !useConnected();
   const [view, setView] = useState<View>('machines');
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -74,11 +78,14 @@ export function Dashboard() {
             </button>
           ))}
         </nav>
-        <OpenIsoButton imports={imports} />
-        <button type="button" className="subtle" onClick={() => void stop()}>
-          Stop
-        </button>
+        <fieldset className="guard" disabled={offline}>
+          <OpenIsoButton imports={imports} />
+          <button type="button" className="subtle" onClick={() => void stop()}>
+            Stop
+          </button>
+        </fieldset>
       </header>
+      <ConnectionBanner />
       <ServiceBar />
       {status && status.foreignDhcp.length > 0 ? (
         <div className="note note-warn" role="alert">
@@ -88,26 +95,32 @@ export function Dashboard() {
       ) : null}
       <ErrorNote error={error} onDismiss={() => setError(null)} />
       {view === 'machines' ? (
-        <main className={`machines ${selected ? 'with-panel' : ''}`}>
-          <div className="column">
-            <ImportJobs imports={imports} />
-            <DistroList />
-            <details className="panel">
-              <summary>Import an ISO that is already on the server</summary>
-              <ServerPathImport imports={imports} />
-            </details>
-            <HostList selected={selected} onSelect={setSelected} />
-            <LogPane compact />
-          </div>
-          {selected ? <HostPanel key={selected} mac={selected} onClose={closePanel} /> : null}
-        </main>
+        <fieldset className="guard" disabled={offline}>
+          <main className={`machines ${selected ? 'with-panel' : ''}`}>
+            <div className="column">
+              <ImportJobs imports={imports} />
+              <DistroList />
+              <details className="panel">
+                <summary>Import an ISO that is already on the server</summary>
+                <ServerPathImport imports={imports} />
+              </details>
+              <HostList selected={selected} onSelect={setSelected} />
+              <LogPane compact />
+            </div>
+            {selected ? <HostPanel key={selected} mac={selected} onClose={closePanel} /> : null}
+          </main>
+        </fieldset>
       ) : null}
       {view === 'log' ? (
         <main className="log-view">
           <LogPane />
         </main>
       ) : null}
-      {view === 'settings' ? <Settings /> : null}
+      {view === 'settings' ? (
+        <fieldset className="guard" disabled={offline}>
+          <Settings />
+        </fieldset>
+      ) : null}
     </div>
   );
 }

@@ -45,7 +45,9 @@ export class LiveStore {
       this.api.call('GET /api/hosts').catch(() => []),
       this.api.call('GET /api/distros').catch(() => []),
     ]);
-    const base = restarted ? { ...emptyState, stream: this.state.stream } : this.state;
+    // A restarted server starts a new log: the lines already shown stay (what happened before the
+    // restart is what the technician wants to read), the rest is reloaded.
+    const base = restarted ? { ...emptyState, logs: this.state.logs, stream: this.state.stream } : this.state;
     this.set({ ...withSnapshot(base, { status, hosts, distros }), problem: null });
   }
 
@@ -56,12 +58,12 @@ export class LiveStore {
         try {
           await this.refresh();
         } catch (e) {
-          // A restarted server has a new token: say so rather than retry for ever in silence.
+          // A server whose control.json was replaced has a new token: say so rather than retry for ever in silence.
           if (e instanceof ApiError && e.status === 401)
             this.set({
               ...this.state,
               problem:
-                'This page’s access token is no longer valid (the server was restarted). Open the address that `bootbench serve` printed, or restart the app.',
+                'This page’s access token is no longer valid (the server’s data folder has a new one). Open the address that `bootbench serve` printed, or restart the app.',
             });
           throw e;
         }
@@ -74,6 +76,11 @@ export class LiveStore {
       onState: (stream: StreamState) => this.set({ ...this.state, stream }),
     });
     this.stream.start();
+  }
+
+  /** Tries to reach the server now rather than at the next backoff step. */
+  retryNow(): void {
+    this.stream?.retryNow();
   }
 
   stop(): void {

@@ -11,6 +11,8 @@ const DROP_GRACE_MS = 5000;
 interface StreamClient {
   ws: WebSocket;
   mac: string | undefined;
+  /** Whether it asked for live service status (the UI does; a CLI printing lines does not). */
+  services: boolean;
 }
 
 /** Fans bus events out to WebSocket clients, one JSON CoreEvent per message, dropping slow ones. */
@@ -26,13 +28,15 @@ export class EventStreams {
       if (this.clients.size === 0) return;
       const text = JSON.stringify(event); // once per event, not once per client
       const mac = macOf(event);
-      for (const client of this.clients) if (!client.mac || client.mac === mac) this.deliver(client, text);
+      const service = event.type === 'service';
+      for (const client of this.clients)
+        if ((!client.mac || client.mac === mac) && (!service || client.services)) this.deliver(client, text);
     });
   }
 
   /** Backlog after `since`, then live events: both in the same tick, so nothing is missed or doubled. */
   add(ws: WebSocket, query: EventsFilter): void {
-    const client: StreamClient = { ws, mac: query.mac };
+    const client: StreamClient = { ws, mac: query.mac, services: query.services === true };
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => this.clients.delete(client));
     ws.on('message', () => undefined); // the stream is one-way; what a client sends is ignored

@@ -94,8 +94,27 @@ export class IsoLibrary {
     if (dirty) await this.save();
   }
 
-  /** Imports (or re-imports) the ISO at `path`; throws a BootbenchError and registers nothing on bad input. */
+  /**
+   * Imports (or re-imports) the ISO at `path`; throws a BootbenchError and registers nothing on bad
+   * input. A refusal is also logged with its reason: the log is where a technician looks later.
+   */
   async import(path: string, options: ImportOptions = {}): Promise<Distro> {
+    try {
+      return await this.importFile(path, options);
+    } catch (e) {
+      this.logFailure(path, e);
+      throw e;
+    }
+  }
+
+  private logFailure(what: string, e: unknown): void {
+    const message = e instanceof BootbenchError ? e.message : `Cannot import ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    this.bus.log('core', 'error', 'iso.import-failed', message, {
+      data: { file: what, ...(e instanceof BootbenchError ? { code: e.code } : {}) },
+    });
+  }
+
+  private async importFile(path: string, options: ImportOptions): Promise<Distro> {
     const started = performance.now();
     const file = await locate(path);
     const before = await stat(file);

@@ -28,20 +28,13 @@ export async function receiveUpload(
   const part = `${target}.part`;
   const handle = await open(part, 'wx', 0o644);
   const hash = createHash('sha256');
+  // No progress lines in the log: the uploading browser shows its own progress bar (XHR progress).
   let done = 0;
-  let lastReport = 0;
   try {
     for await (const chunk of stream) {
       await handle.write(chunk);
       hash.update(chunk);
       done += chunk.length;
-      const now = performance.now();
-      if (now - lastReport > 250) {
-        lastReport = now;
-        bus.log('core', 'info', 'iso.upload', `receiving ${name}: ${formatMiB(done)}${length ? ` of ${formatMiB(length)}` : ''}`, {
-          data: { name, done, total: length },
-        });
-      }
     }
     if (length !== null && done !== length) throw new Error(`the upload ended after ${done} of ${length} bytes`);
     await handle.sync();
@@ -54,10 +47,14 @@ export async function receiveUpload(
     // The browser's Cancel (or a closed tab) resets the connection mid-body.
     const reason =
       code === 'ENOSPC' ? `the disk holding ${dir} is full` : code === 'ECONNRESET' ? 'it was cancelled' : (e as Error).message;
-    bus.log('core', 'warn', 'iso.upload', `upload of ${chosenName} stopped (${reason}); the partial file was removed`, {
-      data: { name, done, total: length },
-    });
-    throw new BootbenchError('ISO_UNREADABLE', { file: chosenName, reason: `the upload failed: ${reason}` }, { cause: e });
+    const failure = new BootbenchError('ISO_UNREADABLE', { file: chosenName, reason: `the upload failed: ${reason}` }, { cause: e });
+    // A cancel is the user's choice (a warning); anything else is a failed import, logged as every one is.
+    if (code === 'ECONNRESET')
+      bus.log('core', 'warn', 'iso.upload', `upload of ${chosenName} stopped (${reason}); the partial file was removed`, {
+        data: { name, done, total: length },
+      });
+    else bus.log('core', 'error', 'iso.import-failed', failure.message, { data: { file: chosenName, code: failure.code } });
+    throw failure;
   }
   bus.log('core', 'info', 'iso.upload', `received ${name} (${formatMiB(done)})`, { data: { name, done, total: done } });
   try {

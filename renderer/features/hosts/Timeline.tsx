@@ -1,12 +1,14 @@
 // A host's live timeline: its persisted history (GET /api/hosts/:mac/timeline), then its lines from
-// the event stream as they arrive; virtualised, following the tail, filterable, copyable.
+// the event stream as they arrive; virtualised, following the tail, filterable; rows expand; Copy, Save and Pause.
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { EventSource, LogEvent } from '../../../electron/shared/contract.js';
 import { useStore } from '../../app/context.js';
 import { appendCapped } from '../../app/state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { VirtualList } from '../../components/VirtualList.js';
-import { LogLine, SourceSelect, filterLines, lineText } from '../logs/log-line.js';
+import { LogActions } from '../logs/LogActions.js';
+import { LogList } from '../logs/LogList.js';
+import { SourceSelect, filterLines } from '../logs/log-line.js';
+import { usePausable } from '../logs/pausable.js';
 
 const CAP = 5000;
 
@@ -15,7 +17,6 @@ export function Timeline({ mac }: { mac: string }) {
   const [lines, setLines] = useState<readonly LogEvent[]>([]);
   const [source, setSource] = useState<EventSource | 'all'>('all');
   const [error, setError] = useState<unknown>(null);
-  const [copied, setCopied] = useState(false);
   const sourceId = useId();
 
   useEffect(() => {
@@ -50,16 +51,8 @@ export function Timeline({ mac }: { mac: string }) {
     return off;
   }, [store, mac]);
 
-  const shown = useMemo(() => filterLines(lines, source, ''), [lines, source]);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(shown.map(lineText).join('\n'));
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const pause = usePausable(lines);
+  const shown = useMemo(() => filterLines(pause.shown, source, ''), [pause.shown, source]);
 
   return (
     <section className="timeline" aria-labelledby={`${sourceId}-title`}>
@@ -67,20 +60,15 @@ export function Timeline({ mac }: { mac: string }) {
         <h3 id={`${sourceId}-title`}>Timeline</h3>
         <label htmlFor={sourceId}>Source</label>
         <SourceSelect id={sourceId} value={source} onChange={setSource} />
-        <button type="button" onClick={() => void copy()} disabled={shown.length === 0}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
         <span className="muted">{shown.length} lines</span>
+        <LogActions lines={shown} fileName={`bootbench-${mac.replace(/:/g, '')}`} pause={pause} onError={setError} />
       </div>
       <ErrorNote error={error} onDismiss={() => setError(null)} />
-      <VirtualList
+      <LogList
         items={shown}
-        rowHeight={22}
-        follow
         label={`Timeline of ${mac}`}
+        showMac={false}
         className="log-list timeline-list"
-        rowKey={(e) => e.seq}
-        renderRow={(e) => <LogLine e={e} showMac={false} />}
         emptyText="Nothing yet: this host's DHCP, TFTP, HTTP and installer lines appear here."
       />
     </section>

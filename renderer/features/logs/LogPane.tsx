@@ -1,9 +1,13 @@
-// The global log: every service's lines (the last LOG_CAP), filterable by source, level and text.
+// The global log: every service's lines (the last LOG_CAP), filterable by source, level and text,
+// with Copy, Save and Pause; a row expands to its full text.
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import type { EventLevel, EventSource, LogEvent } from '../../../electron/shared/contract.js';
 import { useLive } from '../../app/context.js';
-import { VirtualList } from '../../components/VirtualList.js';
-import { LogLine, SourceSelect, filterLines } from './log-line.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { LogActions } from './LogActions.js';
+import { LogList } from './LogList.js';
+import { SourceSelect, filterLines } from './log-line.js';
+import { usePausable } from './pausable.js';
 
 const LEVELS: readonly EventLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -12,9 +16,11 @@ export function LogPane({ compact = false }: { compact?: boolean }) {
   const [source, setSource] = useState<EventSource | 'all'>('all');
   const [level, setLevel] = useState<EventLevel>('info');
   const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>(null);
   // Typing stays responsive under a flood: filtering the list may lag a frame behind the input.
   const deferredText = useDeferredValue(text);
-  const deferredLogs = useDeferredValue(logs);
+  const pause = usePausable(logs);
+  const deferredLogs = useDeferredValue(pause.shown);
   const id = useId();
   const shown = useMemo(() => {
     const min = LEVELS.indexOf(level);
@@ -51,17 +57,10 @@ export function LogPane({ compact = false }: { compact?: boolean }) {
           </span>{' '}
           lines
         </span>
+        <LogActions lines={shown} fileName="bootbench-log" pause={pause} onError={setError} />
       </div>
-      <VirtualList
-        items={shown}
-        rowHeight={22}
-        follow
-        label="Server log"
-        className="log-list"
-        rowKey={(e) => e.seq}
-        renderRow={(e) => <LogLine e={e} showMac />}
-        emptyText="No log lines yet."
-      />
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <LogList items={shown} label="Server log" showMac className="log-list" emptyText="No log lines yet." />
     </section>
   );
 }

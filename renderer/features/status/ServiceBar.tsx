@@ -1,4 +1,5 @@
-// Service status: each service up or failed, where it listens, and its counters.
+// Service status: each service up or failed, where it listens, and its counters (live, from the
+// event stream). Without a connection to the server its state is unknown, and said so.
 import type { ServiceState, ServiceStatus } from '../../../electron/shared/contract.js';
 import { useLive } from '../../app/context.js';
 
@@ -37,7 +38,22 @@ export function serviceLabel(s: ServiceStatus): string {
 
 export function ServiceBar() {
   const services = useLive((s) => s.status?.services);
+  const connected = useLive((s) => s.stream === 'open');
   if (!services || services.length === 0) return null;
+  if (!connected) {
+    return (
+      <ul className="services" aria-label="Services (not connected)">
+        {services
+          .filter((s) => s.name !== 'control')
+          .map((s) => (
+            <li key={s.name} className="service service-unknown" data-service={s.name} title={`Last known: ${STATE_WORD[s.state]}`}>
+              <span className="dot" aria-hidden="true" />
+              <strong>{NAMES[s.name]}</strong> <span>unknown</span>
+            </li>
+          ))}
+      </ul>
+    );
+  }
   return (
     <ul className="services" aria-label="Services">
       {services
