@@ -42,6 +42,8 @@ export class Ring<T> {
 
 export class EventBus {
   private seq = 0;
+  private readonly pending: CoreEvent[] = [];
+  private delivering = false;
   private readonly all: Ring<CoreEvent>;
   private readonly perHost = new Map<string, Ring<CoreEvent>>();
   private readonly listeners = new Set<Listener>();
@@ -85,13 +87,28 @@ export class EventBus {
     return { ...input, seq: ++this.seq, time: this.clock().toISOString() } as CoreEvent;
   }
 
+  /**
+   * Every listener sees the events in sequence order. A listener may emit (the host registry turns a
+   * log line into a "last seen" change): that event is stamped at once but delivered only after the
+   * current one has reached every listener, or a later listener would see seq N+1 before N (and the
+   * UI, which skips what it has already passed, would lose N).
+   */
   private fanOut(event: CoreEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // a failing subscriber must not break the emitter or the other subscribers
+    this.pending.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        for (const listener of this.listeners) {
+          try {
+            listener(next);
+          } catch {
+            // a failing subscriber must not break the emitter or the other subscribers
+          }
+        }
       }
+    } finally {
+      this.delivering = false;
     }
   }
 

@@ -41,3 +41,21 @@ test('a throwing subscriber does not stop the others', () => {
   bus.log('core', 'info', 'b', 'two');
   assert.deepEqual(seen, [1, 10, 2]);
 });
+
+test('an event emitted by a listener reaches every listener after the one that caused it (seq order)', () => {
+  const bus = new EventBus();
+  // The first subscriber reacts to a log line with another event, as the host registry's "last seen" does.
+  bus.subscribe((e) => {
+    if (e.type === 'log' && e.kind === 'x.contact') bus.log('core', 'info', 'x.reaction', 'reaction');
+  });
+  const seen: number[] = [];
+  bus.subscribe((e) => seen.push(e.seq));
+  bus.log('core', 'info', 'x.contact', 'first');
+  bus.log('core', 'info', 'x.other', 'second');
+  assert.equal(seen.length, 3);
+  assert.deepEqual(
+    seen,
+    [...seen].sort((a, b) => a - b),
+    'a later subscriber sees seq N before N+1',
+  );
+});
