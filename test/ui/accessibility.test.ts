@@ -26,6 +26,7 @@ interface View {
   name: string;
   /** The route, in a technician's words (for docs/guide.md screenshots too). */
   steps: string;
+  /** Brings the page to the view from wherever the previous row left it; runs once, then each look is scanned. */
   open(page: Page, machines: Machines): Promise<void>;
 }
 
@@ -231,14 +232,16 @@ function slug(s: string): string {
     .slice(0, 40);
 }
 
-/** Scans the page in each theme and width, one subtest each, after `open` brought it to the view. */
+/** Brings the page to the view once (`open`), then scans it in each theme and width, one subtest each. */
 async function scanEveryLook(t: TestContext, page: Page, name: string, steps: string, open: () => Promise<void>): Promise<void> {
+  await page.setViewportSize({ width: WIDTHS[0], height: HEIGHT });
+  await page.emulateMedia({ colorScheme: THEMES[0] });
+  await open();
   for (const theme of THEMES) {
     for (const width of WIDTHS) {
       await t.test(`${theme}, ${width}×${HEIGHT}`, async () => {
         await page.setViewportSize({ width, height: HEIGHT });
         await page.emulateMedia({ colorScheme: theme });
-        await open();
         await screenshot(page, `a11y-${slug(name)}-${theme}-${width}`);
         const found = await seriousViolations(page);
         assert.equal(
@@ -423,7 +426,6 @@ describe('accessibility: axe-core finds no serious or critical violation in any 
                 : `"${d.name}" opens no dialog in this UI`,
             );
           }
-          // Opening it again for each look is not needed: themes and widths change under the open dialog.
           await scanEveryLook(t, page, `Dialog: ${d.name}`, d.steps, () => dialog.waitFor());
           await page.keyboard.press('Escape');
           if (await dialog.isVisible())
