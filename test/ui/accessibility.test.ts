@@ -494,5 +494,23 @@ describe('accessibility: axe-core finds no serious or critical violation in any 
         }
       });
     }
+
+    // Last of all: it stops the server.
+    const lost: View = {
+      name: 'Connection lost (the server stopped under an open page)',
+      steps: 'Machines with a host panel open; stop `bootbench serve`',
+      open: async (page, m) => {
+        await openHostPanel(page, m.installed.mac);
+        await lab.server.stop();
+        await page
+          .getByText(/Lost the connection|reconnecting/)
+          .first()
+          .waitFor({ timeout: 15_000 });
+      },
+    };
+    test(lost.name, async (t) => {
+      assert.ok(!broken, 'the lab could not be set up (see above)');
+      await scanEveryLook(t, lab.page, lost.name, lost.steps, () => lost.open(lab.page, machines));
+    });
   });
 });
