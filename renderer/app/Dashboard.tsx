@@ -95,9 +95,12 @@ export function Dashboard() {
       ) : null}
       <ErrorNote error={error} onDismiss={() => setError(null)} />
       {view === 'machines' ? (
-        <fieldset className="guard" disabled={offline}>
-          <main className={`machines ${selected ? 'with-panel' : ''}`}>
-            <div className="column">
+        // The guard holds the actions only: a list that scrolls inside a disabled fieldset counts as
+        // unreachable by keyboard (axe's scrollable-region-focusable), so the log and the host panel
+        // (which guards its own actions) stay outside it.
+        <main className={`machines ${selected ? 'with-panel' : ''}`}>
+          <div className="column">
+            <fieldset className="guard" disabled={offline}>
               <ImportJobs imports={imports} />
               <DistroList />
               <details className="panel">
@@ -105,11 +108,11 @@ export function Dashboard() {
                 <ServerPathImport imports={imports} />
               </details>
               <HostList selected={selected} onSelect={setSelected} />
-              <LogPane compact />
-            </div>
-            {selected ? <HostPanel key={selected} mac={selected} onClose={closePanel} /> : null}
-          </main>
-        </fieldset>
+            </fieldset>
+            <LogPane compact />
+          </div>
+          {selected ? <HostPanel key={selected} mac={selected} onClose={closePanel} /> : null}
+        </main>
       ) : null}
       {view === 'log' ? (
         <main className="log-view">

@@ -2,6 +2,7 @@
 // answer file it would get, and its live timeline.
 import { useEffect, useId, useState } from 'react';
 import type { Host } from '../../../electron/shared/contract.js';
+import { useConnected } from '../../app/ConnectionBanner.js';
 import { useLive, useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -28,6 +29,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const offline = !useConnected();
   const ids = useId();
   // Focus lands on the installer choice, two Tabs before Install; Escape closes the panel.
   const focus = usePanelFocus<HTMLElement>(!!host, '.install-form select', onClose);
@@ -119,45 +121,48 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
       {host.install && active ? <InstallProgress install={host.install} /> : null}
       <InstallLoginWarning />
 
-      <form
-        className="install-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          // It erases a disk: confirmed first, naming the machine and the disk.
-          setConfirming(true);
-        }}
-      >
-        <label htmlFor={`${ids}-distro`}>Installer</label>
-        <select id={`${ids}-distro`} value={distro} onChange={(e) => setDistro(e.target.value)} required>
-          <option value="" disabled>
-            {distros.size === 0 ? 'Import an ISO first' : 'Choose…'}
-          </option>
-          {[...distros.values()].map((d) => (
-            <option key={d.id} value={d.id} disabled={d.status !== 'ok'}>
-              {d.name} {d.version} ({d.arch})
+      {/* Offline, its actions are disabled; the timeline and preview stay out of the fieldset: lists that scroll stay keyboard-reachable (axe). */}
+      <fieldset className="guard" disabled={offline}>
+        <form
+          className="install-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            // It erases a disk: confirmed first, naming the machine and the disk.
+            setConfirming(true);
+          }}
+        >
+          <label htmlFor={`${ids}-distro`}>Installer</label>
+          <select id={`${ids}-distro`} value={distro} onChange={(e) => setDistro(e.target.value)} required>
+            <option value="" disabled>
+              {distros.size === 0 ? 'Import an ISO first' : 'Choose…'}
             </option>
-          ))}
-        </select>
-        <details>
-          <summary>Settings for this machine</summary>
-          <label htmlFor={`${ids}-over`}>One KEY=value per line (e.g. hostnamePattern=web-01), over the global settings</label>
-          <textarea id={`${ids}-over`} rows={3} value={overrides} onChange={(e) => setOverrides(e.target.value)} spellCheck={false} />
-        </details>
-        <div className="buttons">
-          {/* Reinstall erases a working system: never the filled, default-looking button. */}
-          <button type="submit" className={installLabel === 'Install' ? 'primary' : undefined} disabled={busy || !distro || active}>
-            {installLabel}
-          </button>
-          <button type="button" onClick={() => void act('cancel')} disabled={busy || !active}>
-            Cancel install
-          </button>
-          <button type="button" onClick={() => setPreview((p) => !p)} disabled={!distro} aria-expanded={preview}>
-            {preview ? 'Hide answer file' : 'Preview answer file'}
-          </button>
-        </div>
-      </form>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
-      <HostManage host={host} onForgotten={onClose} />
+            {[...distros.values()].map((d) => (
+              <option key={d.id} value={d.id} disabled={d.status !== 'ok'}>
+                {d.name} {d.version} ({d.arch})
+              </option>
+            ))}
+          </select>
+          <details>
+            <summary>Settings for this machine</summary>
+            <label htmlFor={`${ids}-over`}>One KEY=value per line (e.g. hostnamePattern=web-01), over the global settings</label>
+            <textarea id={`${ids}-over`} rows={3} value={overrides} onChange={(e) => setOverrides(e.target.value)} spellCheck={false} />
+          </details>
+          <div className="buttons">
+            {/* Reinstall erases a working system: never the filled, default-looking button. */}
+            <button type="submit" className={installLabel === 'Install' ? 'primary' : undefined} disabled={busy || !distro || active}>
+              {installLabel}
+            </button>
+            <button type="button" onClick={() => void act('cancel')} disabled={busy || !active}>
+              Cancel install
+            </button>
+            <button type="button" onClick={() => setPreview((p) => !p)} disabled={!distro} aria-expanded={preview}>
+              {preview ? 'Hide answer file' : 'Preview answer file'}
+            </button>
+          </div>
+        </form>
+        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <HostManage host={host} onForgotten={onClose} />
+      </fieldset>
       {confirming ? (
         <InstallConfirm
           host={host}
