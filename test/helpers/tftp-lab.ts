@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoreEvent } from '../../electron/shared/contract.js';
 import { EventBus } from '../../electron/core/events.js';
-import { directoryResolver } from '../../electron/core/files/directory.js';
+import { directoryResolver, type DirectoryResolverOptions } from '../../electron/core/files/directory.js';
 import { createTftpServer, type TftpServer, type TftpServerOptions } from '../../electron/core/tftp/server.js';
 import { enterNamespace, Lab, type LabHost, type RunResult } from './netns.js';
 import { NODE, REPO } from './bootbench.js';
@@ -51,7 +51,7 @@ export function sha256File(path: string): string {
 export async function startTftpLab(
   tag: string,
   subnet: number,
-  options: { clients: number; server?: Partial<TftpServerOptions> },
+  options: { clients: number; server?: Partial<TftpServerOptions>; resolver?: DirectoryResolverOptions },
 ): Promise<TftpLab> {
   const lab = Lab.create(tag);
   const root = mkdtempSync(join(tmpdir(), `bootbench-tftp-${tag}-`));
@@ -69,7 +69,7 @@ export async function startTftpLab(
     server = createTftpServer({
       iface: bridge,
       address: seg.serverIp,
-      resolve: directoryResolver(root),
+      resolve: directoryResolver(root, options.resolver),
       bus,
       macForIp: (ip) => macs.get(ip) ?? null,
       ...options.server,

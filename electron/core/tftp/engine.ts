@@ -43,22 +43,30 @@ export interface TransferHost {
 export const RUN_BYTES = 65_536;
 
 /**
- * Run buffers of ended transfers, by size, for the next ones of this thread: a rack that powers on
- * starts a hundred short transfers at once, and allocating (and collecting) their buffers anew
- * each time measured as a good part of what such a transfer costs. At most SPARE_MAX per size.
+ * Runs of ended transfers (their buffers and the packet views into them), by block size, for the
+ * next ones of this thread: a rack that powers on starts a hundred short transfers at once, and
+ * allocating (and collecting) each one's buffers and its hundreds of views anew measured as a good
+ * part of what such a transfer costs. At most SPARE_MAX per block size.
  */
-const spare = new Map<number, Buffer[]>();
+const spare = new Map<number, Run[]>();
 const SPARE_MAX = 64;
 
-function takeBuffer(bytes: number): Buffer {
+function takeRun(blksize: number, perRun: number): Run {
+  const reused = spare.get(blksize)?.pop();
+  if (reused) return reused;
+  const slot = DATA_HEADER + blksize;
   // Owns its memory (not a slice of Node's pool): a lane hands its address to the kernel.
-  return spare.get(bytes)?.pop() ?? Buffer.allocUnsafeSlow(bytes);
+  const buf = Buffer.allocUnsafeSlow(perRun * slot);
+  const packets = Array.from({ length: perRun }, (_, i) => buf.subarray(i * slot, (i + 1) * slot));
+  return { q: -1, state: 'empty', packets, data: packets.map((p) => p.subarray(DATA_HEADER)), blksize, buf };
 }
 
-function giveBuffer(buf: Buffer): void {
-  let list = spare.get(buf.length);
-  if (!list) spare.set(buf.length, (list = []));
-  if (list.length < SPARE_MAX) list.push(buf);
+function giveRun(run: Run): void {
+  run.q = -1;
+  run.state = 'empty';
+  let list = spare.get(run.blksize);
+  if (!list) spare.set(run.blksize, (list = []));
+  if (list.length < SPARE_MAX) list.push(run);
 }
 
 interface Run {
@@ -69,6 +77,7 @@ interface Run {
   readonly packets: readonly Buffer[];
   /** Per block: the data part of its packet (where readv puts the file's bytes). */
   readonly data: readonly Buffer[];
+  readonly blksize: number;
   /** The memory of every packet, back to back. */
   readonly buf: Buffer;
 }
@@ -101,12 +110,8 @@ export class Transfer {
     // A window from its base spans at most ceil(window / perRun) + 1 runs, plus one read ahead;
     // retransmissions start at the base, so older runs are never needed again.
     const runs = Math.min(this.lastRun + 1, Math.ceil(windowsize / perRun) + 2);
-    const slot = DATA_HEADER + blksize;
-    this.runs = Array.from({ length: runs }, () => {
-      const buf = takeBuffer(perRun * slot);
-      const packets = Array.from({ length: perRun }, (_, i) => buf.subarray(i * slot, (i + 1) * slot));
-      return { q: -1, state: 'empty', packets, data: packets.map((p) => p.subarray(DATA_HEADER)), buf };
-    });
+    this.runs = [];
+    for (let i = 0; i < runs; i += 1) this.runs.push(takeRun(blksize, perRun));
   }
 
   /** When the session wants its timeout (ms, the host's clock). */
@@ -163,7 +168,7 @@ export class Transfer {
   /** Ended and no read in flight: the run buffers go to the next transfer (after the io's last sends have left). */
   private release(): void {
     this.io.whenFlushed(() => {
-      for (const run of this.runs) giveBuffer(run.buf);
+      for (const run of this.runs) giveRun(run);
     });
     this.onSettled?.();
   }

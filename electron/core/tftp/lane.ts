@@ -42,6 +42,8 @@ import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type
 export const SLICE_MS = 20;
 /** A client sends ACKs (4 bytes) and ERRORs (a message: RFC 1350 sets no limit, 512 is plenty). */
 const INBOX_BYTES = 2048;
+/** How often the loop looks at every transfer's deadline (ms). */
+const SCAN_MS = 10;
 /** Ready sockets taken per epoll_wait (more wait for the next turn). */
 const EVENTS_MAX = 64;
 
@@ -77,7 +79,13 @@ function blockingReader(fd: number, base: number): RunReader {
 }
 
 /** Opens the transfer's socket and starts it; null (and 'open-failed' posted) when the socket cannot be opened. */
-function startTransfer(job: WorkerJob, calls: HotCalls, epfd: number, post: (m: FromWorker) => void): LaneTransfer | null {
+function startTransfer(
+  job: WorkerJob,
+  calls: HotCalls,
+  epfd: number,
+  post: (m: FromWorker) => void,
+  onEnd: () => void,
+): LaneTransfer | null {
   const api = libc();
   let fd = -1;
   try {
@@ -115,8 +123,10 @@ function startTransfer(job: WorkerJob, calls: HotCalls, epfd: number, post: (m: 
     {
       clock: () => performance.now(),
       // Reads are synchronous here: none uses the descriptor any more, so the main thread may close it.
-      finished: (result, bytes, durationMs, retransmits) =>
-        post({ type: 'end', id: job.id, result, bytes, durationMs, retransmits, threadId }),
+      finished: (result, bytes, durationMs, retransmits) => {
+        onEnd();
+        post({ type: 'end', id: job.id, result, bytes, durationMs, retransmits, threadId });
+      },
     },
   );
   post({ type: 'started', id: job.id });
@@ -143,12 +153,20 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
   const byFd = new Map<number, LaneTransfer>();
   const inbox = Buffer.allocUnsafeSlow(INBOX_BYTES);
   let seen = Atomics.load(signals, SIGNAL_POSTED);
+  /** When the loop next looks at every transfer's deadline (at the latest SCAN_MS after the last look). */
+  let nextScan = 0;
+  /** A transfer ended since the last turn: the lists are compacted. */
+  let ended = false;
+  const onEnd = (): void => {
+    ended = true;
+  };
 
   const readMessages = (): void => {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const message = m.message as ToWorker;
       if (message.type === 'start') {
-        const t = startTransfer(message, calls, epfd, post);
+        const t = startTransfer(message, calls, epfd, post, onEnd);
+        nextScan = 0; // its first deadline
         if (t) {
           transfers.push(t);
           byFd.set(t.fd, t);
@@ -167,13 +185,18 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         seen = posted;
         readMessages();
       }
-      const now = performance.now();
-      let ended = false;
-      for (const t of transfers) {
-        if (!t.transfer.done && now >= t.transfer.deadline) t.transfer.timeout();
-        if (t.transfer.done) ended = true;
+      let now = performance.now();
+      if (now >= nextScan) {
+        // Deadlines are re-armed by every ACK and are at least a retransmission timeout (≥ 300 ms)
+        // away: looking at them every SCAN_MS, not every turn, keeps a turn's cost to what is ready
+        // (a rack puts fifty transfers in a lane, and a turn often serves one of them).
+        for (const t of transfers) if (!t.transfer.done && now >= t.transfer.deadline) t.transfer.timeout();
+        now = performance.now();
+        nextScan = now + SCAN_MS;
+        for (const t of transfers) if (!t.transfer.done && t.transfer.deadline < nextScan) nextScan = t.transfer.deadline;
       }
       if (ended) {
+        ended = false;
         for (const t of transfers) if (t.transfer.done && byFd.get(t.fd) === t) byFd.delete(t.fd);
         transfers = transfers.filter((t) => !t.transfer.done);
       }
@@ -191,8 +214,7 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
         }
         continue;
       }
-      let wait = SLICE_MS;
-      for (const t of transfers) wait = Math.min(wait, t.transfer.deadline - now);
+      const wait = Math.min(SLICE_MS, nextScan - now);
       const ready = Number(calls.epollWait(epfd, events, EVENTS_MAX, Math.max(0, Math.ceil(wait))));
       // Bounded by EVENTS_MAX; ready ≤ 0: the wait ended, or a signal (EINTR).
       for (let i = 0; i < ready; i += 1) {

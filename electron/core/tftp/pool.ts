@@ -41,6 +41,9 @@ interface Slot {
   dead: boolean;
   /** The worker has loaded and said so. */
   ready: boolean;
+  /** Settles when it has loaded or died. */
+  loaded: Promise<void>;
+  markLoaded: () => void;
   /** Settles when the worker says it has ended its transfers after a stop request. */
   stopped: Promise<void>;
   markStopped: () => void;
@@ -129,6 +132,14 @@ export class TransferPool {
     while (this.slots.filter((s) => !s.dead).length < this.size) this.spawn();
   }
 
+  /** Settles once every live worker has loaded (or died), or after `ms`. */
+  async ready(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([Promise.all(this.slots.map((s) => s.loaded)), late]);
+    clearTimeout(timer);
+  }
+
   /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
   run(job: Omit<WorkerJob, 'type' | 'id'>, events: PoolJobEvents): (message: string) => void {
     const slot = this.pick();
@@ -175,7 +186,9 @@ export class TransferPool {
     worker.unref();
     let markStopped: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (markStopped = resolve));
-    const slot: Slot = { worker, signals, jobs: new Map(), dead: false, ready: false, stopped, markStopped };
+    let markLoaded: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    const slot: Slot = { worker, signals, jobs: new Map(), dead: false, ready: false, loaded, markLoaded, stopped, markStopped };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.bury(slot, `transfer worker failed: ${e.message}`));
     worker.on('exit', (code) => this.bury(slot, `transfer worker exited (code ${code})`));
@@ -186,7 +199,7 @@ export class TransferPool {
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
-      return;
+      return slot.markLoaded();
     }
     if (m.type === 'stopped') return slot.markStopped();
     const job = slot.jobs.get(m.id);
@@ -216,6 +229,7 @@ export class TransferPool {
     if (slot.dead) return;
     slot.dead = true;
     slot.markStopped();
+    slot.markLoaded();
     if (!slot.ready) this.broken ??= message;
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);

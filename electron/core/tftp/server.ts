@@ -59,6 +59,9 @@ export interface TftpServer {
   status(): ServiceStatus;
 }
 
+/** How long start() waits for the transfer workers to load (a worker still loading then catches up later). */
+const WORKERS_READY_MS = 5000;
+
 type Counter =
   'transfers' | 'completed' | 'bytes' | 'errors' | 'aborted' | 'probes' | 'timeouts' | 'refused' | 'dropped' | 'retransmits' | 'inWorkers';
 
@@ -122,6 +125,12 @@ class Server implements TftpServer {
   }
 
   async start(): Promise<void> {
+    // The workers load first (tens of ms of CPU each): the server listens once it can serve at
+    // full speed, instead of queueing a powering-on rack's first requests behind their loading.
+    if (this.pool) {
+      this.pool.warm();
+      await this.pool.ready(WORKERS_READY_MS);
+    }
     try {
       const socket = await this.openSocket(this.opts.port ?? 69, this.opts.address);
       socket.on('message', (buf, rinfo) => this.onRequest(buf, rinfo));
@@ -129,9 +138,9 @@ class Server implements TftpServer {
       this.socket = socket;
       this.boundPort = socket.address().port;
       this.failure = null;
-      this.pool?.warm();
     } catch (e) {
       this.failure = (e as Error).message;
+      await this.pool?.stop();
       throw e;
     }
   }

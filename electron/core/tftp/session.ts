@@ -174,7 +174,7 @@ function onAck(s: Session, block: number, now: number): StepResult {
   if (acked === s.lastBlock) return finish({ ...s, base: acked + 1 }, { kind: 'complete' });
   // RFC 7440 §4: an ACK inside the window means the client lost the blocks after it; the next
   // window starts right there (after a full window it is simply the next window).
-  return sendWindow({ ...s, base: acked + 1, tries: 0 }, now);
+  return sendWindowFrom(s, acked + 1, 0, now);
 }
 
 function onTimeout(s: Session, now: number): StepResult {
@@ -188,8 +188,24 @@ function onTimeout(s: Session, now: number): StepResult {
 }
 
 function sendWindow(s: Session, now: number): StepResult {
-  const to = Math.min(s.base + s.windowsize - 1, s.lastBlock);
-  return armed({ ...s, sentTo: Math.max(s.sentTo, to) }, [{ kind: 'send-data', from: s.base, to }], now);
+  return sendWindowFrom(s, s.base, s.tries, now);
+}
+
+/**
+ * The window from `base` with `tries` retransmissions so far, and its timer. Every ACK of a
+ * transfer comes here: the next session is made in one object, not one per field changed (a
+ * block's garbage is what the lanes' scavenges collect).
+ */
+function sendWindowFrom(s: Session, base: number, tries: number, now: number): StepResult {
+  const to = Math.min(base + s.windowsize - 1, s.lastBlock);
+  const at = now + backoffDelay(s.timeoutMs, tries);
+  return [
+    { ...s, base, tries, sentTo: Math.max(s.sentTo, to), deadline: at },
+    [
+      { kind: 'send-data', from: base, to },
+      { kind: 'arm-timer', at },
+    ],
+  ];
 }
 
 function armed(s: Session, actions: SessionAction[], now: number): StepResult {

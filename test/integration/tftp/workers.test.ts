@@ -57,7 +57,12 @@ for (const { name, kind, subnet, server } of variants)
 
     before(async () => {
       // Short retransmission timers, so that giving a silent client up takes seconds: 0.3 + 0.6 + 1.2 + 2.4.
-      t = await startTftpLab(`tftpw${subnet}`, subnet, { clients: 2, server: { workers: 2, timeoutMs: 300, retries: RETRIES, ...server } });
+      // holdMs 0: every transfer opens its own descriptor, so counting them checks that the server closes what it opened.
+      t = await startTftpLab(`tftpw${subnet}`, subnet, {
+        clients: 2,
+        server: { workers: 2, timeoutMs: 300, retries: RETRIES, ...server },
+        resolver: { holdMs: 0 },
+      });
       writeRandomFile(join(t.root, FILE), 5 * 1024 * 1024 + 7);
       writeRandomFile(join(t.root, BIG), 64 * 1024 * 1024);
       out = mkdtempSync(join(tmpdir(), 'bootbench-tftp-w-'));
@@ -187,7 +192,7 @@ describe('TFTP with workers: 0', { timeout: 300_000 }, () => {
   let t: TftpLab;
 
   before(async () => {
-    t = await startTftpLab('tftpz', 74, { clients: 1, server: { workers: 0 } });
+    t = await startTftpLab('tftpz', 74, { clients: 1, server: { workers: 0 }, resolver: { holdMs: 0 } });
     writeRandomFile(join(t.root, FILE), 1024 * 1024 + 3);
   });
 

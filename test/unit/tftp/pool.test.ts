@@ -48,3 +48,36 @@ test('a worker that cannot load ends its job as failed and marks the pool broken
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ready() settles once every worker has loaded, and for a worker that cannot load', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bootbench-pool-'));
+  try {
+    // A stand-in worker that says it has loaded after 300 ms, as a lane does once its module ran.
+    const slow = join(dir, 'slow-worker.mjs');
+    writeFileSync(
+      slow,
+      "import { parentPort } from 'node:worker_threads';\nsetTimeout(() => parentPort.postMessage({ type: 'ready' }), 300);\nsetInterval(() => {}, 1000);\n",
+    );
+    const pool = new TransferPool({ url: pathToFileURL(slow), kind: 'portable' }, 2);
+    const started = performance.now();
+    pool.warm();
+    await pool.ready(10_000);
+    const took = performance.now() - started;
+    assert.ok(took >= 250, `waited for the workers to load (${took.toFixed(0)} ms)`);
+    assert.ok(took < 9_000, 'and not for the timeout');
+    assert.equal(pool.workers, 2);
+    await pool.stop();
+
+    const bad = join(dir, 'bad-worker.mjs');
+    writeFileSync(bad, "throw new Error('cannot load here');\n");
+    const broken = new TransferPool({ url: pathToFileURL(bad), kind: 'lane' }, 1);
+    const before = performance.now();
+    broken.warm();
+    await broken.ready(10_000);
+    assert.ok(performance.now() - before < 9_000, 'settled when the worker died, not at the timeout');
+    assert.match(broken.broken ?? '', /cannot load here/);
+    await broken.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
