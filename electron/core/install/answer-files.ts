@@ -94,6 +94,9 @@ const OVERRIDE_RULES: Readonly<Record<string, Rule>> = {
 export const OVERRIDE_KEYS: readonly string[] = Object.keys(OVERRIDE_RULES);
 
 const bad = (message: string) => new BootbenchError('BAD_ARGUMENT', { message });
+/** A refused override: the CLI's words in the message, the UI's (the key and what is wrong) in the field. */
+const badOverride = (key: string, detail: string, message = `--set ${key}: ${detail}`) =>
+  new BootbenchError('BAD_ARGUMENT', { message }, { field: { name: key, detail } });
 
 /** The settings with the overrides applied and checked; `hostname` (if given) is returned apart. */
 export function applyOverrides(
@@ -104,13 +107,17 @@ export function applyOverrides(
   let hostname: string | null = null;
   for (const [key, value] of Object.entries(overrides)) {
     if (key === 'rootPassword' || key === 'adminPassword') {
-      throw bad(`--set ${key}: plain passwords are not kept with an install; give a hash instead: --set ${key}Hash="$(openssl passwd -6)"`);
+      throw badOverride(
+        key,
+        `plain passwords are not kept with an install; give ${key}Hash, a SHA-512 crypt hash, instead`,
+        `--set ${key}: plain passwords are not kept with an install; give a hash instead: --set ${key}Hash="$(openssl passwd -6)"`,
+      );
     }
     const rule = Object.hasOwn(OVERRIDE_RULES, key) ? OVERRIDE_RULES[key] : undefined;
-    if (!rule) throw bad(`--set ${key}: unknown setting; the settings are: ${OVERRIDE_KEYS.join(', ')}`);
-    if (typeof value !== 'string') throw bad(`--set ${key}: the value must be text`);
+    if (!rule) throw badOverride(key, `unknown setting; the settings are: ${OVERRIDE_KEYS.join(', ')}`);
+    if (typeof value !== 'string') throw badOverride(key, 'the value must be text');
     const problem = rule(value);
-    if (problem) throw bad(`--set ${key}: ${problem}`);
+    if (problem) throw badOverride(key, problem);
     switch (key) {
       case 'hostname':
         hostname = value;

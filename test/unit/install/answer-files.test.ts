@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { AnswerTemplateName } from '../../../electron/shared/contract.js';
 import { BootbenchError } from '../../../electron/core/errors.js';
 import { TEMPLATES_DIR } from '../../../electron/core/paths.js';
+import { DEFAULT_SETTINGS } from '../../../electron/core/install/settings-store.js';
 import {
   buildAnswerContext,
   expandHostnamePattern,
@@ -16,6 +17,7 @@ import {
   renderAnswerFile,
   templateForFamily,
   type AnswerContextInput,
+  applyOverrides,
 } from '../../../electron/core/install/answer-files.js';
 import { validateAnswerFile } from '../../../electron/core/install/validate/index.js';
 import { SAMPLE_SETTINGS, sampleInput } from './answer-fixtures.js';
@@ -384,4 +386,27 @@ describe('context, overrides and host names', () => {
       },
     );
   });
+});
+
+test('a refused per-machine setting names the key and the problem for the UI, and keeps the CLI words in its message', () => {
+  const settings = { ...DEFAULT_SETTINGS, extraPackages: [] };
+  for (const [overrides, key] of [
+    [{ timezone: 'Mars/Olympus' }, 'timezone'],
+    [{ noSuchSetting: 'x' }, 'noSuchSetting'],
+    [{ rootPassword: 'secret' }, 'rootPassword'],
+  ] as const) {
+    assert.throws(
+      () => applyOverrides(settings, overrides),
+      (e: unknown) => {
+        assert.ok(e instanceof BootbenchError);
+        assert.match(e.message, new RegExp(`^--set ${key}: `), 'the CLI speaks its flag');
+        assert.equal(e.field?.name, key);
+        assert.ok(
+          e.field && e.field.detail.length > 0 && !e.field.detail.includes('--set'),
+          `no CLI flag in the UI's words: ${e.field?.detail}`,
+        );
+        return true;
+      },
+    );
+  }
 });
