@@ -9,7 +9,7 @@ import { streamUrl } from '../../renderer/api/events.js';
 import { takeToken } from '../../renderer/api/token.js';
 import { uploadName } from '../../renderer/api/upload.js';
 import { LOG_CAP, appendCapped, applyEvents, emptyState, withSnapshot } from '../../renderer/app/state.js';
-import { atTail, visibleRange } from '../../renderer/components/window-range.js';
+import { atTail } from '../../renderer/components/window-range.js';
 import { formatBytes } from '../../renderer/components/format.js';
 import { vendorOf } from '../../renderer/features/hosts/oui.js';
 import { parseOverrides } from '../../renderer/features/hosts/overrides.js';
@@ -169,12 +169,6 @@ describe('state reducer', () => {
 });
 
 describe('windowing', () => {
-  test('only the rows on screen plus overscan', () => {
-    assert.deepEqual(visibleRange(0, 220, 22, 5000, 8), { start: 0, end: 19 });
-    assert.deepEqual(visibleRange(22 * 1000, 220, 22, 5000, 8), { start: 992, end: 1019 });
-    assert.deepEqual(visibleRange(22 * 4995, 220, 22, 5000, 8), { start: 4987, end: 5000 });
-    assert.deepEqual(visibleRange(0, 220, 22, 0), { start: 0, end: 0 });
-  });
   test('at the tail within one row', () => {
     assert.equal(atTail(780, 220, 1000, 22), true);
     assert.equal(atTail(700, 220, 1000, 22), false);
