@@ -172,15 +172,7 @@ export class InstallManager {
       const recipe = await this.recipeFor(distro, host, overrides, counter, urls);
       template = recipe.answerKind ?? 'none';
       if (recipe.answerKind) {
-        const answer = await this.opts.answers.render({
-          name: recipe.answerKind,
-          host,
-          distro,
-          overrides,
-          urls,
-          counter,
-          ...(await this.debianArchive(distro)),
-        });
+        const answer = await this.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
         if (!answer.validation.ok)
           throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
       }
@@ -327,14 +319,13 @@ export class InstallManager {
     const distro = entry ? this.opts.library.get(entry.run.distro) : undefined;
     const host = this.opts.hosts.get(mac);
     if (!entry || !distro || !host || entry.run.template === 'none') return null;
-    return this.opts.answers.render({
+    return this.renderAnswer({
       name: entry.run.template,
       host,
       distro,
       overrides: entry.run.settings,
       urls: this.urlsFor(entry.token, distro),
       counter: entry.counter,
-      ...(await this.debianArchive(distro)),
     });
   }
 
@@ -364,15 +355,7 @@ export class InstallManager {
       throw new BootbenchError('BAD_ARGUMENT', {
         message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.`,
       });
-    const answer = await this.opts.answers.render({
-      name: recipe.answerKind,
-      host,
-      distro,
-      overrides,
-      urls,
-      counter,
-      ...(await this.debianArchive(distro)),
-    });
+    const answer = await this.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
     return {
       mac,
       distro: distro.id,
@@ -476,6 +459,13 @@ export class InstallManager {
    * but no Release.gpg/InRelease (their integrity is the image's checksum), and the netboot
    * installer rejects an unsigned mirror unless told otherwise: the preseed says so only then.
    */
+  /** An answer file, with what the renderer needs to know of a Debian ISO's archive. */
+  private async renderAnswer(
+    input: Omit<Parameters<AnswerRenderer['render']>[0], 'debianSuite' | 'debianSigned'>,
+  ): Promise<RenderedAnswer> {
+    return this.opts.answers.render({ ...input, ...(await this.debianArchive(input.distro)) });
+  }
+
   private async debianArchive(distro: Distro): Promise<{ debianSuite: string | null; debianSigned: boolean }> {
     const suite = debianSuiteOf(distro);
     if (!suite) return { debianSuite: null, debianSigned: true };
