@@ -18,7 +18,7 @@ import type { EventBus } from './events.js';
 import { directoryResolver } from './files/directory.js';
 import type { HostRegistry } from './hosts/registry.js';
 import { createBootHttpServer } from './http/server.js';
-import type { AnswerRenderer } from './install/manager.js';
+import type { AnswerRenderer } from './install/install-media.js';
 import { mountInstallRoutes } from './install/http-routes.js';
 import { stageLimits } from './install/limits.js';
 import { InstallManager } from './install/manager.js';

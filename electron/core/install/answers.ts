@@ -1,7 +1,7 @@
 // The answer-file renderer the install manager is handed: the user's settings and templates
 // (stores), the context of one install (answer-files.ts), and the validator of each format.
 import type { AnswerTemplateName } from '../../shared/contract.js';
-import type { AnswerRenderer } from './manager.js';
+import type { AnswerRenderer } from './install-media.js';
 import { buildAnswerContext, hostnameFor, renderAnswerFile } from './answer-files.js';
 import type { SettingsStore } from './settings-store.js';
 import type { TemplateStore } from './template-store.js';

@@ -1,28 +1,21 @@
 // Installs: queue, cancel, and the state machine driven by what each host fetches and reports.
 // Owns the install records and their tokens (installs.json, mode 0600: a token is what lets a host
-// fetch its answer file and report), renders the installer's iPXE lines and answer files, and
-// mirrors each install into the host registry (Host.state, Host.install) for the UI and the CLI.
+// fetch its answer file and report), hands the boot scripts what boots the installer and the
+// installer its answer file (both made by install-media.ts), and mirrors each install into the host
+// registry (Host.state, Host.install) for the UI and the CLI.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type {
-  AnswerFilePreview,
-  AnswerTemplateName,
-  Distro,
-  Host,
-  HostInstall,
-  InstallRequest,
-  ValidationProblem,
-} from '../../shared/contract.js';
+import type { AnswerFilePreview, Host, HostInstall, InstallRequest, ValidationProblem } from '../../shared/contract.js';
 import type { InstallerBoot } from '../boot/installer-boot.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { OpenResult } from '../files/file-source.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
-import { debianBootFiles, debianSuite, type DebianBootFiles } from './debian-netboot.js';
+import { InstallMedia, type AnswerRenderer, type InstallLibrary, type RenderedAnswer } from './install-media.js';
 import { deadlineTickMs } from './limits.js';
 import { migrateRun } from './legacy-failure.js';
-import { bootRecipe, kernelArgs, RecipeError, type RecipeUrls } from './recipes.js';
+import { kernelArgs } from './recipes.js';
 import {
   advance,
   DEFAULT_LIMITS,
@@ -35,40 +28,6 @@ import {
   type PriorState,
   type StageLimits,
 } from './state-machine.js';
-
-/** The URLs of one install on the boot HTTP server (all under its token). */
-export interface InstallUrls extends RecipeUrls {
-  log: string;
-  webhook: string;
-}
-
-export interface RenderedAnswer {
-  text: string;
-  contentType: string;
-  validation: { ok: boolean; problems: ValidationProblem[] };
-}
-
-/** Answer-file rendering, handed in at composition (templates and settings live elsewhere). */
-export interface AnswerRenderer {
-  render(input: {
-    name: AnswerTemplateName;
-    host: Host;
-    distro: Distro;
-    overrides: Record<string, string>;
-    urls: InstallUrls;
-    counter: number;
-    debianSuite: string | null;
-    /** Debian: whether the ISO's archive is signed (Release.gpg or InRelease beside its Release). */
-    debianSigned: boolean;
-  }): Promise<RenderedAnswer>;
-  /** The host name an install would give this host (for families without an answer file too). */
-  hostname(host: Host, overrides: Record<string, string>, counter: number): { hostname: string; domain: string };
-}
-
-export interface InstallLibrary {
-  get(id: string): Distro | undefined;
-  openInside(id: string, path: string): Promise<OpenResult>;
-}
 
 export interface InstallManagerOptions {
   dataDir: string;
@@ -123,7 +82,10 @@ export class InstallManager {
   private readonly clock: () => Date;
   private readonly limits: StageLimits;
 
+  private readonly media: InstallMedia;
+
   private constructor(private readonly opts: InstallManagerOptions) {
+    this.media = new InstallMedia(opts);
     this.clock = opts.clock ?? (() => new Date());
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.tick = setInterval(() => this.checkDeadlines(), opts.tickMs ?? deadlineTickMs(this.limits));
@@ -164,15 +126,15 @@ export class InstallManager {
     const token = randomBytes(18).toString('base64url');
     const counter = this.counter + 1;
     const id = `${this.clock().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const urls = this.urlsFor(token, distro);
+    const urls = this.media.urlsFor(token, distro);
     // Everything that can be checked before the host boots is checked now: the recipe, the
     // installer files, and that the answer file renders and passes its validator.
     let template: HostInstall['template'];
     try {
-      const recipe = await this.recipeFor(distro, host, overrides, counter, urls);
+      const recipe = await this.media.recipeFor(distro, host, overrides, counter, urls);
       template = recipe.answerKind ?? 'none';
       if (recipe.answerKind) {
-        const answer = await this.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
+        const answer = await this.media.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
         if (!answer.validation.ok)
           throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
       }
@@ -287,7 +249,7 @@ export class InstallManager {
       return null;
     }
     try {
-      const recipe = await this.recipeFor(distro, host, entry.run.settings, entry.counter, this.urlsFor(entry.token, distro));
+      const recipe = await this.media.recipeFor(distro, host, entry.run.settings, entry.counter, this.media.urlsFor(entry.token, distro));
       this.observe(mac, { type: 'pxe-boot' });
       return {
         title: `installing ${distro.name} ${distro.version} (${distro.id})`,
@@ -310,7 +272,7 @@ export class InstallManager {
     const entry = this.entries.get(mac);
     const distro = entry ? this.opts.library.get(entry.run.distro) : undefined;
     if (!entry || !distro) return { ok: false, failure: { kind: 'not-found', message: 'no such install' } };
-    return this.openBootFileOf(distro, which);
+    return this.media.openBootFile(distro, which);
   }
 
   /** The answer file of a running install (fetched by its installer), or null. */
@@ -319,12 +281,12 @@ export class InstallManager {
     const distro = entry ? this.opts.library.get(entry.run.distro) : undefined;
     const host = this.opts.hosts.get(mac);
     if (!entry || !distro || !host || entry.run.template === 'none') return null;
-    return this.renderAnswer({
+    return this.media.renderAnswer({
       name: entry.run.template,
       host,
       distro,
       overrides: entry.run.settings,
-      urls: this.urlsFor(entry.token, distro),
+      urls: this.media.urlsFor(entry.token, distro),
       counter: entry.counter,
     });
   }
@@ -349,13 +311,13 @@ export class InstallManager {
     const token = entry && entry.run.distro === id && !isFinished(entry.run.stage) ? entry.token : 'TOKEN';
     const counter = entry?.counter ?? this.counter + 1;
     const overrides = entry && entry.run.distro === id ? entry.run.settings : {};
-    const urls = this.urlsFor(token, distro);
-    const recipe = await this.recipeFor(distro, host, overrides, counter, urls, { checkFiles: false });
+    const urls = this.media.urlsFor(token, distro);
+    const recipe = await this.media.recipeFor(distro, host, overrides, counter, urls, { checkFiles: false });
     if (!recipe.answerKind)
       throw new BootbenchError('BAD_ARGUMENT', {
         message: `${distro.name} (${distro.family}) installs without an answer file: its kernel arguments say what it does.`,
       });
-    const answer = await this.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
+    const answer = await this.media.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
     return {
       mac,
       distro: distro.id,
@@ -376,107 +338,6 @@ export class InstallManager {
       this.saving = this.saving.then(() => this.save());
     }
     await this.saving.catch(() => undefined);
-  }
-
-  private urlsFor(token: string, distro: Distro): InstallUrls {
-    const base = this.opts.httpBase;
-    const own = `${base}/install/${token}`;
-    return {
-      httpBase: base,
-      serverIp: this.opts.serverIp,
-      kernel: `${own}/kernel`,
-      initrd: `${own}/initrd`,
-      answer: `${own}/answer`,
-      nocloud: `${own}/nocloud/`,
-      report: `${own}/report`,
-      log: `${own}/log`,
-      webhook: `${own}/webhook`,
-      repo: `${base}/iso/${distro.id}/`,
-      iso: `${base}/iso/${distro.id}.iso`,
-      syslogPort: this.opts.syslogPort,
-    };
-  }
-
-  private async recipeFor(
-    distro: Distro,
-    host: Host,
-    overrides: Record<string, string>,
-    counter: number,
-    urls: RecipeUrls,
-    options: { checkFiles?: boolean } = {},
-  ) {
-    const { hostname, domain } = this.opts.answers.hostname(host, overrides, counter);
-    try {
-      const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro), labDns: this.opts.labDns ?? null });
-      if (options.checkFiles !== false) {
-        // The installer files must be there now, not when the host is already booting.
-        const open = await this.bootFileOpener(distro);
-        for (const which of ['kernel', 'initrd'] as const) {
-          const opened = await open(which);
-          if (!opened.ok) throw new RecipeError(`its ${which} cannot be read: ${opened.failure.message}`);
-          await opened.file.close();
-        }
-      }
-      return recipe;
-    } catch (e) {
-      if (e instanceof RecipeError) throw new BootbenchError('INSTALL_REFUSED', { distro: distro.id, mac: host.mac, reason: e.message });
-      throw e;
-    }
-  }
-
-  private async openBootFileOf(distro: Distro, which: 'kernel' | 'initrd'): Promise<OpenResult> {
-    return (await this.bootFileOpener(distro))(which);
-  }
-
-  /**
-   * Opens the installer kernel or initrd of `distro`. For Debian, where they come from (the ISO's
-   * netboot installer or a netboot image on this machine) is looked up once for both.
-   */
-  private async bootFileOpener(distro: Distro): Promise<(which: 'kernel' | 'initrd') => Promise<OpenResult>> {
-    if (distro.family === 'debian') {
-      let files: DebianBootFiles;
-      try {
-        files = await debianBootFiles(distro, {
-          openInside: (id, p) => this.opts.library.openInside(id, p),
-          dataDir: this.opts.dataDir,
-          ...(this.opts.debianImages ? { systemImages: this.opts.debianImages } : {}),
-        });
-      } catch (e) {
-        const message = (e as Error).message;
-        return async () => ({ ok: false, failure: { kind: 'not-found', message } });
-      }
-      return (which) => (which === 'kernel' ? files.openKernel() : files.openInitrd());
-    }
-    return async (which) => {
-      const path = which === 'kernel' ? distro.kernel : distro.initrd;
-      if (!path) return { ok: false, failure: { kind: 'not-found', message: `no ${which} path is set for ${distro.id}` } };
-      return this.opts.library.openInside(distro.id, path);
-    };
-  }
-
-  /**
-   * The suite of a Debian ISO's archive and whether it is signed. Debian's CDs carry a Release file
-   * but no Release.gpg/InRelease (their integrity is the image's checksum), and the netboot
-   * installer rejects an unsigned mirror unless told otherwise: the preseed says so only then.
-   */
-  /** An answer file, with what the renderer needs to know of a Debian ISO's archive. */
-  private async renderAnswer(
-    input: Omit<Parameters<AnswerRenderer['render']>[0], 'debianSuite' | 'debianSigned'>,
-  ): Promise<RenderedAnswer> {
-    return this.opts.answers.render({ ...input, ...(await this.debianArchive(input.distro)) });
-  }
-
-  private async debianArchive(distro: Distro): Promise<{ debianSuite: string | null; debianSigned: boolean }> {
-    const suite = debianSuiteOf(distro);
-    if (!suite) return { debianSuite: null, debianSigned: true };
-    for (const name of ['InRelease', 'Release.gpg']) {
-      const opened = await this.opts.library.openInside(distro.id, `dists/${suite}/${name}`);
-      if (opened.ok) {
-        await opened.file.close();
-        return { debianSuite: suite, debianSigned: true };
-      }
-    }
-    return { debianSuite: suite, debianSigned: false };
   }
 
   private checkDeadlines(): void {
@@ -529,10 +390,6 @@ export class InstallManager {
     // Tokens are secrets of the boot server's routes: owner-only.
     return writeJsonAtomic(join(this.opts.dataDir, INSTALLS_FILE), file, 0o600);
   }
-}
-
-function debianSuiteOf(distro: Distro): string | null {
-  return distro.family === 'debian' ? debianSuite(distro.version) : null;
 }
 
 function describeProblems(problems: ValidationProblem[]): string {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { CoreEvent, Distro, LogEvent } from '../../../electron/shared/contract.js';
 import { EventBus } from '../../../electron/core/events.js';
 import { HostRegistry } from '../../../electron/core/hosts/registry.js';
-import { InstallManager, type AnswerRenderer, type InstallLibrary } from '../../../electron/core/install/manager.js';
+import type { AnswerRenderer, InstallLibrary } from '../../../electron/core/install/install-media.js';
+import { InstallManager } from '../../../electron/core/install/manager.js';
 import { renderIpxeScript } from '../../../electron/core/boot/ipxe-script.js';
 
 const dirs: string[] = [];
