@@ -15,6 +15,41 @@ export type Accel = 'kvm' | 'tcg';
 export const QEMU = 'qemu-system-x86_64';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+
+/** What every test VM starts with: one CPU, no display or monitor, its serial console in a file. */
+export function headlessVmArgs(accel: Accel, memMiB: number, serialPath: string): string[] {
+  return [
+    '-accel',
+    accel,
+    '-m',
+    String(memMiB),
+    '-smp',
+    '1',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-vga',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    `file:${serialPath}`,
+  ];
+}
+
+/** The machine and its firmware: SeaBIOS on `pc`, or OVMF on `q35` (code read-only, the VM's own vars). */
+export function firmwareArgs(firmware: 'bios' | 'uefi', varsPath: string | null): string[] {
+  if (firmware === 'bios') return ['-machine', 'pc,graphics=off'];
+  if (!varsPath) throw new Error('an OVMF VM needs its own vars file');
+  return [
+    '-machine',
+    'q35',
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${varsPath}`,
+  ];
+}
 export const ACCEL_ENV = 'BOOTBENCH_TEST_ACCEL'; // 'kvm' | 'tcg' forces the choice
 
 export interface AccelChoice {
@@ -139,35 +174,16 @@ export async function probePxe(o: {
   });
   await new Promise<void>((resolve, reject) => sock.once('error', reject).bind(0, '127.0.0.1', resolve));
   const args = [
-    '-accel',
-    o.accel,
-    '-m',
-    '256',
-    '-smp',
-    '1',
-    '-nodefaults',
-    '-display',
-    'none',
-    '-vga',
-    'none',
-    '-monitor',
-    'none',
+    ...headlessVmArgs(o.accel, 256, serial),
     '-no-reboot',
-    '-serial',
-    `file:${serial}`,
     '-netdev',
     `socket,id=n0,udp=127.0.0.1:${sock.address().port},localaddr=127.0.0.1:0`,
   ];
-  if (o.firmware === 'bios') args.push('-machine', 'pc,graphics=off', '-device', `e1000,netdev=n0,mac=${mac},bootindex=1`);
+  if (o.firmware === 'bios') args.push(...firmwareArgs('bios', null), '-device', `e1000,netdev=n0,mac=${mac},bootindex=1`);
   else {
     copyFileSync(OVMF_VARS, join(dir, 'vars.fd'));
     args.push(
-      '-machine',
-      'q35',
-      '-drive',
-      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
-      '-drive',
-      `if=pflash,format=raw,unit=1,file=${join(dir, 'vars.fd')}`,
+      ...firmwareArgs('uefi', join(dir, 'vars.fd')),
       '-fw_cfg',
       'name=opt/org.tianocore/IPv6PXESupport,string=no',
       '-device',

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ACCEL_ENV, OVMF_CODE, OVMF_VARS, QEMU, type Accel } from './qemu-accel.js';
+import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, QEMU, type Accel } from './qemu-accel.js';
 
 export { OVMF_CODE, OVMF_VARS, probeAccel, type Accel, type AccelChoice } from './qemu-accel.js';
 export type Firmware = 'bios' | 'uefi';
@@ -137,21 +137,7 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
   const args = [
     '-name',
     o.name,
-    '-accel',
-    o.accel,
-    '-m',
-    String(o.memMiB ?? 512),
-    '-smp',
-    '1',
-    '-nodefaults',
-    '-display',
-    'none',
-    '-vga',
-    'none',
-    '-monitor',
-    'none',
-    '-serial',
-    `file:${serialPath}`,
+    ...headlessVmArgs(o.accel, o.memMiB ?? 512, serialPath),
     '-netdev',
     `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     '-device',
@@ -160,17 +146,8 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
     `if=none,id=d0,format=raw,file=${diskPath}`,
     '-device',
     `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
+    ...firmwareArgs(o.firmware, varsPath),
   ];
-  if (o.firmware === 'bios') args.push('-machine', 'pc,graphics=off');
-  else
-    args.push(
-      '-machine',
-      'q35',
-      '-drive',
-      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
-      '-drive',
-      `if=pflash,format=raw,unit=1,file=${varsPath}`,
-    );
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
   if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
   if (o.onReboot === 'exit') args.push('-no-reboot');

@@ -3,7 +3,7 @@
 // (upload with progress) and another through a synthetic drop → a scripted PXE client appears live
 // → click it → Install → its badge and timeline follow it to `installed`. Screenshots of each step
 // go to test-artifacts/ui/.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { collectPageErrors, launchBrowserIn, screenshot, type LabBrowser } from 
 import { PxeClient, kernelArg, reportUrlIn, type ScriptAction } from '../helpers/pxe-client.js';
 import { buildIso } from '../helpers/iso-build.js';
 import { rockyIso } from '../helpers/ui-lab.js';
+import { buildingSteps } from '../helpers/steps.js';
 import { loadManifest, writeTree } from '../fixtures/iso-layouts/manifest.js';
 
 const SUBNET = '10.231.71';
@@ -47,18 +48,7 @@ async function dropFile(page: Page, path: string, name: string): Promise<void> {
 }
 
 describe('the UI, end to end against a real server', { timeout: 600_000 }, () => {
-  // The steps build on each other: after a failure the rest are skipped, not timed out one by one.
-  let broken = false;
-  const step = (name: string, fn: () => Promise<void>) =>
-    test(name, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (e) {
-        broken = true;
-        throw e;
-      }
-    });
+  const step = buildingSteps();
 
   let lab: Lab;
   let seg: Segment;

@@ -5,7 +5,7 @@
 // - a refused value is marked at its field (aria-invalid, the message next to it, focus on it),
 //   in the UI's words; unsaved settings are guarded when switching views;
 // - first run shows the credentials too, and a bad pool is marked at the pool field.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { verifySha512Crypt } from '../../electron/core/install/sha512-crypt.js';
 import { screenshot } from '../helpers/browser.js';
 import type { PxeClient } from '../helpers/pxe-client.js';
 import { discover, rockyIso, startUiLab, type UiLab } from '../helpers/ui-lab.js';
+import { buildingSteps } from '../helpers/steps.js';
 
 const SUBNET = '10.231.84';
 const BRIDGE = 'bbuis0';
@@ -42,18 +43,7 @@ async function axeProblems(page: Page, selector: string): Promise<string[]> {
 const focused = (input: Locator) => input.evaluate((el) => el === document.activeElement);
 
 describe('settings: login credentials, inline errors, unsaved changes', { timeout: 600_000 }, () => {
-  let broken = false;
-  const step = (name: string, fn: () => Promise<void>) =>
-    test(name, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (e) {
-        broken = true;
-        console.log(lab.dump());
-        throw e;
-      }
-    });
+  const step = buildingSteps(() => console.log(lab.dump()));
 
   let lab: UiLab;
   let page: Page;
