@@ -32,6 +32,19 @@ export function isArch(value: unknown): value is Arch {
   return (ARCHES as readonly unknown[]).includes(value);
 }
 
+// The UEFI boot chain (ARCHITECTURE.md ★ Command line, `serve --chain`): Bootbench's iPXE, or the
+// signed chain (Microsoft-signed shim → distribution-signed GRUB → signed kernel) that Secure Boot
+// firmware accepts. `auto` (a setting, never a host's chain) starts with iPXE and switches a host
+// whose firmware refused the iPXE loader.
+export const BOOT_CHAINS = ['ipxe', 'signed'] as const;
+export type BootChain = (typeof BOOT_CHAINS)[number];
+export const CHAIN_SETTINGS = ['auto', 'ipxe', 'signed'] as const;
+export type ChainSetting = (typeof CHAIN_SETTINGS)[number];
+
+export function isChainSetting(value: unknown): value is ChainSetting {
+  return (CHAIN_SETTINGS as readonly unknown[]).includes(value);
+}
+
 // ★ Host states: discovered → queued → booting → installing → installed · or failed.
 export const HOST_STATES = ['discovered', 'queued', 'booting', 'installing', 'installed', 'failed'] as const;
 export type HostState = (typeof HOST_STATES)[number];
