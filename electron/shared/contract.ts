@@ -1,3 +1,5 @@
+import type { PowerMethod, PowerReading } from './power.js';
+
 // The contract between the core and everything that talks to it (renderer, CLI, Electron shell):
 // record types, event types and the control-API routes, declared once. The renderer imports only
 // this folder. Records are JSON, camelCase (see ARCHITECTURE.md ★ Command line).
@@ -76,6 +78,17 @@ export interface Host {
   failureCode?: InstallFailureCode;
   /** The install queued, running or last finished on this host; null when none was ever asked for. */
   install?: HostInstall | null;
+  // powerui's stand-ins until the power and chainpick parts land (their definitions win on merge):
+  /** How Bootbench switches it on and off; absent or null when it has no power settings. */
+  powerMethod?: PowerMethod | null;
+  /** Its last power state as read or set, with when. */
+  power?: PowerReading | null;
+  /** What its next UEFI boot gets. */
+  chain?: BootChain;
+  /** Its own chain setting over the global one; null or absent: the global setting. */
+  chainOverride?: ChainSetting | null;
+  /** Why `auto` switched it (the timeline's words); null when it was not switched. */
+  chainReason?: string | null;
 }
 
 /** The stages of an install (★ Host states, without `discovered`). */
@@ -168,6 +181,11 @@ export interface Distro {
   sha256: string | null;
   /** The file was uploaded into the data folder by Bootbench (Remove deletes it); false or absent: imported where it lies. */
   uploaded?: boolean;
+  // powerui's stand-ins until the sbdistro part lands (its definitions win on merge):
+  /** Whether its installer can boot under Secure Boot (a signed chain verifies its kernel). */
+  secureBoot?: boolean;
+  /** Why not, when secureBoot is false. */
+  secureBootReason?: string | null;
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
@@ -218,6 +236,8 @@ export interface ServerStatus {
   foreignDhcp: ForeignDhcpServer[];
   services: ServiceStatus[];
   startedAt: string;
+  /** The global UEFI boot chain setting (powerui's stand-in until chainpick lands). */
+  chain?: ChainSetting;
 }
 
 export interface ForeignDhcpServer {
@@ -305,6 +325,8 @@ export interface InstallRequest {
   distro: string;
   /** Overrides of the install settings for this host and install (`--set KEY=VALUE`). */
   settings?: Record<string, string>;
+  /** Start it now: PXE-once and power-cycle (or wake) the host through its power settings (powerui's stand-in). */
+  now?: boolean;
 }
 
 export const ANSWER_TEMPLATE_NAMES = ['kickstart', 'preseed', 'autoinstall', 'autoyast'] as const;

@@ -8,6 +8,8 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { TablePanel } from '../../components/TablePanel.js';
 import { formatAgo } from '../../components/format.js';
 import { useNow } from '../../components/useNow.js';
+import { queuedWords } from '../power/power-words.js';
+import { hostChainWords } from './chain-words.js';
 import { matchesSearch, nameOf, pollWords, sortHosts } from './host-words.js';
 import { vendorOf } from './oui.js';
 
@@ -60,6 +62,8 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
         // A cancelled install leaves its record, but the machine is back where it was: no bar for it.
         const install = h.install && h.state !== 'discovered' && h.install.stage === h.state ? h.install : null;
         const polled = pollWords(h, now);
+        const waitingFor = queuedWords(h, now);
+        const chain = hostChainWords(h);
         const isSelected = selected === h.mac;
         return (
           // The button is what keyboards reach; its click bubbles to the row's handler.
@@ -84,11 +88,17 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
             </td>
             <td>
               {FIRMWARE_WORD[h.firmware]} <span className="muted">{h.arch !== 'unknown' ? h.arch : ''}</span>
+              {chain ? (
+                <div className="muted chain" title={h.chainReason ?? undefined}>
+                  {chain}
+                </div>
+              ) : null}
             </td>
             <td className="mono">{h.ip ?? '—'}</td>
             <td>
               <StateBadge state={h.state} title={h.failureReason ?? h.install?.lastStep ?? undefined} />
               {polled ? <div className="muted poll">{polled}</div> : null}
+              {waitingFor ? <div className={h.powerMethod ? 'muted poll' : 'poll warn-text'}>{waitingFor}</div> : null}
               {h.state !== 'failed' && h.install?.failure?.code === 'cancelled' ? (
                 <div className="muted">last install cancelled</div>
               ) : null}

@@ -1,5 +1,6 @@
-// One host: what it is, its install (distro, per-host settings, Install / Cancel / Reinstall), the
-// answer file it would get, and its live timeline.
+// One host: what it is, its install (distro, per-host settings, Install / Cancel / Reinstall, now
+// through its power settings), its power and boot chain, the answer file it would get, and its live
+// timeline.
 import { useEffect, useId, useState } from 'react';
 import type { Host } from '../../../electron/shared/contract.js';
 import { useConnected } from '../../app/ConnectionBanner.js';
@@ -7,9 +8,13 @@ import { useLive, useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../components/format.js';
+import { useNow } from '../../components/useNow.js';
 import { usePanelFocus } from '../../components/usePanelFocus.js';
+import { PowerSection } from '../power/PowerSection.js';
+import { queuedWords } from '../power/power-words.js';
 import { InstallLoginWarning } from '../settings/InstallLoginWarning.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
+import { ChainControl } from './ChainControl.js';
 import { InstallProgress } from './InstallProgress.js';
 import { HostManage } from './HostManage.js';
 import { InstallConfirm } from './InstallConfirm.js';
@@ -30,6 +35,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const [preview, setPreview] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const offline = !useConnected();
+  const now = useNow(5000);
   const ids = useId();
   // Focus lands on the installer choice, two Tabs before Install; Escape closes the panel.
   const focus = usePanelFocus<HTMLElement>(!!host, '.install-form select', onClose);
@@ -43,7 +49,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const active = ACTIVE.has(host.state);
   const vendor = vendorOf(host.mac);
 
-  const act = async (what: 'install' | 'cancel') => {
+  const act = async (what: 'install' | 'cancel', startNow = false) => {
     setBusy(true);
     setError(null);
     try {
@@ -51,7 +57,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         const settings = parseOverrides(overrides);
         await store.api.call('POST /api/hosts/:mac/install', {
           params: { mac },
-          body: { distro, ...(Object.keys(settings).length ? { settings } : {}) },
+          body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(startNow ? { now: true } : {}) },
         });
       } else {
         await store.api.call('POST /api/hosts/:mac/cancel', { params: { mac } });
@@ -65,6 +71,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
 
   const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
   const chosen = distros.get(distro);
+  const waitingFor = queuedWords(host, now);
   return (
     <aside
       ref={focus.ref}
@@ -119,6 +126,11 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         ) : null}
       </dl>
       {host.install && active ? <InstallProgress install={host.install} /> : null}
+      {waitingFor ? (
+        <p className={host.powerMethod ? 'muted' : 'note note-warn'} data-testid="queued-words">
+          Queued: {waitingFor}.
+        </p>
+      ) : null}
       <InstallLoginWarning />
 
       {/* Offline, its actions are disabled; the timeline and preview stay out of the fieldset: lists that scroll stay keyboard-reachable (axe). */}
@@ -161,6 +173,8 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
           </div>
         </form>
         <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <PowerSection host={host} />
+        <ChainControl host={host} />
         <HostManage host={host} onForgotten={onClose} />
       </fieldset>
       {confirming ? (
@@ -170,9 +184,9 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
           installer={chosen ? `${chosen.name} ${chosen.version} (${chosen.arch})` : distro}
           diskOverride={parseOverrides(overrides).targetDisk}
           busy={busy}
-          onConfirm={() => {
+          onConfirm={(startNow) => {
             setConfirming(false);
-            void act('install');
+            void act('install', startNow);
           }}
           onCancel={() => setConfirming(false)}
         />

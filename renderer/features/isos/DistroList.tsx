@@ -8,10 +8,11 @@ import { formatBytes } from '../../components/format.js';
 import { BootFilesForm } from './BootFilesForm.js';
 import { LocateForm } from './LocateForm.js';
 import { RemoveDialog } from './RemoveDialog.js';
+import { secureBootWords } from '../hosts/chain-words.js';
 import { distroLabel, fileNameOf } from './distro-words.js';
 
 const STATUS_WORD: Readonly<Record<Distro['status'], string>> = { ok: 'OK', missing: 'Missing', changed: 'Changed: re-import' };
-const COLUMNS = ['Name', 'Version', 'Arch', 'File', 'Size', 'Status', 'Actions'] as const;
+const COLUMNS = ['Name', 'Version', 'Arch', 'File', 'Size', 'Status', 'Secure Boot', 'Actions'] as const;
 
 type Open = { id: string; form: 'locate' | 'boot' } | null;
 
@@ -43,6 +44,9 @@ export function DistroList() {
               <td>{formatBytes(d.isoSize)}</td>
               <td>
                 <span className={`status status-${d.status}`}>{STATUS_WORD[d.status]}</span>
+              </td>
+              <td data-testid="secure-boot">
+                <SecureBootCell distro={d} />
               </td>
               <td>
                 <span className="buttons">
@@ -82,5 +86,17 @@ export function DistroList() {
       />
       {removing ? <RemoveDialog distro={removing} onClose={() => setRemoving(null)} /> : null}
     </>
+  );
+}
+
+/** "Yes", or "No" with the reason as text (a tooltip alone is out of reach of keyboards and touch). */
+function SecureBootCell({ distro }: { distro: Distro }) {
+  const sb = secureBootWords(distro);
+  if (!sb) return <span className="muted">—</span>;
+  if (sb.yes) return <span>Yes</span>;
+  return (
+    <span>
+      No<div className="muted secure-boot-why">{sb.why}</div>
+    </span>
   );
 }

@@ -20,6 +20,7 @@ import {
   type SettingsDraft,
   type TypedPasswords,
 } from './settings-draft.js';
+import { ChainSetting } from './ChainSetting.js';
 import { Templates } from './Templates.js';
 
 export function Settings() {
@@ -120,6 +121,7 @@ export function Settings() {
         </form>
       )}
       <LeaveGuard dirty={dirty} onSave={save} onDiscard={discard} />
+      <ChainSetting />
       <Templates />
     </main>
   );

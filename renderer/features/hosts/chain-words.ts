@@ -1,0 +1,29 @@
+// The UEFI boot chain in words (issue 17), pure (tested in test/ui/power-logic.test.ts): what a
+// host's next UEFI boot gets, what a setting means, and a distro's Secure Boot verdict.
+import type { BootChain, ChainSetting, Distro, Host } from '../../../electron/shared/contract.js';
+
+export const CHAIN_WORDS: Readonly<Record<BootChain, string>> = { ipxe: 'iPXE', signed: 'Signed (Secure Boot)' };
+
+export const CHAIN_SETTING_WORDS: Readonly<Record<ChainSetting, string>> = {
+  auto: 'Auto (iPXE; signed if the firmware refuses it)',
+  ipxe: 'iPXE',
+  signed: 'Signed (Secure Boot)',
+};
+
+/** The chain a host's next UEFI boot gets; null before the server says (or for a BIOS machine: always iPXE). */
+export function hostChainWords(host: Pick<Host, 'chain' | 'firmware'>): string | null {
+  if (!host.chain || host.firmware === 'bios') return null;
+  return CHAIN_WORDS[host.chain];
+}
+
+/** Where the chain comes from: the host's own setting, else the global one. */
+export function chainSourceWords(host: Pick<Host, 'chainOverride'>, global: ChainSetting | undefined): string {
+  if (host.chainOverride) return `set for this machine: ${CHAIN_SETTING_WORDS[host.chainOverride]}`;
+  return global ? `the global setting: ${CHAIN_SETTING_WORDS[global]}` : 'the global setting';
+}
+
+/** "yes", or "no: <why>"; null when the server does not say (an older server). */
+export function secureBootWords(d: Pick<Distro, 'secureBoot' | 'secureBootReason'>): { yes: boolean; why: string | null } | null {
+  if (d.secureBoot === undefined) return null;
+  return d.secureBoot ? { yes: true, why: null } : { yes: false, why: d.secureBootReason ?? 'no signed boot chain found on this ISO' };
+}
