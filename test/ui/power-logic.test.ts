@@ -140,16 +140,17 @@ test('checkDraft: each refusal names its input', () => {
   assert.equal(checkDraft({ ...ipmi, ipmiAddress: ' ' })?.field, 'ipmiAddress');
   assert.equal(checkDraft({ ...ipmi, ipmiPort: '70000' })?.field, 'ipmiPort');
   assert.equal(checkDraft({ ...ipmi, ipmiPort: '62a' })?.field, 'ipmiPort');
-  assert.equal(checkDraft({ ...ipmi, ipmiUser: '' })?.field, 'ipmiUser');
   assert.equal(checkDraft({ ...ipmi, cipherSuite: '18' })?.field, 'cipherSuite');
   const rf = draftOf(redfishView(null, null));
   assert.equal(checkDraft(rf), null);
   assert.equal(checkDraft({ ...rf, redfishUrl: 'bmc.example' })?.field, 'redfishUrl');
   assert.match(checkDraft({ ...rf, redfishUrl: 'http://10.0.0.6' })?.text ?? '', /in clear/, 'plain http is refused unless allowed');
   assert.equal(checkDraft({ ...rf, redfishUrl: 'http://10.0.0.6', allowHttp: true }), null);
-  assert.equal(checkDraft({ ...rf, redfishUser: '' })?.field, 'redfishUser');
   assert.equal(checkDraft({ ...rf, method: 'wol', wolMac: 'nope' })?.field, 'wolMac');
   assert.equal(checkDraft({ ...rf, method: 'none' }), null);
+  const wol = { ...rf, method: 'wol' as const, wolMac: MAC };
+  assert.equal(checkDraft(wol, { ...NO_SECRETS, secureOn: '01:02:03:04:05:06' }), null);
+  assert.equal(checkDraft(wol, { ...NO_SECRETS, secureOn: 'hunter2' })?.field, 'secureOn');
 });
 
 test('powerFieldErrorOf: the server’s field name, with or without the method, maps to the input', () => {
@@ -161,6 +162,12 @@ test('powerFieldErrorOf: the server’s field name, with or without the method, 
   assert.deepEqual(powerFieldErrorOf(err('redfishUrl'), 'redfish'), { field: 'redfishUrl', text: 'is wrong' });
   assert.deepEqual(powerFieldErrorOf(err('secureOn'), 'wol'), { field: 'secureOn', text: 'is wrong' });
   assert.equal(powerFieldErrorOf(err('somethingElse'), 'ipmi'), null);
+  // The control API's zod refusal names the top-level key; the message has the path.
+  const zod = new ApiError(400, 'BAD_REQUEST', 'body.ipmi.address: a host name or IP address like 10.0.0.5', {
+    name: 'ipmi',
+    detail: 'a host name or IP address like 10.0.0.5',
+  });
+  assert.deepEqual(powerFieldErrorOf(zod, 'ipmi'), { field: 'ipmiAddress', text: 'a host name or IP address like 10.0.0.5' });
   assert.equal(powerFieldErrorOf(new Error('x'), 'ipmi'), null);
 });
 

@@ -63,7 +63,7 @@ export function BmcForm({ view, onSaved }: { view: PowerSettingsView; onSaved: (
   const save = async () => {
     setError(null);
     setSaved(false);
-    const local = checkDraft(draft);
+    const local = checkDraft(draft, secrets);
     setFieldError(local);
     if (local) return;
     setBusy(true);

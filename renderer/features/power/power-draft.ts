@@ -77,17 +77,21 @@ function intIn(text: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null;
 }
 
+// SecureOn: 4 or 6 bytes as hex pairs, or a dotted quad (as the server's schema takes it).
+const SECURE_ON = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){3}$|^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$|^(\d{1,3}\.){3}\d{1,3}$/;
+
 /** What the form can tell before sending (the server checks everything again); null when it looks right. */
-export function checkDraft(draft: PowerDraft): PowerFieldError | null {
+export function checkDraft(draft: PowerDraft, secrets: PowerSecrets = NO_SECRETS): PowerFieldError | null {
   switch (draft.method) {
     case 'none':
       return null;
     case 'wol':
-      return normalizeMac(draft.wolMac) ? null : { field: 'wolMac', text: 'a MAC address, e.g. 52:54:00:12:34:56' };
+      if (!normalizeMac(draft.wolMac)) return { field: 'wolMac', text: 'a MAC address, e.g. 52:54:00:12:34:56' };
+      if (secrets.secureOn && !SECURE_ON.test(secrets.secureOn)) return { field: 'secureOn', text: '4 or 6 bytes, like 01:02:03:04:05:06' };
+      return null;
     case 'ipmi':
       if (!draft.ipmiAddress.trim()) return { field: 'ipmiAddress', text: 'the BMC’s address or host name' };
       if (intIn(draft.ipmiPort, 1, 65535) === null) return { field: 'ipmiPort', text: 'a port from 1 to 65535 (IPMI uses 623)' };
-      if (!draft.ipmiUser.trim()) return { field: 'ipmiUser', text: 'the BMC user' };
       if (intIn(draft.cipherSuite, 0, 17) === null)
         return { field: 'cipherSuite', text: 'a cipher suite from 0 to 17 (3 is the usual one)' };
       return null;
@@ -101,7 +105,6 @@ export function checkDraft(draft: PowerDraft): PowerFieldError | null {
       if (url.protocol === 'http:' && !draft.allowHttp)
         return { field: 'redfishUrl', text: 'plain http sends the password in clear: use https, or allow plain HTTP below' };
       if (url.protocol !== 'https:' && url.protocol !== 'http:') return { field: 'redfishUrl', text: 'an https:// address' };
-      if (!draft.redfishUser.trim()) return { field: 'redfishUser', text: 'the BMC user' };
       return null;
     }
   }
@@ -157,7 +160,17 @@ const BY_NAME: Readonly<Record<string, Partial<Record<MethodChoice, PowerField>>
 /** A refusal about one input of the chosen method: which, and the words to show under it. */
 export function powerFieldErrorOf(e: unknown, method: MethodChoice): PowerFieldError | null {
   if (!(e instanceof ApiError) || !e.field) return null;
-  const last = e.field.name.split('.').pop() ?? '';
+  let name = e.field.name;
+  let detail = e.field.detail;
+  // The control API names a body's top-level key ("ipmi"); its message has the whole path
+  // ("body.ipmi.address: a host name or IP address …"): the input is the last part of that.
+  if (name === method) {
+    const m = new RegExp(`body\\.${method}\\.(\\w+): ([^;]+)`).exec(e.message);
+    if (!m?.[1] || !m[2]) return null;
+    name = m[1];
+    detail = m[2];
+  }
+  const last = name.split('.').pop() ?? '';
   const direct = (
     [
       'wolMac',
@@ -174,7 +187,7 @@ export function powerFieldErrorOf(e: unknown, method: MethodChoice): PowerFieldE
     ] as const
   ).find((k) => k.toLowerCase() === last.toLowerCase());
   const field = direct ?? BY_NAME[last.toLowerCase()]?.[method];
-  return field ? { field, text: e.field.detail } : null;
+  return field ? { field, text: detail } : null;
 }
 
 /** A Redfish BMC that now presents a certificate other than the one pinned: both, for the user to compare. */
