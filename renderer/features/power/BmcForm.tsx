@@ -48,7 +48,8 @@ export function BmcForm({ view, onSaved }: { view: PowerSettingsView; onSaved: (
 
   const edited = (key: PowerField) => {
     setSaved(false);
-    setFieldError((fe) => (fe?.field === key ? null : fe));
+    // Allowing plain HTTP answers the URL's refusal too.
+    setFieldError((fe) => (fe?.field === key || (key === 'allowHttp' && fe?.field === 'redfishUrl') ? null : fe));
   };
   const set = <K extends keyof PowerDraft>(key: K, value: PowerDraft[K]) => {
     edited(key);
