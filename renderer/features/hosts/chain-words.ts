@@ -11,7 +11,7 @@ export const CHAIN_SETTING_WORDS: Readonly<Record<ChainSetting, string>> = {
 };
 
 /** The chain a host's next UEFI boot gets; null before the server says (or for a BIOS machine: always iPXE). */
-export function hostChainWords(host: Pick<Host, 'chain' | 'firmware'>): string | null {
+export function hostChainWords(host: Pick<Host, 'firmware'> & { chain?: BootChain | undefined }): string | null {
   if (!host.chain || host.firmware === 'bios') return null;
   return CHAIN_WORDS[host.chain];
 }
@@ -23,7 +23,7 @@ export function chainSourceWords(host: Pick<Host, 'chainOverride'>, global: Chai
 }
 
 /** "yes", or "no: <why>"; null when the server does not say (an older server). */
-export function secureBootWords(d: Pick<Distro, 'secureBoot' | 'secureBootReason'>): { yes: boolean; why: string | null } | null {
+export function secureBootWords(d: Partial<Pick<Distro, 'secureBoot' | 'secureBootReason'>>): { yes: boolean; why: string | null } | null {
   if (d.secureBoot === undefined) return null;
   return d.secureBoot ? { yes: true, why: null } : { yes: false, why: d.secureBootReason ?? 'no signed boot chain found on this ISO' };
 }
