@@ -184,8 +184,10 @@ test('chain words: a UEFI host’s chain, where it comes from; a distro’s Secu
   assert.equal(hostChainWords({ firmware: 'uefi', chain: 'ipxe' }), 'iPXE');
   assert.equal(hostChainWords({ firmware: 'bios', chain: 'ipxe' }), null);
   assert.equal(hostChainWords({ firmware: 'uefi' }), null);
-  assert.match(chainSourceWords({ chainOverride: 'ipxe' }, 'auto'), /this machine: iPXE/);
-  assert.match(chainSourceWords({ chainOverride: null }, 'auto'), /global setting: Auto/);
+  assert.equal(hostChainWords({ firmware: 'unknown', chain: 'ipxe' }), null, 'never seen booting: not in the list');
+  assert.equal(hostChainWords({ firmware: 'uefi-http', chain: 'signed' }), 'Signed (Secure Boot)');
+  assert.match(chainSourceWords({ chainOverride: 'ipxe' }, 'auto'), /^Set for this machine: iPXE/);
+  assert.match(chainSourceWords({ chainOverride: null }, 'auto'), /^Follows the global setting: Auto/);
   assert.deepEqual(secureBootWords({ secureBoot: true, secureBootReason: null }), { yes: true, why: null });
   assert.deepEqual(secureBootWords({ secureBoot: false, secureBootReason: 'unsigned loader' }), { yes: false, why: 'unsigned loader' });
   assert.equal(secureBootWords({}), null);

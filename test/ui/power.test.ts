@@ -284,7 +284,7 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
     assert.ok(h?.chain, `the server reports the host's chain: ${JSON.stringify(h)}`);
     await row(uefiHost.mac).locator('.chain').filter({ hasText: 'iPXE' }).waitFor({ timeout: 10_000 });
     const panel = await openPanel(uefiHost.mac);
-    assert.match(await panel.getByTestId('host-chain').innerText(), /iPXE[\s\S]*global setting/);
+    assert.match(await panel.getByTestId('host-chain').innerText(), /iPXE[\s\S]*Follows the global setting/);
     const select = panel.getByLabel('Boot chain for this machine');
     await select.selectOption('signed');
     await panel.getByRole('button', { name: 'Set chain' }).click();
@@ -292,7 +292,7 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
     assert.equal((await host(uefiHost.mac))?.chainOverride, 'signed');
     await panel
       .getByTestId('host-chain')
-      .filter({ hasText: /Signed \(Secure Boot\)[\s\S]*set for this machine/ })
+      .filter({ hasText: /Signed \(Secure Boot\)[\s\S]*Set for this machine/ })
       .waitFor({ timeout: 10_000 });
     await row(uefiHost.mac).locator('.chain').filter({ hasText: 'Signed (Secure Boot)' }).waitFor({ timeout: 10_000 });
     await screenshot(lab.page, 'chain-host-signed');

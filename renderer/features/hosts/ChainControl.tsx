@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import type { ChainSetting, Host } from '../../../electron/shared/contract.js';
 import { useLive, useStore } from '../../app/context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { CHAIN_SETTING_WORDS, chainSourceWords, hostChainWords } from './chain-words.js';
+import { CHAIN_SETTING_WORDS, CHAIN_WORDS, chainSourceWords, hostChainWords } from './chain-words.js';
 
 const SETTINGS: readonly ChainSetting[] = ['auto', 'ipxe', 'signed'];
 
@@ -38,8 +38,10 @@ export function ChainControl({ host }: { host: Host }) {
       <dl className="facts">
         <dt>Boot chain</dt>
         <dd data-testid="host-chain">
-          {host.firmware === 'bios' ? 'iPXE (BIOS machines always boot iPXE)' : (chain ?? 'not known yet')}
-          <div className="muted">From {chainSourceWords(host, global)}</div>
+          {host.firmware === 'bios'
+            ? 'iPXE (BIOS machines always boot iPXE)'
+            : (chain ?? (host.chain ? `${CHAIN_WORDS[host.chain]} (when it boots UEFI)` : 'not known yet'))}
+          <div className="muted">{chainSourceWords(host, global)}</div>
           {host.chainReason ? <div className="chain-reason">{host.chainReason}</div> : null}
         </dd>
       </dl>

@@ -10,16 +10,19 @@ export const CHAIN_SETTING_WORDS: Readonly<Record<ChainSetting, string>> = {
   signed: 'Signed (Secure Boot)',
 };
 
-/** The chain a host's next UEFI boot gets; null before the server says (or for a BIOS machine: always iPXE). */
+/**
+ * The chain a UEFI host's next boot gets, for the list; null for a machine not seen booting UEFI
+ * (BIOS machines always boot iPXE) or when the server does not say.
+ */
 export function hostChainWords(host: Pick<Host, 'firmware'> & { chain?: BootChain | undefined }): string | null {
-  if (!host.chain || host.firmware === 'bios') return null;
+  if (!host.chain || (host.firmware !== 'uefi' && host.firmware !== 'uefi-http')) return null;
   return CHAIN_WORDS[host.chain];
 }
 
 /** Where the chain comes from: the host's own setting, else the global one. */
 export function chainSourceWords(host: Pick<Host, 'chainOverride'>, global: ChainSetting | undefined): string {
-  if (host.chainOverride) return `set for this machine: ${CHAIN_SETTING_WORDS[host.chainOverride]}`;
-  return global ? `the global setting: ${CHAIN_SETTING_WORDS[global]}` : 'the global setting';
+  if (host.chainOverride) return `Set for this machine: ${CHAIN_SETTING_WORDS[host.chainOverride]}`;
+  return global ? `Follows the global setting: ${CHAIN_SETTING_WORDS[global]}` : 'Follows the global setting';
 }
 
 /** "yes", or "no: <why>"; null when the server does not say (an older server). */
