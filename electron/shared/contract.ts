@@ -247,7 +247,7 @@ export interface ForeignDhcpServer {
   mac: string | null;
 }
 
-export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'core';
+export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'power' | 'core';
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 interface EventBase {

@@ -63,7 +63,9 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
   before(async () => {
     lab = await startUiLab({ tag: 'pui', subnet: SUBNET, bridge: BRIDGE, viewport: { width: 1280, height: 900 } });
     lab.page.on('request', (r: Request) => {
-      if (new URL(r.url()).pathname.startsWith('/api/')) requests.push({ method: r.method(), url: r.url(), body: r.postData() });
+      // Decoded: the client encodes the MAC in a path (52%3A54%3A…).
+      if (new URL(r.url()).pathname.startsWith('/api/'))
+        requests.push({ method: r.method(), url: decodeURIComponent(r.url()), body: r.postData() });
     });
     lab.page.on('response', (r) => {
       if (!new URL(r.url()).pathname.startsWith('/api/')) return;
@@ -269,8 +271,7 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
     await waitFor('the wake of Reinstall now on the timeline', async () => (await powerLines(wolHost.mac)).length > wakes, 30_000);
     await panel
       .getByRole('list', { name: `Timeline of ${wolHost.mac}` })
-      .locator('li')
-      .filter({ hasText: /wake|magic|power/i })
+      .locator('.logline .log-source.src-power')
       .first()
       .waitFor({ timeout: 15_000 });
     // It does not poll (the scripted client is not running its loop): the panel says what it waits for.

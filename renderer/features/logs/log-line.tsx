@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import type { EventSource, LogEvent } from '../../../electron/shared/contract.js';
 import { formatTime } from '../../components/format.js';
 
-export const SOURCES: readonly EventSource[] = ['dhcp', 'tftp', 'http', 'syslog', 'dns', 'install', 'core'];
+export const SOURCES: readonly EventSource[] = ['dhcp', 'tftp', 'http', 'syslog', 'dns', 'install', 'power', 'core'];
 
 export function lineText(e: LogEvent): string {
   return `${e.time} ${e.source} ${e.level} ${e.mac ?? '-'} ${e.message}`;
