@@ -23,6 +23,7 @@ import {
 } from '../../shared/contract.js';
 import {
   AnswerFileQuery,
+  CertificateAcceptance,
   CheckQuery,
   DistroId,
   DistroUpdate,
@@ -33,6 +34,8 @@ import {
   IsoUploadName,
   LocateRequest,
   MacParams,
+  PowerActionParams,
+  PowerSettingsUpdate,
   ServeRequest,
   SettingsUpdate,
   TemplateName,
@@ -95,6 +98,11 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'DELETE /api/hosts/:mac': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },
+  'GET /api/hosts/:mac/power': { params: MacParams },
+  'PUT /api/hosts/:mac/power': { params: MacParams, body: PowerSettingsUpdate },
+  // Before ':action': the first route that matches answers.
+  'POST /api/hosts/:mac/power/accept-certificate': { params: MacParams, body: CertificateAcceptance },
+  'POST /api/hosts/:mac/power/:action': { params: PowerActionParams },
   'GET /api/settings': {},
   'PUT /api/settings': { body: SettingsUpdate },
   'POST /api/settings/initial-password': {},
@@ -128,6 +136,9 @@ function compileRoutes(table: RouteTable): CompiledRoute[] {
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
+// A BMC that did not answer or answered an error: the request was fine, the machine behind it failed.
+const BAD_GATEWAY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BMC_NO_ANSWER', 'BMC_FAILED', 'BMC_CREDENTIALS_REFUSED']);
+
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BAD_ARGUMENT',
   'POOL_INVALID',
@@ -141,7 +152,8 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'HOST_NOT_FOUND',
 ]);
 
-export function statusOfError(e: BootbenchError): 400 | 409 {
+export function statusOfError(e: BootbenchError): 400 | 409 | 502 {
+  if (BAD_GATEWAY_CODES.has(e.code)) return 502;
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
 }
 
