@@ -32,6 +32,8 @@ packages=(
   cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
+  ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
+  openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
 )
 
 if command -v apt-get > /dev/null; then
