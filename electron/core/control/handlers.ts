@@ -51,7 +51,11 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/hosts/:mac/install': ({ params, body }) => queueInstall(c, params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
-    'DELETE /api/hosts/:mac': ({ params }) => forgetHost(c, params.mac),
+    'DELETE /api/hosts/:mac': async ({ params }) => {
+      const host = forgetHost(c, params.mac);
+      await c.power.forget(params.mac); // no secrets of a machine no longer listed
+      return host;
+    },
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
     'GET /api/hosts/:mac/power': ({ params }) => c.power.view(params.mac),

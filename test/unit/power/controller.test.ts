@@ -156,6 +156,14 @@ describe('PowerController', () => {
       assert.ok(log.some((e) => e.kind === 'power.none' && /reboot this machine/.test(e.message)));
     }));
 
+  test('forgetting the host removes its power settings, secrets included', () =>
+    setup({}, async ({ power }) => {
+      assert.equal(power.view(MAC).ipmi?.passwordSet, true);
+      await power.forget(MAC);
+      assert.equal(power.view(MAC).method, null);
+      assert.equal(power.view(MAC).ipmi, null);
+    }));
+
   test('one action at a time per host', () => {
     let inFlight = 0;
     let most = 0;
