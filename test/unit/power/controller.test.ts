@@ -35,6 +35,7 @@ type Behaviour = Partial<Record<'status' | 'on' | 'off' | 'cycle' | 'pxeOnce', (
 function setup(
   behaviour: Behaviour,
   run: (c: { power: PowerController; calls: string[]; log: LogEvent[]; hosts: ReturnType<typeof fakeHosts> }) => Promise<void>,
+  method: 'ipmi' | 'wol' = 'ipmi',
 ) {
   return withTempDir('power-ctl', async (dir) => {
     const store = await PowerSettingsStore.open(dir);
@@ -51,7 +52,7 @@ function setup(
       return fallback();
     };
     const driver: PowerDriver = {
-      method: 'ipmi',
+      method,
       target: '10.0.0.5:623',
       status: step('status', () => powered) as PowerDriver['status'],
       on: step('on', () => (powered = 'on')) as PowerDriver['on'],
@@ -103,6 +104,17 @@ describe('PowerController', () => {
       assert.equal(second.action, 'cycle');
       assert.deepEqual(calls, ['pxeOnce', 'status', 'cycle']);
     }));
+
+  test('Reinstall now with Wake-on-LAN: it wakes the host, nothing else', () =>
+    setup(
+      {},
+      async ({ power, calls }) => {
+        const r = await power.startInstall(MAC, 'stays queued');
+        assert.equal(r.method, 'wol');
+        assert.deepEqual(calls, ['on']);
+      },
+      'wol',
+    ));
 
   test('refused credentials: one attempt only (BMCs lock accounts), a code of its own, the install note added', () =>
     setup(
