@@ -48,6 +48,8 @@ function isScriptFetch(data: Record<string, unknown> | undefined): boolean {
 export interface Session {
   iface: string;
   serverIp: string;
+  /** The served address's prefix length (Wake-on-LAN's directed broadcast). */
+  prefix: number;
   requestedMode: DhcpMode;
   mode: 'dhcp' | 'proxy';
   foreign: ForeignDhcpServer[];
@@ -292,6 +294,7 @@ async function compose(c: Composition): Promise<Session> {
   return {
     iface,
     serverIp,
+    prefix,
     requestedMode: options.mode,
     mode,
     foreign,
