@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
-import { isDhcpMode, normalizeMac } from '../shared/contract.js';
+import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
@@ -24,6 +24,7 @@ Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
                   [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
+                  [--chain auto|ipxe|signed]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
@@ -42,6 +43,8 @@ wait for one at every start (--no-ra: not if the segment has its own router).
 --exit-with-stdin: stop when stdin closes (the desktop app's privileged helper).
 --bios-chain: BIOS machines whose NIC ROM is iPXE (QEMU, some labs) chain undionly.kpxe over TFTP
 once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exercised.
+--chain: what UEFI machines boot: iPXE, or the signed chain (Microsoft-signed shim, then GRUB and a
+signed kernel) that Secure Boot firmware accepts; auto (the default) starts with iPXE.
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -69,6 +72,7 @@ const verbs = {
     quiet: { type: 'boolean', short: 'q', default: false },
     'install-timeouts': { type: 'string' },
     'bios-chain': { type: 'boolean', default: false },
+    chain: { type: 'string', default: 'auto' },
     'no-dns': { type: 'boolean', default: false },
     'no-ra': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
@@ -279,6 +283,8 @@ async function runServe(values: Record<string, string | boolean | string[] | und
   const iface = values.interface as string | undefined;
   const mode = values.mode as string;
   if (!isDhcpMode(mode)) fail(`--mode must be auto, dhcp or proxy, not "${mode}".`);
+  const chain = values.chain as string;
+  if (!isChainSetting(chain)) fail(`--chain must be auto, ipxe or signed, not "${chain}".`);
   const leaseTime = Number(values['lease-time']);
   if (!Number.isInteger(leaseTime) || leaseTime < 60) fail('--lease-time must be a whole number of seconds, at least 60.');
   const reservations = ((values.reserve as string[] | undefined) ?? []).map((text) => {
@@ -313,6 +319,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     leaseTimeSec: leaseTime,
     conflictProbe: values['no-probe'] !== true,
     biosChain: values['bios-chain'] === true,
+    chain,
     dnsResponder: values['no-dns'] !== true,
     routerAdvert: values['no-ra'] !== true,
     ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),

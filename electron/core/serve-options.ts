@@ -1,6 +1,6 @@
 // What `bootbench serve` (and the desktop app) is started with: the interface and the choices that
 // shape the services on it.
-import type { DhcpMode } from '../shared/contract.js';
+import type { ChainSetting, DhcpMode } from '../shared/contract.js';
 import type { Reservation } from './dhcp/leases.js';
 import type { StageTimeouts } from './install/limits.js';
 
@@ -32,6 +32,8 @@ export interface ServeOptions {
   routerAdvert?: boolean;
   /** Emulate a vendor BIOS PXE ROM on QEMU's iPXE ROM (tests; see ipxe-script.ts). */
   biosChain?: boolean;
+  /** What UEFI machines boot: iPXE or the signed chain (shim + GRUB); `auto` (default) behaves as `ipxe` for now. */
+  chain?: ChainSetting;
   /** Debian netboot images root (tests). */
   debianImages?: string;
   /** Stage timeouts of installs, ms (the rest keep their defaults). */
