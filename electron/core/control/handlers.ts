@@ -1,6 +1,7 @@
 // What each control-API route does: one line per route, each delegating to the part that owns it.
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
+import type { ChainSettings } from '../boot/chain-settings.js';
 import type { CheckReport, Host, InstallRequest, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { PowerAction } from '../../shared/power.js';
 import type { HostRegistry } from '../hosts/registry.js';
@@ -24,6 +25,8 @@ export interface ControlContext {
   timeline: TimelineStore;
   settings: SettingsStore;
   templates: TemplateStore;
+  /** The UEFI boot-chain settings (global and per host). */
+  chains: ChainSettings;
   power: PowerController;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
@@ -51,6 +54,11 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/hosts/:mac/install': ({ params, body }) => queueInstall(c, params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
+    'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
+    'PUT /api/boot/chain': async ({ body }) => {
+      await c.chains.setGlobal(c.hosts, body.chain);
+      return c.status();
+    },
     'DELETE /api/hosts/:mac': async ({ params }) => {
       const host = forgetHost(c, params.mac);
       await c.power.forget(params.mac); // no secrets of a machine no longer listed
