@@ -62,7 +62,6 @@ export function isRedfishError(e: unknown): e is RedfishError {
 export function redactSecrets(text: string, secrets: readonly string[], max = 300): string {
   let out = text;
   for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('***');
-  // eslint-disable-next-line no-control-regex
   out = out.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }
