@@ -32,6 +32,7 @@ packages=(
   cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
+  redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
 )
 
 if command -v apt-get > /dev/null; then

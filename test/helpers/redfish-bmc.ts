@@ -10,7 +10,7 @@
 //   /redfish/v1/Systems/vm1/Actions/ComputerSystem.Reset   POST {"ResetType": …}
 //   /redfish/v1/Systems/vm1/ResetActionInfo    ActionInfo (when resetInfo = 'action-info')
 //   /redfish/v1/{Chassis,Managers,SessionService/Sessions}  empty collections, so clients that list them work
-// Knobs for bad input: `fault` (a malformed JSON body, a body over 1 MiB with or without its
+// Knobs for bad input: `fault` (a malformed JSON body, JSON that is no Redfish resource, a body over 1 MiB with or without its
 // length, never answering), rotateCertificate() (the BMC's certificate changes).
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -32,7 +32,7 @@ export interface BmcMachine {
   readonly running: boolean;
 }
 
-export type BmcFault = 'none' | 'malformed-json' | 'oversize' | 'oversize-chunked' | 'silent';
+export type BmcFault = 'none' | 'malformed-json' | 'not-redfish' | 'oversize' | 'oversize-chunked' | 'silent';
 
 export interface RedfishBmcOptions {
   user: string;
@@ -217,6 +217,7 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return void res.end('{"@odata.id": "/redfish/v1/", "Systems": {"@odata.id": ');
     }
+    if (bmc.fault === 'not-redfish') return send(res, 200, { hello: 'this is JSON, not a Redfish resource' });
     if (bmc.fault === 'oversize' || bmc.fault === 'oversize-chunked') {
       res.writeHead(200, {
         'Content-Type': 'application/json',
@@ -224,7 +225,14 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
       });
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       for (let sent = 0; sent < OVERSIZE && !res.destroyed; sent += chunk.length) {
-        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+        if (!res.write(chunk))
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done).off('close', done);
+              resolve();
+            };
+            res.on('drain', done).on('close', done);
+          });
       }
       return void res.end();
     }
