@@ -110,6 +110,9 @@ describe(
       dataDir = tempDataDir('rfs');
       lab = Lab.create('rfs');
       seg = lab.segment('rfsbr0', '10.231.170.1/24');
+      // A bridge takes the lowest MAC of its ports unless given one: without this, the VM's tap coming
+      // and going (a power cycle) changes the server's MAC under the BMC's ARP cache mid-connection.
+      lab.run(lab.serverNs, 'ip', ['link', 'set', seg.name, 'address', '02:00:0a:e7:aa:01']);
       // IPv6 on the lab bridge, so that Bootbench's router advertisements end iPXE's 13 s wait.
       lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
       const bmcHost = lab.host(seg, { cidr: `${BMC_IP}/24` });
