@@ -132,7 +132,12 @@ export function redfishCall(endpoint: RedfishEndpoint, call: RedfishCall): Promi
     tls.once('secureConnect', () => {
       const presented = tls.getPeerCertificate()?.fingerprint256;
       if (!presented) return finish(new RedfishError('UNREACHABLE', { origin, reason: 'it presented no TLS certificate' }));
-      const decision = checkPin(endpoint.pins.pinned(), presented);
+      let decision: ReturnType<typeof checkPin>;
+      try {
+        decision = checkPin(endpoint.pins.pinned(), presented);
+      } catch (e) {
+        return finish(e as Error); // never thrown from an event handler: that would end the process
+      }
       if (decision.kind === 'changed') {
         endpoint.pins.presented(decision.presented).then(
           () => finish(new RedfishError('CERTIFICATE_CHANGED', { origin, pinned: decision.pinned, presented: decision.presented })),
