@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { acceptPresented, type CertificatePins } from '../../../electron/core/power/cert-pin.js';
+import { isPowerFailure } from '../../../electron/core/power/driver.js';
+import { redfishDrivers } from '../../../electron/core/power/redfish-driver.js';
+import { PowerSettingsStore } from '../../../electron/core/power/settings-store.js';
 import { createRedfishDriver, type RedfishDriverOptions } from '../../../electron/core/power/redfish.js';
 import { isRedfishError, type RedfishErrorCode } from '../../../electron/core/power/redfish-error.js';
 import { startRedfishBmc, switchMachine, type RedfishBmc, type RedfishBmcOptions } from '../../helpers/redfish-bmc.js';
@@ -201,6 +208,75 @@ describe('certificate pinning', () => {
     Object.assign(pins.state, { pinned: accepted.ok ? accepted.pinned : null, presented: null });
     assert.equal(await d.status(), 'off', 'accepted: it works again');
     assert.ok(b.requests.length > seen);
+  });
+});
+
+describe("as the power core's Redfish driver, pins kept in the power settings store", () => {
+  const mac = '52:54:00:aa:bb:01';
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  async function storeFor(url: string, allowHttp = false): Promise<PowerSettingsStore> {
+    const dir = mkdtempSync(join(tmpdir(), 'bootbench-rfs-store-'));
+    dirs.push(dir);
+    const store = await PowerSettingsStore.open(dir);
+    await store.update(mac, { method: 'redfish', redfish: { url, user: USER, password: PASSWORD, allowHttp } });
+    return store;
+  }
+  const kindOf = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      outputs.push(String(e), JSON.stringify(e));
+      assert.ok(isPowerFailure(e), String(e));
+      return { kind: e.kind, detail: e.detail };
+    }
+    assert.fail('expected a PowerFailure');
+  };
+
+  test('first contact pins in the store; a changed certificate is recorded as presented and fails until the store accepts it', async () => {
+    const b = await bmc();
+    const store = await storeFor(b.url());
+    const driver = () => redfishDrivers()({ mac, settings: store.get(mac)!.redfish!, host: undefined, store });
+    const signal = new AbortController().signal;
+    assert.equal(driver().target, b.url());
+    assert.equal(await driver().status(signal), 'off');
+    assert.equal(store.get(mac)?.redfish?.pinnedFingerprint, b.fingerprint());
+    await driver().pxeOnce(signal);
+    await driver().on(signal);
+    assert.equal(b.powerOns.at(-1)?.pxeFirst, true);
+
+    const presented = b.rotateCertificate();
+    const failure = await kindOf(driver().status(signal));
+    assert.equal(failure.kind, 'failed');
+    assert.match(failure.detail, /^The BMC's certificate changed: .* accept it in the UI if expected/);
+    assert.equal(store.get(mac)?.redfish?.presentedFingerprint, presented);
+    await store.acceptCertificate(mac, presented);
+    assert.equal(await driver().status(signal), 'on');
+  });
+
+  test('a wrong password is "refused" (never retried), a silent BMC "no-answer", plain http warns on the host', async () => {
+    const b = await bmc();
+    const store = await storeFor(b.url());
+    await store.update(mac, { method: 'redfish', redfish: { url: b.url(), user: USER, password: 'wrong' } });
+    const signal = new AbortController().signal;
+    const make = (o: Parameters<typeof redfishDrivers>[0] = {}) =>
+      redfishDrivers(o)({ mac, settings: store.get(mac)!.redfish!, host: undefined, store });
+    assert.equal((await kindOf(make().status(signal))).kind, 'refused');
+
+    const h = await bmc({ scheme: 'http' });
+    const plain = await storeFor(h.url(), true);
+    const warned: string[] = [];
+    const d = redfishDrivers({ warn: (m, message) => warned.push(`${m} ${message}`) })({
+      mac,
+      settings: plain.get(mac)!.redfish!,
+      host: undefined,
+      store: plain,
+    });
+    await d.pxeOnce(signal);
+    await d.cycle(signal);
+    assert.equal(warned.length, 2);
+    assert.ok(warned.every((w) => w.startsWith(`${mac} Redfish`) && /password crosses the network in clear/.test(w)));
+    outputs.push(...warned);
   });
 });
 
