@@ -177,6 +177,7 @@ describe(
           const t = await timeline();
           const power = t.filter((e) => e.kind.startsWith('power.')).map((e) => e.message);
           assert.ok(power.length >= 3, `the timeline shows the power actions: ${power.join(' | ')}`);
+          process.stdout.write(`# power on the timeline:\n${power.map((l) => `#   ${l}`).join('\n')}\n`);
           for (const kind of ['install.queued', 'install.booting', 'install.installing', 'install.installed'])
             assert.ok(
               t.some((e) => e.kind === kind),
@@ -212,6 +213,7 @@ describe(
       const r = await cli(['power', mac, 'status']);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /certificate changed/);
+      process.stdout.write(`# a changed certificate: ${r.stderr.trim()}\n`);
       assert.equal(bmc.requests.length, seen, 'no request reached the BMC');
       const shown = JSON.parse(await cliOk(['bmc', 'show', mac, '--json'])) as PowerSettingsView;
       assert.equal(shown.redfish?.pinnedFingerprint, pinned);
