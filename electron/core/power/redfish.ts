@@ -54,7 +54,7 @@ export function parseRedfishUrl(url: string, allowHttp: boolean): { origin: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedfishError('BAD_URL', { url, reason: 'not a URL' });
+    throw new RedfishError('BAD_URL', { url: url.replace(/\/\/[^/]*@/, '//…@'), reason: 'not a URL' }); // never echo user info
   }
   const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`; // never the user info
   if (parsed.username || parsed.password)

@@ -358,6 +358,10 @@ describe('bad input: each a clear error, no crash', () => {
     const message = await refused('BAD_URL', async () => driver(`https://admin:${PASSWORD}@10.0.0.5/`).status());
     assert.match(message, /credentials belong in the user and password settings/);
     await refused('BAD_URL', async () => driver('https://10.0.0.5/some/where').status());
+    assert.match(
+      await refused('BAD_URL', async () => driver(`https://admin:${PASSWORD}@[10.0.0.5/`).status()),
+      /https:\/\/…@\[10\.0\.0\.5\/ is not usable \(not a URL\)/,
+    );
     await refused('BAD_URL', async () => driver('ftp://10.0.0.5/').status());
   });
 
