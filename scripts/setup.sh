@@ -34,6 +34,7 @@ packages=(
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
   ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
   openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
+  redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
 )
 
 if command -v apt-get > /dev/null; then
