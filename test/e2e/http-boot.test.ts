@@ -206,3 +206,85 @@ describe('UEFI HTTP Boot: OVMF with PXE off boots through HTTP and installs', { 
     },
   );
 });
+
+// Proxy mode: the network's own DHCP server (dnsmasq here) leases the address, Bootbench adds only
+// the boot answer (a proxy offer with HTTPClient and the URL), which edk2's HTTP boot combines with
+// the lease. Up to the wait loop: the install itself is the same as above.
+describe('UEFI HTTP Boot beside another DHCP server (proxy mode)', { skip: skip ?? false, timeout: 600_000 }, () => {
+  const PROXY_IP = '10.231.141.1';
+  let lab: Lab;
+  let server: RunningBootbench;
+  let dataDir: string;
+  let work: string;
+  let vm: Vm | undefined;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-http-proxy-'));
+    dataDir = tempDataDir('e2e-http-proxy');
+    lab = Lab.create('hbtp');
+    const seg = lab.segment('hbtp0', `${PROXY_IP}/24`);
+    lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
+    const router = lab.host(seg, { cidr: '10.231.141.2/24' });
+    lab.spawn(router.ns, 'dnsmasq', [
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      '--port=0',
+      '--interface=eth0',
+      '--bind-interfaces',
+      '--dhcp-range=10.231.141.100,10.231.141.150,1h',
+      `--dhcp-leasefile=${join(work, 'dnsmasq.leases')}`,
+    ]);
+    server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'proxy'], dataDir);
+  });
+
+  after(async () => {
+    await vm?.dispose().catch(() => undefined);
+    await server?.stop();
+    lab?.destroy();
+    if (dataDir) removeDir(dataDir);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test(
+    'the firmware takes its address from dnsmasq and the loader URL from the proxy offer; iPXE waits as uefi-http',
+    { timeout: 500_000 },
+    async () => {
+      const accel = (await probeAccel()).accel;
+      const mac = vmMac(`http-proxy-${process.pid}`);
+      vm = await startVm({
+        ns: lab.serverNs,
+        bridge: 'hbtp0',
+        name: 'http-proxy',
+        firmware: 'uefi',
+        uefiBoot: 'http',
+        mac,
+        accel,
+        logDir: work,
+      });
+      const running = vm;
+      try {
+        const host = await waitForStage(running, { stage: 'http-proxy waiting in its iPXE loop', deadlineMs: 300_000 }, async () => {
+          if (!/Waiting for Bootbench/.test(running.serialLog())) return null;
+          return (await server.hosts(60_000)).find((h) => h.mac === mac) ?? null;
+        });
+        const text = running.serialLog();
+        assert.match(
+          text,
+          new RegExp(`URI: http://${PROXY_IP.replace(/\./g, '\\.')}/boot/snponly\\.efi`),
+          "the firmware's HTTP boot took the proxy offer's URL",
+        );
+        assert.match(text, /Station IP address is 10\.231\.141\.1[0-5]\d/, 'and its address from dnsmasq');
+        assert.equal(host.firmware, 'uefi-http');
+        assert.equal(host.clientArch, 16);
+        process.stdout.write(
+          `# http-proxy (uefi-http, ${accel}): waiting in the iPXE loop +${((Date.now() - running.startedAt) / 1000).toFixed(1)} s\n`,
+        );
+      } catch (e) {
+        process.stdout.write(`\n${consoleTail(running, 6000)}\n--- Bootbench ---\n${server.output().slice(-4000)}\n`);
+        throw e;
+      } finally {
+        await running.dispose();
+      }
+    },
+  );
+});
