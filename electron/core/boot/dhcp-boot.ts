@@ -55,7 +55,8 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
  * it was loaded from, found by walking up the loaded image's device path (iPXE's efi_locate_device,
  * since 2014): under HTTP boot that device is HttpBootDxe's child handle (…/MAC/IPv4/Uri), and the
  * walk reaches the NIC's own SNP, as under PXE. So it runs on any NIC the firmware can drive, which
- * ipxe.efi's own drivers cannot promise. The iPXE it starts asks DHCP again (PXEClient, user class
+ * ipxe.efi's own drivers cannot promise (ipxe.efi boots this way too, at 5x the size; see
+ * docs/design/boot.md). The iPXE it starts asks DHCP again (PXEClient, user class
  * iPXE) and gets its script. Any other CPU gets no x86 loader: a warning instead of a boot that
  * cannot run.
  */
