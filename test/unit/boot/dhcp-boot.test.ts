@@ -138,3 +138,51 @@ test('a UEFI HTTP-boot client of an unknown architecture: one warning per MAC, n
   const other = classifyClient({ ...m, chaddr: Buffer.from('525400aabb2100000000000000000000', 'hex') });
   assert.equal(policy(other)?.file, 'http://10.231.1.1:8080/boot/snponly.efi');
 });
+
+describe('chooseBoot on the signed chain (Secure Boot): the same HTTP client gets the shim by URL', () => {
+  const signed = { ...SERVER, chainFor: () => 'signed' as const };
+
+  test('HTTPClient type 16: the bundled shim by URL, HTTPClient echoed; a PXE ROM gets it by TFTP', () => {
+    const http = classifyClient(fixture('ovmf-http-discover'));
+    assert.deepEqual(answerOf(chooseBoot(http, signed)), {
+      file: 'http://10.231.1.1:8080/boot/shimx64.efi',
+      nextServer: '10.231.1.1',
+      vendorClass: 'HTTPClient',
+    });
+    assert.deepEqual(answerOf(chooseBoot(pxeClient(7), signed)), {
+      file: 'shimx64.efi',
+      nextServer: '10.231.1.1',
+      vendorClass: 'PXEClient',
+    });
+  });
+
+  test("a host's own signed loaders (a distribution's shim inside its ISO) by URL", () => {
+    const inIso = (path: string) => ({ tftp: `iso/rocky-9/${path}`, http: `/iso/rocky-9/${path}` });
+    const answer = answerOf(
+      chooseBoot(classifyClient(fixture('ovmf-http-discover')), {
+        ...signed,
+        signedLoadersFor: () => ({ shim: inIso('EFI/BOOT/BOOTX64.EFI'), grub: inIso('EFI/BOOT/grubx64.efi') }),
+      }),
+    );
+    assert.equal(answer.file, 'http://10.231.1.1:8080/iso/rocky-9/EFI/BOOT/BOOTX64.EFI');
+    assert.equal(answer.vendorClass, 'HTTPClient');
+  });
+
+  test('the chain is asked about the client itself; iPXE and BIOS are never given the shim', () => {
+    const asked: string[] = [];
+    const options = { ...SERVER, chainFor: (c: ClientInfo) => (asked.push(c.mac), 'signed' as const) };
+    const http = classifyClient(fixture('ovmf-http-discover'));
+    chooseBoot(http, options);
+    assert.deepEqual(asked, [http.mac]);
+    assert.equal(answerOf(chooseBoot(pxeClient(0), options)).file, 'undionly.kpxe');
+    const ipxe = classifyClient(fixture('snponly-discover'));
+    assert.match(answerOf(chooseBoot(ipxe, options)).file, /\/ipxe\/.*\.ipxe$/);
+  });
+
+  test('HTTPClient ARM64 on the signed chain: no bundled pair, a reason (no x86 shim)', () => {
+    const choice = chooseBoot(httpClient(19), signed);
+    assert.equal(choice.kind, 'no-loader');
+    if (choice.kind === 'no-loader')
+      assert.match(choice.reason, /no signed loaders \(shim \+ GRUB\) for ARM64 UEFI \(architecture type 19\)/);
+  });
+});
