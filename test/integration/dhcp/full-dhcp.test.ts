@@ -165,6 +165,27 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     }
   });
 
+  test('the same HTTP client set to the signed chain (Secure Boot) gets the shim by URL, HTTPClient echoed', async () => {
+    const host = clients.http16!;
+    const r = await server.cli(['chain', host.mac, 'signed']);
+    assert.equal(r.code, 0, r.stderr);
+    try {
+      const { replies } = await runScriptedClient(lab, host.ns, {
+        mac: host.mac,
+        flow: 'dora',
+        vendorClass: 'HTTPClient:Arch:00016:UNDI:003000',
+        clientArch: 16,
+      });
+      const ack = replies.find((x) => x.type === 5);
+      assert.ok(ack, JSON.stringify(replies));
+      assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), 'http://10.231.1.1/boot/shimx64.efi');
+      assert.equal(Buffer.from(ack.options['60']!, 'hex').toString(), 'HTTPClient');
+    } finally {
+      const back = await server.cli(['chain', host.mac, 'default']);
+      assert.equal(back.code, 0, back.stderr);
+    }
+  });
+
   test('an HTTPClient of an unknown architecture: an address but no boot answer, one warning for its MAC, the server goes on', async () => {
     const host = clients.http99!;
     for (let i = 0; i < 3; i += 1) {
