@@ -1,16 +1,17 @@
 // The browser's control-API client, typed by the shared ControlRoutes: one `call` for every route,
 // with path parameters, query and body checked against the contract at compile time.
-import type { ApiErrorBody, ControlRoutes, ParamNames, PathOf } from '../../electron/shared/contract.js';
-import type { PendingRoutes } from '../../electron/shared/pending-routes.js';
+import type {
+  ApiErrorBody,
+  ParamNames,
+  PathOf,
+  RouteBody,
+  RouteKey,
+  RouteOutput as Output,
+  RouteParams,
+  RouteQuery,
+} from '../../electron/shared/contract.js';
 
-/** Every route the page calls: the contract's, and those of parts still landing (pending-routes.ts). */
-type ClientRoutes = ControlRoutes & PendingRoutes;
-export type RouteKey = keyof ClientRoutes;
-type RouteParams<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
-type FieldOf<K extends RouteKey, F extends string> = ClientRoutes[K] extends Record<F, infer T> ? T : undefined;
-type RouteQuery<K extends RouteKey> = FieldOf<K, 'query'>;
-type RouteBody<K extends RouteKey> = FieldOf<K, 'body'>;
-type Output<K extends RouteKey> = ClientRoutes[K]['output'];
+export type { RouteKey };
 
 /** What a call takes: only the parts the route declares. JSON routes only (uploads go through upload.ts). */
 export type CallInput<K extends RouteKey> = ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: RouteParams<K> }) &
