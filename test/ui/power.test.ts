@@ -12,6 +12,7 @@ import type { CoreEvent, Distro, Host, LogEvent, ServerStatus } from '../../elec
 import type { PowerSettingsView } from '../../electron/shared/power.js';
 import { screenshot } from '../helpers/browser.js';
 import { randomMac } from '../helpers/netns.js';
+import { startRedfishBmc, switchMachine, type RedfishBmc } from '../helpers/redfish-bmc.js';
 import type { PxeClient } from '../helpers/pxe-client.js';
 import { discover, installThrough, rockyIso, startUiLab, type UiLab } from '../helpers/ui-lab.js';
 
@@ -21,6 +22,9 @@ const BRIDGE = 'bbpui0';
 const SILENT_BMC = `${SUBNET}.250`;
 const IPMI_PASSWORD = 'pui-Stored-ipmi-5521';
 const NEW_PASSWORD = 'pui-Typed-ipmi-8830';
+// The test Redfish BMC (test/helpers/redfish-bmc.ts), on the segment, with a self-signed certificate.
+const REDFISH_BMC = `${SUBNET}.240`;
+const REDFISH_PASSWORD = 'pui-Redfish-pw-4417';
 
 describe('power control and the boot chain in the UI (issues 14 and 17)', { timeout: 1_200_000 }, () => {
   let lab: UiLab;
@@ -28,6 +32,7 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
   let bmcHost: PxeClient;
   let wolHost: PxeClient;
   let uefiHost: PxeClient;
+  let redfish: RedfishBmc | undefined;
   const requests: { method: string; url: string; body: string | null }[] = [];
   const responses: { url: string; body: string }[] = [];
 
@@ -89,6 +94,7 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
   });
 
   after(async () => {
+    await redfish?.close().catch(() => undefined);
     await lab?.close();
   });
 
@@ -328,5 +334,57 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
       assert.ok(d?.secureBootReason && words.includes(d.secureBootReason), `the reason is shown: ${words}`);
     }
     await screenshot(lab.page, 'iso-secure-boot');
+  });
+
+  test('Redfish: the pinned certificate shown; a changed one shows both fingerprints, and Accept new certificate (confirmed) trusts it', async () => {
+    const bmcNs = lab.lab.host(lab.seg, { cidr: `${REDFISH_BMC}/24` });
+    redfish = await startRedfishBmc({ user: 'admin', password: REDFISH_PASSWORD, machine: switchMachine(), ns: bmcNs.ns });
+    const first = redfish.fingerprint();
+    const set = await lab.api(`/api/hosts/${bmcHost.mac}/power`, {
+      method: 'PUT',
+      body: { method: 'redfish', redfish: { url: redfish.url(REDFISH_BMC), user: 'admin', password: REDFISH_PASSWORD } },
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const panel = await openPanel(bmcHost.mac);
+    await panel.getByTestId('power-method').filter({ hasText: 'Redfish' }).waitFor({ timeout: 10_000 });
+    const section = panel.locator('.power-section');
+    await section.getByRole('button', { name: 'Refresh status' }).click();
+    await section
+      .getByRole('status')
+      .filter({ hasText: /^Refresh status: / })
+      .waitFor({ timeout: 60_000 });
+    await panel.getByTestId('pinned-fingerprint').filter({ hasText: first }).waitFor({ timeout: 10_000 });
+    await panel
+      .getByTestId('power-state')
+      .filter({ hasText: /^(on|off) / })
+      .waitFor({ timeout: 10_000 });
+
+    const second = redfish.rotateCertificate();
+    await section.getByRole('button', { name: 'Refresh status' }).click();
+    await section.locator('.note-error').waitFor({ timeout: 60_000 });
+    const warning = panel.locator('.certificate .note-warn');
+    await warning.waitFor({ timeout: 10_000 });
+    const words = await warning.innerText();
+    assert.ok(words.includes(first) && words.includes(second), `both fingerprints: ${words}`);
+    await screenshot(lab.page, 'power-redfish-certificate-changed');
+    await warning.getByRole('button', { name: 'Accept new certificate' }).click();
+    const dialog = lab.page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 5000 });
+    assert.match(await dialog.innerText(), new RegExp(second));
+    await dialog.getByRole('button', { name: 'Accept new certificate' }).click();
+    await panel.getByTestId('pinned-fingerprint').filter({ hasText: second }).waitFor({ timeout: 10_000 });
+    assert.equal(await warning.count(), 0, 'the warning is gone');
+    await section.getByRole('button', { name: 'Refresh status' }).click();
+    await section
+      .getByRole('status')
+      .filter({ hasText: /^Refresh status: / })
+      .waitFor({ timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      responses.filter((r) => r.body.includes(REDFISH_PASSWORD)).map((r) => r.url),
+      [],
+      'no response carries the Redfish password',
+    );
+    assert.doesNotMatch(await lab.page.content(), new RegExp(REDFISH_PASSWORD));
   });
 });
