@@ -92,3 +92,56 @@ test('createDhcpBootPolicy says once per MAC that a client cannot be served, and
   assert.equal(warning?.type === 'log' ? warning.mac : null, arm.mac);
   assert.equal(policy(pxeClient(0))?.file, 'undionly.kpxe');
 });
+
+describe('chooseBoot: the signed chain (Secure Boot)', () => {
+  const SIGNED = { ...SERVER, chainFor: () => 'signed' as const };
+
+  test('UEFI x86-64 PXE ROM on the signed chain: the bundled shim over TFTP', () => {
+    for (const arch of [7, 9]) {
+      assert.deepEqual(answerOf(chooseBoot(pxeClient(arch), SIGNED)), {
+        file: 'shimx64.efi',
+        nextServer: '10.231.1.1',
+        vendorClass: 'PXEClient',
+      });
+    }
+  });
+
+  test('a UEFI HTTP-boot client on the signed chain: the shim by URL, HTTPClient echoed', () => {
+    const answer = answerOf(chooseBoot(classifyClient(fixture('ovmf-http-discover')), SIGNED));
+    assert.deepEqual(answer, { file: 'http://10.231.1.1:8080/boot/shimx64.efi', nextServer: '10.231.1.1', vendorClass: 'HTTPClient' });
+  });
+
+  test('the chain is asked per client; BIOS and iPXE clients are never sent a shim', () => {
+    const asked: string[] = [];
+    const chainFor = (c: ClientInfo) => {
+      asked.push(c.mac);
+      return 'signed' as const;
+    };
+    assert.equal(answerOf(chooseBoot(pxeClient(0), { ...SERVER, chainFor })).file, 'undionly.kpxe');
+    const ipxe = classifyClient(fixture('snponly-discover'));
+    assert.match(answerOf(chooseBoot(ipxe, { ...SERVER, chainFor })).file, /\/ipxe\//);
+    assert.equal(answerOf(chooseBoot(pxeClient(7), { ...SERVER, chainFor: () => 'ipxe' })).file, 'snponly.efi');
+    assert.equal(answerOf(chooseBoot(pxeClient(7), { ...SERVER, chainFor })).file, 'shimx64.efi');
+    assert.ok(asked.length >= 1);
+  });
+
+  test("a host's own loaders (a distribution's shim inside its ISO) come from signedLoadersFor", () => {
+    const signedLoadersFor = (mac: string) => ({
+      shim: { tftp: `iso/rocky-9/EFI/BOOT/BOOTX64.EFI`, http: `/iso/rocky-9/EFI/BOOT/BOOTX64.EFI` },
+      grub: { tftp: `iso/rocky-9/EFI/BOOT/grubx64.efi`, http: `/iso/rocky-9/EFI/BOOT/grubx64.efi` },
+      mac,
+    });
+    assert.equal(answerOf(chooseBoot(pxeClient(7), { ...SIGNED, signedLoadersFor })).file, 'iso/rocky-9/EFI/BOOT/BOOTX64.EFI');
+    const http = answerOf(chooseBoot(classifyClient(fixture('ovmf-http-discover')), { ...SIGNED, signedLoadersFor }));
+    assert.equal(http.file, 'http://10.231.1.1:8080/iso/rocky-9/EFI/BOOT/BOOTX64.EFI');
+  });
+
+  test('ARM64 UEFI on the signed chain: no bundled pair yet, said with the CPU and the type', () => {
+    const choice = chooseBoot(pxeClient(11), SIGNED);
+    assert.equal(choice.kind, 'no-loader');
+    assert.match(
+      choice.kind === 'no-loader' ? choice.reason : '',
+      /no signed loaders \(shim \+ GRUB\) for ARM64 UEFI \(architecture type 11\)/,
+    );
+  });
+});
