@@ -55,6 +55,11 @@ describe(
       dataDir = tempDataDir('e2e-sbc');
       lab = Lab.create('sbc');
       seg = lab.segment('sbcbr0', '10.231.110.1/24');
+    // A port that stays up: between the two VMs the bridge would have none, no carrier, and the
+    // restarted Bootbench would refuse an interface without link.
+    lab.run(lab.serverNs, 'ip', ['link', 'add', 'sbcv0', 'type', 'veth', 'peer', 'name', 'sbcv1']);
+    lab.run(lab.serverNs, 'ip', ['link', 'set', 'sbcv0', 'master', seg.name]);
+    for (const dev of ['sbcv0', 'sbcv1']) lab.run(lab.serverNs, 'ip', ['link', 'set', dev, 'up']);
     });
 
     after(async () => {
