@@ -87,12 +87,16 @@ describe(
           memMiB: 1024,
         });
         let events: LogEvent[] = [];
-        const loaderSent = (e: LogEvent) => e.kind === 'tftp.end' && e.data?.file === 'snponly.efi' && e.data?.result === 'complete';
+        // The loader reached the firmware: over TFTP (PXE), or by URL when the firmware went on to its
+        // HTTP boot option. Either way it must then refuse it.
+        const loaderSent = (e: LogEvent) =>
+          (e.kind === 'tftp.end' && e.data?.file === 'snponly.efi' && e.data?.result === 'complete') ||
+          (e.kind === 'http.request' && e.data?.method === 'GET' && e.data?.path === '/boot/snponly.efi' && e.data?.status === 200);
         const scriptAsked = (e: LogEvent) => e.kind === 'http.request' && /^\/ipxe\//.test(String(e.data?.path));
         try {
           const sentAt = await waitForStage(
             vm,
-            { stage: 'the TFTP transfer of snponly.efi', deadlineMs: 400_000, pollMs: 2000, activity: () => events.length },
+            { stage: 'the transfer of snponly.efi', deadlineMs: 400_000, pollMs: 2000, activity: () => events.length },
             async () => {
               events = await server!.timeline(mac, 60_000);
               return events.find(loaderSent);
@@ -162,7 +166,7 @@ describe(
         let host: Host | undefined;
         // Polls are debug-level (not on the stored timeline): each moves the host's lastPolledAt.
         const polls = new Set<string>();
-        const hostConfig = (e: LogEvent) => e.kind === 'tftp.end' && /^grub\/[0-9a-f:-]{17}\.cfg$/.test(String(e.data?.file));
+        const hostConfig = (e: LogEvent) => e.kind === 'tftp.end' && /^\/?grub\/[0-9a-f:-]{17}\.cfg$/.test(String(e.data?.file));
         const stage = () =>
           !events.some((e) => e.kind === 'tftp.end' && e.data?.file === 'shimx64.efi')
             ? 'DHCP and the shim over TFTP'
@@ -201,7 +205,9 @@ describe(
           process.stdout.write(report());
           throw e;
         }
-        const files = events.filter((e) => e.kind === 'tftp.end' && e.data?.result === 'complete').map((e) => String(e.data?.file));
+        const files = events
+          .filter((e) => e.kind === 'tftp.end' && e.data?.result === 'complete')
+          .map((e) => String(e.data?.file).replace(/^\//, ''));
         const has = (re: RegExp, what: string) =>
           assert.ok(
             files.some((f) => re.test(f)),
