@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab, type Segment } from '../helpers/netns.js';
+import { Lab, type LabHost, type Segment } from '../helpers/netns.js';
 import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
 import { OVMF_CODE_SECBOOT, OVMF_VARS_MS } from '../helpers/qemu-accel.js';
 import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Vm } from '../helpers/qemu.js';
@@ -42,6 +42,7 @@ describe(
     let work: string;
     let iso: string;
     let vm: Vm | null = null;
+    let warm: LabHost;
     const mac = vmMac(`sbc-secure-boot-${process.pid}`);
     const cli = (args: string[]) => server!.cliOk(args, 60_000);
     const serve = async (chain: string) => {
@@ -55,11 +56,9 @@ describe(
       dataDir = tempDataDir('e2e-sbc');
       lab = Lab.create('sbc');
       seg = lab.segment('sbcbr0', '10.231.110.1/24');
-      // A port that stays up: between the two VMs the bridge would have none, no carrier, and the
-      // restarted Bootbench would refuse an interface without link.
-      lab.run(lab.serverNs, 'ip', ['link', 'add', 'sbcv0', 'type', 'veth', 'peer', 'name', 'sbcv1']);
-      lab.run(lab.serverNs, 'ip', ['link', 'set', 'sbcv0', 'master', seg.name]);
-      for (const dev of ['sbcv0', 'sbcv1']) lab.run(lab.serverNs, 'ip', ['link', 'set', dev, 'up']);
+      // A client on the segment: a port that keeps the bridge's link up between the two VMs (the
+      // restarted Bootbench refuses an interface without link), and the TFTP warm-up below.
+      warm = lab.host(seg, { cidr: '10.231.110.9/24' });
     });
 
     after(async () => {
