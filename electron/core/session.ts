@@ -7,6 +7,7 @@ import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
+import { bundledSignedLoaders } from './boot/signed-loaders.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
 import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
@@ -137,6 +138,8 @@ async function compose(c: Composition): Promise<Session> {
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
   let installsRef: InstallManager | null = null;
   // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
+  // Which shim + GRUB a host gets (the distro Secure Boot part hands some hosts their ISO's own).
+  const signedLoadersFor = bundledSignedLoaders;
   const grub: GrubFilesOptions = {
     hosts,
     serverIp,
@@ -152,6 +155,7 @@ async function compose(c: Composition): Promise<Session> {
       openInsideIso: (id, path) => library.openInside(id, path),
       grubFiles: grubTftpFiles(grub),
       installFiles: installTftpFiles(() => installsRef),
+      signedLoadersFor,
       archOf: (mac) => hosts.get(mac)?.arch,
     }),
     bus,
@@ -278,6 +282,7 @@ async function compose(c: Composition): Promise<Session> {
       httpPort: options.httpPort,
       bus,
       chainFor: (client) => chains.chainFor(client),
+      signedLoadersFor,
     }),
     onClient: (client, ip) => {
       hosts.seen(client, ip);
