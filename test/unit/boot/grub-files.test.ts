@@ -32,6 +32,7 @@ const host = (mac: string): Host | undefined => {
         vendorClass: null,
         userClass: null,
         hostname: null,
+        chain: 'signed',
         firstSeen: '2025-01-01T00:00:00.000Z',
         lastSeen: '2025-01-01T00:00:00.000Z',
       }
