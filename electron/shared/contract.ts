@@ -168,6 +168,14 @@ export interface Distro {
   sha256: string | null;
   /** The file was uploaded into the data folder by Bootbench (Remove deletes it); false or absent: imported where it lies. */
   uploaded?: boolean;
+  /**
+   * ★ Whether a machine with Secure Boot on can boot this distro's installer, through a signed chain
+   * that verifies its kernel (Debian's signed shim + GRUB for Debian; the ISO's own signed shim +
+   * GRUB for the RHEL family, …). Decided at import (and at load for records stored before it).
+   */
+  secureBoot: boolean;
+  /** ★ Words for people: how it boots under Secure Boot, or why it cannot and what to do. */
+  secureBootReason: string | null;
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
