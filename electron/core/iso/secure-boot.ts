@@ -44,8 +44,9 @@ export interface OwnSignedChain {
 // (shim's DEFAULT_LOADER: grubx64.efi for Red Hat and most, grub.efi for SUSE).
 const EFI_ARCH: Partial<Record<Arch, string>> = { x86_64: 'x64', arm64: 'aa64' };
 
-function chainNames(family: Distro['family'], arch: Arch): { shim: string; grub: string } | null {
-  const a = EFI_ARCH[arch];
+function chainNames(family: Distro['family'], arch: Arch, probe: Probe): { shim: string; grub: string } | null {
+  // Media whose architecture detection could not tell (generic) are looked at by what they carry.
+  const a = arch === 'unknown' ? (probe.file('/EFI/BOOT/BOOTAA64.EFI') ? 'aa64' : 'x64') : EFI_ARCH[arch];
   if (!a) return null;
   return { shim: `/EFI/BOOT/BOOT${a.toUpperCase()}.EFI`, grub: family === 'suse' ? '/EFI/BOOT/grub.efi' : `/EFI/BOOT/grub${a}.efi` };
 }
@@ -53,7 +54,7 @@ function chainNames(family: Distro['family'], arch: Arch): { shim: string; grub:
 /** Where the ISO keeps the shim and GRUB of its own chain, or null (wrong family or missing files). */
 export function ownSignedChain(family: Distro['family'], arch: Arch, probe: Probe): OwnSignedChain | null {
   if (family === 'debian' || family === 'ubuntu') return null;
-  const names = chainNames(family, arch);
+  const names = chainNames(family, arch, probe);
   const shim = names && probe.file(names.shim);
   const grub = names && probe.file(names.grub);
   return shim && grub ? { shim, grub } : null;
@@ -92,7 +93,7 @@ async function debianVerdict(input: SecureBootInput): Promise<SecureBootVerdict>
 
 async function ownChainVerdict(input: SecureBootInput): Promise<SecureBootVerdict> {
   const { distro, probe } = input;
-  const names = chainNames(distro.family, distro.arch);
+  const names = chainNames(distro.family, distro.arch, probe);
   if (!names) return no(`No Secure Boot chain is known for ${distro.arch} machines.`);
   // In the order the firmware meets them, so that the reason names the first link that breaks.
   const shimPath = probe.file(names.shim);
