@@ -3,6 +3,7 @@
 // (session.ts). It only wires: every decision lives in the module that owns it.
 import { mkdir } from 'node:fs/promises';
 import type { ServeRequest, ServerStatus, ServiceStatus } from '../shared/contract.js';
+import { ChainSettings } from './boot/chain-settings.js';
 import { newToken } from './control/auth.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
 import { controlHandlers } from './control/handlers.js';
@@ -20,6 +21,9 @@ import { TemplateStore } from './install/template-store.js';
 import { IsoLibrary } from './iso/library.js';
 import { withUndo, type Teardown } from './lifecycle.js';
 import { listInterfaces } from './net/interfaces.js';
+import { PowerController } from './power/controller.js';
+import { driverFactory } from './power/drivers.js';
+import { PowerSettingsStore } from './power/settings-store.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 import type { ServeOptions } from './serve-options.js';
 import { startSession, type Session, type SharedState } from './session.js';
@@ -60,8 +64,11 @@ async function composeApp({
   teardown: Teardown;
   undo: () => Promise<void>;
 }): Promise<RunningServer> {
-  const hosts = await HostRegistry.open(options.dataDir, bus);
+  // The global boot chain first: a host seen for the first time starts on its chain.
+  const chains = await ChainSettings.open(options.dataDir, bus, options.chain);
+  const hosts = await HostRegistry.open(options.dataDir, bus, { chainOfNewHost: () => chains.chainOfNewHost() });
   teardown.push(() => hosts.flush());
+  chains.reconcile(hosts);
   const library = await IsoLibrary.open(options.dataDir, bus, {
     netbootKernel: debianNetbootKernel({
       dataDir: options.dataDir,
@@ -76,13 +83,30 @@ async function composeApp({
   const templates = await TemplateStore.open(options.dataDir);
   // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
   for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
-  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }) };
+  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
   // written once the control API is up.
   let writeInfo: () => Promise<void> = async () => undefined;
   const sessions = sessionSlot({ options, bus, shared, onChange: () => writeInfo() });
   teardown.push(() => sessions.stop());
+  // Power control: Wake-on-LAN goes out on the served interface only (none in setup); Redfish is the
+  // Redfish module's (power/redfish.ts), handed in here once it is part of the build.
+  const powerSettings = await PowerSettingsStore.open(options.dataDir);
+  const power = new PowerController({
+    store: powerSettings,
+    hosts,
+    bus,
+    createDriver: driverFactory({
+      store: powerSettings,
+      wolLink: () => {
+        const s = sessions.current();
+        return s ? { iface: s.iface, address: s.serverIp, prefix: s.prefix } : null;
+      },
+      ...(options.power?.ipmitool ? { ipmitool: options.power.ipmitool } : {}),
+    }),
+    ...(options.power?.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: options.power.attemptTimeoutMs } : {}),
+  });
   // With an interface on the command line, serve before anything else: a port in use or missing
   // privileges fail the command itself.
   if (options.iface)
@@ -109,6 +133,7 @@ async function composeApp({
       foreignDhcp: session?.foreign ?? [],
       services: [...(session?.services() ?? []), controlStatus()],
       startedAt,
+      chain: chains.global,
     };
   };
   // The same port and token as the last run of this data folder, so that an open tab reconnects.
@@ -138,6 +163,8 @@ async function composeApp({
           timeline,
           settings,
           templates,
+          chains,
+          power,
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),
           check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),

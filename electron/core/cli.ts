@@ -3,12 +3,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
-import { isDhcpMode, normalizeMac } from '../shared/contract.js';
+import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
+import { isPowerAction } from '../shared/power.js';
+import { runBmc } from './cli-bmc.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
+import { runChain } from './cli-chain.js';
 import { formatDistros, formatEvent, formatHosts, formatImported } from './format.js';
 import { VERSION } from './version.js';
 
@@ -24,16 +27,23 @@ Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
                   [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
+                  [--chain auto|ipxe|signed]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
   bootbench distros [--json]
   bootbench hosts [--json]
-  bootbench install MAC --distro ID [--set KEY=VALUE …] [--json]
+  bootbench install MAC --distro ID [--set KEY=VALUE …] [--now] [--json]
   bootbench cancel MAC [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
+  bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
   bootbench logs [MAC] [--follow] [--json]
+  bootbench power MAC on|off|cycle|status [--json]
+  bootbench bmc set MAC --ipmi ADDR --user U --password-file F [--port N] [--cipher-suite N] [--json]
+  bootbench bmc set MAC --redfish URL --user U --password-file F [--allow-http] [--json]
+  bootbench bmc set MAC --wol [--wol-mac MAC] [--secureon-file F] [--json]
+  bootbench bmc show|clear MAC [--json]
 
 serve without --interface starts the UI only: choose the interface there.
 In full-DHCP mode Bootbench answers DNS for the lab (installers want a name server) unless --dns or
@@ -42,6 +52,14 @@ wait for one at every start (--no-ra: not if the segment has its own router).
 --exit-with-stdin: stop when stdin closes (the desktop app's privileged helper).
 --bios-chain: BIOS machines whose NIC ROM is iPXE (QEMU, some labs) chain undionly.kpxe over TFTP
 once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exercised.
+--chain: the UEFI boot chain (stored; default auto): iPXE, or the signed shim + GRUB that Secure Boot
+accepts; auto starts with iPXE and switches a machine whose firmware refuses it. \`bootbench chain\`
+changes it while serving, for all machines (--global) or one (default: back to the global one).
+
+install --now: once queued, set the machine's next boot to the network and power-cycle it (power it
+on when off; Wake-on-LAN: wake it) through its power settings (\`bootbench bmc set\`).
+Secrets are read from files (--password-file F, --secureon-file F; "-" reads stdin), never taken on
+the command line, and never shown again: \`bmc show\` says whether one is set.
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -72,6 +90,7 @@ const verbs = {
     'no-dns': { type: 'boolean', default: false },
     'no-ra': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
+    chain: { type: 'string' },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
@@ -79,10 +98,30 @@ const verbs = {
   import: { ...common, verify: { type: 'boolean', default: false } },
   distros: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
-  install: { ...common, distro: { type: 'string', short: 'd' }, set: { type: 'string', multiple: true } },
+  install: {
+    ...common,
+    distro: { type: 'string', short: 'd' },
+    set: { type: 'string', multiple: true },
+    now: { type: 'boolean', default: false },
+  },
+  power: common,
+  bmc: {
+    ...common,
+    ipmi: { type: 'string' },
+    redfish: { type: 'string' },
+    wol: { type: 'boolean', default: false },
+    'wol-mac': { type: 'string' },
+    user: { type: 'string' },
+    'password-file': { type: 'string' },
+    'secureon-file': { type: 'string' },
+    'cipher-suite': { type: 'string' },
+    port: { type: 'string' },
+    'allow-http': { type: 'boolean', default: false },
+  },
   cancel: common,
   rename: common,
   forget: common,
+  chain: { ...common, global: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Verb = keyof typeof verbs;
@@ -183,15 +222,18 @@ async function main(argv: string[]): Promise<number> {
         if (eq <= 0) fail(`--set takes KEY=VALUE (e.g. --set timezone=Europe/Paris), not "${pair}".`);
         settings[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
+      const now = values.now === true;
       const client = await ControlClient.fromDataDir(dataDir);
       const host = await client.call('POST /api/hosts/:mac/install', {
         params: { mac },
-        body: { distro, ...(Object.keys(settings).length ? { settings } : {}) },
+        body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) },
       });
       process.stdout.write(
         json
           ? `${JSON.stringify(host, null, 2)}\n`
-          : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
+          : now
+            ? `${host.mac}: ${host.state} (${host.distro}); set to boot from the network and powered ${host.power?.state === 'on' ? 'on' : 'up'} (${host.powerMethod ?? 'power control'}): it installs now\n`
+            : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
       );
       return 0;
     }
@@ -227,6 +269,20 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: forgotten\n`);
       return 0;
     }
+    case 'chain':
+      return runChain(await ControlClient.fromDataDir(dataDir), parsed.positionals, values.global as string | undefined, json);
+    case 'power': {
+      const [macText, action, ...extra] = parsed.positionals;
+      if (!macText || !action || extra.length > 0 || !isPowerAction(action))
+        fail('power takes a MAC and an action: bootbench power 52:54:00:12:34:56 on|off|cycle|status');
+      const mac = macArg([macText], 'power');
+      const client = await ControlClient.fromDataDir(dataDir);
+      const result = await client.call('POST /api/hosts/:mac/power/:action', { params: { mac, action } });
+      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.mac}: ${result.message}\n`);
+      return 0;
+    }
+    case 'bmc':
+      return runBmc(parsed.positionals, values, dataDir, json);
     case 'logs': {
       const client = await ControlClient.fromDataDir(dataDir);
       const macText = parsed.positionals[0];
@@ -294,6 +350,8 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     for (const ip of ips) if (!isIpv4(ip)) fail(`--${name} takes IPv4 addresses separated by commas, not "${text}".`);
     return ips;
   };
+  const chain = values.chain as string | undefined;
+  if (chain !== undefined && !isChainSetting(chain)) fail(`--chain must be auto, ipxe or signed, not "${chain}".`);
   const domain = values.domain as string | undefined;
   if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain))
     fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
@@ -313,6 +371,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     leaseTimeSec: leaseTime,
     conflictProbe: values['no-probe'] !== true,
     biosChain: values['bios-chain'] === true,
+    ...(chain !== undefined ? { chain } : {}),
     dnsResponder: values['no-dns'] !== true,
     routerAdvert: values['no-ra'] !== true,
     ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),

@@ -1,6 +1,7 @@
 // What `bootbench serve` (and the desktop app) is started with: the interface and the choices that
 // shape the services on it.
-import type { DhcpMode } from '../shared/contract.js';
+import type { ChainSetting, DhcpMode } from '../shared/contract.js';
+import type { IpmitoolOptions } from './power/ipmitool.js';
 import type { Reservation } from './dhcp/leases.js';
 import type { StageTimeouts } from './install/limits.js';
 
@@ -30,10 +31,14 @@ export interface ServeOptions {
   dnsResponder?: boolean;
   /** Send IPv6 router advertisements that end iPXE's router-discovery wait (default on). */
   routerAdvert?: boolean;
+  /** The global UEFI boot chain (`serve --chain`): set and stored at start; absent: the stored one. */
+  chain?: ChainSetting;
   /** Emulate a vendor BIOS PXE ROM on QEMU's iPXE ROM (tests; see ipxe-script.ts). */
   biosChain?: boolean;
   /** Debian netboot images root (tests). */
   debianImages?: string;
   /** Stage timeouts of installs, ms (the rest keep their defaults). */
   installTimeouts?: StageTimeouts;
+  /** Power control: how ipmitool is run, and how long one attempt of a power action may take (ms). */
+  power?: { ipmitool?: IpmitoolOptions; attemptTimeoutMs?: number };
 }

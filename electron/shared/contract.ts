@@ -3,6 +3,7 @@
 // this folder. Records are JSON, camelCase (see ARCHITECTURE.md ★ Command line).
 // Types and constants only: the zod schemas that validate input live in schemas.ts, so that a
 // client (the CLI's verbs, which start on every command) loads no validation library.
+import type { PowerActionResult, PowerMethod, PowerReading, PowerSettingsUpdate, PowerSettingsView } from './power.js';
 
 export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
@@ -76,6 +77,20 @@ export interface Host {
   failureCode?: InstallFailureCode;
   /** The install queued, running or last finished on this host; null when none was ever asked for. */
   install?: HostInstall | null;
+  /**
+   * ★ What its next UEFI boot gets: iPXE, or the signed chain (shim → GRUB). Follows its setting
+   * (its own, else the global one); under `auto` it starts `ipxe` and becomes `signed` when the
+   * firmware refused the iPXE loader. Hosts stored before chains existed load as `ipxe`.
+   */
+  chain: BootChain;
+  /** The host's own chain setting; absent or null: it follows the global one (ServerStatus.chain). */
+  chainOverride?: ChainSetting | null;
+  /** Why `auto` chose its chain, in words for people; absent or null while `auto` has not switched it. */
+  chainReason?: string | null;
+  /** How Bootbench switches it on and off (its power settings); absent or null when it cannot. */
+  powerMethod?: PowerMethod | null;
+  /** Its power state as last read or set by a power action; absent or null before any. */
+  power?: PowerReading | null;
 }
 
 /** The stages of an install (★ Host states, without `discovered`). */
@@ -125,6 +140,11 @@ export const INSTALL_FAILURE_CODES = [
   'distro-removed',
   /** Bootbench could not boot the installer any more (its kernel or initrd cannot be read, …). */
   'installer-unavailable',
+  /**
+   * The firmware ran neither boot chain (`auto`): it refused the iPXE loader, then fetched the
+   * signed shim and GRUB but never asked for its GRUB config (Secure Boot keys that trust neither).
+   */
+  'boot-refused',
   /** A failure stored before failures had codes, whose words match none of the above. */
   'unknown',
 ] as const;
@@ -226,6 +246,8 @@ export interface ServerStatus {
   foreignDhcp: ForeignDhcpServer[];
   services: ServiceStatus[];
   startedAt: string;
+  /** The global UEFI boot-chain setting (stored in the data folder; `serve --chain` sets it at start). */
+  chain: ChainSetting;
 }
 
 export interface ForeignDhcpServer {
@@ -235,7 +257,7 @@ export interface ForeignDhcpServer {
   mac: string | null;
 }
 
-export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'core';
+export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'power' | 'core';
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 interface EventBase {
@@ -286,6 +308,16 @@ export interface HostLabelUpdate {
   label: string | null;
 }
 
+/** A host's own chain setting; null: it follows the global one. */
+export interface HostChainUpdate {
+  chain: ChainSetting | null;
+}
+
+/** The global chain setting. */
+export interface ChainSettingUpdate {
+  chain: ChainSetting;
+}
+
 export interface ImportRequest {
   /** A path on the server's disk (the desktop app passes the dropped file's path). */
   path: string;
@@ -313,6 +345,18 @@ export interface InstallRequest {
   distro: string;
   /** Overrides of the install settings for this host and install (`--set KEY=VALUE`). */
   settings?: Record<string, string>;
+  /**
+   * Reinstall now: once queued, set the host's next boot to the network (PXE once) and power-cycle
+   * it (power it on when it is off; Wake-on-LAN: wake it), through its power settings. A power
+   * failure answers an error and leaves the install queued, with the failure on the host's timeline.
+   */
+  now?: boolean;
+}
+
+/** `POST /api/hosts/:mac/power/accept-certificate`: trust the Redfish certificate the BMC now presents. */
+export interface CertificateAcceptance {
+  /** The presented certificate's SHA-256 (AA:BB:… as shown); refused unless it is the one presented. */
+  fingerprint: string;
 }
 
 export const ANSWER_TEMPLATE_NAMES = ['kickstart', 'preseed', 'autoinstall', 'autoyast'] as const;
@@ -487,12 +531,27 @@ export interface ControlRoutes {
   'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
   /** Give the host a name of the technician's (`label`); null or "" removes it. */
   'PUT /api/hosts/:mac/label': { query: undefined; body: HostLabelUpdate; output: Host };
+  /**
+   * The host's own UEFI boot-chain setting; null: it follows the global one. Setting `auto` on a host
+   * lets `auto` decide afresh (a host it switched, or failed, starts again from iPXE).
+   */
+  'PUT /api/hosts/:mac/chain': { query: undefined; body: HostChainUpdate; output: Host };
+  /** The global UEFI boot-chain setting (stored: it outlives restarts); hosts without their own follow it. */
+  'PUT /api/boot/chain': { query: undefined; body: ChainSettingUpdate; output: ServerStatus };
   /** Forget a host: its record is deleted (refused while an install is under way). The forgotten record. */
   'DELETE /api/hosts/:mac': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
   'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };
   /** The host's persisted timeline: DHCP, TFTP, HTTP, syslog, installer reports, in order. */
   'GET /api/hosts/:mac/timeline': { query: TimelineQuery; output: LogEvent[] };
+  /** The host's power settings as the API shows them (secrets: set or not, never the value). */
+  'GET /api/hosts/:mac/power': { query: undefined; output: PowerSettingsView };
+  /** Set the host's power settings (`method: null` removes them, secrets included); an absent secret keeps the stored one. */
+  'PUT /api/hosts/:mac/power': { query: undefined; body: PowerSettingsUpdate; output: PowerSettingsView };
+  /** Trust the Redfish certificate the BMC now presents (after a change was refused). */
+  'POST /api/hosts/:mac/power/accept-certificate': { query: undefined; body: CertificateAcceptance; output: PowerSettingsView };
+  /** Run a power action now (on, off, cycle, status); each action and its result go on the host's timeline. */
+  'POST /api/hosts/:mac/power/:action': { query: undefined; output: PowerActionResult };
   'GET /api/settings': { query: undefined; output: InstallSettingsView };
   'PUT /api/settings': { query: undefined; body: InstallSettingsUpdate; output: InstallSettingsView };
   /**

@@ -30,11 +30,21 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'PUT /api/hosts/:mac/label': ({ params }) => {
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },
+    'PUT /api/hosts/:mac/chain': ({ params }) => {
+      throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
+    },
+    'PUT /api/boot/chain': () => ({}) as ServerStatus,
     'DELETE /api/hosts/:mac': ({ params }) => {
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },
     'GET /api/hosts/:mac/answer-file': () => notServing(),
     'GET /api/hosts/:mac/timeline': () => [],
+    'GET /api/hosts/:mac/power': ({ params }) => ({ mac: params.mac, method: null, wol: null, ipmi: null, redfish: null, power: null }),
+    'PUT /api/hosts/:mac/power': () => notServing(),
+    'POST /api/hosts/:mac/power/accept-certificate': () => notServing(),
+    'POST /api/hosts/:mac/power/:action': ({ params }) => {
+      throw new BootbenchError('POWER_NOT_CONFIGURED', { mac: params.mac });
+    },
     'GET /api/settings': () => notServing(),
     'PUT /api/settings': () => notServing(),
     'POST /api/settings/initial-password': () => notServing(),
