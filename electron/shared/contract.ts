@@ -196,6 +196,12 @@ export interface Distro {
   secureBoot: boolean;
   /** ★ Words for people: how it boots under Secure Boot, or why it cannot and what to do. */
   secureBootReason: string | null;
+  /**
+   * The ISO's own signed shim and GRUB (paths inside the ISO), when it boots under Secure Boot
+   * through them (RHEL family, SUSE, …): a host installing it gets these, served out of the ISO.
+   * Absent for distros booted through Bootbench's bundled chain (Debian) or not at all.
+   */
+  secureBootLoaders?: { shim: string; grub: string };
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';

@@ -61,7 +61,7 @@ export class IsoLibrary {
     await library.refresh();
     for (const id of unassessed) {
       const d = library.distros.get(id);
-      if (d) library.distros.set(id, { ...d, ...(await library.secureBootVerdict(d)) });
+      if (d) library.distros.set(id, withVerdict(d, await library.secureBootVerdict(d)));
     }
     if (renamed || unassessed.length > 0) await library.save(); // older records, saved in today's words
     return library;
@@ -83,7 +83,7 @@ export class IsoLibrary {
   /** Stores a changed record (remove.ts, locate.ts) and drops its cached image; a readable ISO is checked for Secure Boot again. */
   async replace(distro: Distro): Promise<void> {
     await this.dropImage(distro.id);
-    this.update(distro.status === 'ok' ? { ...distro, ...(await this.secureBootVerdict(distro)) } : distro);
+    this.update(distro.status === 'ok' ? withVerdict(distro, await this.secureBootVerdict(distro)) : distro);
     await this.save();
   }
 
@@ -113,7 +113,7 @@ export class IsoLibrary {
       if (status !== d.status) {
         this.images.delete(d.id);
         const next = { ...d, status };
-        this.update(status === 'ok' ? { ...next, ...(await this.secureBootVerdict(next)) } : next);
+        this.update(status === 'ok' ? withVerdict(next, await this.secureBootVerdict(next)) : next);
         dirty = true;
       }
     }
@@ -149,9 +149,9 @@ export class IsoLibrary {
       // Importing again re-checks Secure Boot: what it depends on outside the ISO (Debian's netboot
       // installer) may have been added since.
       const again: Distro = { ...known, status: 'ok' };
-      const verdict = await this.secureBootVerdict(again);
-      if (known.status !== 'ok' || verdict.secureBoot !== known.secureBoot || verdict.secureBootReason !== known.secureBootReason) {
-        this.update({ ...again, ...verdict });
+      const checked = withVerdict(again, await this.secureBootVerdict(again));
+      if (JSON.stringify(checked) !== JSON.stringify(known)) {
+        this.update(checked);
         await this.save();
       }
       return this.distros.get(known.id) ?? known;
@@ -195,7 +195,7 @@ export class IsoLibrary {
         secureBoot: false,
         secureBootReason: null,
       };
-      Object.assign(distro, await secureBootOf(distro, image, this.options.netbootKernel));
+      distro = withVerdict(distro, await secureBootOf(distro, image, this.options.netbootKernel));
     } finally {
       await image.close();
     }
@@ -427,6 +427,12 @@ function unreadable(file: string, e: unknown): BootbenchError {
  * A stored record in the contract's architecture vocabulary: older versions wrote the kernel's
  * names ('aarch64', 'armhf'). Only `arch` changes; the id is a name and stays ("rocky-9.4-aarch64").
  */
+/** The record with a new Secure Boot verdict (an old verdict's loaders do not outlive it). */
+function withVerdict(d: Distro, verdict: SecureBootVerdict): Distro {
+  const { secureBootLoaders: _old, ...rest } = d;
+  return { ...rest, ...verdict };
+}
+
 function withContractArch(d: Distro): Distro {
   const stored: string = d.arch;
   return isArch(stored) ? d : { ...d, arch: normalizeArch(stored) ?? 'unknown' };

@@ -20,6 +20,8 @@ import type { IsoTree } from './detect/types.js';
 export interface SecureBootVerdict {
   secureBoot: boolean;
   secureBootReason: string;
+  /** The ISO's own shim and GRUB, when they are the chain that boots it. */
+  secureBootLoaders?: OwnSignedChain;
 }
 
 /** The kernel Bootbench boots for a Debian distro (not always the ISO's), or why there is none. */
@@ -114,9 +116,12 @@ async function ownChainVerdict(input: SecureBootInput): Promise<SecureBootVerdic
   const kernel = await readSignature(() => input.openInside(kernelPath));
   if (!kernel.signed)
     return no(`The ISO's installer kernel ${inIso(kernelPath)} is not signed (${kernel.reason}): its GRUB refuses it under Secure Boot.`);
-  return yes(
-    `Boots through the ISO's own signed chain: shim ${inIso(shimPath)}${by(shim)}, GRUB ${inIso(grubPath)}${by(grub)}, kernel ${inIso(kernelPath)}${by(kernel)}.`,
-  );
+  return {
+    ...yes(
+      `Boots through the ISO's own signed chain: shim ${inIso(shimPath)}${by(shim)}, GRUB ${inIso(grubPath)}${by(grub)}, kernel ${inIso(kernelPath)}${by(kernel)}.`,
+    ),
+    secureBootLoaders: { shim: shimPath, grub: grubPath },
+  };
 }
 
 /** The Authenticode signature of a file, reading only its headers and its certificate table. */

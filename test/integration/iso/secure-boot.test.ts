@@ -102,6 +102,11 @@ describe("RHEL family: the ISO's own EFI/BOOT shim and GRUB, and its kernel", ()
     assert.match(d.secureBootReason ?? '', /ISO's own signed chain/);
     assert.match(d.secureBootReason ?? '', /EFI\/BOOT\/BOOTX64\.EFI \(signed by Microsoft Corporation UEFI CA 2011\)/);
     assert.match(d.secureBootReason ?? '', /grubx64\.efi \(signed by Debian Secure Boot CA\)/);
+    assert.deepEqual(
+      d.secureBootLoaders,
+      { shim: '/EFI/BOOT/BOOTX64.EFI', grub: '/EFI/BOOT/grubx64.efi' },
+      'what its hosts get, by real path',
+    );
   });
 
   test('lower-case efi/boot names (Joliet, case-insensitive lookups) are found', async () => {
@@ -115,6 +120,7 @@ describe("RHEL family: the ISO's own EFI/BOOT shim and GRUB, and its kernel", ()
       }),
     );
     assert.equal(d.secureBoot, true, d.secureBootReason ?? '');
+    assert.deepEqual(d.secureBootLoaders, { shim: '/efi/boot/bootx64.efi', grub: '/efi/boot/grubx64.efi' });
   });
 
   const refusals: [string, Files, RegExp][] = [
@@ -142,6 +148,7 @@ describe("RHEL family: the ISO's own EFI/BOOT shim and GRUB, and its kernel", ()
       assert.equal(d.status, 'ok', 'still imported: it boots without Secure Boot');
       assert.equal(d.secureBoot, false);
       assert.match(d.secureBootReason ?? '', reason);
+      assert.equal(d.secureBootLoaders, undefined);
     });
   }
 });
@@ -180,6 +187,7 @@ describe('Debian: the netboot installer kernel Bootbench boots for it', () => {
     assert.match(d.secureBootReason ?? '', /Debian's signed chain/);
     assert.ok(d.secureBootReason?.includes(netboot), d.secureBootReason ?? '');
     assert.match(d.secureBootReason ?? '', /signed by Debian Secure Boot CA/);
+    assert.equal(d.secureBootLoaders, undefined, 'Debian boots through the bundled chain');
   });
 
   test('an unsigned netboot kernel: no Secure Boot, naming the file', async () => {
@@ -246,6 +254,7 @@ describe('Ubuntu, SUSE, Alpine and generic media', () => {
     assert.equal(d.family, 'suse');
     assert.equal(d.secureBoot, true, d.secureBootReason ?? '');
     assert.match(d.secureBootReason ?? '', /GRUB EFI\/BOOT\/grub\.efi/);
+    assert.deepEqual(d.secureBootLoaders, { shim: '/EFI/BOOT/bootx64.efi', grub: '/EFI/BOOT/grub.efi' });
   });
 
   test('openSUSE with its placeholder (unsigned) loaders: no Secure Boot', async () => {
@@ -334,9 +343,12 @@ describe('distros.json written before the Secure Boot verdict', () => {
     const lib = await IsoLibrary.open(data, new EventBus());
     libraries.push(lib);
     const d = await lib.import(join(work, 'rhel-signed.iso'));
-    await lib.replace({ ...d, status: 'missing', secureBoot: false, secureBootReason: 'Not checked: the ISO is missing' });
-    await lib.replace({ ...d, status: 'ok' });
+    const { secureBootLoaders: _, ...unchecked } = d;
+    await lib.replace({ ...unchecked, status: 'missing', secureBoot: false, secureBootReason: 'Not checked: the ISO is missing' });
+    assert.equal(lib.get(d.id)?.secureBootLoaders, undefined);
+    await lib.replace({ ...unchecked, status: 'ok' });
     assert.equal(lib.get(d.id)?.secureBoot, true);
+    assert.deepEqual(lib.get(d.id)?.secureBootLoaders, d.secureBootLoaders);
   });
 
   test('an ISO that is not an ISO is still refused at import, as before', async () => {
