@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, QEMU, type Accel } from './qemu-accel.js';
+import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, OVMF_VARS_MS, QEMU, type Accel } from './qemu-accel.js';
 
 export { OVMF_CODE, OVMF_VARS, probeAccel, type Accel, type AccelChoice } from './qemu-accel.js';
 export type Firmware = 'bios' | 'uefi';
@@ -55,6 +55,8 @@ export interface VmOptions {
    * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
    */
   uefiIpv6Pxe?: boolean;
+  /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
+  secureBoot?: boolean;
   /** Where the firmware boots first. Default 'network' (then disk); 'disk' puts the disk first. */
   bootFirst?: 'network' | 'disk';
   /** Direct kernel boot (no firmware boot path): for self-tests of installer images. */
@@ -146,7 +148,7 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
     `if=none,id=d0,format=raw,file=${diskPath}`,
     '-device',
     `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
-    ...firmwareArgs(o.firmware, varsPath),
+    ...firmwareArgs(o.firmware, varsPath, o.secureBoot === true),
   ];
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
   if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
@@ -169,7 +171,8 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   let varsPath: string | null = null;
   if (o.firmware === 'uefi') {
     varsPath = join(o.logDir, `${o.name}.vars.fd`);
-    if (!existsSync(varsPath)) copyFileSync(OVMF_VARS, varsPath); // kept across restarts of the same VM, as NVRAM is
+    // kept across restarts of the same VM, as NVRAM is
+    if (!existsSync(varsPath)) copyFileSync(o.secureBoot ? OVMF_VARS_MS : OVMF_VARS, varsPath);
   }
   tapCounter += 1;
   const tap = `bbvm${process.pid % 10000}t${tapCounter}`.slice(0, 15);
