@@ -10,7 +10,7 @@
 //                                                   GRUB looks in the folder of the DHCP boot file)
 // The TFTP server reads through this resolver and knows nothing of any of it.
 import type { Arch } from '../../shared/contract.js';
-import type { Asker, FileResolver, OpenResult } from '../files/file-source.js';
+import { withOrigin, type Asker, type FileResolver, type OpenResult } from '../files/file-source.js';
 import { archOfGrubName, OPTIONAL_SHIM_FILES, type SignedLoadersFor } from './signed-loaders.js';
 
 const INSIDE_ISO = /^\/?iso\/([^/]+)\/(.+)$/;
@@ -44,7 +44,12 @@ export function tftpBootFiles(opts: TftpBootFilesOptions): FileResolver {
     const config = grubConfigName(opts, name, asker);
     if (config) return opts.grubFiles ? opts.grubFiles(config, asker) : notFound(name);
     const grubArch = archOfGrubName(name);
-    if (grubArch && opts.signedLoadersFor) return plain(secondStage(opts, grubArch, name, asker));
+    if (grubArch && opts.signedLoadersFor) {
+      const served = secondStage(opts, grubArch, name, asker);
+      const opened = await plain(served);
+      // The log says where a host's own second stage came from (the ISO's GRUB, not the bundled one).
+      return opened.ok && served !== name.replace(/^\//, '') ? { ok: true, file: withOrigin(opened.file, served) } : opened;
+    }
     return plain(name);
   };
 }
