@@ -34,7 +34,13 @@ export interface TftpBootFilesOptions {
 export function tftpBootFiles(opts: TftpBootFilesOptions): FileResolver {
   const plain = (name: string): Promise<OpenResult> => {
     const m = INSIDE_ISO.exec(name);
-    return m ? opts.openInsideIso(m[1] as string, m[2] as string) : opts.loaders(name);
+    return m ? insideIso(m[1] as string, m[2] as string) : opts.loaders(name);
+  };
+  // A shim served out of an ISO asks for its optional files beside itself: absent is normal there.
+  const insideIso = async (id: string, path: string): Promise<OpenResult> => {
+    const opened = await opts.openInsideIso(id, path);
+    const optional = !opened.ok && opened.failure.kind === 'not-found' && OPTIONAL_SHIM_FILES.test(path.replace(/^.*\//, ''));
+    return optional ? notFound(`iso/${id}/${path}`, true) : opened;
   };
   return async (name, asker) => {
     if (GRUB_TREE.test(name)) return opts.grubFiles ? opts.grubFiles(name.replace(/^\//, ''), asker) : notFound(name);

@@ -147,3 +147,16 @@ test("TFTP: grubx64.efi at the root is the asking host's GRUB; its configs are g
     assert.deepEqual(calls, [want], `${name} asked by ${mac ?? 'an unknown address'}`);
   }
 });
+
+test('TFTP: a shim served out of an ISO asks for its optional files beside itself: not found, quietly', async () => {
+  const resolve = tftpBootFiles({
+    loaders: async (name) => ({ ok: false, failure: { kind: 'not-found', message: name } }),
+    openInsideIso: async (id, path) => ({ ok: false, failure: { kind: 'not-found', message: `${id}/${path}` } }),
+  });
+  for (const name of ['revocations_sku.efi', 'revocations_sbat.efi', 'shim_certificate_0.efi']) {
+    const r = await resolve(`iso/rocky-9.4-x86_64/EFI/BOOT/${name}`, { ip: '10.231.130.100', mac: MAC });
+    assert.ok(!r.ok && r.failure.kind === 'not-found' && r.failure.quiet === true, name);
+  }
+  const other = await resolve('iso/rocky-9.4-x86_64/EFI/BOOT/other.efi', { ip: '10.231.130.100', mac: MAC });
+  assert.ok(!other.ok && other.failure.kind === 'not-found' && other.failure.quiet !== true, 'any other missing file is said');
+});
