@@ -9,6 +9,7 @@ import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/gr
 import { mountBootRoutes } from './boot/routes.js';
 import { bundledSignedLoaders } from './boot/signed-loaders.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
+import { signedLoadersByInstall } from './boot/install-loaders.js';
 import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
@@ -136,6 +137,9 @@ async function compose(c: Composition): Promise<Session> {
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  // The signed chain's shim and GRUB per host: the ISO's own for a host installing a distro that
+  // boots through it (a RHEL-family ISO), else the bundled Debian pair.
+  const signedLoadersFor = signedLoadersByInstall({ hosts, distros: library });
   let installsRef: InstallManager | null = null;
   // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
   // Which shim + GRUB a host gets (the distro Secure Boot part hands some hosts their ISO's own).

@@ -55,6 +55,8 @@ export interface VmOptions {
    * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
    */
   uefiIpv6Pxe?: boolean;
+  /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
+  secureBoot?: boolean;
   /**
    * UEFI only: how OVMF boots from the NIC. 'pxe' (default): its PXEv4 option. 'http': PXE over
    * IPv4 switched off (fw_cfg opt/org.tianocore/IPv4PXESupport, read by this OVMF build), so its

@@ -11,7 +11,7 @@ import { RemoveDialog } from './RemoveDialog.js';
 import { distroLabel, fileNameOf } from './distro-words.js';
 
 const STATUS_WORD: Readonly<Record<Distro['status'], string>> = { ok: 'OK', missing: 'Missing', changed: 'Changed: re-import' };
-const COLUMNS = ['Name', 'Version', 'Arch', 'File', 'Size', 'Status', 'Actions'] as const;
+const COLUMNS = ['Name', 'Version', 'Arch', 'File', 'Size', 'Status', 'Secure Boot', 'Actions'] as const;
 
 type Open = { id: string; form: 'locate' | 'boot' } | null;
 
@@ -43,6 +43,9 @@ export function DistroList() {
               <td>{formatBytes(d.isoSize)}</td>
               <td>
                 <span className={`status status-${d.status}`}>{STATUS_WORD[d.status]}</span>
+              </td>
+              <td>
+                <SecureBootCell distro={d} />
               </td>
               <td>
                 <span className="buttons">
@@ -82,5 +85,22 @@ export function DistroList() {
       />
       {removing ? <RemoveDialog distro={removing} onClose={() => setRemoving(null)} /> : null}
     </>
+  );
+}
+
+/** Whether machines with Secure Boot on can install it: yes or no, and in words how, or why not. */
+function SecureBootCell({ distro }: { distro: Distro }) {
+  // Records from an older server may lack the verdict until it is restarted.
+  if (typeof distro.secureBoot !== 'boolean') return <span className="muted">Unknown</span>;
+  const reason = distro.secureBootReason ?? '';
+  return (
+    <span
+      className={`status ${distro.secureBoot ? 'status-ok' : 'status-changed'}`}
+      title={reason}
+      data-secure-boot={String(distro.secureBoot)}
+    >
+      {distro.secureBoot ? 'Yes' : 'No'}
+      <span className="visually-hidden">{reason ? `: ${reason}` : ''}</span>
+    </span>
   );
 }
