@@ -106,7 +106,10 @@ async function composeApp({
         return s ? { iface: s.iface, address: s.serverIp, prefix: s.prefix } : null;
       },
       ...(options.power?.ipmitool ? { ipmitool: options.power.ipmitool } : {}),
-      redfish: redfishDrivers({ warn: (mac, message) => bus.log('power', 'warn', 'power.insecure', message, { mac }) }),
+      redfish: redfishDrivers({
+        warn: (mac, message) => bus.log('power', 'warn', 'power.insecure', message, { mac }),
+        note: (mac, message) => bus.log('power', 'info', 'power.certificate', message, { mac }),
+      }),
     }),
     // A fingerprint as users paste it (lower case, no colons) is the same fingerprint.
     acceptCertificate: (mac, fingerprint) => powerSettings.acceptCertificate(mac, normalizeFingerprint(fingerprint) ?? fingerprint),
