@@ -31,6 +31,7 @@ packages=(
   qemu-system-x86 ovmf ipxe-qemu   # the VMs of the end-to-end tests (SeaBIOS + iPXE ROM, OVMF)
   cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
+  grub-common                        # grub-script-check: GRUB's own parser checks the rendered GRUB configs
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
   ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
   openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM

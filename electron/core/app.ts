@@ -15,6 +15,7 @@ import { EventBus } from './events.js';
 import { HostRegistry } from './hosts/registry.js';
 import { TimelineStore } from './hosts/timeline.js';
 import { createAnswerRenderer } from './install/answers.js';
+import { debianNetbootKernel } from './install/debian-netboot.js';
 import { SettingsStore } from './install/settings-store.js';
 import { TemplateStore } from './install/template-store.js';
 import { IsoLibrary } from './iso/library.js';
@@ -70,7 +71,12 @@ async function composeApp({
   const hosts = await HostRegistry.open(options.dataDir, bus, { chainOfNewHost: () => chains.chainOfNewHost() });
   teardown.push(() => hosts.flush());
   chains.reconcile(hosts);
-  const library = await IsoLibrary.open(options.dataDir, bus);
+  const library = await IsoLibrary.open(options.dataDir, bus, {
+    netbootKernel: debianNetbootKernel({
+      dataDir: options.dataDir,
+      ...(options.debianImages ? { systemImages: options.debianImages } : {}),
+    }),
+  });
   teardown.push(() => library.close());
   const timeline = new TimelineStore(options.dataDir, bus);
   timeline.start();
@@ -100,7 +106,10 @@ async function composeApp({
         return s ? { iface: s.iface, address: s.serverIp, prefix: s.prefix } : null;
       },
       ...(options.power?.ipmitool ? { ipmitool: options.power.ipmitool } : {}),
-      redfish: redfishDrivers({ warn: (mac, message) => bus.log('power', 'warn', 'power.insecure', message, { mac }) }),
+      redfish: redfishDrivers({
+        warn: (mac, message) => bus.log('power', 'warn', 'power.insecure', message, { mac }),
+        note: (mac, message) => bus.log('power', 'info', 'power.certificate', message, { mac }),
+      }),
     }),
     // A fingerprint as users paste it (lower case, no colons) is the same fingerprint.
     acceptCertificate: (mac, fingerprint) => powerSettings.acceptCertificate(mac, normalizeFingerprint(fingerprint) ?? fingerprint),

@@ -232,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
         json
           ? `${JSON.stringify(host, null, 2)}\n`
           : now
-            ? `${host.mac}: ${host.state} (${host.distro}); set to boot from the network and powered ${host.power?.state === 'on' ? 'on' : 'up'} (${host.powerMethod ?? 'power control'}): it installs now\n`
+            ? `${host.mac}: ${host.state} (${host.distro}); ${host.powerMethod === 'wol' ? 'woken (Wake-on-LAN)' : `next boot set to the network, powered on (${host.powerMethod ?? 'power control'})`}: it installs now (\`bootbench logs ${host.mac}\` shows each power action)\n`
             : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
       );
       return 0;

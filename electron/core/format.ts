@@ -46,5 +46,6 @@ export function formatHosts(hosts: Host[]): string {
 
 /** What `bootbench import` prints for the distro the server registered. */
 export function formatImported(distro: Distro): string {
-  return `imported ${distro.name} ${distro.version} (${distro.arch}) as ${distro.id}\n  kernel ${distro.kernel}\n  initrd ${distro.initrd}\n`;
+  const secureBoot = `${distro.secureBoot ? 'yes' : 'no'}${distro.secureBootReason ? `: ${distro.secureBootReason}` : ''}`;
+  return `imported ${distro.name} ${distro.version} (${distro.arch}) as ${distro.id}\n  kernel ${distro.kernel}\n  initrd ${distro.initrd}\n  Secure Boot ${secureBoot}\n`;
 }

@@ -7,7 +7,9 @@ import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
+import { bundledSignedLoaders } from './boot/signed-loaders.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
+import { signedLoadersByInstall } from './boot/install-loaders.js';
 import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
@@ -135,8 +137,13 @@ async function compose(c: Composition): Promise<Session> {
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  // The signed chain's shim and GRUB per host: the ISO's own for a host installing a distro that
+  // boots through it (a RHEL-family ISO), else the bundled Debian pair.
+  const signedLoadersFor = signedLoadersByInstall({ hosts, distros: library });
   let installsRef: InstallManager | null = null;
   // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
+  // Which shim + GRUB a host gets (the distro Secure Boot part hands some hosts their ISO's own).
+  const signedLoadersFor = bundledSignedLoaders;
   const grub: GrubFilesOptions = {
     hosts,
     serverIp,
@@ -152,6 +159,7 @@ async function compose(c: Composition): Promise<Session> {
       openInsideIso: (id, path) => library.openInside(id, path),
       grubFiles: grubTftpFiles(grub),
       installFiles: installTftpFiles(() => installsRef),
+      signedLoadersFor,
       archOf: (mac) => hosts.get(mac)?.arch,
     }),
     bus,
@@ -278,6 +286,7 @@ async function compose(c: Composition): Promise<Session> {
       httpPort: options.httpPort,
       bus,
       chainFor: (client) => chains.chainFor(client),
+      signedLoadersFor,
     }),
     onClient: (client, ip) => {
       hosts.seen(client, ip);

@@ -188,11 +188,20 @@ export interface Distro {
   sha256: string | null;
   /** The file was uploaded into the data folder by Bootbench (Remove deletes it); false or absent: imported where it lies. */
   uploaded?: boolean;
-  // powerui's stand-ins until the sbdistro part lands (its definitions win on merge):
-  /** Whether its installer can boot under Secure Boot (a signed chain verifies its kernel). */
-  secureBoot?: boolean;
-  /** Why not, when secureBoot is false. */
-  secureBootReason?: string | null;
+  /**
+   * ★ Whether a machine with Secure Boot on can boot this distro's installer, through a signed chain
+   * that verifies its kernel (Debian's signed shim + GRUB for Debian; the ISO's own signed shim +
+   * GRUB for the RHEL family, …). Decided at import (and at load for records stored before it).
+   */
+  secureBoot: boolean;
+  /** ★ Words for people: how it boots under Secure Boot, or why it cannot and what to do. */
+  secureBootReason: string | null;
+  /**
+   * The ISO's own signed shim and GRUB (paths inside the ISO), when it boots under Secure Boot
+   * through them (RHEL family, SUSE, …): a host installing it gets these, served out of the ISO.
+   * Absent for distros booted through Bootbench's bundled chain (Debian) or not at all.
+   */
+  secureBootLoaders?: { shim: string; grub: string };
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';

@@ -177,6 +177,10 @@ describe(
           const t = await timeline();
           const power = t.filter((e) => e.kind.startsWith('power.')).map((e) => e.message);
           assert.ok(power.length >= 3, `the timeline shows the power actions: ${power.join(' | ')}`);
+          assert.ok(
+            power.some((l) => l.includes(`certificate ${bmc.fingerprint()} is pinned`)),
+            'the timeline says which certificate was pinned',
+          );
           process.stdout.write(`# power on the timeline:\n${power.map((l) => `#   ${l}`).join('\n')}\n`);
           for (const kind of ['install.queued', 'install.booting', 'install.installing', 'install.installed'])
             assert.ok(

@@ -272,20 +272,41 @@ export async function detectIsoFile(path: string): Promise<DistroDetection> {
   }
 }
 
-export async function buildFakeRhelIso(): Promise<FakeRhelIso> {
+/** Debian's signed binaries that stand in for a RHEL ISO's own EFI/BOOT chain (shim-signed, grub-efi-amd64-signed). */
+export const SIGNED_EFI = {
+  shim: '/usr/lib/shim/shimx64.efi.signed',
+  grub: '/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed',
+} as const;
+
+/**
+ * The fake RHEL ISO; with `signedEfi`, its EFI/BOOT holds a Microsoft-signed shim (BOOTX64.EFI)
+ * and a signed netboot GRUB (grubx64.efi), as a real RHEL ISO does. Only Debian's signed binaries
+ * exist here, so they stand in for Red Hat's; the kernel (linux-image-amd64) is signed by Debian
+ * too, so Debian's shim verifies it, and its modules (signed) load under Secure Boot's lockdown.
+ */
+export async function buildFakeRhelIso(options: { signedEfi?: boolean } = {}): Promise<FakeRhelIso> {
   const kernel = await debianKernel();
+  const efi = options.signedEfi === true;
+  if (efi && !existsSync(SIGNED_EFI.shim)) throw new Error(`${SIGNED_EFI.shim} missing: apt-get install -y shim-signed`);
+  if (efi && !existsSync(SIGNED_EFI.grub)) throw new Error(`${SIGNED_EFI.grub} missing: apt-get install -y grub-efi-amd64-signed`);
   const key = hashInputs([
     BUILD_VERSION,
     kernel.package,
     ...['init.sh', 'curl.sh', 'udhcpc.sh'].map((f) => readFileSync(scriptFile(f))),
     diskPayload(),
     readFileSync('/bin/busybox'),
+    ...(efi ? [readFileSync(SIGNED_EFI.shim), readFileSync(SIGNED_EFI.grub)] : []),
   ]);
-  const dir = await cached(join(testCacheDir(), `fake-rhel-${key}`), async (tmp) => {
+  const dir = await cached(join(testCacheDir(), `fake-rhel-${efi ? 'sb-' : ''}${key}`), async (tmp) => {
     const tree = join(tmp, 'tree');
     const pxe = join(tree, 'images/pxeboot');
     mkdirSync(pxe, { recursive: true });
     copyFileSync(kernel.vmlinuz, join(pxe, 'vmlinuz'));
+    if (efi) {
+      mkdirSync(join(tree, 'EFI/BOOT'), { recursive: true });
+      copyFileSync(SIGNED_EFI.shim, join(tree, 'EFI/BOOT/BOOTX64.EFI'));
+      copyFileSync(SIGNED_EFI.grub, join(tree, 'EFI/BOOT/grubx64.efi'));
+    }
     await buildInitramfs(kernel, join(pxe, 'initrd.img'), join(tmp, 'initramfs'));
     // Stage 2 would be a squashfs of the installer; the fake never mounts it, so a stub marks the place.
     writeFileSync(join(tree, 'images/install.img'), 'bootbench fake stage2: the fake installer runs from its initrd\n');

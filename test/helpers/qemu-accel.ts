@@ -15,6 +15,9 @@ export type Accel = 'kvm' | 'tcg';
 export const QEMU = 'qemu-system-x86_64';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+/** OVMF's Secure Boot build (needs SMM) and its vars with Microsoft's keys enrolled (Debian's `ovmf`). */
+export const OVMF_CODE_SECBOOT = '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd';
+export const OVMF_VARS_MS = '/usr/share/OVMF/OVMF_VARS_4M.ms.fd';
 
 /** What every test VM starts with: one CPU, no display or monitor, its serial console in a file. */
 export function headlessVmArgs(accel: Accel, memMiB: number, serialPath: string): string[] {
@@ -37,10 +40,25 @@ export function headlessVmArgs(accel: Accel, memMiB: number, serialPath: string)
   ];
 }
 
-/** The machine and its firmware: SeaBIOS on `pc`, or OVMF on `q35` (code read-only, the VM's own vars). */
-export function firmwareArgs(firmware: 'bios' | 'uefi', varsPath: string | null): string[] {
+/**
+ * The machine and its firmware: SeaBIOS on `pc`, or OVMF on `q35` (code read-only, the VM's own
+ * vars). Secure Boot: OVMF's secboot build on q35 with SMM, its flash writable from SMM only
+ * (cfi.pflash01 secure=on), so that nothing the guest boots can change the enrolled keys.
+ */
+export function firmwareArgs(firmware: 'bios' | 'uefi', varsPath: string | null, secureBoot = false): string[] {
   if (firmware === 'bios') return ['-machine', 'pc,graphics=off'];
   if (!varsPath) throw new Error('an OVMF VM needs its own vars file');
+  if (secureBoot)
+    return [
+      '-machine',
+      'q35,smm=on',
+      '-global',
+      'driver=cfi.pflash01,property=secure,value=on',
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE_SECBOOT}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${varsPath}`,
+    ];
   return [
     '-machine',
     'q35',

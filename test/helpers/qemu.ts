@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, QEMU, type Accel } from './qemu-accel.js';
+import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, OVMF_VARS_MS, QEMU, type Accel } from './qemu-accel.js';
 
 export { OVMF_CODE, OVMF_VARS, probeAccel, type Accel, type AccelChoice } from './qemu-accel.js';
 export type Firmware = 'bios' | 'uefi';
@@ -55,12 +55,16 @@ export interface VmOptions {
    * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
    */
   uefiIpv6Pxe?: boolean;
+  /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
+  secureBoot?: boolean;
   /**
    * UEFI only: how OVMF boots from the NIC. 'pxe' (default): its PXEv4 option. 'http': PXE over
    * IPv4 switched off (fw_cfg opt/org.tianocore/IPv4PXESupport, read by this OVMF build), so its
    * "UEFI HTTPv4" option is the one that boots: DHCP with vendor class HTTPClient, arch type 16.
    */
   uefiBoot?: 'pxe' | 'http';
+  /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
+  secureBoot?: boolean;
   /** Where the firmware boots first. Default 'network' (then disk); 'disk' puts the disk first. */
   bootFirst?: 'network' | 'disk';
   /** Direct kernel boot (no firmware boot path): for self-tests of installer images. */
@@ -152,7 +156,7 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
     `if=none,id=d0,format=raw,file=${diskPath}`,
     '-device',
     `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
-    ...firmwareArgs(o.firmware, varsPath),
+    ...firmwareArgs(o.firmware, varsPath, o.secureBoot === true),
   ];
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
   if (o.firmware === 'uefi' && o.uefiBoot === 'http') args.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
@@ -176,7 +180,8 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   let varsPath: string | null = null;
   if (o.firmware === 'uefi') {
     varsPath = join(o.logDir, `${o.name}.vars.fd`);
-    if (!existsSync(varsPath)) copyFileSync(OVMF_VARS, varsPath); // kept across restarts of the same VM, as NVRAM is
+    // kept across restarts of the same VM, as NVRAM is
+    if (!existsSync(varsPath)) copyFileSync(o.secureBoot ? OVMF_VARS_MS : OVMF_VARS, varsPath);
   }
   tapCounter += 1;
   const tap = `bbvm${process.pid % 10000}t${tapCounter}`.slice(0, 15);

@@ -113,7 +113,8 @@ describe('bootbench import, distros and hosts against a running server', { timeo
     // A re-import of the unchanged file is the same distro, in text and in JSON.
     assert.equal(
       await ok(['import', iso]),
-      `imported Rocky Linux 9.4 (x86_64) as ${distro.id}\n  kernel /images/pxeboot/vmlinuz\n  initrd /images/pxeboot/initrd.img\n`,
+      `imported Rocky Linux 9.4 (x86_64) as ${distro.id}\n  kernel /images/pxeboot/vmlinuz\n  initrd /images/pxeboot/initrd.img\n` +
+        `  Secure Boot ${distro.secureBoot ? 'yes' : 'no'}: ${distro.secureBootReason}\n`,
     );
     assert.deepEqual(await okJson<Distro>(['import', iso, '--json']), distro);
     const row = `${distro.id.padEnd(28)} rhel     ${'Rocky Linux 9.4'.padEnd(28)} x86_64   ok       ${iso}`;

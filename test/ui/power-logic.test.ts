@@ -189,6 +189,14 @@ test('chain words: a UEFI host’s chain, where it comes from; a distro’s Secu
   assert.match(chainSourceWords({ chainOverride: 'ipxe' }, 'auto'), /^Set for this machine: iPXE/);
   assert.match(chainSourceWords({ chainOverride: null }, 'auto'), /^Follows the global setting: Auto/);
   assert.deepEqual(secureBootWords({ secureBoot: true, secureBootReason: null }), { yes: true, why: null });
+  assert.deepEqual(secureBootWords({ secureBoot: true, secureBootReason: 'its own signed chain' }), {
+    yes: true,
+    why: 'its own signed chain',
+  });
+  assert.deepEqual(secureBootWords({ secureBoot: false, secureBootReason: null }), {
+    yes: false,
+    why: 'no signed boot chain found on this ISO',
+  });
   assert.deepEqual(secureBootWords({ secureBoot: false, secureBootReason: 'unsigned loader' }), { yes: false, why: 'unsigned loader' });
   assert.equal(secureBootWords({}), null);
 });

@@ -1,7 +1,8 @@
 // The boot routes every network boot starts with, mounted on the boot HTTP server (a transport that
 // knows none of this):
 //   /boot/<file>        the first-stage loaders (undionly.kpxe, snponly.efi, ipxe.efi) through a
-//                       FileResolver (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP);
+//                       FileResolver (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP, or
+//                       /boot/shimx64.efi on the signed chain, which asks for /boot/grubx64.efi);
 //   /ipxe/<mac>.ipxe    the host's iPXE script, rendered on each request from its current state
 //                       (dhcp-boot.ts hands iPXE this URL; MAC with dashes, colons accepted).
 import type { Host } from '../../shared/contract.js';
@@ -10,6 +11,7 @@ import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js
 import { logQuietly, type BootHttpServer } from '../http/server.js';
 import type { InstallerFor } from './installer-boot.js';
 import { renderIpxeScript } from './ipxe-script.js';
+import { OPTIONAL_SHIM_FILES } from './signed-loaders.js';
 import { httpBase } from './urls.js';
 
 export interface BootRoutesOptions {
@@ -39,6 +41,11 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
   server.mount('/boot', async (req, res, rest) => {
     if (!requireGetOrHead(req, res)) return;
     if (rest === '') return sendText(req, res, 404, 'Not found\n'); // no directory listings
+    // The shim (HTTP boot) asks for these beside itself; absent is normal: not a warning.
+    if (OPTIONAL_SHIM_FILES.test(rest)) {
+      logQuietly(res);
+      return sendText(req, res, 404, 'Not found\n');
+    }
     await sendOpened(req, res, await opts.loaders(rest), rest);
   });
 

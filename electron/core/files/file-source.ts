@@ -22,6 +22,24 @@ export interface FileSource {
    * debug level, as the HTTP server does for a logQuietly() response.
    */
   readonly quiet?: boolean;
+  /**
+   * Optional: where the bytes come from when a name is served from elsewhere (a host's own second
+   * stage: "grubx64.efi" from "iso/<id>/EFI/BOOT/grubx64.efi"), for the servers' log lines.
+   */
+  readonly origin?: string;
+}
+
+/** `file` labelled with where it comes from (FileSource.origin); reads go to `file` itself. */
+export function withOrigin(file: FileSource, origin: string): FileSource {
+  return {
+    size: file.size,
+    mtime: file.mtime,
+    origin,
+    ...(file.quiet !== undefined ? { quiet: file.quiet } : {}),
+    ...(file.handle !== undefined ? { handle: file.handle } : {}),
+    read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+    close: () => file.close(),
+  };
 }
 
 /** Why a path could not be opened: the protocol servers map these to TFTP error codes / HTTP statuses. */

@@ -21,6 +21,8 @@ import { openFileSource } from '../files/plain-file.js';
 export type Flavour = 'netboot' | 'cdrom' | 'unknown';
 
 export interface DebianBootFiles {
+  /** Where they come from, in words ("the ISO's install.amd/", a folder). */
+  source: string;
   openKernel(): Promise<OpenResult>;
   openInitrd(): Promise<OpenResult>;
 }
@@ -67,7 +69,11 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
       );
     if ((await flavour) === 'netboot') {
       const { kernel, initrd } = distro as { kernel: string; initrd: string };
-      return { openKernel: () => src.openInside(distro.id, kernel), openInitrd: () => src.openInside(distro.id, initrd) };
+      return {
+        source: `the ISO's own netboot installer (${kernel})`,
+        openKernel: () => src.openInside(distro.id, kernel),
+        openInitrd: () => src.openInside(distro.id, initrd),
+      };
     }
   }
   const candidates = [
@@ -78,7 +84,7 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
     const kernel = join(dir, 'linux');
     const initrd = join(dir, 'initrd.gz');
     if ((await openable(kernel)) && (await openable(initrd))) {
-      return { openKernel: () => openPlain(kernel), openInitrd: () => openPlain(initrd) };
+      return { source: dir, openKernel: () => openPlain(kernel), openInitrd: () => openPlain(initrd) };
     }
   }
   throw new Error(
@@ -86,6 +92,24 @@ export async function debianBootFiles(distro: Distro, src: DebianSources): Promi
       `Install Debian's package debian-installer-${major}-netboot-${arch} on this machine, or put "linux" and "initrd.gz" from the ` +
       `same release's netboot.tar.gz into ${candidates[0]}; the ISO then serves as the installer's mirror.`,
   );
+}
+
+/**
+ * The kernel Bootbench boots for a Debian distro, or why there is none: what the ISO library's
+ * Secure Boot verdict needs (handed to it at composition; iso/ does not import install/).
+ */
+export function debianNetbootKernel(opts: { dataDir: string; systemImages?: string }) {
+  return async (
+    distro: Distro,
+    openInside: DebianSources['openInside'],
+  ): Promise<{ ok: true; where: string; open: () => Promise<OpenResult> } | { ok: false; reason: string }> => {
+    try {
+      const files = await debianBootFiles(distro, { openInside, ...opts });
+      return { ok: true, where: files.source, open: () => files.openKernel() };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
+  };
 }
 
 async function openable(path: string): Promise<boolean> {

@@ -195,6 +195,8 @@ export function sampleInputs(name: AnswerTemplateName): AnswerContextInput[] {
     evidence: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     sha256: null,
+    secureBoot: false,
+    secureBootReason: null,
   };
   const base = 'http://192.0.2.1';
   const urls = {

@@ -16,10 +16,16 @@ import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { IsoError, IsoImage } from './iso9660.js';
 import { detectDistro } from './detect.js';
 import { normalizeArch } from './detect/arch.js';
+import { secureBootOf, type NetbootKernelFinder, type SecureBootVerdict } from './secure-boot.js';
 
 interface DistrosFile {
   version: 1;
   distros: Distro[];
+}
+
+export interface LibraryOptions {
+  /** Debian's netboot installer kernel (install/debian-netboot.ts), for the Secure Boot verdict. */
+  netbootKernel?: NetbootKernelFinder;
 }
 
 export interface ImportOptions {
@@ -37,19 +43,27 @@ export class IsoLibrary {
     private readonly file: string,
     /** Where the library's log lines go (remove.ts and locate.ts log there too). */
     readonly bus: EventBus,
+    private readonly options: LibraryOptions,
   ) {}
 
-  static async open(dataDir: string, bus: EventBus): Promise<IsoLibrary> {
-    const library = new IsoLibrary(join(dataDir, 'distros.json'), bus);
+  static async open(dataDir: string, bus: EventBus, options: LibraryOptions = {}): Promise<IsoLibrary> {
+    const library = new IsoLibrary(join(dataDir, 'distros.json'), bus, options);
     const saved = await readJsonFile<DistrosFile>(library.file, { version: 1, distros: [] });
     let renamed = false;
+    const unassessed: string[] = [];
     for (const stored of saved.distros) {
       const d = withContractArch(stored);
       renamed ||= d !== stored;
+      // Records stored before the Secure Boot verdict existed get it now, once (saved below).
+      if (typeof (d as Partial<Distro>).secureBoot !== 'boolean') unassessed.push(d.id);
       library.distros.set(d.id, { ...d, uploaded: isInside(library.uploadDir, d.iso) });
     }
     await library.refresh();
-    if (renamed) await library.save(); // records from before the one vocabulary, saved in today's words
+    for (const id of unassessed) {
+      const d = library.distros.get(id);
+      if (d) library.distros.set(id, withVerdict(d, await library.secureBootVerdict(d)));
+    }
+    if (renamed || unassessed.length > 0) await library.save(); // older records, saved in today's words
     return library;
   }
 
@@ -66,11 +80,22 @@ export class IsoLibrary {
     return join(dirname(this.file), 'isos');
   }
 
-  /** Stores a changed record (remove.ts, locate.ts) and drops its cached image. */
+  /** Stores a changed record (remove.ts, locate.ts) and drops its cached image; a readable ISO is checked for Secure Boot again. */
   async replace(distro: Distro): Promise<void> {
     await this.dropImage(distro.id);
-    this.update(distro);
+    this.update(distro.status === 'ok' ? withVerdict(distro, await this.secureBootVerdict(distro)) : distro);
     await this.save();
+  }
+
+  /** The Secure Boot verdict for a stored record, reading its ISO; one that cannot be read says so. */
+  private async secureBootVerdict(distro: Distro): Promise<SecureBootVerdict> {
+    if (distro.status !== 'ok')
+      return { secureBoot: false, secureBootReason: `Not checked: the ISO is ${distro.status} (${distro.iso}). Import it again to check.` };
+    try {
+      return await secureBootOf(distro, await this.image(distro), this.options.netbootKernel);
+    } catch (e) {
+      return { secureBoot: false, secureBootReason: `Not checked: the ISO cannot be read (${(e as Error).message}).` };
+    }
   }
 
   /** Drops a record (its file is the caller's business). */
@@ -87,7 +112,8 @@ export class IsoLibrary {
       const status = await fileStatus(d);
       if (status !== d.status) {
         this.images.delete(d.id);
-        this.update({ ...d, status });
+        const next = { ...d, status };
+        this.update(status === 'ok' ? withVerdict(next, await this.secureBootVerdict(next)) : next);
         dirty = true;
       }
     }
@@ -120,8 +146,12 @@ export class IsoLibrary {
     const before = await stat(file);
     const known = [...this.distros.values()].find((d) => d.iso === file);
     if (known && known.isoSize === before.size && known.isoMtime === before.mtime.toISOString() && !options.verify) {
-      if (known.status !== 'ok') {
-        this.update({ ...known, status: 'ok' });
+      // Importing again re-checks Secure Boot: what it depends on outside the ISO (Debian's netboot
+      // installer) may have been added since.
+      const again: Distro = { ...known, status: 'ok' };
+      const checked = withVerdict(again, await this.secureBootVerdict(again));
+      if (JSON.stringify(checked) !== JSON.stringify(known)) {
+        this.update(checked);
         await this.save();
       }
       return this.distros.get(known.id) ?? known;
@@ -162,7 +192,10 @@ export class IsoLibrary {
         evidence: found.evidence,
         importedAt: known?.importedAt ?? new Date().toISOString(),
         sha256: options.sha256 ?? null,
+        secureBoot: false,
+        secureBootReason: null,
       };
+      distro = withVerdict(distro, await secureBootOf(distro, image, this.options.netbootKernel));
     } finally {
       await image.close();
     }
@@ -394,6 +427,12 @@ function unreadable(file: string, e: unknown): BootbenchError {
  * A stored record in the contract's architecture vocabulary: older versions wrote the kernel's
  * names ('aarch64', 'armhf'). Only `arch` changes; the id is a name and stays ("rocky-9.4-aarch64").
  */
+/** The record with a new Secure Boot verdict (an old verdict's loaders do not outlive it). */
+function withVerdict(d: Distro, verdict: SecureBootVerdict): Distro {
+  const { secureBootLoaders: _old, ...rest } = d;
+  return { ...rest, ...verdict };
+}
+
 function withContractArch(d: Distro): Distro {
   const stored: string = d.arch;
   return isArch(stored) ? d : { ...d, arch: normalizeArch(stored) ?? 'unknown' };

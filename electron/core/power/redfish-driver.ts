@@ -30,15 +30,21 @@ export function bootModeOf(firmware: Firmware | undefined): BootMode | null {
 }
 
 /**
- * The factory drivers.ts is handed at composition. `warn`: a line on the host's timeline, for each
- * action over plain http (allowed explicitly) saying that the password crosses the network in clear.
+ * The factory drivers.ts is handed at composition. Lines for the host's timeline: `warn`, for each
+ * action over plain http (allowed explicitly), that the password crosses the network in clear;
+ * `note`, the certificate pinned on first contact (so the timeline says what was trusted, and when).
  */
-export function redfishDrivers(o: { warn?: (mac: string, message: string) => void } = {}): RedfishDriverFactory {
+export function redfishDrivers(
+  o: { warn?: (mac: string, message: string) => void; note?: (mac: string, message: string) => void } = {},
+): RedfishDriverFactory {
   return ({ mac, settings, host, store }) => {
     const pins: CertificatePins = {
       // Read on every connection: an accepted certificate or a changed URL (which clears the pin) counts at once.
       pinned: () => store.get(mac)?.redfish?.pinnedFingerprint ?? null,
-      pin: async (fingerprint) => void (await store.recordCertificate(mac, { pinned: fingerprint, presented: null })),
+      pin: async (fingerprint) => {
+        await store.recordCertificate(mac, { pinned: fingerprint, presented: null });
+        o.note?.(mac, `Redfish: the BMC's certificate ${fingerprint} is pinned (first contact)`);
+      },
       presented: async (fingerprint) => void (await store.recordCertificate(mac, { presented: fingerprint })),
     };
     let target = settings.url;

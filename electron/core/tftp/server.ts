@@ -81,6 +81,8 @@ interface TransferInfo {
   readonly asked: readonly TftpOption[];
   /** Logged at debug level (FileSource.quiet: a boot loop's poll). */
   readonly quiet: boolean;
+  /** Where the bytes come from when not the name asked (FileSource.origin). */
+  readonly origin: string | undefined;
 }
 
 export function createTftpServer(opts: TftpServerOptions): TftpServer {
@@ -250,7 +252,7 @@ class Server implements TftpServer {
       if (!this.socket) return; // stopped meanwhile
       const negotiated = negotiate(options, { size: file.size, mtu: this.opts.mtu ?? 1500, timeoutMs: this.opts.timeoutMs ?? 1000 });
       const session = createSession({ ...negotiated, size: file.size, maxTries: this.opts.retries ?? 5 });
-      const info: TransferInfo = { key, filename, client, session, mode, asked: options, quiet: file.quiet === true };
+      const info: TransferInfo = { key, filename, client, session, mode, asked: options, quiet: file.quiet === true, origin: file.origin };
       const source = file;
       file = null;
       const pool = this.workerPool();
@@ -397,8 +399,9 @@ class Server implements TftpServer {
   private started(t: TransferInfo): void {
     const mode = t.mode === 'netascii' ? ' (netascii served as octet)' : '';
     const { blksize, windowsize, timeoutMs, size } = t.session;
-    this.log(t.quiet ? 'debug' : 'info', 'tftp.start', t.client, `${t.client} started ${t.filename}${mode}`, {
+    this.log(t.quiet ? 'debug' : 'info', 'tftp.start', t.client, `${t.client} started ${t.filename}${from(t)}${mode}`, {
       file: t.filename,
+      ...(t.origin ? { origin: t.origin } : {}),
       client: t.client,
       size,
       options: Object.fromEntries(t.asked.map((o) => [o.name.toLowerCase(), o.value])),
@@ -417,6 +420,7 @@ class Server implements TftpServer {
     const bytesPerSec = seconds > 0 ? Math.round(bytes / seconds) : 0;
     const data = {
       file: t.filename,
+      ...(t.origin ? { origin: t.origin } : {}),
       client: t.client,
       size: t.session.size,
       bytes,
@@ -431,7 +435,7 @@ class Server implements TftpServer {
     switch (result.kind) {
       case 'complete':
         this.counters.completed += 1;
-        return this.log(t.quiet ? 'debug' : 'info', 'tftp.end', t.client, `sent ${t.filename} to ${t.client} (${took})`, data);
+        return this.log(t.quiet ? 'debug' : 'info', 'tftp.end', t.client, `sent ${t.filename}${from(t)} to ${t.client} (${took})`, data);
       case 'probe':
         // UEFI firmware asks for the size and aborts after the OACK (error 8): normal, not an error.
         this.counters.probes += 1;
@@ -480,4 +484,9 @@ function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** " (from iso/<id>/EFI/BOOT/grubx64.efi)" when a name is served from elsewhere. */
+function from(t: TransferInfo): string {
+  return t.origin ? ` (from ${t.origin})` : '';
 }

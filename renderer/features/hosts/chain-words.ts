@@ -25,8 +25,8 @@ export function chainSourceWords(host: Pick<Host, 'chainOverride'>, global: Chai
   return global ? `Follows the global setting: ${CHAIN_SETTING_WORDS[global]}` : 'Follows the global setting';
 }
 
-/** "yes", or "no: <why>"; null when the server does not say (an older server). */
+/** Yes or no, with the server's words (how it boots, or why not); null when the server does not say (an older server). */
 export function secureBootWords(d: Partial<Pick<Distro, 'secureBoot' | 'secureBootReason'>>): { yes: boolean; why: string | null } | null {
-  if (d.secureBoot === undefined) return null;
-  return d.secureBoot ? { yes: true, why: null } : { yes: false, why: d.secureBootReason ?? 'no signed boot chain found on this ISO' };
+  if (typeof d.secureBoot !== 'boolean') return null;
+  return { yes: d.secureBoot, why: d.secureBootReason ?? (d.secureBoot ? null : 'no signed boot chain found on this ISO') };
 }

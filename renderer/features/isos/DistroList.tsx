@@ -89,14 +89,15 @@ export function DistroList() {
   );
 }
 
-/** "Yes", or "No" with the reason as text (a tooltip alone is out of reach of keyboards and touch). */
+/** Yes or No, and in words how or why not, as text (a tooltip alone is out of reach of keyboards and touch). */
 function SecureBootCell({ distro }: { distro: Distro }) {
   const sb = secureBootWords(distro);
-  if (!sb) return <span className="muted">—</span>;
-  if (sb.yes) return <span>Yes</span>;
+  // Records from an older server may lack the verdict until it is restarted.
+  if (!sb) return <span className="muted">Unknown</span>;
   return (
-    <span>
-      No<div className="muted secure-boot-why">{sb.why}</div>
+    <span data-secure-boot={String(sb.yes)}>
+      <span className={`status ${sb.yes ? 'status-ok' : 'status-changed'}`}>{sb.yes ? 'Yes' : 'No'}</span>
+      {sb.why ? <span className="muted secure-boot-why">{sb.why}</span> : null}
     </span>
   );
 }

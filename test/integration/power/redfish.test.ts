@@ -236,11 +236,19 @@ describe("as the power core's Redfish driver, pins kept in the power settings st
   test('first contact pins in the store; a changed certificate is recorded as presented and fails until the store accepts it', async () => {
     const b = await bmc();
     const store = await storeFor(b.url());
-    const driver = () => redfishDrivers()({ mac, settings: store.get(mac)!.redfish!, host: undefined, store });
+    const notes: string[] = [];
+    const driver = () =>
+      redfishDrivers({ note: (m, message) => notes.push(`${m} ${message}`) })({
+        mac,
+        settings: store.get(mac)!.redfish!,
+        host: undefined,
+        store,
+      });
     const signal = new AbortController().signal;
     assert.equal(driver().target, b.url());
     assert.equal(await driver().status(signal), 'off');
     assert.equal(store.get(mac)?.redfish?.pinnedFingerprint, b.fingerprint());
+    assert.deepEqual(notes, [`${mac} Redfish: the BMC's certificate ${b.fingerprint()} is pinned (first contact)`]);
     await driver().pxeOnce(signal);
     await driver().on(signal);
     assert.equal(b.powerOns.at(-1)?.pxeFirst, true);

@@ -44,6 +44,8 @@ export function sampleDistro(family: keyof typeof DISTROS): Distro {
     evidence: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     sha256: null,
+    secureBoot: false,
+    secureBootReason: null,
   };
 }
 

@@ -36,6 +36,8 @@ const distro: Distro = {
   evidence: [],
   importedAt: '2026-01-01T00:00:00.000Z',
   sha256: null,
+  secureBoot: false,
+  secureBootReason: null,
 };
 
 const library: InstallLibrary = {

@@ -47,6 +47,8 @@ async function distroOf(manifest: string, userArgs = ''): Promise<Distro> {
     evidence: d.evidence,
     importedAt: '2024-01-01T00:00:00.000Z',
     sha256: null,
+    secureBoot: false,
+    secureBootReason: null,
   };
 }
 
