@@ -7,7 +7,6 @@ import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
-import { bundledSignedLoaders } from './boot/signed-loaders.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
 import { signedLoadersByInstall } from './boot/install-loaders.js';
 import { httpBase, isScriptFetch } from './boot/urls.js';
@@ -142,8 +141,6 @@ async function compose(c: Composition): Promise<Session> {
   const signedLoadersFor = signedLoadersByInstall({ hosts, distros: library });
   let installsRef: InstallManager | null = null;
   // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
-  // Which shim + GRUB a host gets (the distro Secure Boot part hands some hosts their ISO's own).
-  const signedLoadersFor = bundledSignedLoaders;
   const grub: GrubFilesOptions = {
     hosts,
     serverIp,

@@ -63,8 +63,6 @@ export interface VmOptions {
    * "UEFI HTTPv4" option is the one that boots: DHCP with vendor class HTTPClient, arch type 16.
    */
   uefiBoot?: 'pxe' | 'http';
-  /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
-  secureBoot?: boolean;
   /** Where the firmware boots first. Default 'network' (then disk); 'disk' puts the disk first. */
   bootFirst?: 'network' | 'disk';
   /** Direct kernel boot (no firmware boot path): for self-tests of installer images. */
