@@ -33,6 +33,11 @@ packages=(
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
 )
+# The opt-in ARM64 end-to-end test (test/e2e/arm64.test.ts, BOOTBENCH_E2E_ARM64=1: ~5 min under TCG):
+# an arm64 UEFI VM (AAVMF) and the real Debian arm64 installer. Not installed otherwise.
+if [ "${BOOTBENCH_E2E_ARM64:-}" = 1 ]; then
+  packages+=(qemu-system-arm qemu-efi-aarch64 debian-installer-12-netboot-arm64)
+fi
 
 if command -v apt-get > /dev/null; then
   if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo bash scripts/setup.sh)" >&2; exit 1; fi
