@@ -44,6 +44,7 @@ const hosts = new Map<string, Host>([
       hostname: null,
       firstSeen: now,
       lastSeen: now,
+      chain: 'ipxe',
     },
   ],
 ]);

@@ -3,6 +3,7 @@
 // (session.ts). It only wires: every decision lives in the module that owns it.
 import { mkdir } from 'node:fs/promises';
 import type { ServeRequest, ServerStatus, ServiceStatus } from '../shared/contract.js';
+import { ChainSettings } from './boot/chain-settings.js';
 import { newToken } from './control/auth.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
 import { controlHandlers } from './control/handlers.js';
@@ -59,8 +60,11 @@ async function composeApp({
   teardown: Teardown;
   undo: () => Promise<void>;
 }): Promise<RunningServer> {
-  const hosts = await HostRegistry.open(options.dataDir, bus);
+  // The global boot chain first: a host seen for the first time starts on its chain.
+  const chains = await ChainSettings.open(options.dataDir, bus, options.chain);
+  const hosts = await HostRegistry.open(options.dataDir, bus, { chainOfNewHost: () => chains.chainOfNewHost() });
   teardown.push(() => hosts.flush());
+  chains.reconcile(hosts);
   const library = await IsoLibrary.open(options.dataDir, bus);
   teardown.push(() => library.close());
   const timeline = new TimelineStore(options.dataDir, bus);
@@ -70,7 +74,7 @@ async function composeApp({
   const templates = await TemplateStore.open(options.dataDir);
   // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
   for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
-  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }) };
+  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
   // written once the control API is up.
@@ -103,6 +107,7 @@ async function composeApp({
       foreignDhcp: session?.foreign ?? [],
       services: [...(session?.services() ?? []), controlStatus()],
       startedAt,
+      chain: chains.global,
     };
   };
   // The same port and token as the last run of this data folder, so that an open tab reconnects.
@@ -132,6 +137,7 @@ async function composeApp({
           timeline,
           settings,
           templates,
+          chains,
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),
           check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),

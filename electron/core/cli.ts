@@ -3,12 +3,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
-import { isDhcpMode, normalizeMac } from '../shared/contract.js';
+import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
+import { runChain } from './cli-chain.js';
 import { formatDistros, formatEvent, formatHosts, formatImported } from './format.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,7 @@ Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
                   [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
+                  [--chain auto|ipxe|signed]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
@@ -33,6 +35,7 @@ Usage:
   bootbench cancel MAC [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
+  bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
   bootbench logs [MAC] [--follow] [--json]
 
 serve without --interface starts the UI only: choose the interface there.
@@ -42,6 +45,9 @@ wait for one at every start (--no-ra: not if the segment has its own router).
 --exit-with-stdin: stop when stdin closes (the desktop app's privileged helper).
 --bios-chain: BIOS machines whose NIC ROM is iPXE (QEMU, some labs) chain undionly.kpxe over TFTP
 once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exercised.
+--chain: the UEFI boot chain (stored; default auto): iPXE, or the signed shim + GRUB that Secure Boot
+accepts; auto starts with iPXE and switches a machine whose firmware refuses it. \`bootbench chain\`
+changes it while serving, for all machines (--global) or one (default: back to the global one).
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -72,6 +78,7 @@ const verbs = {
     'no-dns': { type: 'boolean', default: false },
     'no-ra': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
+    chain: { type: 'string' },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
@@ -83,6 +90,7 @@ const verbs = {
   cancel: common,
   rename: common,
   forget: common,
+  chain: { ...common, global: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Verb = keyof typeof verbs;
@@ -227,6 +235,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: forgotten\n`);
       return 0;
     }
+    case 'chain':
+      return runChain(await ControlClient.fromDataDir(dataDir), parsed.positionals, values.global as string | undefined, json);
     case 'logs': {
       const client = await ControlClient.fromDataDir(dataDir);
       const macText = parsed.positionals[0];
@@ -294,6 +304,8 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     for (const ip of ips) if (!isIpv4(ip)) fail(`--${name} takes IPv4 addresses separated by commas, not "${text}".`);
     return ips;
   };
+  const chain = values.chain as string | undefined;
+  if (chain !== undefined && !isChainSetting(chain)) fail(`--chain must be auto, ipxe or signed, not "${chain}".`);
   const domain = values.domain as string | undefined;
   if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain))
     fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
@@ -313,6 +325,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     leaseTimeSec: leaseTime,
     conflictProbe: values['no-probe'] !== true,
     biosChain: values['bios-chain'] === true,
+    ...(chain !== undefined ? { chain } : {}),
     dnsResponder: values['no-dns'] !== true,
     routerAdvert: values['no-ra'] !== true,
     ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),

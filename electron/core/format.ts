@@ -36,7 +36,10 @@ export function formatHosts(hosts: Host[]): string {
           : '';
     // The name comes last, and only when there is one: the columns before it stay where scripts expect them.
     const name = h.label || h.hostname;
-    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}`;
+    // The UEFI chain when it is not the usual iPXE, or the host has a setting of its own.
+    const chain =
+      h.chain === 'signed' || h.chainOverride ? `  chain: ${h.chain}${h.chainOverride ? ` (own setting: ${h.chainOverride})` : ''}` : '';
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}${chain}`;
   });
   return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 // What `bootbench serve` (and the desktop app) is started with: the interface and the choices that
 // shape the services on it.
-import type { DhcpMode } from '../shared/contract.js';
+import type { ChainSetting, DhcpMode } from '../shared/contract.js';
 import type { Reservation } from './dhcp/leases.js';
 import type { StageTimeouts } from './install/limits.js';
 
@@ -30,6 +30,8 @@ export interface ServeOptions {
   dnsResponder?: boolean;
   /** Send IPv6 router advertisements that end iPXE's router-discovery wait (default on). */
   routerAdvert?: boolean;
+  /** The global UEFI boot chain (`serve --chain`): set and stored at start; absent: the stored one. */
+  chain?: ChainSetting;
   /** Emulate a vendor BIOS PXE ROM on QEMU's iPXE ROM (tests; see ipxe-script.ts). */
   biosChain?: boolean;
   /** Debian netboot images root (tests). */

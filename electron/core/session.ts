@@ -2,6 +2,8 @@
 // whole. This file only wires; each decision lives with its owner (the pool in dhcp/, what a client
 // boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
 import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
+import type { ChainSettings } from './boot/chain-settings.js';
+import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -59,6 +61,7 @@ export interface SharedState {
   hosts: HostRegistry;
   library: IsoLibrary;
   answers: AnswerRenderer;
+  chains: ChainSettings;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -173,6 +176,22 @@ async function compose(c: Composition): Promise<Session> {
 
   const syslogPort = options.syslogPort ?? 514;
   const limits = stageLimits(options.installTimeouts);
+  let installsForChains: InstallManager | null = null;
+  // `auto`: follows each host's DHCP requests and fetches; a host that refused both chains fails
+  // (its install, when one is under way, with the same reason).
+  const chains = createChainTracker({
+    hosts,
+    bus,
+    settingOf: (host) => c.shared.chains.settingOf(host),
+    fail: (mac, message) => {
+      const state = hosts.get(mac)?.state;
+      if (installsForChains && (state === 'queued' || state === 'booting' || state === 'installing'))
+        installsForChains.observe(mac, { type: 'unbootable', code: 'boot-refused', message });
+      else hosts.setState(mac, 'failed', { failureReason: message, failureCode: 'boot-refused' });
+    },
+  });
+  teardown.push(() => chains.stop());
+
   const installs = await InstallManager.open({
     dataDir: options.dataDir,
     bus,
@@ -189,6 +208,7 @@ async function compose(c: Composition): Promise<Session> {
   });
   teardown.push(() => installs.close());
   installsRef = installs;
+  installsForChains = installs;
 
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, {
@@ -241,7 +261,10 @@ async function compose(c: Composition): Promise<Session> {
       domain: dhcpExtras.domain,
     },
     bootPolicy: createDhcpBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
-    onClient: (client, ip) => hosts.seen(client, ip),
+    onClient: (client, ip) => {
+      hosts.seen(client, ip);
+      chains.sawDhcp(client); // before the boot file is chosen: the request that shows a refusal gets the signed chain
+    },
     ownMac: nic.mac,
     openSocket: async (port) => {
       if (port === 67 && !port67Adopted) {

@@ -76,6 +76,16 @@ export interface Host {
   failureCode?: InstallFailureCode;
   /** The install queued, running or last finished on this host; null when none was ever asked for. */
   install?: HostInstall | null;
+  /**
+   * ★ What its next UEFI boot gets: iPXE, or the signed chain (shim → GRUB). Follows its setting
+   * (its own, else the global one); under `auto` it starts `ipxe` and becomes `signed` when the
+   * firmware refused the iPXE loader. Hosts stored before chains existed load as `ipxe`.
+   */
+  chain: BootChain;
+  /** The host's own chain setting; absent or null: it follows the global one (ServerStatus.chain). */
+  chainOverride?: ChainSetting | null;
+  /** Why `auto` chose its chain, in words for people; absent or null while `auto` has not switched it. */
+  chainReason?: string | null;
 }
 
 /** The stages of an install (★ Host states, without `discovered`). */
@@ -125,6 +135,11 @@ export const INSTALL_FAILURE_CODES = [
   'distro-removed',
   /** Bootbench could not boot the installer any more (its kernel or initrd cannot be read, …). */
   'installer-unavailable',
+  /**
+   * The firmware ran neither boot chain (`auto`): it refused the iPXE loader, then fetched the
+   * signed shim and GRUB but never asked for its GRUB config (Secure Boot keys that trust neither).
+   */
+  'boot-refused',
   /** A failure stored before failures had codes, whose words match none of the above. */
   'unknown',
 ] as const;
@@ -218,6 +233,8 @@ export interface ServerStatus {
   foreignDhcp: ForeignDhcpServer[];
   services: ServiceStatus[];
   startedAt: string;
+  /** The global UEFI boot-chain setting (stored in the data folder; `serve --chain` sets it at start). */
+  chain: ChainSetting;
 }
 
 export interface ForeignDhcpServer {
@@ -276,6 +293,16 @@ export function normalizeMac(text: string): string | null {
 
 export interface HostLabelUpdate {
   label: string | null;
+}
+
+/** A host's own chain setting; null: it follows the global one. */
+export interface HostChainUpdate {
+  chain: ChainSetting | null;
+}
+
+/** The global chain setting. */
+export interface ChainSettingUpdate {
+  chain: ChainSetting;
 }
 
 export interface ImportRequest {
@@ -479,6 +506,13 @@ export interface ControlRoutes {
   'POST /api/hosts/:mac/cancel': { query: undefined; output: Host };
   /** Give the host a name of the technician's (`label`); null or "" removes it. */
   'PUT /api/hosts/:mac/label': { query: undefined; body: HostLabelUpdate; output: Host };
+  /**
+   * The host's own UEFI boot-chain setting; null: it follows the global one. Setting `auto` on a host
+   * lets `auto` decide afresh (a host it switched, or failed, starts again from iPXE).
+   */
+  'PUT /api/hosts/:mac/chain': { query: undefined; body: HostChainUpdate; output: Host };
+  /** The global UEFI boot-chain setting (stored: it outlives restarts); hosts without their own follow it. */
+  'PUT /api/boot/chain': { query: undefined; body: ChainSettingUpdate; output: ServerStatus };
   /** Forget a host: its record is deleted (refused while an install is under way). The forgotten record. */
   'DELETE /api/hosts/:mac': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */

@@ -3,10 +3,13 @@
 import { z } from 'zod';
 import {
   ANSWER_TEMPLATE_NAMES,
+  CHAIN_SETTINGS,
   DHCP_MODES,
+  type ChainSettingUpdate as ChainSettingUpdateBody,
   normalizeMac,
   type DistroUpdate as DistroUpdateBody,
   type EventsFilter,
+  type HostChainUpdate as HostChainUpdateBody,
   type HostLabelUpdate as HostLabelUpdateBody,
   type ImportRequest as ImportRequestBody,
   type LocateRequest as LocateRequestBody,
@@ -54,6 +57,12 @@ export const HostLabelUpdate: z.ZodType<HostLabelUpdateBody> = z.object({
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'one line, without control characters')
     .nullable(),
 });
+
+/** A host's own boot-chain setting; null: the global one. */
+export const HostChainUpdate: z.ZodType<HostChainUpdateBody> = z.object({ chain: z.enum(CHAIN_SETTINGS).nullable() }).strict();
+
+/** The global boot-chain setting. */
+export const ChainSettingUpdate: z.ZodType<ChainSettingUpdateBody> = z.object({ chain: z.enum(CHAIN_SETTINGS) }).strict();
 
 /** `--set KEY=VALUE` pairs: keys are settings names; the answer-file renderer says which exist. */
 export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({

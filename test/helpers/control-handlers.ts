@@ -30,6 +30,10 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     'PUT /api/hosts/:mac/label': ({ params }) => {
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },
+    'PUT /api/hosts/:mac/chain': ({ params }) => {
+      throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
+    },
+    'PUT /api/boot/chain': () => ({}) as ServerStatus,
     'DELETE /api/hosts/:mac': ({ params }) => {
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },

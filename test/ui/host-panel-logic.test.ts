@@ -46,6 +46,7 @@ function host(mac: string, state: Host['state'], over: Partial<Host> = {}): Host
     hostname: null,
     firstSeen: at(0),
     lastSeen: at(0),
+    chain: 'ipxe',
     ...over,
   };
 }

@@ -19,6 +19,7 @@ const host = (over: Partial<Host>): Host =>
     hostname: null,
     firstSeen: '2026-01-01T10:00:00.000Z',
     lastSeen: '2026-01-01T10:00:00.000Z',
+    chain: 'ipxe',
     ...over,
   }) as Host;
 

@@ -61,6 +61,7 @@ const host = (mac: string, state: Host['state'] = 'discovered'): Host => ({
   hostname: null,
   firstSeen: '2026-01-01T00:00:00Z',
   lastSeen: '2026-01-01T00:00:00Z',
+  chain: 'ipxe',
 });
 
 describe('event batching', () => {

@@ -23,10 +23,12 @@ import {
 } from '../../shared/contract.js';
 import {
   AnswerFileQuery,
+  ChainSettingUpdate,
   CheckQuery,
   DistroId,
   DistroUpdate,
   EventsQuery,
+  HostChainUpdate,
   HostLabelUpdate,
   ImportRequest,
   InstallRequest,
@@ -92,6 +94,8 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'POST /api/hosts/:mac/install': { params: MacParams, body: InstallRequest },
   'POST /api/hosts/:mac/cancel': { params: MacParams },
   'PUT /api/hosts/:mac/label': { params: MacParams, body: HostLabelUpdate },
+  'PUT /api/hosts/:mac/chain': { params: MacParams, body: HostChainUpdate },
+  'PUT /api/boot/chain': { body: ChainSettingUpdate },
   'DELETE /api/hosts/:mac': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },

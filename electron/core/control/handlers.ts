@@ -2,6 +2,7 @@
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
 import type { CheckReport, Host, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
+import type { ChainSettings } from '../boot/chain-settings.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import type { TimelineStore } from '../hosts/timeline.js';
 import type { InstallManager } from '../install/manager.js';
@@ -22,6 +23,8 @@ export interface ControlContext {
   timeline: TimelineStore;
   settings: SettingsStore;
   templates: TemplateStore;
+  /** The UEFI boot-chain settings (global and per host). */
+  chains: ChainSettings;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
   interfaces(): Promise<NicInfo[]>;
@@ -48,6 +51,11 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/hosts/:mac/install': ({ params, body }) => c.installs().queue(params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
+    'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
+    'PUT /api/boot/chain': async ({ body }) => {
+      await c.chains.setGlobal(c.hosts, body.chain);
+      return c.status();
+    },
     'DELETE /api/hosts/:mac': ({ params }) => forgetHost(c, params.mac),
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),

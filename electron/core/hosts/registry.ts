@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
+import type { BootChain, Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
@@ -48,6 +48,7 @@ export class HostRegistry {
     private readonly clock: () => Date,
     private readonly saveDelayMs: number,
     private readonly schedule: Schedule,
+    private readonly chainOfNewHost: () => BootChain,
   ) {}
 
   /** Address → MAC, kept with every change: HTTP and TFTP ask it for every request. */
@@ -56,7 +57,13 @@ export class HostRegistry {
   static async open(
     dataDir: string,
     bus: EventBus,
-    options: { clock?: () => Date; saveDelayMs?: number; schedule?: Schedule } = {},
+    options: {
+      clock?: () => Date;
+      saveDelayMs?: number;
+      schedule?: Schedule;
+      /** The chain a host seen for the first time gets (the global setting's; default ipxe). */
+      chainOfNewHost?: () => BootChain;
+    } = {},
   ): Promise<HostRegistry> {
     const registry = new HostRegistry(
       join(dataDir, dataFiles.hosts),
@@ -64,9 +71,11 @@ export class HostRegistry {
       options.clock ?? (() => new Date()),
       options.saveDelayMs ?? 200,
       options.schedule ?? realTimer,
+      options.chainOfNewHost ?? (() => 'ipxe'),
     );
     const file = await readJsonFile<HostsFile>(registry.path, { version: 1, hosts: [] });
-    for (const host of file.hosts) registry.put(host);
+    // Hosts stored before boot chains were chosen have none: they booted iPXE, and keep it.
+    for (const host of file.hosts) registry.put({ ...host, chain: host.chain ?? 'ipxe' });
     return registry;
   }
 
@@ -107,7 +116,7 @@ export class HostRegistry {
           ip: ip ?? known.ip,
           lastSeen: now,
         }
-      : newHost(sighting, ip, now);
+      : newHost(sighting, ip, now, this.chainOfNewHost());
     this.put(host);
     if (!known)
       this.bus.log(
@@ -132,6 +141,7 @@ export class HostRegistry {
       { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
       null,
       this.clock().toISOString(),
+      this.chainOfNewHost(),
     );
     this.put(host);
     this.changed(host);
@@ -198,6 +208,21 @@ export class HostRegistry {
     return host;
   }
 
+  /**
+   * The host's boot chain, its own chain setting and why `auto` chose the chain (boot/ decides
+   * them). A change that changes nothing is not announced.
+   */
+  setChain(mac: string, update: Partial<Pick<Host, 'chain' | 'chainOverride' | 'chainReason'>>): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const host: Host = { ...known, ...update };
+    const same = (['chain', 'chainOverride', 'chainReason'] as const).every((k) => (host[k] ?? null) === (known[k] ?? null));
+    if (same) return known;
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
   /** Deletes the host's record (refused while an install is under way); the record as it was. */
   forget(mac: string): Host {
     const known = this.hosts.get(mac);
@@ -252,7 +277,7 @@ export class HostRegistry {
 }
 
 /** A host seen for the first time: `discovered`, nothing installed. */
-function newHost(sighting: ClientSighting, ip: string | null, now: string): Host {
+function newHost(sighting: ClientSighting, ip: string | null, now: string, chain: BootChain): Host {
   return {
     mac: sighting.mac,
     firmware: sighting.firmware,
@@ -267,5 +292,6 @@ function newHost(sighting: ClientSighting, ip: string | null, now: string): Host
     hostname: null,
     firstSeen: now,
     lastSeen: now,
+    chain,
   };
 }

@@ -23,7 +23,8 @@ export type Observation =
   /** A syslog line, a log POST or an installer webhook event from the host. */
   | { type: 'activity'; summary: string }
   /** Bootbench itself can no longer boot the host's installer. */
-  | { type: 'unbootable'; code: 'distro-removed' | 'installer-unavailable'; message: string }
+  /** …or the host's firmware refused both boot chains (boot/chain-auto.ts). */
+  | { type: 'unbootable'; code: 'distro-removed' | 'installer-unavailable' | 'boot-refused'; message: string }
   | { type: 'cancel' }
   | { type: 'tick' };
 

@@ -175,6 +175,7 @@ export function sampleInputs(name: AnswerTemplateName): AnswerContextInput[] {
     hostname: null,
     firstSeen: '2025-01-01T00:00:00.000Z',
     lastSeen: '2025-01-01T00:00:00.000Z',
+    chain: 'ipxe',
   };
   const distro: Distro = {
     id: `sample-${family}`,

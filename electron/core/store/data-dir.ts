@@ -21,4 +21,6 @@ export const dataFiles = {
   leaseJournal: 'leases.journal',
   hosts: 'hosts.json',
   settings: 'settings.json',
+  /** The global UEFI boot-chain setting (auto, ipxe, signed). */
+  bootChain: 'boot-chain.json',
 } as const;

@@ -176,6 +176,7 @@ describe('boot HTTP server on loopback', { timeout: 120_000 }, () => {
       hostname: null,
       firstSeen: new Date().toISOString(),
       lastSeen: new Date().toISOString(),
+      chain: 'ipxe',
     });
     server = createBootHttpServer({ address: '127.0.0.1', port: 0, bus, macForIp: (ip) => (ip === '127.0.0.1' ? MAC : null) });
     mountBootRoutes(server, { loaders: naiveResolver(root, seen, openFiles), hosts, serverIp: '127.0.0.1', httpPort: 0, pollSeconds: 3 });

@@ -21,6 +21,7 @@ function host(firmware: Host['firmware'], state: HostState = 'discovered'): Host
     hostname: null,
     firstSeen: '2025-01-01T00:00:00.000Z',
     lastSeen: '2025-01-01T00:00:00.000Z',
+    chain: 'ipxe',
   };
 }
 

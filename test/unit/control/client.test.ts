@@ -24,6 +24,7 @@ const STATUS: ServerStatus = {
   foreignDhcp: [],
   services: [{ name: 'dhcp', state: 'up', address: '10.231.1.1:67', error: null, counters: { offers: 2 } }],
   startedAt: '2025-01-01T00:00:00.000Z',
+  chain: 'auto',
 };
 const HOSTS: Host[] = [
   {
@@ -40,6 +41,7 @@ const HOSTS: Host[] = [
     hostname: null,
     firstSeen: '2025-01-01T00:00:00.000Z',
     lastSeen: '2025-01-01T00:00:00.000Z',
+    chain: 'ipxe',
   },
 ];
 const NICS: NicInfo[] = [

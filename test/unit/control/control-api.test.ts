@@ -63,6 +63,7 @@ const HOST: Host = {
   hostname: null,
   firstSeen: '2025-01-01T00:00:00.000Z',
   lastSeen: '2025-01-01T00:00:00.000Z',
+  chain: 'ipxe',
 };
 
 const STATUS: ServerStatus = {
@@ -75,6 +76,7 @@ const STATUS: ServerStatus = {
   foreignDhcp: [],
   services: [],
   startedAt: '2025-01-01T00:00:00.000Z',
+  chain: 'auto',
 };
 
 describe('control API over HTTP', () => {

@@ -16,6 +16,7 @@ export const SAMPLE_HOST: Host = {
   hostname: null,
   firstSeen: '2025-01-01T00:00:00.000Z',
   lastSeen: '2025-01-01T00:00:00.000Z',
+  chain: 'ipxe',
 };
 
 const DISTROS: Record<Exclude<DistroFamily, 'alpine' | 'generic'>, Pick<Distro, 'id' | 'name' | 'version'>> = {
