@@ -42,17 +42,20 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
   if (client.ipxe) return { kind: 'boot', answer: { file: `${base}${ipxeScriptPath(client.mac)}`, nextServer, vendorClass: null } };
   const uefi = client.kind === 'http' || client.firmware === 'uefi' || client.firmware === 'uefi-http';
   if (uefi && (options.chainFor?.(client) ?? 'ipxe') === 'signed') return signedBoot(client, options, base);
-  if (client.kind === 'http' || client.firmware === 'uefi-http') {
-    return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
-  }
   const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
+  if (client.kind === 'http' || client.firmware === 'uefi-http') {
+    // iPXE by URL for x86-64 only: an ARM64 HTTP-boot client must not be handed an x86 loader.
+    if (client.arch === 'x86_64' || client.arch === 'unknown')
+      return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
+    return { kind: 'no-loader', reason: noIpxe(client.arch, code) };
+  }
   switch (client.firmware) {
     case 'bios':
       if (client.arch === 'x86') return { kind: 'boot', answer: { file: 'undionly.kpxe', nextServer, vendorClass: 'PXEClient' } };
       break;
     case 'uefi':
       if (client.arch === 'x86_64') return { kind: 'boot', answer: { file: uefiLoader, nextServer, vendorClass: 'PXEClient' } };
-      return { kind: 'no-loader', reason: `no iPXE loader is bundled for ${cpuName(client.arch)} UEFI (architecture type ${code})` };
+      return { kind: 'no-loader', reason: noIpxe(client.arch, code) };
     case 'unknown':
       break;
   }
@@ -71,6 +74,13 @@ function signedBoot(client: ClientInfo, options: DhcpBootOptions, base: string):
     return { kind: 'boot', answer: { file: `${base}${loaders.shim.http}`, nextServer, vendorClass: 'HTTPClient' } };
   }
   return { kind: 'boot', answer: { file: loaders.shim.tftp, nextServer, vendorClass: 'PXEClient' } };
+}
+
+/** Why a UEFI client on the iPXE chain gets nothing; for a CPU with signed loaders, what would boot it. */
+function noIpxe(arch: Arch, code: string): string {
+  const reason = `no iPXE loader is bundled for ${cpuName(arch)} UEFI (architecture type ${code})`;
+  // Only the bundled pair is asked: a host's own loaders (signedLoadersFor) depend on its MAC.
+  return bundledSignedLoaders('', arch) ? `${reason}; set its boot chain to signed (or auto) to boot it` : reason;
 }
 
 /**
