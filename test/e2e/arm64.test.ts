@@ -145,6 +145,13 @@ describe('ARM64 UEFI: AAVMF → shimaa64 → grubaa64 → the Debian arm64 insta
     };
     // The signed arm64 kernel ran under Secure Boot (AAVMF with Microsoft's keys enforces it).
     assert.match(vm.serialLog(), /secureboot: Secure boot enabled/);
+    // `auto` put the host on the signed chain at its first request, and said why.
+    assert.equal(host?.chain, 'signed');
+    assert.ok(
+      events.some((e) => e.kind === 'boot.chain-switched' && /ARM64/.test(e.message)),
+      'the switch to the signed chain is on the timeline',
+    );
+    assert.ok(!events.some((e) => e.kind === 'dhcp.no-loader'), 'DHCP always had a boot file for it');
     const preseedGet = events.find((e) => e.kind === 'http.request' && /^\/install\/[^/]+\/answer$/.test(String(e.data?.path)));
     assert.ok(preseedGet, 'the preseed was fetched under the install token');
     assert.equal(preseedGet.data?.status, 200);
