@@ -32,6 +32,9 @@ packages=(
   cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
+  ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
+  openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
+  redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
 )
 # The opt-in ARM64 end-to-end test (test/e2e/arm64.test.ts, BOOTBENCH_E2E_ARM64=1: ~5 min under TCG):
 # an arm64 UEFI VM (AAVMF) and the real Debian arm64 installer. Not installed otherwise.
