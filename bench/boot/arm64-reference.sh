@@ -10,7 +10,7 @@
 # Its own namespace (a64ref, 10.231.152.0/24), nothing on real interfaces. VMT: seconds allowed (900).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"; assets="$here/../../assets/boot"
-W=${A64REF_WORK:-$(mktemp -d)}; mkdir -p "$W/tftp/grub" "$W/http"
+W=${A64REF_WORK:-$(mktemp -d)}; mkdir -p "$W/tftp/grub" "$W/http"; chmod 755 "$W" # dnsmasq reads the tree as nobody
 NS=a64ref; VMT=${VMT:-900}
 DI=/usr/lib/debian-installer/images/12/arm64/text/debian-installer/arm64
 [ -f "$DI/initrd.gz" ] || { echo "needs debian-installer-12-netboot-arm64" >&2; exit 2; }
