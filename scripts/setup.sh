@@ -23,7 +23,7 @@ packages=(
   procps psmisc     # ps, fuser: diagnostics when a test fails
   bsdutils          # logger: sends syslog to Bootbench as installers do
   ndisc6            # rdisc6: a router solicitation, answered by Bootbench's RA
-  tcpdump           # captures the RA on the client side
+  tcpdump           # captures the RA on the client side, and the firmware's DHCP in the HTTP-boot e2e
   debconf-utils     # debconf-set-selections -c: cross-checks the preseed validator
   libxml2-utils     # xmllint: cross-checks the AutoYaST validator
   whois             # mkpasswd: cross-checks SHA-512 crypt

@@ -29,10 +29,9 @@ export type BootChoice = { kind: 'boot'; answer: BootAnswer } | { kind: 'not-net
 /**
  * The boot file for one client. BIOS: undionly.kpxe (uses the ROM's UNDI driver, works on any
  * NIC). UEFI x86-64: snponly.efi (uses the firmware's SNP driver, like undionly) unless ipxe.efi
- * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client gets the
- * loader by URL and must see "HTTPClient" echoed in option 60 (UEFI spec 24.7), after which the
- * iPXE it runs asks DHCP again and gets its script. On the signed chain a UEFI client gets the shim
- * instead (by TFTP, or by URL for HTTP boot): the shim loads GRUB, which never asks DHCP again.
+ * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client: see
+ * httpBootLoader. On the signed chain a UEFI client gets the shim instead (by TFTP, or by URL for
+ * HTTP boot): the shim loads GRUB, which never asks DHCP again.
  */
 export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootChoice {
   const base = httpBase(options.serverIp, options.httpPort);
@@ -43,12 +42,8 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
   const uefi = client.kind === 'http' || client.firmware === 'uefi' || client.firmware === 'uefi-http';
   if (uefi && (options.chainFor?.(client) ?? 'ipxe') === 'signed') return signedBoot(client, options, base);
   const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
-  if (client.kind === 'http' || client.firmware === 'uefi-http') {
-    // iPXE by URL for x86-64 only: an ARM64 HTTP-boot client must not be handed an x86 loader.
-    if (client.arch === 'x86_64' || client.arch === 'unknown')
-      return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
-    return { kind: 'no-loader', reason: noIpxe(client.arch, code) };
-  }
+  if (client.kind === 'http' || client.firmware === 'uefi-http')
+    return httpBootLoader(client, `${base}${loaderPath(uefiLoader)}`, nextServer, code);
   switch (client.firmware) {
     case 'bios':
       if (client.arch === 'x86') return { kind: 'boot', answer: { file: 'undionly.kpxe', nextServer, vendorClass: 'PXEClient' } };
@@ -78,9 +73,38 @@ function signedBoot(client: ClientInfo, options: DhcpBootOptions, base: string):
 
 /** Why a UEFI client on the iPXE chain gets nothing; for a CPU with signed loaders, what would boot it. */
 function noIpxe(arch: Arch, code: string): string {
-  const reason = `no iPXE loader is bundled for ${cpuName(arch)} UEFI (architecture type ${code})`;
+  return withSignedHint(arch, `no iPXE loader is bundled for ${cpuName(arch)} UEFI (architecture type ${code})`);
+}
+
+/** For a CPU whose only chain is the signed one (ARM64), the reason says how to boot it. */
+function withSignedHint(arch: Arch, reason: string): string {
   // Only the bundled pair is asked: a host's own loaders (signedLoadersFor) depend on its MAC.
   return bundledSignedLoaders('', arch) ? `${reason}; set its boot chain to signed (or auto) to boot it` : reason;
+}
+
+/**
+ * UEFI HTTP boot (UEFI spec 24.7): the firmware takes only an offer that echoes "HTTPClient" in
+ * option 60 and carries the loader's URL. x86-64 gets the same iPXE as over PXE: snponly.efi works
+ * under HTTP boot too (OVMF, tested in test/e2e/http-boot.test.ts). It drives the SNP of the device
+ * it was loaded from, found by walking up the loaded image's device path (iPXE's efi_locate_device,
+ * since 2014): under HTTP boot that device is HttpBootDxe's child handle (…/MAC/IPv4/Uri), and the
+ * walk reaches the NIC's own SNP, as under PXE. So it runs on any NIC the firmware can drive, which
+ * ipxe.efi's own drivers cannot promise (ipxe.efi boots this way too, at 5x the size; see
+ * docs/design/boot.md). The iPXE it starts asks DHCP again (PXEClient, user class iPXE) and gets
+ * its script. Any other CPU gets no x86 loader: a warning instead of a boot that cannot run.
+ */
+function httpBootLoader(client: ClientInfo, url: string, nextServer: string, code: string): BootChoice {
+  if (client.arch === 'x86_64') return { kind: 'boot', answer: { file: url, nextServer, vendorClass: 'HTTPClient' } };
+  if (client.arch === 'unknown')
+    return { kind: 'no-loader', reason: `no loader for a UEFI HTTP-boot client of unknown architecture (type ${code})` };
+  const firmware = client.firmware === 'bios' ? 'BIOS' : 'UEFI'; // type 20 is a PC BIOS booting from HTTP
+  return {
+    kind: 'no-loader',
+    reason: withSignedHint(
+      client.arch,
+      `no iPXE loader is bundled for ${cpuName(client.arch)} ${firmware} HTTP boot (architecture type ${code})`,
+    ),
+  };
 }
 
 /**
