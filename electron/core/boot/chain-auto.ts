@@ -77,8 +77,9 @@ export function stepAuto(state: AutoState, input: AutoInput, now: Date): AutoSte
     case 'fetched':
       return fetched(state, input.file, input.name, now);
     case 'pxe-dhcp':
-      // An ARM64 UEFI client (PXE or HTTP boot) has no iPXE to try: the signed chain at once.
-      if (SIGNED_ONLY.has(input.arch) && (input.firmware === 'uefi' || input.firmware === 'uefi-http')) return signedOnly(state, now);
+      // An ARM64 UEFI PXE client has no iPXE to try: the signed chain at once. Not an HTTP-boot one:
+      // Debian's signed GRUB cannot start from UEFI HTTP boot (docs/design/boot.md), so it stays unserved.
+      if (SIGNED_ONLY.has(input.arch) && input.firmware === 'uefi') return signedOnly(state, now);
       // Otherwise only a UEFI x86-64 PXE ROM can be given the signed chain.
       if (input.firmware !== 'uefi' || input.arch !== 'x86_64') return none(state);
       return cameBack(state, now);

@@ -76,6 +76,13 @@ function noIpxe(arch: Arch, code: string): string {
   return withSignedHint(arch, `no iPXE loader is bundled for ${cpuName(arch)} UEFI (architecture type ${code})`);
 }
 
+/** For an HTTP-boot CPU whose only chain is the signed one (ARM64): Debian's signed GRUB needs PXE. */
+function withPxeHint(arch: Arch, reason: string): string {
+  return bundledSignedLoaders('', arch)
+    ? `${reason}; PXE-boot it instead (the signed chain's GRUB cannot start from UEFI HTTP boot)`
+    : reason;
+}
+
 /** For a CPU whose only chain is the signed one (ARM64), the reason says how to boot it. */
 function withSignedHint(arch: Arch, reason: string): string {
   // Only the bundled pair is asked: a host's own loaders (signedLoadersFor) depend on its MAC.
@@ -100,7 +107,7 @@ function httpBootLoader(client: ClientInfo, url: string, nextServer: string, cod
   const firmware = client.firmware === 'bios' ? 'BIOS' : 'UEFI'; // type 20 is a PC BIOS booting from HTTP
   return {
     kind: 'no-loader',
-    reason: withSignedHint(
+    reason: withPxeHint(
       client.arch,
       `no iPXE loader is bundled for ${cpuName(client.arch)} ${firmware} HTTP boot (architecture type ${code})`,
     ),

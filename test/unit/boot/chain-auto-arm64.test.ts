@@ -1,6 +1,7 @@
-// `auto` for ARM64 UEFI: Bootbench bundles no arm64 iPXE, so an arm64 client (PXE arch 11 or HTTP
-// boot arch 19) goes to the signed chain at its first DHCP request, said once on its timeline as
-// information (not the Secure Boot warning); it then proves itself or fails like any signed host.
+// `auto` for ARM64 UEFI: Bootbench bundles no arm64 iPXE, so an arm64 PXE client (arch 11) goes to
+// the signed chain at its first DHCP request, said once on its timeline as information (not the
+// Secure Boot warning); it then proves itself or fails like any signed host. An HTTP-boot one (arch
+// 19) is not moved: Debian's signed GRUB cannot start from UEFI HTTP boot.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialAutoState, SIGNED_ONLY_REASON, stepAuto, type AutoInput, type AutoState } from '../../../electron/core/boot/chain-auto.js';
@@ -20,7 +21,7 @@ function run(inputs: AutoInput[], start: AutoState = initialAutoState('ipxe')) {
 }
 
 describe('auto: ARM64 UEFI has the signed chain only', () => {
-  for (const firmware of ['uefi', 'uefi-http'] as const) {
+  for (const firmware of ['uefi'] as const) {
     test(`the first DHCP request of an arm64 ${firmware} client switches it, once, as information`, () => {
       const { state, actions } = run([
         { kind: 'pxe-dhcp', firmware, arch: 'arm64' },
@@ -72,6 +73,12 @@ describe('auto: ARM64 UEFI has the signed chain only', () => {
     assert.deepEqual(run([{ kind: 'pxe-dhcp', firmware: 'uefi', arch: 'x86_64' }]).actions, []);
     assert.deepEqual(run([{ kind: 'pxe-dhcp', firmware: 'uefi', arch: 'arm32' }]).actions, []);
     assert.equal(run([{ kind: 'pxe-dhcp', firmware: 'uefi', arch: 'arm32' }]).state.phase, 'ipxe');
+  });
+
+  test('an arm64 UEFI HTTP-boot client is not switched (Debian’s signed GRUB cannot start from HTTP boot)', () => {
+    const { state, actions } = run([{ kind: 'pxe-dhcp', firmware: 'uefi-http', arch: 'arm64' }]);
+    assert.equal(state.phase, 'ipxe');
+    assert.deepEqual(actions, []);
   });
 
   test('an arm64 host already on the signed chain is not switched again', () => {

@@ -1,6 +1,6 @@
 // ARM64 UEFI clients (client arch 11 PXE, 19 HTTP boot; AAVMF's captured DHCPDISCOVERs): Bootbench
 // bundles no arm64 iPXE, so they boot Debian's signed arm64 chain, shimaa64.efi by TFTP or by URL.
-// On `auto` the chain tracker moves them to it at their first request (as session.ts wires it:
+// On `auto` the chain tracker moves a PXE one to it at its first request (as session.ts wires it:
 // the registry records the client, the tracker sees it, then DHCP asks which chain it gets).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,17 +69,19 @@ describe('chooseBoot: ARM64 UEFI', () => {
     });
   });
 
-  test('forced onto iPXE: nothing (never an x86 loader, by TFTP or URL), with what would boot it', () => {
-    for (const client of [aavmfPxe(), aavmfHttp()]) {
-      const choice = chooseBoot(client, IPXE);
-      assert.equal(choice.kind, 'no-loader', JSON.stringify(choice));
-      const reason = choice.kind === 'no-loader' ? choice.reason : '';
-      assert.match(
-        reason,
-        new RegExp(`no iPXE loader is bundled for ARM64 UEFI (HTTP boot )?\\(architecture type ${client.clientArch}\\)`),
-      );
-      assert.match(reason, /set its boot chain to signed/);
-    }
+  test('on iPXE: nothing (never an x86 loader, by TFTP or URL), with what would boot it', () => {
+    const pxe = chooseBoot(aavmfPxe(), IPXE);
+    assert.equal(pxe.kind, 'no-loader', JSON.stringify(pxe));
+    assert.match(
+      pxe.kind === 'no-loader' ? pxe.reason : '',
+      /no iPXE loader is bundled for ARM64 UEFI \(architecture type 11\); set its boot chain to signed/,
+    );
+    const http = chooseBoot(aavmfHttp(), IPXE);
+    assert.equal(http.kind, 'no-loader', JSON.stringify(http));
+    assert.match(
+      http.kind === 'no-loader' ? http.reason : '',
+      /no iPXE loader is bundled for ARM64 UEFI HTTP boot \(architecture type 19\); PXE-boot it/,
+    );
   });
 
   test('32-bit ARM UEFI (arch 10): no loader on either chain, and no hint of one', () => {
@@ -128,9 +130,13 @@ describe('auto, as the session wires it: registry → chain tracker → DHCP pol
     assert.equal(bus.history({}).filter((e) => e.type === 'log' && e.kind === 'dhcp.no-loader').length, 0);
   });
 
-  test('an arm64 HTTP-boot client gets the shim URL on auto', async () => {
-    const { dhcp } = await lab('auto');
-    assert.equal(dhcp(aavmfHttp())?.file, 'http://10.231.1.1:8080/boot/shimaa64.efi');
+  test('an arm64 HTTP-boot client stays unserved on auto (told to PXE-boot); set to signed it gets the shim URL', async () => {
+    const { bus, hosts, dhcp } = await lab('auto');
+    assert.equal(dhcp(aavmfHttp()), null);
+    assert.equal(hosts.get(aavmfHttp().mac)?.chain, 'ipxe');
+    const warnings = bus.history({}).filter((e) => e.type === 'log' && e.kind === 'dhcp.no-loader');
+    assert.match(warnings[0]?.type === 'log' ? warnings[0].message : '', /PXE-boot it/);
+    assert.equal((await lab('signed')).dhcp(aavmfHttp())?.file, 'http://10.231.1.1:8080/boot/shimaa64.efi');
   });
 
   test('an explicit ipxe setting is obeyed: no boot file, said once in the DHCP log', async () => {
