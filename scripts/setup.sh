@@ -37,6 +37,11 @@ packages=(
   openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
   redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
 )
+# The opt-in ARM64 end-to-end test (test/e2e/arm64.test.ts, BOOTBENCH_E2E_ARM64=1: ~9 min under TCG):
+# an arm64 UEFI VM (AAVMF) and the real Debian arm64 installer. Not installed otherwise.
+if [ "${BOOTBENCH_E2E_ARM64:-}" = 1 ]; then
+  packages+=(qemu-system-arm qemu-efi-aarch64 debian-installer-12-netboot-arm64)
+fi
 
 if command -v apt-get > /dev/null; then
   if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo bash scripts/setup.sh)" >&2; exit 1; fi

@@ -6,6 +6,10 @@
 #   grub-efi-amd64-signed  grubx64.efi  (/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed: signed
 #                          by Debian, netboot build with http, tftp, efinet, configfile, sleep)
 #   grub-common            its copyright file only (GRUB's licence: the signed package describes itself)
+#   shim-signed:arm64      shimaa64.efi (/usr/lib/shim/shimaa64.efi.signed: Microsoft-signed, ARM64 UEFI)
+#   grub-efi-arm64-signed:arm64  grubaa64.efi (/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed:
+#                          Debian-signed, the arm64 netboot build; prefix /grub like grubx64.efi)
+#                          The arm64 packages need `dpkg --add-architecture arm64 && apt-get update` once.
 # Run from anywhere: bash assets/boot/update.sh [PKG=VERSION ...]   (a bare VERSION pins ipxe)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,6 +17,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 declare -A want=([ipxe]=ipxe [shim-signed]=shim-signed [grub-efi-amd64-signed]=grub-efi-amd64-signed [grub-common]=grub-common)
+want[shim-signed:arm64]=shim-signed:arm64
+want[grub-efi-arm64-signed:arm64]=grub-efi-arm64-signed:arm64
 for arg in "$@"; do
   case "$arg" in
     *=*) want[${arg%%=*}]="$arg" ;;
@@ -57,7 +63,30 @@ grub_source="$(dpkg-deb -f "$(deb_of grub-efi-amd64-signed)" Source || true)"
 } > "$here/COPYING.grub"
 chmod 0644 "$here/COPYING.grub"
 
+# ARM64 UEFI (client arch 11, 19): the same chain built for arm64. Downloaded into a folder of its
+# own, since the package names (shim-signed) are the amd64 ones.
+dpkg --print-foreign-architectures | grep -qx arm64 ||
+  { echo "update.sh: the arm64 loaders need: dpkg --add-architecture arm64 && apt-get update" >&2; exit 1; }
+mkdir arm64
+for pkg in shim-signed grub-efi-arm64-signed; do
+  ( cd arm64 && apt-get download -qq "${want[$pkg:arm64]}" 2>&1 | grep -v unsandboxed || true )
+  dpkg-deb -x "$(ls arm64/"${pkg}"_*_arm64.deb)" "root-$pkg-arm64"
+done
+install -m 0644 root-shim-signed-arm64/usr/lib/shim/shimaa64.efi.signed "$here/shimaa64.efi"
+install -m 0644 root-grub-efi-arm64-signed-arm64/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed "$here/grubaa64.efi"
+arm64_version_of() { (cd arm64 && version_of "$1"); }
+{
+  echo
+  echo "==== grubaa64.efi ===="
+  echo "grubaa64.efi is Debian's grubnetaa64.efi.signed from grub-efi-arm64-signed $(arm64_version_of grub-efi-arm64-signed),"
+  echo "built from the same grub2 source package as grubx64.efi: the licence and the source pointer above apply."
+  echo
+  echo "==== grub-efi-arm64-signed: /usr/share/doc/grub-efi-arm64-signed/copyright ===="
+  cat root-grub-efi-arm64-signed-arm64/usr/share/doc/grub-efi-arm64-signed/copyright
+} >> "$here/COPYING.grub"
+
 files=(undionly.kpxe snponly.efi ipxe.efi shimx64.efi grubx64.efi)
+files+=(shimaa64.efi grubaa64.efi)
 ( cd "$here" && sha256sum "${files[@]}" > SHA256SUMS )
 cat > "$here/PROVENANCE" <<P
 Debian package: $(describe ipxe)
@@ -76,5 +105,18 @@ Licence text:   $(describe grub-common | head -1)
 
 Regenerate:     bash assets/boot/update.sh ipxe=$(version_of ipxe) shim-signed=$(version_of shim-signed) grub-efi-amd64-signed=$(version_of grub-efi-amd64-signed) grub-common=$(version_of grub-common)
 P
+cat >> "$here/PROVENANCE" <<P
+
+Debian package: $(cd arm64 && describe shim-signed)
+Files:          /usr/lib/shim/shimaa64.efi.signed, copied unchanged as shimaa64.efi (signed by Microsoft)
+Licence:        BSD-2-Clause (shim), see COPYING.shim
+
+Debian package: $(cd arm64 && describe grub-efi-arm64-signed)
+Files:          /usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed, copied unchanged as grubaa64.efi
+                (signed by Debian; the arm64 shim loads it by that name)
+Licence:        GPL-3.0-or-later (GRUB), see COPYING.grub (with the pointer to its source)
+Regenerate:     the command above, with shim-signed:arm64=$(arm64_version_of shim-signed) grub-efi-arm64-signed:arm64=$(arm64_version_of grub-efi-arm64-signed)
+P
+echo "assets/boot (arm64): shim-signed $(arm64_version_of shim-signed), grub-efi-arm64-signed $(arm64_version_of grub-efi-arm64-signed)"
 echo "assets/boot: ipxe $(version_of ipxe), shim-signed $(version_of shim-signed), grub-efi-amd64-signed $(version_of grub-efi-amd64-signed)"
 cat "$here/SHA256SUMS"

@@ -356,28 +356,42 @@ function debianPointRelease(): string {
   return /^12\.\d+$/.test(v) ? v : '12.7';
 }
 
-export async function buildDebianNetbootIso(): Promise<DebianNetbootIso> {
-  const linux = join(DI_DIR, 'linux');
-  const initrd = join(DI_DIR, 'initrd.gz');
+/** The netboot installer of Debian's debian-installer-12-netboot-<arch> package. */
+export function debianInstallerDir(arch: DebianIsoArch): string {
+  return `/usr/lib/debian-installer/images/12/${arch}/text/debian-installer/${arch}`;
+}
+
+export type DebianIsoArch = 'amd64' | 'arm64';
+
+/** The install.<x> folder of a Debian CD for an architecture (amd64 → install.amd, arm64 → install.a64). */
+const INSTALL_DIR: Record<DebianIsoArch, string> = { amd64: 'install.amd', arm64: 'install.a64' };
+
+export async function buildDebianNetbootIso(arch: DebianIsoArch = 'amd64'): Promise<DebianNetbootIso> {
+  const diDir = debianInstallerDir(arch);
+  const linux = join(diDir, 'linux');
+  const initrd = join(diDir, 'initrd.gz');
   if (!existsSync(linux) || !existsSync(initrd))
-    throw new Error(`${DI_DIR}/{linux,initrd.gz} missing: apt-get install -y debian-installer-12-netboot-amd64`);
+    throw new Error(`${diDir}/{linux,initrd.gz} missing: apt-get install -y debian-installer-12-netboot-${arch}`);
   const release = debianPointRelease();
+  const install = INSTALL_DIR[arch];
   const key = hashInputs([
     BUILD_VERSION,
     release,
+    // amd64 keeps its earlier key (its cached image stays valid); other architectures add theirs
+    ...(arch === 'amd64' ? [] : [arch]),
     String(statSync(linux).mtimeMs),
     String(statSync(initrd).size),
     await sha256File(initrd),
   ]);
+  const name = `debian-${release}.0-${arch}-netinst.iso`;
   const dir = await cached(join(testCacheDir(), `debian-netboot-${key}`), async (tmp) => {
     const tree = join(tmp, 'tree');
-    for (const d of ['.disk', 'install.amd', 'dists/bookworm/main/binary-amd64', 'pool/main'])
-      mkdirSync(join(tree, d), { recursive: true });
-    copyFileSync(linux, join(tree, 'install.amd/vmlinuz'));
-    copyFileSync(initrd, join(tree, 'install.amd/initrd.gz'));
+    for (const d of ['.disk', install, `dists/bookworm/main/binary-${arch}`, 'pool/main']) mkdirSync(join(tree, d), { recursive: true });
+    copyFileSync(linux, join(tree, `${install}/vmlinuz`));
+    copyFileSync(initrd, join(tree, `${install}/initrd.gz`));
     writeFileSync(
       join(tree, '.disk/info'),
-      `Debian GNU/Linux ${release}.0 "Bookworm" - Official amd64 NETINST with firmware 20240831-10:38`,
+      `Debian GNU/Linux ${release}.0 "Bookworm" - Official ${arch} NETINST with firmware 20240831-10:38`,
     );
     writeFileSync(join(tree, '.disk/base_installable'), '');
     writeFileSync(join(tree, '.disk/cd_type'), 'not_complete');
@@ -385,15 +399,17 @@ export async function buildDebianNetbootIso(): Promise<DebianNetbootIso> {
     writeFileSync(join(tree, '.disk/udeb_include'), 'netcfg\nethdetect\npcmciautils-udeb\nlive-installer\n');
     writeFileSync(
       join(tree, 'dists/bookworm/Release'),
-      `Origin: Debian\nLabel: Debian\nSuite: stable\nVersion: ${release}\nCodename: bookworm\nArchitectures: amd64\nComponents: main non-free-firmware\nDescription: Debian ${release} (Bootbench test image: netboot installer in a netinst layout)\n`,
+      `Origin: Debian\nLabel: Debian\nSuite: stable\nVersion: ${release}\nCodename: bookworm\nArchitectures: ${arch}\nComponents: main non-free-firmware\nDescription: Debian ${release} (Bootbench test image: netboot installer in a netinst layout)\n`,
     );
-    writeFileSync(join(tree, 'dists/bookworm/main/binary-amd64/Packages'), '');
-    await sh('cd "$1" && ln -s bookworm dists/stable && ln -s . debian && md5sum install.amd/* .disk/info > md5sum.txt', [tree]);
-    await buildIso(tree, join(tmp, `debian-${release}.0-amd64-netinst.iso`), { volid: `Debian ${release}.0 amd64 n`, joliet: true });
+    writeFileSync(join(tree, `dists/bookworm/main/binary-${arch}/Packages`), '');
+    await sh(`cd "$1" && ln -s bookworm dists/stable && ln -s . debian && md5sum ${install}/* .disk/info > md5sum.txt`, [tree]);
+    await buildIso(tree, join(tmp, name), { volid: `Debian ${release}.0 ${arch} n`, joliet: true });
   });
-  const iso = join(dir, `debian-${release}.0-amd64-netinst.iso`);
+  const iso = join(dir, name);
   const detection = await detectIsoFile(iso);
   if (detection.family !== 'debian' || !detection.supported)
     throw new Error(`the Debian netboot ISO is detected as ${detection.family} (${detection.reason ?? detection.evidence.join('; ')})`);
-  return { iso, kernel: join(dir, 'tree/install.amd/vmlinuz'), initrd: join(dir, 'tree/install.amd/initrd.gz'), detection };
+  const want = arch === 'amd64' ? 'x86_64' : 'arm64';
+  if (detection.arch !== want) throw new Error(`the Debian ${arch} netboot ISO is detected as ${detection.arch}, not ${want}`);
+  return { iso, kernel: join(dir, `tree/${install}/vmlinuz`), initrd: join(dir, `tree/${install}/initrd.gz`), detection };
 }

@@ -14,6 +14,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { join } from 'node:path';
 
 import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, OVMF_VARS_MS, QEMU, type Accel } from './qemu-accel.js';
+import { arm64MachineArgs, arm64VarsTemplate, QEMU_AARCH64, type Arm64Machine } from './qemu-arm64.js';
 
 export { OVMF_CODE, OVMF_VARS, probeAccel, type Accel, type AccelChoice } from './qemu-accel.js';
 export type Firmware = 'bios' | 'uefi';
@@ -70,6 +71,8 @@ export interface VmOptions {
   /** What a guest reboot does: 'reset' (default, as real hardware) or 'exit' (QEMU -no-reboot). */
   onReboot?: 'reset' | 'exit';
   extraArgs?: string[];
+  /** An ARM64 UEFI VM (qemu-system-aarch64 virt + AAVMF, qemu-arm64.ts); `firmware` must be 'uefi', `accel` 'tcg'. */
+  arm64?: Arm64Machine;
   /**
    * A backstop for a test that forgets its VM or is stopped by its runner: QEMU is killed this long
    * after its start (default 30 min, longer than any e2e test's own timeout) and its console printed.
@@ -154,7 +157,7 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
     `if=none,id=d0,format=raw,file=${diskPath}`,
     '-device',
     `virtio-blk-pci,drive=d0,bootindex=${netFirst ? 2 : 1}`,
-    ...firmwareArgs(o.firmware, varsPath, o.secureBoot === true),
+    ...(o.arm64 && varsPath ? arm64MachineArgs(o.arm64, varsPath) : firmwareArgs(o.firmware, varsPath, o.secureBoot === true)),
   ];
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
   if (o.firmware === 'uefi' && o.uefiBoot === 'http') args.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
@@ -179,7 +182,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   if (o.firmware === 'uefi') {
     varsPath = join(o.logDir, `${o.name}.vars.fd`);
     // kept across restarts of the same VM, as NVRAM is
-    if (!existsSync(varsPath)) copyFileSync(o.secureBoot ? OVMF_VARS_MS : OVMF_VARS, varsPath);
+    if (!existsSync(varsPath)) copyFileSync(o.arm64 ? arm64VarsTemplate(o.arm64) : o.secureBoot ? OVMF_VARS_MS : OVMF_VARS, varsPath);
   }
   tapCounter += 1;
   const tap = `bbvm${process.pid % 10000}t${tapCounter}`.slice(0, 15);
@@ -188,9 +191,10 @@ export async function startVm(o: VmOptions): Promise<Vm> {
   ipNs(o.ns, ['link', 'set', tap, 'up']);
 
   const args = qemuArgs(o, tap, mac, diskPath, serialPath, varsPath);
-  writeFileSync(join(o.logDir, `${o.name}.cmdline`), `ip netns exec ${o.ns} ${QEMU} ${args.join(' ')}\n`);
+  const binary = o.arm64 ? QEMU_AARCH64 : QEMU;
+  writeFileSync(join(o.logDir, `${o.name}.cmdline`), `ip netns exec ${o.ns} ${binary} ${args.join(' ')}\n`);
   // `ip netns exec` execs QEMU, so the child's pid is QEMU's own and signals reach it directly.
-  const child: ChildProcess = spawn('ip', ['netns', 'exec', o.ns, QEMU, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('ip', ['netns', 'exec', o.ns, binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let qlog = '';
   child.stdout?.on('data', (d: Buffer) => (qlog += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (qlog += d.toString()));

@@ -36,8 +36,8 @@ export type AutoInput =
 export type ChainFile = 'ipxe-loader' | 'ipxe-script' | 'shim' | 'grub' | 'grub-config';
 
 export type AutoAction =
-  /** Switch the host to the signed chain (its timeline says `message`; `reason` is Host.chainReason). */
-  | { kind: 'switch'; message: string; reason: string }
+  /** Switch the host to the signed chain (its timeline says `message`, a warning unless `level` says; `reason` is Host.chainReason). */
+  | { kind: 'switch'; message: string; reason: string; level?: 'info' | 'warn' }
   /** Both chains refused: the host fails with this explanation. */
   | { kind: 'fail'; message: string };
 
@@ -45,6 +45,12 @@ export interface AutoStep {
   state: AutoState;
   action: AutoAction | null;
 }
+
+/** CPUs whose UEFI has the signed chain only: Bootbench bundles no iPXE for them (assets/boot/PROVENANCE). */
+const SIGNED_ONLY: ReadonlySet<Arch> = new Set<Arch>(['arm64']);
+
+export const SIGNED_ONLY_REASON =
+  'auto: ARM64 UEFI; Bootbench bundles no iPXE for ARM64, so the signed chain (shim → GRUB) is its only chain';
 
 export const SWITCH_MESSAGE =
   'the firmware refused the iPXE loader: Secure Boot is probably on; switching this machine to the signed chain';
@@ -71,7 +77,10 @@ export function stepAuto(state: AutoState, input: AutoInput, now: Date): AutoSte
     case 'fetched':
       return fetched(state, input.file, input.name, now);
     case 'pxe-dhcp':
-      // Only a UEFI x86-64 PXE ROM can be given the signed chain (the only one bundled).
+      // An ARM64 UEFI PXE client has no iPXE to try: the signed chain at once. Not an HTTP-boot one:
+      // Debian's signed GRUB cannot start from UEFI HTTP boot (docs/design/boot.md), so it stays unserved.
+      if (SIGNED_ONLY.has(input.arch) && input.firmware === 'uefi') return signedOnly(state, now);
+      // Otherwise only a UEFI x86-64 PXE ROM can be given the signed chain.
       if (input.firmware !== 'uefi' || input.arch !== 'x86_64') return none(state);
       return cameBack(state, now);
   }
@@ -121,6 +130,21 @@ function cameBack(state: AutoState, now: Date): AutoStep {
     };
   }
   return { state, action: null };
+}
+
+/** A client of a CPU with no iPXE: a host still on iPXE moves to the signed chain (said once); then as any signed host. */
+function signedOnly(state: AutoState, now: Date): AutoStep {
+  if (state.phase !== 'ipxe' && state.phase !== 'ipxe-pending') return cameBack(state, now);
+  const attempt = 'none: Bootbench bundles no iPXE for ARM64';
+  return {
+    state: { phase: 'signed', fetched: [], fetchedAt: null, ipxeAttempt: attempt },
+    action: {
+      kind: 'switch',
+      message: 'ARM64 UEFI: this machine boots the signed chain (shim → GRUB); Bootbench has no iPXE for ARM64',
+      reason: SIGNED_ONLY_REASON,
+      level: 'info',
+    },
+  };
 }
 
 function pending(phase: 'ipxe-pending' | 'signed-pending', state: AutoState, name: string, now: Date): AutoState {

@@ -59,7 +59,10 @@ export function createChainTracker(opts: ChainTrackerOptions): ChainTracker {
     switch (action.kind) {
       case 'switch':
         opts.hosts.setChain(mac, { chain: 'signed', chainReason: action.reason });
-        opts.bus.log('core', 'warn', 'boot.chain-switched', action.message, { mac, data: { chain: 'signed', was: 'ipxe' } });
+        opts.bus.log('core', action.level ?? 'warn', 'boot.chain-switched', action.message, {
+          mac,
+          data: { chain: 'signed', was: 'ipxe' },
+        });
         return;
       case 'fail':
         opts.bus.log('core', 'error', 'boot.chain-refused', action.message, { mac, data: { chain: 'signed' } });

@@ -50,7 +50,7 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
       break;
     case 'uefi':
       if (client.arch === 'x86_64') return { kind: 'boot', answer: { file: uefiLoader, nextServer, vendorClass: 'PXEClient' } };
-      return { kind: 'no-loader', reason: `no iPXE loader is bundled for ${cpuName(client.arch)} UEFI (architecture type ${code})` };
+      return { kind: 'no-loader', reason: noIpxe(client.arch, code) };
     case 'unknown':
       break;
   }
@@ -71,6 +71,24 @@ function signedBoot(client: ClientInfo, options: DhcpBootOptions, base: string):
   return { kind: 'boot', answer: { file: loaders.shim.tftp, nextServer, vendorClass: 'PXEClient' } };
 }
 
+/** Why a UEFI client on the iPXE chain gets nothing; for a CPU with signed loaders, what would boot it. */
+function noIpxe(arch: Arch, code: string): string {
+  return withSignedHint(arch, `no iPXE loader is bundled for ${cpuName(arch)} UEFI (architecture type ${code})`);
+}
+
+/** For an HTTP-boot CPU whose only chain is the signed one (ARM64): Debian's signed GRUB needs PXE. */
+function withPxeHint(arch: Arch, reason: string): string {
+  return bundledSignedLoaders('', arch)
+    ? `${reason}; PXE-boot it instead (the signed chain's GRUB cannot start from UEFI HTTP boot)`
+    : reason;
+}
+
+/** For a CPU whose only chain is the signed one (ARM64), the reason says how to boot it. */
+function withSignedHint(arch: Arch, reason: string): string {
+  // Only the bundled pair is asked: a host's own loaders (signedLoadersFor) depend on its MAC.
+  return bundledSignedLoaders('', arch) ? `${reason}; set its boot chain to signed (or auto) to boot it` : reason;
+}
+
 /**
  * UEFI HTTP boot (UEFI spec 24.7): the firmware takes only an offer that echoes "HTTPClient" in
  * option 60 and carries the loader's URL. x86-64 gets the same iPXE as over PXE: snponly.efi works
@@ -89,7 +107,10 @@ function httpBootLoader(client: ClientInfo, url: string, nextServer: string, cod
   const firmware = client.firmware === 'bios' ? 'BIOS' : 'UEFI'; // type 20 is a PC BIOS booting from HTTP
   return {
     kind: 'no-loader',
-    reason: `no iPXE loader is bundled for ${cpuName(client.arch)} ${firmware} HTTP boot (architecture type ${code})`,
+    reason: withPxeHint(
+      client.arch,
+      `no iPXE loader is bundled for ${cpuName(client.arch)} ${firmware} HTTP boot (architecture type ${code})`,
+    ),
   };
 }
 

@@ -35,9 +35,10 @@ function bundled(name: string): LoaderFile {
   return { tftp: name, http: loaderPath(name) };
 }
 
-/** The bundled pairs (assets/boot/PROVENANCE), by CPU. arm64 (shimaa64.efi + grubaa64.efi) is not bundled yet. */
+/** The bundled pairs (assets/boot/PROVENANCE), by CPU: Debian's, for x86-64 and ARM64 UEFI. */
 const BUNDLED: Readonly<Partial<Record<Arch, SignedLoaders>>> = {
   x86_64: { shim: bundled('shimx64.efi'), grub: bundled('grubx64.efi') },
+  arm64: { shim: bundled('shimaa64.efi'), grub: bundled('grubaa64.efi') },
 };
 
 /** The default choice: the bundled pair for the host's CPU. */

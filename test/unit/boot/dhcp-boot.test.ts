@@ -182,12 +182,10 @@ describe('chooseBoot: the signed chain (Secure Boot)', () => {
     assert.equal(http.file, 'http://10.231.1.1:8080/iso/rocky-9/EFI/BOOT/BOOTX64.EFI');
   });
 
-  test('ARM64 UEFI on the signed chain: no bundled pair yet, said with the CPU and the type', () => {
-    const choice = chooseBoot(pxeClient(11), SIGNED);
-    assert.equal(choice.kind, 'no-loader');
-    assert.match(
-      choice.kind === 'no-loader' ? choice.reason : '',
-      /no signed loaders \(shim \+ GRUB\) for ARM64 UEFI \(architecture type 11\)/,
-    );
+  test('ARM64 UEFI on the signed chain: the arm64 shim (never the x86 one), by TFTP and by URL', () => {
+    assert.equal(answerOf(chooseBoot(pxeClient(11), SIGNED)).file, 'shimaa64.efi');
+    const answer = answerOf(chooseBoot(httpClient(19), SIGNED));
+    assert.match(answer.file, /\/boot\/shimaa64\.efi$/);
+    assert.equal(answer.vendorClass, 'HTTPClient');
   });
 });

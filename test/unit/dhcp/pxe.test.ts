@@ -82,6 +82,33 @@ describe('classifyClient on captured packets', () => {
       },
     ],
     [
+      'aavmf-pxe-discover',
+      {
+        mac: '52:54:00:aa:bb:40',
+        kind: 'pxe',
+        ipxe: false,
+        firmware: 'uefi',
+        arch: 'arm64',
+        clientArch: 11,
+        uuid: UUID,
+        userClass: null,
+        vendorClass: 'PXEClient:Arch:00011:UNDI:003000',
+      },
+    ],
+    [
+      'aavmf-http-discover',
+      {
+        mac: '52:54:00:aa:bb:40',
+        kind: 'http',
+        ipxe: false,
+        firmware: 'uefi-http',
+        arch: 'arm64',
+        clientArch: 19,
+        uuid: UUID,
+        vendorClass: 'HTTPClient:Arch:00019:UNDI:003000',
+      },
+    ],
+    [
       'udhcpc-discover',
       {
         mac: '52:54:00:aa:bb:01',
