@@ -32,6 +32,8 @@ function distro(arch: Arch, id = `debian-12.7.0-${arch}`): Distro {
     evidence: [],
     importedAt: '2026-01-01T00:00:00.000Z',
     sha256: null,
+    secureBoot: false,
+    secureBootReason: null,
   };
 }
 
