@@ -180,6 +180,7 @@ describe(
         const look = async () => {
           host = (await server!.hosts(60_000)).find((h) => h.mac === mac);
           events = await server!.timeline(mac, 60_000);
+          if (host?.lastPolledAt && events.some(hostConfig)) polls.add(host.lastPolledAt);
           if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
         };
         try {
