@@ -223,7 +223,13 @@ describe(
         has(/^grub\/[0-9a-f:-]{17}\.cfg$/, "the host's GRUB config");
         has(/^install\/[^/]+\/kernel$/, 'the installer kernel');
         has(/^install\/[^/]+\/initrd$/, 'the installer initrd');
-        const preseedGet = events.find((e) => e.kind === 'http.request' && /^\/install\/[^/]+\/answer$/.test(String(e.data?.path)));
+        // The request's own line is logged when its response ends, after the install moved to installing.
+        const isPreseedGet = (e: LogEvent) => e.kind === 'http.request' && /^\/install\/[^/]+\/answer$/.test(String(e.data?.path));
+        await waitForStage(vm, { stage: 'the preseed request on the timeline', deadlineMs: 60_000, pollMs: 1000 }, async () => {
+          events = await server!.timeline(mac, 60_000);
+          return events.some(isPreseedGet);
+        });
+        const preseedGet = events.find(isPreseedGet);
         assert.ok(preseedGet, 'the preseed was fetched under the install token');
         assert.equal(preseedGet.data?.status, 200);
         // Optional files the shim asks for are not warnings.
