@@ -26,6 +26,7 @@ import { buildDebianNetbootIso } from '../../test/helpers/installer-iso.js';
 import { ControlClient } from '../../electron/core/control/client.js';
 import type { Distro, LogEvent } from '../../electron/shared/contract.js';
 import { Follower } from './follower.js';
+import { STAGES, f1, report, type Case, type RunResult } from './secure-report.js';
 import { DI_DIR, startRefSecureLab, startSecureVm, stopSecureVm, type RefSecureLab, type SecureVm } from './secure-lab.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -35,46 +36,6 @@ const CASES = (process.env.SECURE_CASES ?? 'reference signed ipxe').split(/[\s,]
 const REF_NET = '10.231.190';
 const BB_NET = '10.231.191';
 
-type Case = 'reference' | 'signed' | 'ipxe';
-const CASE_NAME: Record<Case, string> = {
-  reference: 'reference lab (dnsmasq + Python HTTP), signed chain, Secure Boot on',
-  signed: 'Bootbench --chain signed, Secure Boot on',
-  ipxe: 'Bootbench, iPXE chain, Secure Boot off',
-};
-
-interface Stages {
-  ack1?: number;
-  loader?: number;
-  grub?: number;
-  config?: number;
-  kernel?: number;
-  initrd?: number;
-  linux?: number;
-  secure?: number;
-  preseed?: number;
-}
-const STAGES: [keyof Stages, string][] = [
-  ['ack1', 'DHCP ACK 1'],
-  ['loader', 'loader sent'],
-  ['grub', 'GRUB sent'],
-  ['config', 'config/script'],
-  ['kernel', 'kernel sent'],
-  ['initrd', 'initrd sent'],
-  ['linux', 'kernel running'],
-  ['secure', 'SB enabled'],
-  ['preseed', 'preseed GET'],
-];
-
-interface RunResult {
-  which: Case;
-  run: number;
-  mac: string;
-  ok: boolean;
-  error?: string;
-  stages: Stages;
-  load: string;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (text: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 const load = () =>
@@ -82,7 +43,6 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const rel = (t: number | undefined, t0: number) => (t === undefined || Number.isNaN(t) ? undefined : (t - t0) / 1000);
-const f1 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
 let macCounter = 0;
 const freshMac = () => {
   macCounter += 1;
@@ -244,39 +204,6 @@ async function runBootbench(bb: BbLab, which: 'signed' | 'ipxe', run: number, ac
   };
 }
 
-function median(values: (number | undefined)[]): number | undefined {
-  const v = values.filter((x): x is number => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
-  if (v.length === 0) return undefined;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
-}
-
-function report(results: RunResult[], meta: string): string {
-  const ok = (c: Case) => results.filter((r) => r.which === c && r.ok);
-  const med = (c: Case, k: keyof Stages) => median(ok(c).map((r) => r.stages[k]));
-  const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '–');
-  const lines = [meta, ''];
-  lines.push(
-    '| case | runs ok | power-on → kernel running, each run (s) | median | ratio to ref | power-on → preseed, each run (s) | median | ratio to ref |',
-  );
-  lines.push('|---|---:|---|---:|---:|---|---:|---:|');
-  for (const c of CASES) {
-    const rs = results.filter((r) => r.which === c);
-    const each = (k: keyof Stages) => rs.map((r) => (r.ok ? f1(r.stages[k]) : 'fail')).join(', ');
-    lines.push(
-      `| ${CASE_NAME[c]} | ${ok(c).length}/${rs.length} | ${each('linux')} | ${f1(med(c, 'linux'))} | ${ratio(med(c, 'linux'), med('reference', 'linux'))} | ${each('preseed')} | ${f1(med(c, 'preseed'))} | ${ratio(med(c, 'preseed'), med('reference', 'preseed'))} |`,
-    );
-  }
-  lines.push('', 'Stage medians (s after QEMU started; TFTP: the transfer’s end):', '');
-  lines.push(`| case | ${STAGES.map(([, n]) => n).join(' | ')} |`, `|---|${STAGES.map(() => '---:').join('|')}|`);
-  for (const c of CASES) lines.push(`| ${c} | ${STAGES.map(([k]) => f1(med(c, k))).join(' | ')} |`);
-  lines.push('', 'Every run (load average 1/5/15 min at power-on):', '');
-  lines.push(`| # | case | ${STAGES.map(([, n]) => n).join(' | ')} | load |`, `|---|---|${STAGES.map(() => '---:').join('|')}|---|`);
-  for (const r of results)
-    lines.push(`| ${r.run} | ${r.which}${r.ok ? '' : ' (FAILED)'} | ${STAGES.map(([k]) => f1(r.stages[k])).join(' | ')} | ${r.load} |`);
-  return lines.join('\n');
-}
-
 async function main(): Promise<number> {
   const skip = qemuUnavailable();
   if (skip) throw new Error(skip);
@@ -346,7 +273,7 @@ async function main(): Promise<number> {
     await cleanup();
   }
   const meta = `Run ${startedAt.toISOString()} · ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores · ${accel.accel.toUpperCase()} (${accel.reason}) · ${RUNS} runs per case, alternating · VM q35+SMM ${MEM_MIB} MiB, 1 vCPU, virtio-net, OVMF's PXE · load average ${loadStart} at the start, ${load()} at the end`;
-  process.stdout.write(`${report(results, meta)}\n`);
+  process.stdout.write(`${report(results, meta, CASES)}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
