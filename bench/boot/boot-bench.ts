@@ -30,23 +30,11 @@
 // the kernel marker on the serial console (polled every 50 ms for both).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  copyFileSync,
-  chmodSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Lab, enterNamespace, type Segment } from '../../test/helpers/netns.js';
+import { Follower } from './follower.js';
 import { startBootbench, tempDataDir, removeDir, type RunningBootbench } from '../../test/helpers/bootbench.js';
 import { probeAccel, qemuUnavailable, startVm, type Accel, type Firmware, type Vm } from '../../test/helpers/qemu.js';
 import { debianKernel } from '../../test/helpers/installer-iso.js';
@@ -217,43 +205,6 @@ function serverCpu(ref: RefLab, bb: BbLab): { reference: number; bootbench: numb
 
 function stopReference(ref: RefLab): void {
   labScript(ref.env, '90-cleanup.sh', true);
-}
-
-/** New complete lines of a growing log file, each stamped with the time this process read it. */
-class Follower {
-  private offset: number;
-  private partial = '';
-  readonly lines: { at: number; text: string }[] = [];
-  private timer: NodeJS.Timeout;
-
-  constructor(private readonly path: string) {
-    this.offset = existsSync(path) ? statSync(path).size : 0;
-    this.timer = setInterval(() => this.poll(), 50);
-  }
-
-  poll(): void {
-    if (!existsSync(this.path)) return;
-    const size = statSync(this.path).size;
-    if (size <= this.offset) return;
-    const fd = openSync(this.path, 'r');
-    try {
-      const buf = Buffer.alloc(size - this.offset);
-      readSync(fd, buf, 0, buf.length, this.offset);
-      this.offset = size;
-      const text = this.partial + buf.toString('utf8');
-      const parts = text.split('\n');
-      this.partial = parts.pop() ?? '';
-      const at = Date.now();
-      for (const p of parts) this.lines.push({ at, text: p });
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  stop(): void {
-    this.poll();
-    clearInterval(this.timer);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #
 #   bash bench/boot/run.sh                 # RUNS=3 per server and firmware, BIOS and UEFI, + one BIOS run with --no-ra
 #   RUNS=5 FIRMWARES=bios bash bench/boot/run.sh
+#   FIRMWARES=secure bash bench/boot/run.sh  # Secure Boot: the signed chain against 80-secure-boot.sh's lab,
+#                                            # and the iPXE chain with Secure Boot off (bench/boot/secure-bench.ts)
 #
 # Knobs: RUNS (3), FIRMWARES ("bios uefi"), NO_RA_RUN (1; 0 skips the --no-ra run), VM_TIMEOUT_S
 # (300), VM_MEM_MIB (512), PXELAB_DIR (the reference lab, default ../shared/lab/pxe, read-only:
@@ -26,7 +28,9 @@ for f in /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/snponly.efi /usr/share/OVMF/O
   [ -f "$f" ] || { echo "missing $f (apt-get install -y ipxe ovmf)" >&2; exit 1; }
 done
 NODE=./node_modules/.bin/node
-"$NODE" --import tsx bench/boot/boot-bench.ts &
+BENCH=bench/boot/boot-bench.ts
+[ "${FIRMWARES:-}" = secure ] && BENCH=bench/boot/secure-bench.ts
+"$NODE" --import tsx "$BENCH" &
 PID=$!
 # The bench cleans up after itself (also on SIGINT/SIGTERM); if it is killed hard, remove what is
 # left of its namespaces (named bbt<its pid>-…), by name, never by a process name.
