@@ -8,7 +8,6 @@
 // Namespaces are named `bbt<pid>-…` so that a later run can sweep leftovers of a dead run, and
 // everything is removed by destroy(), which tests call in a finally/after hook even on failure.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import koffi from 'koffi';
 
@@ -118,11 +117,7 @@ export class Lab {
   segment(bridge: string, cidr: string): Segment {
     const [serverIp, prefixText] = cidr.split('/') as [string, string];
     const ns = this.serverNs;
-    // A fixed MAC: a bridge without one takes the lowest MAC of its ports, so it changes whenever a
-    // VM's tap joins or leaves, and a peer that cached the server's MAC (a BMC mid-action, a client
-    // mid-transfer) then talks to an address that is gone.
-    const mac = `02:${createHash('sha256').update(`${ns}/${bridge}`).digest('hex').slice(0, 10).match(/../g)!.join(':')}`;
-    sh('ip', ['-n', ns, 'link', 'add', bridge, 'address', mac, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+    sh('ip', ['-n', ns, 'link', 'add', bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
     // br_netfilter may be loaded on the machine: bridged frames in the lab skip iptables
     sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=0'], { allowFail: true });
     sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${bridge}.disable_ipv6=1`], { allowFail: true });
