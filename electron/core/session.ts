@@ -8,7 +8,7 @@ import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
-import { signedLoadersByInstall } from './boot/install-loaders.js';
+import { loaderSetName, signedLoadersByInstall } from './boot/install-loaders.js';
 import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
@@ -146,6 +146,10 @@ async function compose(c: Composition): Promise<Session> {
     serverIp,
     httpPort: options.httpPort,
     installerFor: async (mac, ip) => (installsRef ? installsRef.installerFor(mac, ip) : null),
+    // A host waiting in one GRUB whose install needs another shim (Debian's GRUB, a RHEL install):
+    // its poll reboots it, and its next DHCP hands it the right shim.
+    loaderSetOf: (mac) => loaderSetName(signedLoadersFor(mac, hosts.get(mac)?.arch ?? 'x86_64')),
+    onLoaderSetChange: (mac, message) => bus.log('core', 'warn', 'boot.grub-reboot', message, { mac }),
   };
   const tftp = createTftpServer({
     iface,

@@ -12,6 +12,13 @@
 //   installed                         → `exit 1`: back to the firmware, which tries its next boot
 //                                      option (the local disk), as the iPXE script's `exit 1`.
 //
+// The loader set (a shim + GRUB pair: the bundled Debian one, or an ISO's own, install-loaders.ts) a
+// host needs can change while it waits: a host in the Debian GRUB's loop queued for a RHEL-family
+// install needs Red Hat's shim, which refuses nothing Red Hat signed but Debian's shim refuses Red
+// Hat's kernel. The wait loop names the set it runs under in its poll path (`grub/poll/<set>/<mac>.cfg`,
+// the bundled set as plain `grub/poll/<mac>.cfg`); a poll whose set is not the one needed now answers
+// `reboot`, and the machine's next PXE boot gets the right shim from DHCP.
+//
 // Files come from the server GRUB asked: Debian's signed netboot GRUB has TFTP but no http module
 // (and under Secure Boot it loads no module it does not carry), so its config names
 // `(tftp,SERVER)/…`; a GRUB that fetched its config over HTTP gets `(http,SERVER:PORT)/…`.
@@ -43,17 +50,39 @@ export interface GrubConfigInput {
   poll?: boolean;
   /** What boots the installer, for a host with an install under way; null: wait. */
   installer?: InstallerBoot | null;
+  /** The loader set the host needs now (BUNDLED_SET, or an ISO's set): named in the wait loop's poll path. */
+  loaderSet?: string;
+  /** The loader set the polling GRUB runs under (from its poll path); differs from loaderSet: reboot. */
+  runningSet?: string;
 }
 
+/** The bundled loader set's name (its polls keep the plain path). */
+export const BUNDLED_SET = 'bundled';
+
 /** Where the per-host configs live, below the TFTP root and the HTTP root alike. */
-export function grubConfigPath(mac: string, poll = false): string {
-  return `/grub/${poll ? 'poll/' : ''}${mac.replace(/:/g, '-')}.cfg`;
+export function grubConfigPath(mac: string, poll = false, loaderSet = BUNDLED_SET): string {
+  const set = poll && loaderSet !== BUNDLED_SET ? `${loaderSet}/` : '';
+  return `/grub/${poll ? 'poll/' : ''}${set}${mac.replace(/:/g, '-')}.cfg`;
+}
+
+/** Why a polling GRUB must reboot, or null: it runs under another loader set than the host needs now. */
+export function loaderSetChange(input: Pick<GrubConfigInput, 'poll' | 'loaderSet' | 'runningSet'>): string | null {
+  if (!input.poll || input.loaderSet === undefined) return null;
+  const running = input.runningSet ?? BUNDLED_SET;
+  if (running === input.loaderSet) return null;
+  return `this GRUB runs under the ${setWords(running)}; the host now needs the ${setWords(input.loaderSet)}: rebooting to get it from DHCP`;
+}
+
+function setWords(set: string): string {
+  return set === BUNDLED_SET ? 'bundled shim + GRUB' : `shim + GRUB of ${set}`;
 }
 
 /** The config text. */
 export function renderGrubConfig(input: GrubConfigInput): string {
   const state = input.host?.state ?? 'unknown';
   const head = `# Bootbench GRUB config for ${input.mac} (state: ${state}${input.poll ? ', poll' : ''}); generated on each request.`;
+  const change = loaderSetChange(input);
+  if (change) return lines(head, [`echo ${grubWord(`Bootbench: ${change}`)}`, 'sleep 3', 'reboot']);
   switch (state) {
     case 'unknown':
     case 'discovered':
@@ -132,7 +161,7 @@ function waitLoop(input: GrubConfigInput): string[] {
     // -v: a countdown on the screen. Without it GRUB's sleep idles the CPU until an interrupt, and
     // under QEMU/TCG with OVMF none came for minutes (seen with Debian's GRUB 2.06; -v's output does).
     `  sleep -v ${seconds}`,
-    `  source ${grubWord(serverFile(input.server, grubConfigPath(input.mac, true)))}`,
+    `  source ${grubWord(serverFile(input.server, grubConfigPath(input.mac, true, input.loaderSet)))}`,
     'done',
   ];
 }

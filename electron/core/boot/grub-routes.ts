@@ -4,6 +4,10 @@
 //   grub/grub.cfg-01-<mac>                       GRUB's net-config search: that host's config
 //   grub/<mac>.cfg                               the host's config (grub-config.ts)
 //   grub/poll/<mac>.cfg                          its wait loop's poll (logged at debug level)
+//   grub/poll/<set>/<mac>.cfg                    the same from a GRUB of another loader set than the
+//                                                bundled one (an ISO's own); a poll from a GRUB whose
+//                                                set is not the one the host needs now is told to
+//                                                reboot, once on the timeline (grub-config.ts)
 // A MAC with dashes or colons. GRUB's module lists (<cpu>-efi/*.lst, *.mod) are absent on purpose:
 // "not found" quietly. Anything else is not found.
 import type { Host } from '../../shared/contract.js';
@@ -11,7 +15,7 @@ import type { Asker, FileResolver, OpenResult } from '../files/file-source.js';
 import { textFileSource } from '../files/text-file.js';
 import { requireGetOrHead, sendText } from '../http/file-response.js';
 import { logQuietly, type BootHttpServer } from '../http/server.js';
-import { renderGrubBootstrap, renderGrubConfig, type GrubServer } from './grub-config.js';
+import { BUNDLED_SET, loaderSetChange, renderGrubBootstrap, renderGrubConfig, type GrubServer } from './grub-config.js';
 import type { InstallerFor } from './installer-boot.js';
 
 export interface GrubFilesOptions {
@@ -22,16 +26,20 @@ export interface GrubFilesOptions {
   pollSeconds?: number;
   /** The installer of a host with an install under way (the install manager's answer). */
   installerFor?: InstallerFor;
+  /** The loader set the host needs now (install-loaders.ts: loaderSetName); absent: never checked. */
+  loaderSetOf?: (mac: string) => string;
+  /** Told once per host and set when a polling GRUB is sent to reboot for another loader set. */
+  onLoaderSetChange?: (mac: string, message: string) => void;
 }
 
 const MAC = '((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})';
-const HOST_CONFIG = new RegExp(`^(poll/)?${MAC}\\.cfg$`, 'i');
+const HOST_CONFIG = new RegExp(`^(?:(poll/)([a-z][a-z0-9._-]{0,63}/)?)?${MAC}\\.cfg$`, 'i');
 const NET_SEARCH = new RegExp(`^grub\\.cfg-01-${MAC}$`, 'i');
 const BOOTSTRAP = /^(?:[a-z0-9_]+-efi\/)?grub\.cfg$/;
 const MODULE_FILES = /^(?:[a-z0-9_]+-efi\/)?[a-z0-9_]+\.(?:lst|mod)$|^grub\.cfg-/i;
 const CONFIG_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } as const;
 /** Longer than any name served: refused before any pattern runs. */
-const MAX_NAME = 64;
+const MAX_NAME = 128;
 
 type GrubAnswer = { kind: 'text'; text: string; quiet: boolean } | { kind: 'absent'; quiet: boolean };
 
@@ -47,15 +55,34 @@ export async function grubAnswer(
   if (BOOTSTRAP.test(name)) return { kind: 'text', text: renderGrubBootstrap(pollSeconds), quiet: false };
   const m = HOST_CONFIG.exec(name) ?? NET_SEARCH.exec(name);
   if (!m) return { kind: 'absent', quiet: MODULE_FILES.test(name) };
-  const poll = m.length === 3 && m[1] === 'poll/';
-  const mac = (m.length === 3 ? m[2] : m[1])!.toLowerCase().replace(/-/g, ':');
+  const hostConfig = m.length === 4;
+  const poll = hostConfig && m[1] === 'poll/';
+  const runningSet = hostConfig && m[2] ? m[2].slice(0, -1) : BUNDLED_SET;
+  const mac = (hostConfig ? m[3] : m[1])!.toLowerCase().replace(/-/g, ':');
   const host = opts.hosts.get(mac);
+  const server: GrubServer = { ip: opts.serverIp, httpPort: opts.httpPort, via };
+  const loaderSet = opts.loaderSetOf?.(mac);
+  const change = loaderSetChange({ poll, loaderSet, runningSet });
+  if (change) {
+    tellOnce(opts, mac, `${runningSet}→${loaderSet}`, `GRUB told to reboot: ${change}`);
+    return { kind: 'text', text: renderGrubConfig({ mac, host, server, pollSeconds, poll, loaderSet, runningSet }), quiet: false };
+  }
   const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
   const installer = underWay && opts.installerFor ? await opts.installerFor(mac, asker?.ip ?? '') : null;
-  const server: GrubServer = { ip: opts.serverIp, httpPort: opts.httpPort, via };
-  const text = renderGrubConfig({ mac, host: opts.hosts.get(mac), server, pollSeconds, poll, installer });
+  const text = renderGrubConfig({ mac, host: opts.hosts.get(mac), server, pollSeconds, poll, installer, loaderSet, runningSet });
   // Polls are debug-level, except the one that hands out the installer: the host starts then.
   return { kind: 'text', text, quiet: poll && !installer };
+}
+
+/** What each host was last told about its loader set, per set of options (one timeline line per change). */
+const told = new WeakMap<GrubFilesOptions, Map<string, string>>();
+
+function tellOnce(opts: GrubFilesOptions, mac: string, key: string, message: string): void {
+  const byMac = told.get(opts) ?? new Map<string, string>();
+  told.set(opts, byMac);
+  if (byMac.get(mac) === key) return;
+  byMac.set(mac, key);
+  opts.onLoaderSetChange?.(mac, message);
 }
 
 /** The grub/ part of the TFTP tree (boot/tftp-files.ts): names without the leading grub/. */

@@ -8,6 +8,7 @@
 //   grubx64.efi     asked by the shim at the TFTP root: iso/<id>/EFI/BOOT/grubx64.efi (tftp-files.ts)
 // Every other host gets the bundled pair.
 import type { Distro, Host } from '../../shared/contract.js';
+import { BUNDLED_SET } from './grub-config.js';
 import { bundledSignedLoaders, type LoaderFile, type SignedLoaders, type SignedLoadersFor } from './signed-loaders.js';
 
 export interface InstallLoadersOptions {
@@ -45,4 +46,16 @@ export function signedLoadersByInstall(opts: InstallLoadersOptions): SignedLoade
     const own = distro && (distro.arch === arch || distro.arch === 'unknown') ? ownChainOf(distro) : null;
     return own ?? fallback(mac, arch);
   };
+}
+
+const INSIDE_ISO = /^iso\/([^/]+)\//;
+
+/**
+ * The name of a loader set, as a GRUB's wait loop carries it in its poll path (grub-config.ts): the
+ * bundled pair is BUNDLED_SET, an ISO's own pair `iso-<distro id>` (characters a path word cannot
+ * hold as `_`).
+ */
+export function loaderSetName(loaders: SignedLoaders | null): string {
+  const m = loaders ? INSIDE_ISO.exec(loaders.grub.tftp) : null;
+  return m ? `iso-${m[1]!.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}` : BUNDLED_SET;
 }
