@@ -141,3 +141,53 @@ describe('auto: a UEFI machine that refuses the iPXE loader gets the signed chai
     assert.match(await server.cliOk(['chain']), /UEFI boot chain: auto/, 'the flag wins');
   });
 });
+
+// In proxy mode the network's DHCP server gives the address: Bootbench learns it from the port-4011
+// request (or the REQUEST on port 67), so that TFTP and HTTP fetches are the host's and `auto` sees them.
+describe('auto in proxy mode', { timeout: 300_000 }, () => {
+  let lab: Lab;
+  let seg: Segment;
+  let server: RunningBootbench;
+  let dataDir: string;
+  const PROXY_SUBNET = '10.231.122';
+
+  before(async () => {
+    dataDir = tempDataDir('chainpick-proxy');
+    lab = Lab.create('chprx');
+    seg = lab.segment('chp1', `${PROXY_SUBNET}.1/24`);
+    server = await startBootbench(lab, ['--interface', 'chp1', '--mode', 'proxy', '--no-ra'], dataDir);
+  });
+
+  after(async () => {
+    await server?.stop();
+    lab?.destroy();
+    if (dataDir) removeDir(dataDir);
+  });
+
+  test('proxy offer → 4011 → TFTP snponly.efi → DISCOVER again: switched to the signed chain', async () => {
+    const ip = `${PROXY_SUBNET}.50`;
+    const host = lab.host(seg, { mac: randomMac(), cidr: `${ip}/24` }); // the address the network's own DHCP gave it
+    const rom = { mac: host.mac, vendorClass: OVMF_PXE, clientArch: 7, timeoutMs: 20_000 };
+    const offer = (await runScriptedClient(lab, host.ns, { ...rom, flow: 'discover' })).replies.find((r) => r.type === 2);
+    assert.equal(offer?.file, 'snponly.efi', server.output().slice(-4000));
+    const ack = (
+      await runScriptedClient(lab, host.ns, { ...rom, flow: 'pxe4011', server: seg.serverIp, ciaddr: ip, broadcastFlag: false })
+    ).replies.find((r) => r.type === 5);
+    assert.equal(ack?.file, 'snponly.efi');
+    const r = await lab.exec(host.ns, 'curl', ['-sS', '--max-time', '60', '-o', '/dev/null', `tftp://${seg.serverIp}/snponly.efi`], {
+      timeoutMs: 90_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    await runScriptedClient(lab, host.ns, { ...rom, flow: 'discover' });
+
+    const record = (await server.hosts()).find((h) => h.mac === host.mac);
+    assert.equal(record?.ip, ip, 'the address learnt from the 4011 request');
+    assert.equal(record?.chain, 'signed', server.output().slice(-4000));
+    const timeline = await server.timeline(host.mac);
+    assert.ok(
+      timeline.some((e) => e.kind === 'tftp.end'),
+      'the TFTP transfer is on the host timeline',
+    );
+    assert.equal(timeline.filter((e) => e.kind === 'boot.chain-switched').length, 1);
+  });
+});
