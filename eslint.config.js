@@ -10,7 +10,9 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 const core = './electron/core';
 const protocolServers = ['dhcp', 'tftp', 'http', 'dns', 'syslog'].map((d) => `${core}/${d}`);
 const features = ['boot', 'install', 'iso', 'power', 'hosts'].map((d) => `${core}/${d}`);
-const compositionRoot = ['app.ts', 'session.ts', 'serve-options.ts', 'cli.ts', 'check.ts', 'control'].map((f) => `${core}/${f}`);
+const compositionRoot = ['app.ts', 'session.ts', 'serve-options.ts', 'cli.ts', 'cli-bmc.ts', 'check.ts', 'control'].map(
+  (f) => `${core}/${f}`,
+);
 const lowLayers = ['net', 'files', 'store', 'events.ts', 'errors.ts', 'lifecycle.ts', 'paths.ts'].map((f) => `${core}/${f}`);
 
 const nodeIo = [

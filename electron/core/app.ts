@@ -20,6 +20,9 @@ import { TemplateStore } from './install/template-store.js';
 import { IsoLibrary } from './iso/library.js';
 import { withUndo, type Teardown } from './lifecycle.js';
 import { listInterfaces } from './net/interfaces.js';
+import { PowerController } from './power/controller.js';
+import { driverFactory } from './power/drivers.js';
+import { PowerSettingsStore } from './power/settings-store.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 import type { ServeOptions } from './serve-options.js';
 import { startSession, type Session, type SharedState } from './session.js';
@@ -81,6 +84,23 @@ async function composeApp({
   let writeInfo: () => Promise<void> = async () => undefined;
   const sessions = sessionSlot({ options, bus, shared, onChange: () => writeInfo() });
   teardown.push(() => sessions.stop());
+  // Power control: Wake-on-LAN goes out on the served interface only (none in setup); Redfish is the
+  // Redfish module's (power/redfish.ts), handed in here once it is part of the build.
+  const powerSettings = await PowerSettingsStore.open(options.dataDir);
+  const power = new PowerController({
+    store: powerSettings,
+    hosts,
+    bus,
+    createDriver: driverFactory({
+      store: powerSettings,
+      wolLink: () => {
+        const s = sessions.current();
+        return s ? { iface: s.iface, address: s.serverIp, prefix: s.prefix } : null;
+      },
+      ...(options.power?.ipmitool ? { ipmitool: options.power.ipmitool } : {}),
+    }),
+    ...(options.power?.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: options.power.attemptTimeoutMs } : {}),
+  });
   // With an interface on the command line, serve before anything else: a port in use or missing
   // privileges fail the command itself.
   if (options.iface)
@@ -138,6 +158,7 @@ async function composeApp({
           settings,
           templates,
           chains,
+          power,
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),
           check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),

@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CoreEvent, DhcpMode } from '../shared/contract.js';
 import { resolve } from 'node:path';
 import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
+import { isPowerAction } from '../shared/power.js';
+import { runBmc } from './cli-bmc.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
@@ -31,12 +33,17 @@ Usage:
   bootbench import FILE.iso [--verify] [--json]
   bootbench distros [--json]
   bootbench hosts [--json]
-  bootbench install MAC --distro ID [--set KEY=VALUE …] [--json]
+  bootbench install MAC --distro ID [--set KEY=VALUE …] [--now] [--json]
   bootbench cancel MAC [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
   bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
   bootbench logs [MAC] [--follow] [--json]
+  bootbench power MAC on|off|cycle|status [--json]
+  bootbench bmc set MAC --ipmi ADDR --user U --password-file F [--port N] [--cipher-suite N] [--json]
+  bootbench bmc set MAC --redfish URL --user U --password-file F [--allow-http] [--json]
+  bootbench bmc set MAC --wol [--wol-mac MAC] [--secureon-file F] [--json]
+  bootbench bmc show|clear MAC [--json]
 
 serve without --interface starts the UI only: choose the interface there.
 In full-DHCP mode Bootbench answers DNS for the lab (installers want a name server) unless --dns or
@@ -48,6 +55,11 @@ once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exerc
 --chain: the UEFI boot chain (stored; default auto): iPXE, or the signed shim + GRUB that Secure Boot
 accepts; auto starts with iPXE and switches a machine whose firmware refuses it. \`bootbench chain\`
 changes it while serving, for all machines (--global) or one (default: back to the global one).
+
+install --now: once queued, set the machine's next boot to the network and power-cycle it (power it
+on when off; Wake-on-LAN: wake it) through its power settings (\`bootbench bmc set\`).
+Secrets are read from files (--password-file F, --secureon-file F; "-" reads stdin), never taken on
+the command line, and never shown again: \`bmc show\` says whether one is set.
 
 Every verb takes --data DIR (default: $BOOTBENCH_DATA, else the per-user data folder).`;
 
@@ -86,7 +98,26 @@ const verbs = {
   import: { ...common, verify: { type: 'boolean', default: false } },
   distros: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
-  install: { ...common, distro: { type: 'string', short: 'd' }, set: { type: 'string', multiple: true } },
+  install: {
+    ...common,
+    distro: { type: 'string', short: 'd' },
+    set: { type: 'string', multiple: true },
+    now: { type: 'boolean', default: false },
+  },
+  power: common,
+  bmc: {
+    ...common,
+    ipmi: { type: 'string' },
+    redfish: { type: 'string' },
+    wol: { type: 'boolean', default: false },
+    'wol-mac': { type: 'string' },
+    user: { type: 'string' },
+    'password-file': { type: 'string' },
+    'secureon-file': { type: 'string' },
+    'cipher-suite': { type: 'string' },
+    port: { type: 'string' },
+    'allow-http': { type: 'boolean', default: false },
+  },
   cancel: common,
   rename: common,
   forget: common,
@@ -191,15 +222,18 @@ async function main(argv: string[]): Promise<number> {
         if (eq <= 0) fail(`--set takes KEY=VALUE (e.g. --set timezone=Europe/Paris), not "${pair}".`);
         settings[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
+      const now = values.now === true;
       const client = await ControlClient.fromDataDir(dataDir);
       const host = await client.call('POST /api/hosts/:mac/install', {
         params: { mac },
-        body: { distro, ...(Object.keys(settings).length ? { settings } : {}) },
+        body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) },
       });
       process.stdout.write(
         json
           ? `${JSON.stringify(host, null, 2)}\n`
-          : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
+          : now
+            ? `${host.mac}: ${host.state} (${host.distro}); set to boot from the network and powered ${host.power?.state === 'on' ? 'on' : 'up'} (${host.powerMethod ?? 'power control'}): it installs now\n`
+            : `${host.mac}: ${host.state} (${host.distro}); it installs at its next network boot, or now if it is waiting in Bootbench's boot menu\n`,
       );
       return 0;
     }
@@ -237,6 +271,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'chain':
       return runChain(await ControlClient.fromDataDir(dataDir), parsed.positionals, values.global as string | undefined, json);
+    case 'power': {
+      const [macText, action, ...extra] = parsed.positionals;
+      if (!macText || !action || extra.length > 0 || !isPowerAction(action))
+        fail('power takes a MAC and an action: bootbench power 52:54:00:12:34:56 on|off|cycle|status');
+      const mac = macArg([macText], 'power');
+      const client = await ControlClient.fromDataDir(dataDir);
+      const result = await client.call('POST /api/hosts/:mac/power/:action', { params: { mac, action } });
+      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.mac}: ${result.message}\n`);
+      return 0;
+    }
+    case 'bmc':
+      return runBmc(parsed.positionals, values, dataDir, json);
     case 'logs': {
       const client = await ControlClient.fromDataDir(dataDir);
       const macText = parsed.positionals[0];

@@ -35,7 +35,16 @@ export interface ErrorContexts {
   HOST_BUSY: { mac: string; state: string };
   NOT_SERVING: Record<string, never>;
   ALREADY_SERVING: { iface: string };
+  POWER_NOT_CONFIGURED: PowerContext;
+  POWER_UNSUPPORTED: PowerContext & { method: string; detail: string };
+  POWER_UNAVAILABLE: PowerContext & { method: string; detail: string };
+  BMC_NO_ANSWER: PowerContext & { method: string; target: string; seconds: number };
+  BMC_CREDENTIALS_REFUSED: PowerContext & { method: string; target: string; user: string };
+  BMC_FAILED: PowerContext & { method: string; target: string; action: string; detail: string };
 }
+
+/** A power action's failure: the host, and what it means for an install asked to start now (`then`). */
+type PowerContext = { mac: string; then?: string };
 
 export type ErrorCode = keyof ErrorContexts;
 
@@ -96,8 +105,21 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   HOST_BUSY: (c) => `Cannot forget ${c.mac}: an install is under way (${c.state}). Cancel the install first, then forget the machine.`,
   NOT_SERVING: () => `Bootbench is not serving an interface yet. Choose one in the app, or start with \`bootbench serve --interface IF\`.`,
   ALREADY_SERVING: (c) => `Bootbench already serves ${c.iface}. Stop it first to serve another interface.`,
+  POWER_NOT_CONFIGURED: (c) =>
+    `${c.mac} has no power settings: Bootbench cannot switch it on or off. Set them (\`bootbench bmc set ${c.mac} …\`, or the host's Power panel); until then, reboot the machine by hand.${then(c)}`,
+  POWER_UNSUPPORTED: (c) => `${c.method} cannot do that for ${c.mac}: ${c.detail}.${then(c)}`,
+  POWER_UNAVAILABLE: (c) => `${c.method} is not usable for ${c.mac} here: ${c.detail}.${then(c)}`,
+  BMC_NO_ANSWER: (c) =>
+    `The BMC of ${c.mac} (${c.method}, ${c.target}) did not answer within ${c.seconds} s. Check its address and that it is powered and cabled to this network.${then(c)}`,
+  BMC_CREDENTIALS_REFUSED: (c) =>
+    `The BMC of ${c.mac} (${c.method}, ${c.target}) refused the credentials of user "${c.user}". Set the right user and password (\`bootbench bmc set ${c.mac} …\`).${then(c)}`,
+  BMC_FAILED: (c) => `The BMC of ${c.mac} (${c.method}, ${c.target}) could not ${c.action}: ${c.detail}.${then(c)}`,
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,
 };
+
+function then(c: PowerContext): string {
+  return c.then ? ` ${c.then}` : '';
+}
 
 export class BootbenchError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;

@@ -1,6 +1,7 @@
 // What `bootbench serve` (and the desktop app) is started with: the interface and the choices that
 // shape the services on it.
 import type { ChainSetting, DhcpMode } from '../shared/contract.js';
+import type { IpmitoolOptions } from './power/ipmitool.js';
 import type { Reservation } from './dhcp/leases.js';
 import type { StageTimeouts } from './install/limits.js';
 
@@ -38,4 +39,6 @@ export interface ServeOptions {
   debianImages?: string;
   /** Stage timeouts of installs, ms (the rest keep their defaults). */
   installTimeouts?: StageTimeouts;
+  /** Power control: how ipmitool is run, and how long one attempt of a power action may take (ms). */
+  power?: { ipmitool?: IpmitoolOptions; attemptTimeoutMs?: number };
 }

@@ -5,9 +5,10 @@ import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus }
 import type { ChainSettings } from './boot/chain-settings.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
+import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
-import { httpBase } from './boot/urls.js';
+import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
 import { openLeases } from './dhcp/lease-setup.js';
@@ -22,6 +23,7 @@ import type { HostRegistry } from './hosts/registry.js';
 import { createBootHttpServer } from './http/server.js';
 import type { AnswerRenderer } from './install/install-media.js';
 import { mountInstallRoutes } from './install/http-routes.js';
+import { installTftpFiles } from './install/tftp-files.js';
 import { stageLimits } from './install/limits.js';
 import { InstallManager } from './install/manager.js';
 import { mountIsoRoutes } from './iso/http-routes.js';
@@ -39,15 +41,12 @@ import { createTftpServer } from './tftp/server.js';
 /** The sources whose lines with a MAC are that host's own traffic (install and core lines are Bootbench's own). */
 const CONTACT_SOURCES: ReadonlySet<EventSource> = new Set<EventSource>(['dhcp', 'tftp', 'http', 'dns', 'syslog']);
 
-/** A successful fetch of a host's iPXE script (boot/routes.ts serves /ipxe/<mac>.ipxe). */
-function isScriptFetch(data: Record<string, unknown> | undefined): boolean {
-  return typeof data?.path === 'string' && data.path.startsWith('/ipxe/') && data.status === 200;
-}
-
 /** What serving one interface consists of; stopped as a whole. */
 export interface Session {
   iface: string;
   serverIp: string;
+  /** The served address's prefix length (Wake-on-LAN's directed broadcast). */
+  prefix: number;
   requestedMode: DhcpMode;
   mode: 'dhcp' | 'proxy';
   foreign: ForeignDhcpServer[];
@@ -129,18 +128,32 @@ async function compose(c: Composition): Promise<Session> {
   teardown.push(
     bus.subscribe((e) => {
       if (e.type !== 'log' || !e.mac || !CONTACT_SOURCES.has(e.source)) return;
-      hosts.touch(e.mac, { polled: e.kind === 'http.request' && isScriptFetch(e.data) });
+      hosts.touch(e.mac, { polled: isScriptFetch(e.kind, e.data) });
     }),
   );
 
   // TFTP serves the first-stage loaders; everything after that goes over HTTP. Both are up
   // before DHCP, so that the first client sent to them finds them.
   const loaders = directoryResolver(BOOT_ASSETS_DIR);
+  let installsRef: InstallManager | null = null;
+  // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
+  const grub: GrubFilesOptions = {
+    hosts,
+    serverIp,
+    httpPort: options.httpPort,
+    installerFor: async (mac, ip) => (installsRef ? installsRef.installerFor(mac, ip) : null),
+  };
   const tftp = createTftpServer({
     iface,
     address: serverIp,
     mtu: nic.mtu ?? 1500,
-    resolve: tftpBootFiles({ loaders, openInsideIso: (id, path) => library.openInside(id, path) }),
+    resolve: tftpBootFiles({
+      loaders,
+      openInsideIso: (id, path) => library.openInside(id, path),
+      grubFiles: grubTftpFiles(grub),
+      installFiles: installTftpFiles(() => installsRef),
+      archOf: (mac) => hosts.get(mac)?.arch,
+    }),
     bus,
     macForIp,
   });
@@ -149,7 +162,6 @@ async function compose(c: Composition): Promise<Session> {
 
   // Services the lab is better with but can run without (their failures show on their status).
   const optional: (() => ServiceStatus)[] = [];
-  let installsRef: InstallManager | null = null;
   const dhcpExtras: { dns: string[]; domain: string | null } = { dns: options.dns ?? [], domain: options.domain ?? null };
   if (mode === 'dhcp' && options.dnsResponder !== false && (options.dns ?? []).length === 0) {
     // Installers want a name server (the Debian installer stops and asks without one) and quick
@@ -219,6 +231,7 @@ async function compose(c: Composition): Promise<Session> {
     biosChain: options.biosChain ?? false,
     installerFor: (mac, ip) => installs.installerFor(mac, ip),
   });
+  mountGrubRoutes(http, grub);
   mountIsoRoutes(http, library);
   mountInstallRoutes(http, installs, bus);
   await http.start();
@@ -260,7 +273,12 @@ async function compose(c: Composition): Promise<Session> {
       dns: dhcpExtras.dns,
       domain: dhcpExtras.domain,
     },
-    bootPolicy: createDhcpBootPolicy({ serverIp, httpPort: options.httpPort, bus }),
+    bootPolicy: createDhcpBootPolicy({
+      serverIp,
+      httpPort: options.httpPort,
+      bus,
+      chainFor: (client) => chains.chainFor(client),
+    }),
     onClient: (client, ip) => {
       hosts.seen(client, ip);
       chains.sawDhcp(client); // before the boot file is chosen: the request that shows a refusal gets the signed chain
@@ -292,6 +310,7 @@ async function compose(c: Composition): Promise<Session> {
   return {
     iface,
     serverIp,
+    prefix,
     requestedMode: options.mode,
     mode,
     foreign,

@@ -3,6 +3,7 @@
 // this folder. Records are JSON, camelCase (see ARCHITECTURE.md ★ Command line).
 // Types and constants only: the zod schemas that validate input live in schemas.ts, so that a
 // client (the CLI's verbs, which start on every command) loads no validation library.
+import type { PowerActionResult, PowerMethod, PowerReading, PowerSettingsUpdate, PowerSettingsView } from './power.js';
 
 export const FIRMWARES = ['bios', 'uefi', 'uefi-http', 'unknown'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
@@ -86,6 +87,10 @@ export interface Host {
   chainOverride?: ChainSetting | null;
   /** Why `auto` chose its chain, in words for people; absent or null while `auto` has not switched it. */
   chainReason?: string | null;
+  /** How Bootbench switches it on and off (its power settings); absent or null when it cannot. */
+  powerMethod?: PowerMethod | null;
+  /** Its power state as last read or set by a power action; absent or null before any. */
+  power?: PowerReading | null;
 }
 
 /** The stages of an install (★ Host states, without `discovered`). */
@@ -244,7 +249,7 @@ export interface ForeignDhcpServer {
   mac: string | null;
 }
 
-export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'core';
+export type EventSource = 'dhcp' | 'tftp' | 'http' | 'syslog' | 'dns' | 'install' | 'power' | 'core';
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 interface EventBase {
@@ -332,6 +337,18 @@ export interface InstallRequest {
   distro: string;
   /** Overrides of the install settings for this host and install (`--set KEY=VALUE`). */
   settings?: Record<string, string>;
+  /**
+   * Reinstall now: once queued, set the host's next boot to the network (PXE once) and power-cycle
+   * it (power it on when it is off; Wake-on-LAN: wake it), through its power settings. A power
+   * failure answers an error and leaves the install queued, with the failure on the host's timeline.
+   */
+  now?: boolean;
+}
+
+/** `POST /api/hosts/:mac/power/accept-certificate`: trust the Redfish certificate the BMC now presents. */
+export interface CertificateAcceptance {
+  /** The presented certificate's SHA-256 (AA:BB:… as shown); refused unless it is the one presented. */
+  fingerprint: string;
 }
 
 export const ANSWER_TEMPLATE_NAMES = ['kickstart', 'preseed', 'autoinstall', 'autoyast'] as const;
@@ -519,6 +536,14 @@ export interface ControlRoutes {
   'GET /api/hosts/:mac/answer-file': { query: { distro?: string }; output: AnswerFilePreview };
   /** The host's persisted timeline: DHCP, TFTP, HTTP, syslog, installer reports, in order. */
   'GET /api/hosts/:mac/timeline': { query: TimelineQuery; output: LogEvent[] };
+  /** The host's power settings as the API shows them (secrets: set or not, never the value). */
+  'GET /api/hosts/:mac/power': { query: undefined; output: PowerSettingsView };
+  /** Set the host's power settings (`method: null` removes them, secrets included); an absent secret keeps the stored one. */
+  'PUT /api/hosts/:mac/power': { query: undefined; body: PowerSettingsUpdate; output: PowerSettingsView };
+  /** Trust the Redfish certificate the BMC now presents (after a change was refused). */
+  'POST /api/hosts/:mac/power/accept-certificate': { query: undefined; body: CertificateAcceptance; output: PowerSettingsView };
+  /** Run a power action now (on, off, cycle, status); each action and its result go on the host's timeline. */
+  'POST /api/hosts/:mac/power/:action': { query: undefined; output: PowerActionResult };
   'GET /api/settings': { query: undefined; output: InstallSettingsView };
   'PUT /api/settings': { query: undefined; body: InstallSettingsUpdate; output: InstallSettingsView };
   /**

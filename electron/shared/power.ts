@@ -68,3 +68,7 @@ export interface PowerActionResult {
   state: PowerState;
   message: string;
 }
+
+export function isPowerAction(value: unknown): value is PowerAction {
+  return (POWER_ACTIONS as readonly unknown[]).includes(value);
+}

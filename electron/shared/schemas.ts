@@ -18,7 +18,9 @@ import {
   type InstallSettingsUpdate,
   type ServeRequest as ServeRequestBody,
   type TimelineQuery as TimelineQueryShape,
+  type CertificateAcceptance as CertificateAcceptanceBody,
 } from './contract.js';
+import { POWER_ACTIONS, type PowerSettingsUpdate as PowerSettingsUpdateBody } from './power.js';
 
 export const MacAddress = z.string().transform((s, ctx) => {
   const mac = normalizeMac(s);
@@ -68,6 +70,7 @@ export const ChainSettingUpdate: z.ZodType<ChainSettingUpdateBody> = z.object({ 
 export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({
   distro: z.string().min(1).max(200),
   settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a setting name like timezone'), z.string().max(100_000)).optional(),
+  now: z.boolean().optional(),
 });
 
 export const DistroId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'a distro id like rocky-9.4-x86_64');
@@ -124,4 +127,73 @@ export const ServeRequest: z.ZodType<ServeRequestBody> = z.object({
   interface: z.string().min(1).max(64),
   mode: z.enum(DHCP_MODES).optional(),
   pool: z.string().max(64).optional(),
+});
+
+// Power settings. Secrets are one line of printable characters (they go into a BMC's login and a
+// child's environment), bounded; the words of a refusal never repeat the value.
+const secret = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'printable characters only');
+
+/** A BMC's address: a host name or IPv4/IPv6 address, nothing that a command line could read as an option. */
+const BmcAddress = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.:-]*$/, 'a host name or IP address like 10.0.0.5');
+
+/** SecureOn: 4 or 6 bytes, written as hex pairs (aa:bb:cc:dd or aa-bb-…) or as an IPv4-style dotted quad; "" removes it. */
+export const SecureOnText = z
+  .string()
+  .regex(
+    /^$|^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){3}$|^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$|^(\d{1,3}\.){3}\d{1,3}$/,
+    'a SecureOn password of 4 or 6 bytes, like 01:02:03:04:05:06',
+  );
+
+export const PowerSettingsUpdate: z.ZodType<PowerSettingsUpdateBody> = z.discriminatedUnion('method', [
+  z.object({ method: z.null() }).strict(),
+  z
+    .object({
+      method: z.literal('wol'),
+      wol: z.object({ mac: MacAddress.optional(), secureOn: SecureOnText.optional() }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('ipmi'),
+      ipmi: z
+        .object({
+          address: BmcAddress,
+          port: z.number().int().min(1).max(65535).optional(),
+          user: secret(64),
+          password: secret(64).optional(),
+          cipherSuite: z.number().int().min(0).max(17).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('redfish'),
+      redfish: z
+        .object({
+          url: z.string().min(1).max(2048).url('a URL like https://10.0.0.5'),
+          user: secret(256),
+          password: secret(1024).optional(),
+          allowHttp: z.boolean().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+export const PowerActionParams = z.object({ mac: MacAddress, action: z.enum(POWER_ACTIONS) });
+
+export const CertificateAcceptance: z.ZodType<CertificateAcceptanceBody> = z.object({
+  fingerprint: z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .pipe(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint like AA:BB:…')),
 });

@@ -39,6 +39,12 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
     },
     'GET /api/hosts/:mac/answer-file': () => notServing(),
     'GET /api/hosts/:mac/timeline': () => [],
+    'GET /api/hosts/:mac/power': ({ params }) => ({ mac: params.mac, method: null, wol: null, ipmi: null, redfish: null, power: null }),
+    'PUT /api/hosts/:mac/power': () => notServing(),
+    'POST /api/hosts/:mac/power/accept-certificate': () => notServing(),
+    'POST /api/hosts/:mac/power/:action': ({ params }) => {
+      throw new BootbenchError('POWER_NOT_CONFIGURED', { mac: params.mac });
+    },
     'GET /api/settings': () => notServing(),
     'PUT /api/settings': () => notServing(),
     'POST /api/settings/initial-password': () => notServing(),

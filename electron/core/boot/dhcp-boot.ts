@@ -1,11 +1,13 @@
 // What a network-booting client gets from DHCP, for every client kind: the first-stage loader over
 // TFTP for a PXE ROM, the URL of its own iPXE script once it runs iPXE (handing iPXE a URL instead
-// of the loader again is what stops the chainload loop), and a loader URL for UEFI HTTP boot. The
-// DHCP server is handed this policy at composition and only transports its answer.
-import type { Arch } from '../../shared/contract.js';
+// of the loader again is what stops the chainload loop), and a loader URL for UEFI HTTP boot. A UEFI
+// host on the signed chain (Secure Boot) gets its shim instead of iPXE. The DHCP server is handed
+// this policy at composition and only transports its answer.
+import type { Arch, BootChain } from '../../shared/contract.js';
 import type { EventBus } from '../events.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { BootAnswer } from '../dhcp/reply.js';
+import { bundledSignedLoaders, type SignedLoadersFor } from './signed-loaders.js';
 import { httpBase, ipxeScriptPath, loaderPath } from './urls.js';
 
 export type UefiLoader = 'snponly.efi' | 'ipxe.efi';
@@ -15,6 +17,10 @@ export interface DhcpBootOptions {
   httpPort: number;
   /** The iPXE build for UEFI x86-64 PXE ROMs (default snponly.efi). */
   uefiLoader?: UefiLoader;
+  /** The chain a UEFI client boots (the chain setting, the host's own); default iPXE for every client. */
+  chainFor?: (client: ClientInfo) => BootChain;
+  /** The signed loaders of a host on the signed chain; default the bundled pair for its CPU. */
+  signedLoadersFor?: SignedLoadersFor;
 }
 
 /** The decision for one client: an answer, nothing (a plain DHCP client), or why none can be given. */
@@ -25,7 +31,8 @@ export type BootChoice = { kind: 'boot'; answer: BootAnswer } | { kind: 'not-net
  * NIC). UEFI x86-64: snponly.efi (uses the firmware's SNP driver, like undionly) unless ipxe.efi
  * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client gets the
  * loader by URL and must see "HTTPClient" echoed in option 60 (UEFI spec 24.7), after which the
- * iPXE it runs asks DHCP again and gets its script.
+ * iPXE it runs asks DHCP again and gets its script. On the signed chain a UEFI client gets the shim
+ * instead (by TFTP, or by URL for HTTP boot): the shim loads GRUB, which never asks DHCP again.
  */
 export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootChoice {
   const base = httpBase(options.serverIp, options.httpPort);
@@ -33,6 +40,8 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
   const nextServer = options.serverIp;
   if (client.kind === 'plain') return { kind: 'not-netboot' };
   if (client.ipxe) return { kind: 'boot', answer: { file: `${base}${ipxeScriptPath(client.mac)}`, nextServer, vendorClass: null } };
+  const uefi = client.kind === 'http' || client.firmware === 'uefi' || client.firmware === 'uefi-http';
+  if (uefi && (options.chainFor?.(client) ?? 'ipxe') === 'signed') return signedBoot(client, options, base);
   if (client.kind === 'http' || client.firmware === 'uefi-http') {
     return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
   }
@@ -48,6 +57,20 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
       break;
   }
   return { kind: 'no-loader', reason: `no loader for an unknown client architecture (type ${code})` };
+}
+
+/** The shim of the host's signed loaders: by TFTP for a PXE ROM, by URL for UEFI HTTP boot. */
+function signedBoot(client: ClientInfo, options: DhcpBootOptions, base: string): BootChoice {
+  const loaders = (options.signedLoadersFor ?? bundledSignedLoaders)(client.mac, client.arch);
+  const nextServer = options.serverIp;
+  if (!loaders) {
+    const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
+    return { kind: 'no-loader', reason: `no signed loaders (shim + GRUB) for ${cpuName(client.arch)} UEFI (architecture type ${code})` };
+  }
+  if (client.kind === 'http' || client.firmware === 'uefi-http') {
+    return { kind: 'boot', answer: { file: `${base}${loaders.shim.http}`, nextServer, vendorClass: 'HTTPClient' } };
+  }
+  return { kind: 'boot', answer: { file: loaders.shim.tftp, nextServer, vendorClass: 'PXEClient' } };
 }
 
 /**

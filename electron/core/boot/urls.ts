@@ -15,3 +15,12 @@ export function ipxeScriptPath(mac: string): string {
 export function loaderPath(file: string): string {
   return `/boot/${file}`;
 }
+
+/**
+ * A host's fetch of its boot script, from a log event: its iPXE script or GRUB config over HTTP, or
+ * its GRUB config over TFTP (grub-routes.ts). The session counts these as the wait loop's polls.
+ */
+export function isScriptFetch(kind: string, data: Record<string, unknown> | undefined): boolean {
+  if (kind === 'tftp.end') return typeof data?.file === 'string' && /^\/?grub\/(?:poll\/)?[0-9a-f:-]{17}\.cfg$/i.test(data.file);
+  return kind === 'http.request' && typeof data?.path === 'string' && /^\/(?:ipxe|grub)\//.test(data.path) && data.status === 200;
+}

@@ -24,6 +24,7 @@ import {
 import {
   AnswerFileQuery,
   ChainSettingUpdate,
+  CertificateAcceptance,
   CheckQuery,
   DistroId,
   DistroUpdate,
@@ -35,6 +36,8 @@ import {
   IsoUploadName,
   LocateRequest,
   MacParams,
+  PowerActionParams,
+  PowerSettingsUpdate,
   ServeRequest,
   SettingsUpdate,
   TemplateName,
@@ -99,6 +102,11 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'DELETE /api/hosts/:mac': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },
+  'GET /api/hosts/:mac/power': { params: MacParams },
+  'PUT /api/hosts/:mac/power': { params: MacParams, body: PowerSettingsUpdate },
+  // Before ':action': the first route that matches answers.
+  'POST /api/hosts/:mac/power/accept-certificate': { params: MacParams, body: CertificateAcceptance },
+  'POST /api/hosts/:mac/power/:action': { params: PowerActionParams },
   'GET /api/settings': {},
   'PUT /api/settings': { body: SettingsUpdate },
   'POST /api/settings/initial-password': {},
@@ -132,6 +140,9 @@ function compileRoutes(table: RouteTable): CompiledRoute[] {
 
 // BootbenchErrors that mean "your input is wrong" answer 400; every other code means "the request
 // is fine but the server's state does not allow it" (port taken, foreign DHCP …) and answers 409.
+// A BMC that did not answer or answered an error: the request was fine, the machine behind it failed.
+const BAD_GATEWAY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BMC_NO_ANSWER', 'BMC_FAILED', 'BMC_CREDENTIALS_REFUSED']);
+
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BAD_ARGUMENT',
   'POOL_INVALID',
@@ -145,7 +156,8 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'HOST_NOT_FOUND',
 ]);
 
-export function statusOfError(e: BootbenchError): 400 | 409 {
+export function statusOfError(e: BootbenchError): 400 | 409 | 502 {
+  if (BAD_GATEWAY_CODES.has(e.code)) return 502;
   return BAD_INPUT_CODES.has(e.code) ? 400 : 409;
 }
 

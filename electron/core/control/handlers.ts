@@ -1,9 +1,11 @@
 // What each control-API route does: one line per route, each delegating to the part that owns it.
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
-import type { CheckReport, Host, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { ChainSettings } from '../boot/chain-settings.js';
+import type { CheckReport, Host, InstallRequest, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
+import type { PowerAction } from '../../shared/power.js';
 import type { HostRegistry } from '../hosts/registry.js';
+import type { PowerController } from '../power/controller.js';
 import type { TimelineStore } from '../hosts/timeline.js';
 import type { InstallManager } from '../install/manager.js';
 import type { SettingsStore } from '../install/settings-store.js';
@@ -25,6 +27,7 @@ export interface ControlContext {
   templates: TemplateStore;
   /** The UEFI boot-chain settings (global and per host). */
   chains: ChainSettings;
+  power: PowerController;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
   interfaces(): Promise<NicInfo[]>;
@@ -48,7 +51,7 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'PUT /api/distros/:id': ({ params, body }) => c.library.configure(params.id, body),
     'DELETE /api/distros/:id': ({ params }) => removeDistro(c.library, params.id, c.hosts.list()),
     'POST /api/distros/:id/locate': ({ params, body }) => locateDistro(c.library, params.id, body.path),
-    'POST /api/hosts/:mac/install': ({ params, body }) => c.installs().queue(params.mac, body),
+    'POST /api/hosts/:mac/install': ({ params, body }) => queueInstall(c, params.mac, body),
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
     'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
@@ -59,6 +62,10 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'DELETE /api/hosts/:mac': ({ params }) => forgetHost(c, params.mac),
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
+    'GET /api/hosts/:mac/power': ({ params }) => c.power.view(params.mac),
+    'PUT /api/hosts/:mac/power': ({ params, body }) => c.power.update(params.mac, body),
+    'POST /api/hosts/:mac/power/accept-certificate': ({ params, body }) => c.power.acceptCertificate(params.mac, body.fingerprint),
+    'POST /api/hosts/:mac/power/:action': ({ params }) => c.power.run(params.mac, params.action as PowerAction),
     'GET /api/settings': () => c.settings.view(),
     'PUT /api/settings': ({ body }) => c.settings.update(body),
     'POST /api/settings/initial-password': async () => {
@@ -83,6 +90,19 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
       return c.status();
     },
   };
+}
+
+/**
+ * Queues an install; with `now` (Reinstall now) it also sets the host's next boot to the network and
+ * power-cycles it (or powers it on, or wakes it). A power failure is answered as an error whose words
+ * say that the install stays queued; the failure is on the host's timeline too.
+ */
+async function queueInstall(c: ControlContext, mac: string, request: InstallRequest): Promise<Host> {
+  const { now, ...install } = request;
+  const host = await c.installs().queue(mac, install);
+  if (!now) return host;
+  await c.power.startInstall(mac, `The install of ${install.distro} stays queued: it starts when the machine network-boots.`);
+  return c.hosts.get(mac) ?? host;
 }
 
 /** Forgets a host (the registry refuses while an install is under way), and its finished install record if serving. */

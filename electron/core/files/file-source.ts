@@ -17,15 +17,27 @@ export interface FileSource {
    * Without it, readers use read() in the thread that opened the source.
    */
   readonly handle?: { readonly fd: number; readonly position: number };
+  /**
+   * Optional: a file clients fetch over and over (a boot loop's poll): servers log its transfers at
+   * debug level, as the HTTP server does for a logQuietly() response.
+   */
+  readonly quiet?: boolean;
 }
 
 /** Why a path could not be opened: the protocol servers map these to TFTP error codes / HTTP statuses. */
 export type OpenFailure =
-  | { kind: 'not-found'; message: string }
+  | { kind: 'not-found'; message: string; /** Absent is normal for this name: logged at debug level. */ quiet?: boolean }
   | { kind: 'forbidden'; message: string } // outside its root, a device, a directory
   | { kind: 'error'; message: string };
 
 export type OpenResult = { ok: true; file: FileSource } | { ok: false; failure: OpenFailure };
 
+/** Who asks for a file, for resolvers whose answer depends on the host (a per-host loader or config). */
+export interface Asker {
+  ip: string;
+  /** The MAC the server knows for `ip` (its lease or the host registry), null when unknown. */
+  mac: string | null;
+}
+
 /** Resolves a client-supplied path (TFTP file name, URL path below a mount) to a FileSource. */
-export type FileResolver = (path: string) => Promise<OpenResult>;
+export type FileResolver = (path: string, asker?: Asker) => Promise<OpenResult>;

@@ -197,6 +197,16 @@ export class HostRegistry {
     this.changed(host);
   }
 
+  /** How the host is switched on and off, and its power state as last read or set (power/controller.ts). */
+  setPower(mac: string, patch: Partial<Pick<Host, 'powerMethod' | 'power'>>): Host | undefined {
+    const known = this.hosts.get(mac);
+    if (!known) return undefined;
+    const host: Host = { ...known, ...patch };
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
   /** The technician's name for the host; null or blank removes it. */
   setLabel(mac: string, label: string | null): Host {
     const known = this.hosts.get(mac);

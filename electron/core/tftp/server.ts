@@ -79,6 +79,8 @@ interface TransferInfo {
   readonly session: Session;
   readonly mode: string;
   readonly asked: readonly TftpOption[];
+  /** Logged at debug level (FileSource.quiet: a boot loop's poll). */
+  readonly quiet: boolean;
 }
 
 export function createTftpServer(opts: TftpServerOptions): TftpServer {
@@ -222,12 +224,15 @@ class Server implements TftpServer {
     this.transfers.set(key, 'opening');
     let file: FileSource | null = null;
     try {
-      const opened = await this.opts.resolve(filename);
+      const opened = await this.opts.resolve(filename, { ip: client, mac: this.opts.macForIp?.(client) ?? null });
       if (!opened.ok) {
         const f = opened.failure;
         this.counters.refused += 1;
         if (f.kind === 'not-found') {
-          this.log('info', 'tftp.not-found', client, `${client} asked for ${filename}: not found`, { file: filename, client });
+          this.log(f.quiet ? 'debug' : 'info', 'tftp.not-found', client, `${client} asked for ${filename}: not found`, {
+            file: filename,
+            client,
+          });
           return this.reply(rinfo, ErrorCode.FileNotFound, 'File not found');
         }
         if (f.kind === 'forbidden') {
@@ -245,7 +250,7 @@ class Server implements TftpServer {
       if (!this.socket) return; // stopped meanwhile
       const negotiated = negotiate(options, { size: file.size, mtu: this.opts.mtu ?? 1500, timeoutMs: this.opts.timeoutMs ?? 1000 });
       const session = createSession({ ...negotiated, size: file.size, maxTries: this.opts.retries ?? 5 });
-      const info: TransferInfo = { key, filename, client, session, mode, asked: options };
+      const info: TransferInfo = { key, filename, client, session, mode, asked: options, quiet: file.quiet === true };
       const source = file;
       file = null;
       const pool = this.workerPool();
@@ -392,7 +397,7 @@ class Server implements TftpServer {
   private started(t: TransferInfo): void {
     const mode = t.mode === 'netascii' ? ' (netascii served as octet)' : '';
     const { blksize, windowsize, timeoutMs, size } = t.session;
-    this.log('info', 'tftp.start', t.client, `${t.client} started ${t.filename}${mode}`, {
+    this.log(t.quiet ? 'debug' : 'info', 'tftp.start', t.client, `${t.client} started ${t.filename}${mode}`, {
       file: t.filename,
       client: t.client,
       size,
@@ -426,7 +431,7 @@ class Server implements TftpServer {
     switch (result.kind) {
       case 'complete':
         this.counters.completed += 1;
-        return this.log('info', 'tftp.end', t.client, `sent ${t.filename} to ${t.client} (${took})`, data);
+        return this.log(t.quiet ? 'debug' : 'info', 'tftp.end', t.client, `sent ${t.filename} to ${t.client} (${took})`, data);
       case 'probe':
         // UEFI firmware asks for the size and aborts after the OACK (error 8): normal, not an error.
         this.counters.probes += 1;
