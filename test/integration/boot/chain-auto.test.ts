@@ -86,7 +86,7 @@ describe('auto: a UEFI machine that refuses the iPXE loader gets the signed chai
     assert.equal(record.chain, 'signed', 'Host.chain is the signed chain');
     assert.match(record.chainReason ?? '', /snponly\.efi.*without running it/);
     assert.equal(record.chainOverride ?? null, null, 'auto is the global setting: the host has none of its own');
-    trace.push(`second answer: ${second.file}`);
+    assert.equal(second.file, 'shimx64.efi', 'that very request is answered with the signed chain: the shim');
 
     const timeline = await server.timeline(host.mac);
     const switched = timeline.filter((e) => e.kind === 'boot.chain-switched');
@@ -101,6 +101,26 @@ describe('auto: a UEFI machine that refuses the iPXE loader gets the signed chai
     await romDhcp(host);
     const again = (await server.timeline(host.mac)).filter((e) => e.kind === 'boot.chain-switched');
     assert.equal(again.length, 1);
+  });
+
+  test('a machine that refuses the signed chain too fails once (boot-refused), both attempts explained, and stays signed', async () => {
+    const host = lab.host(seg, { mac: randomMac() });
+    const first = await romDhcp(host);
+    await lab.exec(host.ns, 'ip', ['addr', 'replace', `${first.ip}/24`, 'dev', 'eth0']);
+    await tftp(host, 'snponly.efi');
+    assert.equal((await romDhcp(host)).file, 'shimx64.efi');
+    // The shim ran and asked for GRUB at the TFTP root, but GRUB never read its configuration.
+    await tftp(host, 'shimx64.efi');
+    await tftp(host, 'grubx64.efi');
+    for (let retry = 0; retry < 3; retry += 1) assert.equal((await romDhcp(host)).file, 'shimx64.efi', 'never back to iPXE');
+    const record = await hostOf(host.mac);
+    assert.equal(record.state, 'failed');
+    assert.equal(record.failureCode, 'boot-refused');
+    assert.match(record.failureReason ?? '', /iPXE: .*snponly\.efi.*Signed chain \(shim, GRUB\): .*shimx64\.efi, grubx64\.efi/);
+    assert.equal(record.chain, 'signed');
+    const timeline = await server.timeline(host.mac);
+    assert.equal(timeline.filter((e) => e.kind === 'boot.chain-refused').length, 1, 'said once, not once per DHCP retry');
+    assert.equal(timeline.filter((e) => e.kind === 'boot.chain-switched').length, 1);
   });
 
   test('a UEFI machine whose iPXE runs stays on iPXE', async () => {
@@ -183,6 +203,8 @@ describe('auto in proxy mode', { timeout: 300_000 }, () => {
     const record = (await server.hosts()).find((h) => h.mac === host.mac);
     assert.equal(record?.ip, ip, 'the address learnt from the 4011 request');
     assert.equal(record?.chain, 'signed', server.output().slice(-4000));
+    const last = (await runScriptedClient(lab, host.ns, { ...rom, flow: 'discover' })).replies.find((m) => m.type === 2);
+    assert.equal(last?.file, 'shimx64.efi', 'the proxy offer is the shim now');
     const timeline = await server.timeline(host.mac);
     assert.ok(
       timeline.some((e) => e.kind === 'tftp.end'),
