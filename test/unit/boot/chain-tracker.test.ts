@@ -185,6 +185,12 @@ describe('the chain policy applied to hosts', () => {
     const again = await lab({ dir: l.dir });
     assert.equal(again.chains.global, 'signed');
     again.tracker.stop();
+    // A restart with --chain auto after signed: the hosts that follow the global setting start afresh on iPXE.
+    const switched = await lab({ dir: l.dir, flag: 'auto' });
+    assert.equal(switched.hosts.get(MAC)?.chain, 'ipxe', 'the flag moved the hosts that follow the global setting');
+    assert.equal(switched.hosts.get(other)?.chain, 'ipxe', 'so does the host back on the global setting');
+    switched.tracker.stop();
+    await switched.hosts.flush();
     const flagged = await lab({ dir: l.dir, flag: 'ipxe' });
     assert.equal(flagged.chains.global, 'ipxe');
     assert.deepEqual(JSON.parse(await readFile(join(l.dir, 'boot-chain.json'), 'utf8')), { version: 1, chain: 'ipxe' });
