@@ -23,7 +23,7 @@ packages=(
   procps psmisc     # ps, fuser: diagnostics when a test fails
   bsdutils          # logger: sends syslog to Bootbench as installers do
   ndisc6            # rdisc6: a router solicitation, answered by Bootbench's RA
-  tcpdump           # captures the RA on the client side
+  tcpdump           # captures the RA on the client side, and the firmware's DHCP in the HTTP-boot e2e
   debconf-utils     # debconf-set-selections -c: cross-checks the preseed validator
   libxml2-utils     # xmllint: cross-checks the AutoYaST validator
   whois             # mkpasswd: cross-checks SHA-512 crypt
@@ -32,6 +32,9 @@ packages=(
   cpio                             # the test installer's initramfs
   debian-installer-12-netboot-amd64  # the real Debian installer booted by the Debian recipe
   chromium fonts-dejavu-core         # the UI tests (playwright-core drives Debian's Chromium)
+  ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
+  openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
+  redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
 )
 
 if command -v apt-get > /dev/null; then

@@ -20,8 +20,10 @@ import { TemplateStore } from './install/template-store.js';
 import { IsoLibrary } from './iso/library.js';
 import { withUndo, type Teardown } from './lifecycle.js';
 import { listInterfaces } from './net/interfaces.js';
+import { normalizeFingerprint } from './power/cert-pin.js';
 import { PowerController } from './power/controller.js';
 import { driverFactory } from './power/drivers.js';
+import { redfishDrivers } from './power/redfish-driver.js';
 import { PowerSettingsStore } from './power/settings-store.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 import type { ServeOptions } from './serve-options.js';
@@ -84,8 +86,8 @@ async function composeApp({
   let writeInfo: () => Promise<void> = async () => undefined;
   const sessions = sessionSlot({ options, bus, shared, onChange: () => writeInfo() });
   teardown.push(() => sessions.stop());
-  // Power control: Wake-on-LAN goes out on the served interface only (none in setup); Redfish is the
-  // Redfish module's (power/redfish.ts), handed in here once it is part of the build.
+  // Power control: Wake-on-LAN goes out on the served interface only (none in setup); Redfish drivers
+  // come from the Redfish module (power/redfish-driver.ts), which pins BMC certificates in the store.
   const powerSettings = await PowerSettingsStore.open(options.dataDir);
   const power = new PowerController({
     store: powerSettings,
@@ -98,7 +100,10 @@ async function composeApp({
         return s ? { iface: s.iface, address: s.serverIp, prefix: s.prefix } : null;
       },
       ...(options.power?.ipmitool ? { ipmitool: options.power.ipmitool } : {}),
+      redfish: redfishDrivers({ warn: (mac, message) => bus.log('power', 'warn', 'power.insecure', message, { mac }) }),
     }),
+    // A fingerprint as users paste it (lower case, no colons) is the same fingerprint.
+    acceptCertificate: (mac, fingerprint) => powerSettings.acceptCertificate(mac, normalizeFingerprint(fingerprint) ?? fingerprint),
     ...(options.power?.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: options.power.attemptTimeoutMs } : {}),
   });
   // With an interface on the command line, serve before anything else: a port in use or missing

@@ -10,6 +10,7 @@ import { findPortHolder } from './net/port-holder.js';
 import { findInterface } from './net/interfaces.js';
 import { openBoundUdpSocket } from './net/bound-socket.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
+import { IPMITOOL_INSTALL_HINT, ipmitoolVersion } from './power/ipmitool.js';
 
 // The report's shape is part of the control API (GET /api/check): declared in the contract.
 export type { CheckItem, CheckReport, CheckStatus } from '../shared/contract.js';
@@ -19,6 +20,8 @@ export interface CheckOptions {
   assetsDir: string;
   httpPort?: number;
   foreignWaitMs?: number;
+  /** The ipmitool program to look for (default: on PATH). */
+  ipmitool?: string;
 }
 
 const UDP_PORTS = [
@@ -66,6 +69,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
     checks.push(await checkForeign(iface, nic, options.foreignWaitMs));
   }
   checks.push(await checkBootFiles(options.assetsDir));
+  checks.push(await checkIpmitool(options.ipmitool));
   return { interface: iface, ok: checks.every((c) => c.status !== 'fail'), checks };
 }
 
@@ -151,6 +155,19 @@ async function checkBootFiles(assetsDir: string): Promise<CheckItem> {
   }
   if (bad.length > 0) return { id: 'boot-files', status: 'fail', message: `boot loaders damaged: ${bad.join(', ')}`, fix };
   return { id: 'boot-files', status: 'ok', message: `boot loaders present and verified: ${entries.map((e) => e[1]).join(', ')}` };
+}
+
+/** IPMI power control runs ipmitool (docs/decisions.md): without it, only that is missing, so a warning. */
+async function checkIpmitool(program?: string): Promise<CheckItem> {
+  const version = await ipmitoolVersion(program);
+  return version
+    ? { id: 'ipmitool', status: 'ok', message: `ipmitool ${version} is installed (IPMI power control)` }
+    : {
+        id: 'ipmitool',
+        status: 'warn',
+        message: 'ipmitool is not installed: power control through IPMI BMCs will not work (Wake-on-LAN and Redfish do)',
+        fix: `To control machines through IPMI, ${IPMITOOL_INSTALL_HINT}.`,
+      };
 }
 
 function failure(id: string, e: unknown): CheckItem {

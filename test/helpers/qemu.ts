@@ -55,6 +55,12 @@ export interface VmOptions {
    * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
    */
   uefiIpv6Pxe?: boolean;
+  /**
+   * UEFI only: how OVMF boots from the NIC. 'pxe' (default): its PXEv4 option. 'http': PXE over
+   * IPv4 switched off (fw_cfg opt/org.tianocore/IPv4PXESupport, read by this OVMF build), so its
+   * "UEFI HTTPv4" option is the one that boots: DHCP with vendor class HTTPClient, arch type 16.
+   */
+  uefiBoot?: 'pxe' | 'http';
   /** Where the firmware boots first. Default 'network' (then disk); 'disk' puts the disk first. */
   bootFirst?: 'network' | 'disk';
   /** Direct kernel boot (no firmware boot path): for self-tests of installer images. */
@@ -149,6 +155,7 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
     ...firmwareArgs(o.firmware, varsPath),
   ];
   if (o.firmware === 'uefi' && !o.uefiIpv6Pxe) args.push('-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
+  if (o.firmware === 'uefi' && o.uefiBoot === 'http') args.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
   if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
   if (o.onReboot === 'exit') args.push('-no-reboot');
   args.push(...(o.extraArgs ?? []));

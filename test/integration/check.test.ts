@@ -46,6 +46,7 @@ describe('bootbench check', { timeout: 300_000 }, () => {
       'port-tcp-80:ok',
       'foreign-dhcp:ok',
       'boot-files:ok',
+      'ipmitool:ok',
     ])
       assert.ok(ids.includes(id), `${id} missing from ${ids}`);
     assert.match(report.checks.find((c) => c.id === 'boot-files')!.message, /undionly\.kpxe, snponly\.efi, ipxe\.efi/);
@@ -79,6 +80,24 @@ describe('bootbench check', { timeout: 300_000 }, () => {
     const { code, report } = await check('bbchk2');
     assert.equal(code, 1);
     assert.match(report.checks.find((c) => c.id === 'ipv4')!.message, /sudo ip addr add .* dev bbchk2/);
+  });
+
+  test('ipmitool missing: a warning that says what does not work and how to install it, not a failure', async () => {
+    const r = await lab.exec(
+      lab.serverNs,
+      'env',
+      ['PATH=/nonexistent', NODE, BIN, 'check', '--interface', 'bbchk0', '--json', '--data', dataDir],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const report = JSON.parse(r.stdout) as Report;
+    const item = report.checks.find((c) => c.id === 'ipmitool')!;
+    assert.equal(item.status, 'warn');
+    assert.match(item.message, /ipmitool is not installed: power control through IPMI/);
+    assert.match(item.fix ?? '', /sudo apt install ipmitool/);
+    assert.equal(report.ok, true);
+    assert.equal(r.code, 0);
   });
 
   test('the human-readable report marks failures and says how to fix them', async () => {

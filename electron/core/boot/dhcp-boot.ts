@@ -29,10 +29,9 @@ export type BootChoice = { kind: 'boot'; answer: BootAnswer } | { kind: 'not-net
 /**
  * The boot file for one client. BIOS: undionly.kpxe (uses the ROM's UNDI driver, works on any
  * NIC). UEFI x86-64: snponly.efi (uses the firmware's SNP driver, like undionly) unless ipxe.efi
- * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client gets the
- * loader by URL and must see "HTTPClient" echoed in option 60 (UEFI spec 24.7), after which the
- * iPXE it runs asks DHCP again and gets its script. On the signed chain a UEFI client gets the shim
- * instead (by TFTP, or by URL for HTTP boot): the shim loads GRUB, which never asks DHCP again.
+ * (iPXE's own drivers) is chosen. iPXE gets its script's URL; a UEFI HTTP-boot client: see
+ * httpBootLoader. On the signed chain a UEFI client gets the shim instead (by TFTP, or by URL for
+ * HTTP boot): the shim loads GRUB, which never asks DHCP again.
  */
 export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootChoice {
   const base = httpBase(options.serverIp, options.httpPort);
@@ -42,10 +41,9 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
   if (client.ipxe) return { kind: 'boot', answer: { file: `${base}${ipxeScriptPath(client.mac)}`, nextServer, vendorClass: null } };
   const uefi = client.kind === 'http' || client.firmware === 'uefi' || client.firmware === 'uefi-http';
   if (uefi && (options.chainFor?.(client) ?? 'ipxe') === 'signed') return signedBoot(client, options, base);
-  if (client.kind === 'http' || client.firmware === 'uefi-http') {
-    return { kind: 'boot', answer: { file: `${base}${loaderPath(uefiLoader)}`, nextServer, vendorClass: 'HTTPClient' } };
-  }
   const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
+  if (client.kind === 'http' || client.firmware === 'uefi-http')
+    return httpBootLoader(client, `${base}${loaderPath(uefiLoader)}`, nextServer, code);
   switch (client.firmware) {
     case 'bios':
       if (client.arch === 'x86') return { kind: 'boot', answer: { file: 'undionly.kpxe', nextServer, vendorClass: 'PXEClient' } };
@@ -71,6 +69,28 @@ function signedBoot(client: ClientInfo, options: DhcpBootOptions, base: string):
     return { kind: 'boot', answer: { file: `${base}${loaders.shim.http}`, nextServer, vendorClass: 'HTTPClient' } };
   }
   return { kind: 'boot', answer: { file: loaders.shim.tftp, nextServer, vendorClass: 'PXEClient' } };
+}
+
+/**
+ * UEFI HTTP boot (UEFI spec 24.7): the firmware takes only an offer that echoes "HTTPClient" in
+ * option 60 and carries the loader's URL. x86-64 gets the same iPXE as over PXE: snponly.efi works
+ * under HTTP boot too (OVMF, tested in test/e2e/http-boot.test.ts). It drives the SNP of the device
+ * it was loaded from, found by walking up the loaded image's device path (iPXE's efi_locate_device,
+ * since 2014): under HTTP boot that device is HttpBootDxe's child handle (…/MAC/IPv4/Uri), and the
+ * walk reaches the NIC's own SNP, as under PXE. So it runs on any NIC the firmware can drive, which
+ * ipxe.efi's own drivers cannot promise (ipxe.efi boots this way too, at 5x the size; see
+ * docs/design/boot.md). The iPXE it starts asks DHCP again (PXEClient, user class iPXE) and gets
+ * its script. Any other CPU gets no x86 loader: a warning instead of a boot that cannot run.
+ */
+function httpBootLoader(client: ClientInfo, url: string, nextServer: string, code: string): BootChoice {
+  if (client.arch === 'x86_64') return { kind: 'boot', answer: { file: url, nextServer, vendorClass: 'HTTPClient' } };
+  if (client.arch === 'unknown')
+    return { kind: 'no-loader', reason: `no loader for a UEFI HTTP-boot client of unknown architecture (type ${code})` };
+  const firmware = client.firmware === 'bios' ? 'BIOS' : 'UEFI'; // type 20 is a PC BIOS booting from HTTP
+  return {
+    kind: 'no-loader',
+    reason: `no iPXE loader is bundled for ${cpuName(client.arch)} ${firmware} HTTP boot (architecture type ${code})`,
+  };
 }
 
 /**

@@ -59,7 +59,11 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
       await c.chains.setGlobal(c.hosts, body.chain);
       return c.status();
     },
-    'DELETE /api/hosts/:mac': ({ params }) => forgetHost(c, params.mac),
+    'DELETE /api/hosts/:mac': async ({ params }) => {
+      const host = forgetHost(c, params.mac);
+      await c.power.forget(params.mac); // no secrets of a machine no longer listed
+      return host;
+    },
     'GET /api/hosts/:mac/answer-file': ({ params, query }) => c.installs().preview(params.mac, query.distro),
     'GET /api/hosts/:mac/timeline': ({ params, query }) => c.timeline.read(params.mac, query),
     'GET /api/hosts/:mac/power': ({ params }) => c.power.view(params.mac),

@@ -9,7 +9,8 @@ import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { dataFiles } from '../store/data-dir.js';
 
 /** What the DHCP server learns of a client that the registry keeps. */
-export type ClientSighting = Pick<ClientInfo, 'mac' | 'firmware' | 'arch' | 'clientArch' | 'uuid' | 'vendorClass' | 'userClass'>;
+export type ClientSighting = Pick<ClientInfo, 'mac' | 'firmware' | 'arch' | 'clientArch' | 'uuid' | 'vendorClass' | 'userClass'> &
+  Partial<Pick<ClientInfo, 'ipxe'>>;
 
 /** Runs `run` after `ms`; returns a cancel. Injected by tests to fire the coalesced save themselves. */
 export type Schedule = (run: () => void, ms: number) => () => void;
@@ -103,13 +104,16 @@ export class HostRegistry {
   seen(sighting: ClientSighting, ip: string | null = null): Host {
     const now = this.clock().toISOString();
     const known = this.hosts.get(sighting.mac);
+    // The iPXE that UEFI HTTP boot started says PXE type 7 like any EFI iPXE (it cannot tell how it
+    // was loaded): a host whose firmware asked over HTTP stays uefi-http, with the firmware's type.
+    const httpBooted = known?.firmware === 'uefi-http' && sighting.ipxe === true && sighting.firmware === 'uefi';
     const host: Host = known
       ? {
           ...known,
           // A later sighting from a chainloaded iPXE may lack some options: keep what we knew.
-          firmware: sighting.firmware !== 'unknown' ? sighting.firmware : known.firmware,
+          firmware: httpBooted || sighting.firmware === 'unknown' ? known.firmware : sighting.firmware,
           arch: sighting.arch !== 'unknown' ? sighting.arch : known.arch,
-          clientArch: sighting.clientArch ?? known.clientArch,
+          clientArch: httpBooted ? known.clientArch : (sighting.clientArch ?? known.clientArch),
           uuid: sighting.uuid ?? known.uuid,
           vendorClass: sighting.vendorClass ?? known.vendorClass,
           userClass: sighting.userClass ?? known.userClass,

@@ -93,6 +93,11 @@ export class PowerController {
     return this.view(mac);
   }
 
+  /** The host was forgotten: its power settings (secrets included) go with it. */
+  async forget(mac: string): Promise<void> {
+    if (this.o.store.get(mac)) await this.o.store.update(mac, { method: null });
+  }
+
   async acceptCertificate(mac: string, fingerprint: string): Promise<PowerSettingsView> {
     await (this.o.acceptCertificate ?? ((m: string, f: string) => this.o.store.acceptCertificate(m, f)))(mac, fingerprint);
     this.log(mac, 'info', 'power.certificate', `Redfish certificate ${fingerprint} accepted`);
@@ -155,6 +160,7 @@ export class PowerController {
     const name = METHOD_NAMES[driver.method];
     this.log(mac, 'info', 'power.action', `${name}: ${STEP_WORDS[step]} (${driver.target})`, { action: step, method: driver.method });
     let lastError: unknown = null;
+    const t0 = Date.now();
     for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       try {
         const state = await this.attempt(driver, step);
@@ -174,7 +180,7 @@ export class PowerController {
         await new Promise((r) => setTimeout(r, this.retryDelayMs));
       }
     }
-    const error = this.failed(mac, driver.method, driver.target, step, lastError);
+    const error = this.failed(mac, driver.method, driver.target, step, lastError, Date.now() - t0);
     this.log(mac, 'error', 'power.failed', error.message, { action: step, method: driver.method, code: error.code });
     throw error;
   }
@@ -209,7 +215,7 @@ export class PowerController {
   }
 
   /** The error a failed call ends in: which failure it was, in words without secrets. */
-  private failed(mac: string, method: PowerMethod, target: string, step: Step, e: unknown): BootbenchError {
+  private failed(mac: string, method: PowerMethod, target: string, step: Step, e: unknown, elapsedMs = 0): BootbenchError {
     const m = METHOD_NAMES[method];
     if (!isPowerFailure(e)) {
       const detail = this.scrub(mac, e instanceof Error ? e.message : String(e));
@@ -222,7 +228,7 @@ export class PowerController {
           mac,
           method: m,
           target,
-          seconds: Math.round((this.attemptTimeoutMs * this.attempts) / 1000),
+          seconds: Math.max(1, Math.round(elapsedMs / 1000)),
         });
       case 'refused':
         return new BootbenchError('BMC_CREDENTIALS_REFUSED', { mac, method: m, target, user: this.userOf(mac) });

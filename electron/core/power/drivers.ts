@@ -1,5 +1,5 @@
 // Which driver a host's settings get: Wake-on-LAN and IPMI here; Redfish from the Redfish module
-// (power/redfish.ts), handed in at composition. A build without it fails that method with words
+// (power/redfish-driver.ts), handed in at composition. A build without it fails that method with words
 // that say so instead of pretending.
 import type { Host } from '../../shared/contract.js';
 import { assertNever } from '../../shared/assert-never.js';

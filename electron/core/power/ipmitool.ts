@@ -71,3 +71,14 @@ export function runIpmitool(s: StoredIpmi, command: readonly string[], signal: A
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** ipmitool's version ("1.8.19"), or null when the program is not installed (for `bootbench check`). */
+export function ipmitoolVersion(program = 'ipmitool'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(program, ['-V'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code === 0 ? (/version\s+(\S+)/i.exec(out)?.[1] ?? out.trim()) || 'unknown version' : null));
+  });
+}

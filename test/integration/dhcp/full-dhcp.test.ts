@@ -23,7 +23,7 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
   before(async () => {
     lab = Lab.create('full');
     const seg = lab.segment('bbfull0', '10.231.1.1/24');
-    for (const name of ['udhcpc', 'dhclient', 'bios', 'uefi7', 'uefi9', 'ipxe']) clients[name] = lab.host(seg);
+    for (const name of ['udhcpc', 'dhclient', 'bios', 'uefi7', 'uefi9', 'ipxe', 'http16', 'http99']) clients[name] = lab.host(seg);
     dataDir = tempDataDir('full');
     server = await startBootbench(
       lab,
@@ -147,6 +147,76 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
     assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), `http://10.231.1.1/ipxe/${host.mac.replace(/:/g, '-')}.ipxe`);
   });
 
+  test('a UEFI HTTP-boot client (HTTPClient, type 16) gets the loader URL with HTTPClient echoed', async () => {
+    const host = clients.http16!;
+    const { replies } = await runScriptedClient(lab, host.ns, {
+      mac: host.mac,
+      flow: 'dora',
+      vendorClass: 'HTTPClient:Arch:00016:UNDI:003000',
+      clientArch: 16,
+      uuid: OVMF_UUID,
+    });
+    const offer = replies.find((r) => r.type === 2);
+    const ack = replies.find((r) => r.type === 5);
+    assert.ok(offer && ack, `expected OFFER and ACK, got ${JSON.stringify(replies)}\n${server.output()}`);
+    for (const reply of [offer, ack]) {
+      assert.equal(Buffer.from(reply.options['67']!, 'hex').toString(), 'http://10.231.1.1/boot/snponly.efi');
+      assert.equal(Buffer.from(reply.options['60']!, 'hex').toString(), 'HTTPClient');
+    }
+  });
+
+  test('the same HTTP client set to the signed chain (Secure Boot) gets the shim by URL, HTTPClient echoed', async () => {
+    const host = clients.http16!;
+    const r = await server.cli(['chain', host.mac, 'signed']);
+    assert.equal(r.code, 0, r.stderr);
+    try {
+      const { replies } = await runScriptedClient(lab, host.ns, {
+        mac: host.mac,
+        flow: 'dora',
+        vendorClass: 'HTTPClient:Arch:00016:UNDI:003000',
+        clientArch: 16,
+      });
+      const ack = replies.find((x) => x.type === 5);
+      assert.ok(ack, JSON.stringify(replies));
+      assert.equal(Buffer.from(ack.options['67']!, 'hex').toString(), 'http://10.231.1.1/boot/shimx64.efi');
+      assert.equal(Buffer.from(ack.options['60']!, 'hex').toString(), 'HTTPClient');
+    } finally {
+      const back = await server.cli(['chain', host.mac, 'default']);
+      assert.equal(back.code, 0, back.stderr);
+    }
+  });
+
+  test('an HTTPClient of an unknown architecture: an address but no boot answer, one warning for its MAC, the server goes on', async () => {
+    const host = clients.http99!;
+    for (let i = 0; i < 3; i += 1) {
+      const { replies } = await runScriptedClient(lab, host.ns, {
+        mac: host.mac,
+        flow: 'dora',
+        vendorClass: 'HTTPClient:Arch:00099:UNDI:003000',
+        clientArch: 99,
+      });
+      const ack = replies.find((r) => r.type === 5);
+      assert.ok(ack, `expected an ACK (full DHCP still leases an address), got ${JSON.stringify(replies)}`);
+      assert.equal(ack.options['67'], undefined, 'no boot file');
+      assert.equal(ack.options['60'], undefined, 'no HTTPClient echoed: the firmware ignores this offer for booting');
+      assert.equal(ack.file, '');
+    }
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes(`${host.mac}: no loader for a UEFI HTTP-boot client`));
+    assert.equal(warnings.length, 1, `one warning for the MAC, not one per request:\n${server.output().slice(-3000)}`);
+    assert.match(warnings[0]!, /warn.*unknown architecture \(type 99\)/);
+    // still serving
+    const { replies } = await runScriptedClient(lab, clients.http16!.ns, {
+      mac: clients.http16!.mac,
+      flow: 'discover',
+      vendorClass: 'HTTPClient:Arch:00016:UNDI:003000',
+      clientArch: 16,
+    });
+    assert.ok(replies.some((r) => r.type === 2));
+  });
+
   test('the PXE clients appear in `bootbench hosts --json` with their firmware', async () => {
     const r = await server.cli(['hosts', '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -161,6 +231,9 @@ describe('full DHCP on one interface', { timeout: 300_000 }, () => {
       assert.match(h.uuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID from option 97');
     }
     assert.equal(byMac.get(clients.ipxe!.mac)?.userClass, 'iPXE');
+    assert.equal(byMac.get(clients.http16!.mac)?.firmware, 'uefi-http');
+    assert.equal(byMac.get(clients.http16!.mac)?.clientArch, 16);
+    assert.ok(byMac.has(clients.http99!.mac), 'an unservable client is still recorded');
     assert.ok(!byMac.has(clients.udhcpc!.mac), 'a plain DHCP client is not a PXE host');
   });
 });

@@ -125,6 +125,24 @@ describe('HostRegistry', () => {
     await registry.flush();
   });
 
+  test('a UEFI HTTP-boot host stays uefi-http when the iPXE it booted asks DHCP as a PXE client (type 7)', async () => {
+    const { registry } = await open(await tempDir());
+    const http: ClientSighting = { ...ovmf, firmware: 'uefi-http', clientArch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003000' };
+    registry.seen(http);
+    const snponly = { ...ovmf, vendorClass: 'PXEClient:Arch:00007:UNDI:003010', userClass: 'iPXE', ipxe: true };
+    const later = registry.seen(snponly, '10.231.140.128');
+    assert.equal(later.firmware, 'uefi-http');
+    assert.equal(later.clientArch, 16);
+    assert.equal(later.arch, 'x86_64');
+    assert.equal(later.userClass, 'iPXE');
+    assert.equal(later.ip, '10.231.140.128');
+    // the firmware's own sighting still decides: the same machine set to PXE boot is uefi again
+    assert.equal(registry.seen(ovmf).firmware, 'uefi');
+    // and an iPXE sighting moves a PXE host as before (nothing to keep)
+    assert.equal(registry.seen(snponly).firmware, 'uefi');
+    await registry.flush();
+  });
+
   test('a sighting does not reset the install state', async () => {
     const { registry } = await open(await tempDir());
     registry.seen(ovmf);

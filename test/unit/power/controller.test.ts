@@ -35,6 +35,7 @@ type Behaviour = Partial<Record<'status' | 'on' | 'off' | 'cycle' | 'pxeOnce', (
 function setup(
   behaviour: Behaviour,
   run: (c: { power: PowerController; calls: string[]; log: LogEvent[]; hosts: ReturnType<typeof fakeHosts> }) => Promise<void>,
+  method: 'ipmi' | 'wol' = 'ipmi',
 ) {
   return withTempDir('power-ctl', async (dir) => {
     const store = await PowerSettingsStore.open(dir);
@@ -51,7 +52,7 @@ function setup(
       return fallback();
     };
     const driver: PowerDriver = {
-      method: 'ipmi',
+      method,
       target: '10.0.0.5:623',
       status: step('status', () => powered) as PowerDriver['status'],
       on: step('on', () => (powered = 'on')) as PowerDriver['on'],
@@ -104,6 +105,17 @@ describe('PowerController', () => {
       assert.deepEqual(calls, ['pxeOnce', 'status', 'cycle']);
     }));
 
+  test('Reinstall now with Wake-on-LAN: it wakes the host, nothing else', () =>
+    setup(
+      {},
+      async ({ power, calls }) => {
+        const r = await power.startInstall(MAC, 'stays queued');
+        assert.equal(r.method, 'wol');
+        assert.deepEqual(calls, ['on']);
+      },
+      'wol',
+    ));
+
   test('refused credentials: one attempt only (BMCs lock accounts), a code of its own, the install note added', () =>
     setup(
       { pxeOnce: async () => Promise.reject(new PowerFailure('refused', `RAKP 2 HMAC is invalid for ${SECRET}`)) },
@@ -154,6 +166,14 @@ describe('PowerController', () => {
     setup({}, async ({ power, log }) => {
       await assert.rejects(power.run('52:54:00:00:00:01', 'on'), isCode('POWER_NOT_CONFIGURED'));
       assert.ok(log.some((e) => e.kind === 'power.none' && /reboot this machine/.test(e.message)));
+    }));
+
+  test('forgetting the host removes its power settings, secrets included', () =>
+    setup({}, async ({ power }) => {
+      assert.equal(power.view(MAC).ipmi?.passwordSet, true);
+      await power.forget(MAC);
+      assert.equal(power.view(MAC).method, null);
+      assert.equal(power.view(MAC).ipmi, null);
     }));
 
   test('one action at a time per host', () => {
