@@ -98,6 +98,9 @@ describe('auto: the chain each host gets', () => {
     assert.equal(chainFetchOf(http('/ipxe/52-54-00-00-00-01.ipxe', 200))?.file, 'ipxe-script');
     assert.equal(chainFetchOf(http('/ipxe/52-54-00-00-00-01.ipxe', 404)), null);
     assert.equal(chainFetchOf(http('/grub/poll/52-54-00-00-00-01.cfg', 200))?.file, 'grub-config');
+    assert.equal(chainFetchOf(http('/boot/snponly.efi', 200))?.file, 'ipxe-loader', 'iPXE by URL (HTTP boot) is refused all the same');
+    assert.equal(chainFetchOf(http('/boot/shimx64.efi', 200)), null, 'the signed chain by URL is not judged');
+    assert.equal(chainFetchOf(http('/boot/grubx64.efi', 200)), null);
     assert.equal(chainFetchOf({ ...end('complete'), mac: null }), null, 'a fetch from an unknown address proves nothing');
   });
 
