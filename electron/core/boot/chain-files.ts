@@ -29,6 +29,10 @@ export function chainFetchOf(event: LogEvent): ChainFetch | null {
   if (event.kind === 'http.request' && typeof data.path === 'string' && data.status === 200 && data.complete !== false) {
     if (IPXE_SCRIPT.test(data.path)) return { mac: event.mac, file: 'ipxe-script', name: data.path };
     const file = classify(data.path);
+    // A shim or GRUB fetched by URL (UEFI HTTP boot) proves nothing about the firmware: Debian's
+    // signed GRUB cannot read its config over HTTP, so that attempt stops in GRUB whatever the keys.
+    // Only the PXE (TFTP) attempt of the signed chain is judged.
+    if (file === 'shim' || file === 'grub') return null;
     return file ? { mac: event.mac, file, name: data.path } : null;
   }
   return null;

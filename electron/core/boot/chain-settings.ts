@@ -16,6 +16,9 @@ interface ChainFile {
 }
 
 export class ChainSettings {
+  /** The stored setting `serve --chain` replaced at this start, until reconcile() has moved the hosts. */
+  private replaced: ChainSetting | null = null;
+
   private constructor(
     private readonly path: string,
     private readonly bus: EventBus,
@@ -30,6 +33,7 @@ export class ChainSettings {
     const settings = new ChainSettings(path, bus, stored);
     if (flag && flag !== stored) {
       settings.current = flag;
+      settings.replaced = stored;
       await settings.save();
     }
     return settings;
@@ -53,10 +57,15 @@ export class ChainSettings {
     return chainOf(host, this.current);
   }
 
-  /** Hosts stored under another global setting than today's: their chains made true again (at start). */
+  /**
+   * At start: the hosts that follow the global setting start afresh when `serve --chain` changed it
+   * (as a change through the API does), and any chain that contradicts its explicit setting is made true.
+   */
   reconcile(hosts: HostRegistry): void {
+    const before = this.replaced;
+    this.replaced = null;
     for (const host of hosts.list()) {
-      const fix = reconciled(host, this.current);
+      const fix = (before ? afterGlobalSetting(host, before, this.current) : null) ?? reconciled(host, this.current);
       if (fix) hosts.setChain(host.mac, fix);
     }
   }

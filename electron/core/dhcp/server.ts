@@ -115,7 +115,8 @@ export class DhcpServer {
     const client = classifyClient(req);
     if (client.mac === this.options.ownMac) return;
     const isNetboot = client.kind !== 'plain';
-    if (isNetboot && (type === MessageType.Discover || type === MessageType.Request)) this.options.onClient(client, null);
+    if (isNetboot && (type === MessageType.Discover || type === MessageType.Request))
+      this.options.onClient(client, this.addressSeen(req, type, rinfo, socket));
     const boot = isNetboot ? this.options.bootPolicy(client) : null;
 
     if (socket === 'proxy') return this.answerPort4011(req, type, rinfo, client, boot);
@@ -251,6 +252,18 @@ export class DhcpServer {
     this.counters.proxyAcks += 1;
     this.log('info', 'dhcp.pxe-ack', client, `PXE boot server (4011) answer to ${client.mac} at ${rinfo.address}: ${boot.file}`);
     return this.send(buildProxyReply(req, 'ack', this.options.net.serverIp, boot), { address: rinfo.address, port: rinfo.port }, 'proxy');
+  }
+
+  /**
+   * The client's address where a request shows it before any ACK of ours: in proxy mode none of our
+   * ACKs ever does, and TFTP and HTTP name a host by its address. A port-4011 request comes from its
+   * leased address; a REQUEST on port 67 asks the network's server for the address it will use.
+   */
+  private addressSeen(req: DhcpMessage, type: number, rinfo: RemoteInfo, socket: 'dhcp' | 'proxy'): string | null {
+    if (socket === 'proxy') return rinfo.address !== ZERO_IP ? rinfo.address : null;
+    if (this.options.mode === 'proxy' && type === MessageType.Request)
+      return requestedIpOf(req) ?? (req.ciaddr !== ZERO_IP ? req.ciaddr : null);
+    return null;
   }
 
   /** Relayed requests are answered when the relay sits on our own subnet. */

@@ -90,6 +90,8 @@ describe('control API over HTTP', () => {
     'GET /api/status': () => behaviour.status(),
     'GET /api/hosts': async () => [HOST],
     'GET /api/interfaces': () => behaviour.interfaces(),
+    'PUT /api/boot/chain': ({ body }) => ({ ...STATUS, chain: body.chain }),
+    'PUT /api/hosts/:mac/chain': ({ params, body }) => ({ ...HOST, mac: params.mac, chainOverride: body.chain }),
   });
   const auth = () => ({ Authorization: `Bearer ${token}` });
 
@@ -235,6 +237,22 @@ describe('control API over HTTP', () => {
     assert.equal(JSON.parse(input.body).error.code, 'NO_SUCH_INTERFACE');
     behaviour.status = () => STATUS;
     behaviour.interfaces = () => [];
+  });
+
+  test('the boot-chain routes take auto, ipxe or signed (and null for a host: the global one), nothing else', async () => {
+    const put = (path: string, body: unknown) =>
+      raw(port, path, { method: 'PUT', headers: { ...auth(), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const global = await put('/api/boot/chain', { chain: 'signed' });
+    assert.equal(global.status, 200);
+    assert.equal(JSON.parse(global.body).chain, 'signed');
+    for (const bad of [{ chain: 'grub' }, { chain: null }, {}, { chain: 'auto', extra: 1 }])
+      assert.equal((await put('/api/boot/chain', bad)).status, 400, JSON.stringify(bad));
+    const host = await put('/api/hosts/52-54-00-12-34-56/chain', { chain: null });
+    assert.equal(host.status, 200);
+    assert.equal(JSON.parse(host.body).mac, '52:54:00:12:34:56', 'the MAC in the contract form');
+    assert.equal(JSON.parse(host.body).chainOverride, null);
+    assert.equal((await put('/api/hosts/52-54-00-12-34-56/chain', { chain: 'default' })).status, 400);
+    assert.equal((await put('/api/hosts/not-a-mac/chain', { chain: 'auto' })).status, 400);
   });
 
   test('any other error answers a generic 500 and is logged on the bus', async () => {
