@@ -1,6 +1,7 @@
 // The transfer pool's own behaviour (no network): where the worker entry is found when running
 // from source, that a transfer is handed only to a worker that has loaded, and that a worker that
-// cannot load marks the pool broken, so the server falls back to in-thread transfers instead of failing every request.
+// cannot load marks the pool broken, so the server falls back to in-thread transfers instead of
+// failing every request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
