@@ -36,7 +36,16 @@ import {
   type HotCalls,
 } from '../net/libc.js';
 import { remaining, Transfer, type RunReader } from './engine.js';
-import { SIGNAL_POSTED, SIGNAL_STOP, SIGNALS, WORKER_MARK, type FromWorker, type ToWorker, type WorkerJob } from './worker-protocol.js';
+import {
+  delayLoad,
+  SIGNAL_POSTED,
+  SIGNAL_STOP,
+  SIGNALS,
+  WORKER_MARK,
+  type FromWorker,
+  type ToWorker,
+  type WorkerJob,
+} from './worker-protocol.js';
 
 /** The longest a lane blocks in one call. */
 export const SLICE_MS = 20;
@@ -236,5 +245,6 @@ export function runLane(port: MessagePort, signals: Int32Array): void {
 
 const data = workerData as Record<string, unknown> | null;
 if (!isMainThread && parentPort && data?.[WORKER_MARK] === true && data[SIGNALS] instanceof SharedArrayBuffer) {
+  delayLoad(data);
   runLane(parentPort, new Int32Array(data[SIGNALS]));
 }

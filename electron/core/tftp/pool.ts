@@ -1,14 +1,15 @@
 // A small pool of worker threads that run TFTP transfers, so that transfers use every core and
 // leave the main thread to DHCP, HTTP and the UI. On Linux the workers are lanes (lane.ts: direct
 // system calls, about half the CPU per block of a libuv socket, measured in docs/design/tftp.md);
-// elsewhere the portable worker (worker.ts). Workers start with the server (warm), the least-loaded one gets
-// the next transfer, they are unref'd (they never keep the process alive) and stopped on stop().
+// elsewhere the portable worker (worker.ts). Workers start with the server (warm), the least-loaded one
+// of those that have loaded gets the next transfer (none has: the server serves it itself), they are unref'd (they never keep the process alive) and stopped on stop().
 // A worker that dies ends its transfers as failed.
 //
 // The worker's code is its own entry file: from source (tsx) lane.ts / worker.ts next to this
 // module; from a bundle, tftp-lane.mjs / tftp-worker.mjs next to the bundle (esbuild entry points).
 // Without one, workerEntry() returns null and the server runs transfers in its own thread.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
@@ -16,6 +17,7 @@ import {
   SIGNAL_SLOTS,
   SIGNAL_STOP,
   SIGNALS,
+  LOAD_DELAY,
   WORKER_MARK,
   type FromWorker,
   type ToWorker,
@@ -95,9 +97,24 @@ function workerArgv(entry: URL): string[] {
   return out;
 }
 
+/**
+ * Starts the worker thread. A .ts entry (running from source) is loaded through tsx's CommonJS
+ * hooks, which a worker installs itself: on Node 20 a worker ignores `--import tsx` in its execArgv
+ * (module.register() hooks do not reach worker threads before Node 22), so the entry failed to load
+ * ("Unknown file extension .ts"), the pool was broken and every transfer ran in the main thread.
+ */
+function startWorker(entry: URL, workerData: Record<string, unknown>): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData, execArgv: workerArgv(entry) });
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
+  return new Worker(boot, { eval: true, workerData, execArgv: workerArgv(entry).filter((a) => a.startsWith('--cpu-prof')) });
+}
+
 export class TransferPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
+  /** Workers made so far (loadDelaysMs is by this index). */
+  private spawned = 0;
   /**
    * Set when a worker died before it finished loading (its entry file cannot run here): the server
    * then serves every later transfer in its own thread instead of failing them one by one.
@@ -107,6 +124,8 @@ export class TransferPool {
   constructor(
     private readonly entry: WorkerEntry,
     private readonly size: number,
+    /** Tests only: how long the n-th worker made blocks before it loads (a loaded machine, made deterministic). */
+    private readonly loadDelaysMs: readonly number[] = [],
   ) {}
 
   get kind(): WorkerEntry['kind'] {
@@ -117,16 +136,19 @@ export class TransferPool {
     return this.slots.filter((s) => !s.dead).length;
   }
 
-  /** Transfers the next run() would share its worker with (0 while a new worker may still be made). */
+  /** Whether a worker has loaded: run() may be called only then. */
+  get loaded(): boolean {
+    return this.slots.some((s) => !s.dead && s.ready);
+  }
+
+  /** Transfers the next run() would share its worker with (Infinity while none has loaded). */
   get leastLoad(): number {
-    const live = this.slots.filter((s) => !s.dead);
-    if (live.length < this.size) return 0;
-    return Math.min(...live.map((s) => s.jobs.size));
+    return Math.min(...this.slots.filter((s) => !s.dead && s.ready).map((s) => s.jobs.size));
   }
 
   /**
    * Starts every worker now: a worker takes tens of milliseconds of CPU to load, and a rack that
-   * powers on sends its requests within a few; the transfers given to a worker still loading wait.
+   * powers on sends its requests within a few. Until one has loaded, the server serves in its own thread.
    */
   warm(): void {
     while (this.slots.filter((s) => !s.dead).length < this.size) this.spawn();
@@ -140,7 +162,7 @@ export class TransferPool {
     clearTimeout(timer);
   }
 
-  /** Hands a transfer to the least-loaded worker (a new one while fewer than `size` exist); returns its abort. */
+  /** Hands a transfer to the least-loaded loaded worker (only when `loaded`); returns its abort. */
   run(job: Omit<WorkerJob, 'type' | 'id'>, events: PoolJobEvents): (message: string) => void {
     const slot = this.pick();
     const id = this.nextId++;
@@ -171,18 +193,25 @@ export class TransferPool {
     for (const s of slots) this.bury(s, 'server stopped');
   }
 
+  /**
+   * Only a worker that has loaded takes a transfer. Loading a worker takes tens of ms of CPU, but
+   * on a loaded machine many seconds: a transfer handed to one still loading waited for it, so
+   * OVMF's real RRQ, right after its size probe on a freshly started server, went unanswered
+   * until it gave up (PXE-E99). The server serves in its own thread while no worker has loaded.
+   */
   private pick(): Slot {
-    const live = this.slots.filter((s) => !s.dead);
-    const idle = live.find((s) => s.jobs.size === 0);
-    if (idle) return idle;
-    if (live.length < this.size) return this.spawn();
-    return live.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    // One that died is replaced, for later transfers.
+    if (this.slots.filter((s) => !s.dead).length < this.size) this.spawn();
+    const ready = this.slots.filter((s) => !s.dead && s.ready);
+    if (ready.length === 0) throw new Error('no transfer worker has loaded yet');
+    return ready.find((s) => s.jobs.size === 0) ?? ready.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   }
 
   private spawn(): Slot {
     const signals = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer };
-    const worker = new Worker(this.entry.url, { workerData, execArgv: workerArgv(this.entry.url) });
+    const delay = this.loadDelaysMs[this.spawned++] ?? 0;
+    const workerData = { [WORKER_MARK]: true, [SIGNALS]: signals.buffer, [LOAD_DELAY]: delay };
+    const worker = startWorker(this.entry.url, workerData);
     worker.unref();
     let markStopped: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (markStopped = resolve));

@@ -51,6 +51,8 @@ export interface TftpServerOptions {
    * Default: lanes on Linux, portable elsewhere. The tests run both.
    */
   workerKind?: 'lane' | 'portable';
+  /** Tests only: how long the n-th worker blocks before it has loaded (as on a machine under heavy load). */
+  workerLoadDelaysMs?: readonly number[];
 }
 
 export interface TftpServer {
@@ -59,7 +61,7 @@ export interface TftpServer {
   status(): ServiceStatus;
 }
 
-/** How long start() waits for the transfer workers to load (a worker still loading then catches up later). */
+/** How long start() waits for the transfer workers to load (until one has, transfers are served in this thread). */
 const WORKERS_READY_MS = 5000;
 
 type Counter =
@@ -125,7 +127,7 @@ class Server implements TftpServer {
     // answers requests), or with portable workers one per core besides this thread, which serves too.
     const cores = availableParallelism();
     const workers = opts.workers ?? (entry?.kind === 'lane' ? cores : Math.max(1, cores - 1));
-    if (entry && workers > 0) this.pool = new TransferPool(entry, workers);
+    if (entry && workers > 0) this.pool = new TransferPool(entry, workers, opts.workerLoadDelaysMs);
   }
 
   async start(): Promise<void> {
@@ -260,7 +262,8 @@ class Server implements TftpServer {
       // per block this thread does. With portable workers this thread is a lane too: a transfer
       // that runs alone needs no handoff (more lanes than cores measured slower), and a transfer
       // goes to a worker only when this thread already serves more than the least-loaded worker.
-      if (pool && source.handle && (pool.kind === 'lane' || this.inThreadCount > pool.leastLoad))
+      // Never to a worker still loading (pool.ts, pick): until one has, this thread serves.
+      if (pool?.loaded && source.handle && (pool.kind === 'lane' || this.inThreadCount > pool.leastLoad))
         this.inWorker(info, source, source.handle, rinfo, pool);
       else await this.inThread(info, source, rinfo);
     } finally {

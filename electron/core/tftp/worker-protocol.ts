@@ -44,6 +44,14 @@ export type FromWorker =
 export const WORKER_MARK = 'bootbenchTftp';
 /** workerData key of the shared Int32Array (SharedArrayBuffer) indexed by SIGNAL_POSTED and SIGNAL_STOP. */
 export const SIGNALS = 'bootbenchTftpSignals';
+/** workerData key (tests only): milliseconds the worker blocks before it loads, as a worker loading on a loaded machine. */
+export const LOAD_DELAY = 'bootbenchTftpLoadDelayMs';
+
+/** Blocks this thread for the test-only LOAD_DELAY in `data`, if any. */
+export function delayLoad(data: unknown): void {
+  const ms = (data as Record<string, unknown> | null)?.[LOAD_DELAY];
+  if (typeof ms === 'number' && ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /** Signals slot bumped by the main thread after each message it posts. */
 export const SIGNAL_POSTED = 0;

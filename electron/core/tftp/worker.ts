@@ -9,7 +9,7 @@ import type { Socket } from 'node:dgram';
 import { openBoundUdpSocket } from '../net/bound-socket.js';
 import type { Transfer } from './engine.js';
 import { connect, descriptorReader, runOnSocket } from './io-libuv.js';
-import { WORKER_MARK, type FromWorker, type ToWorker, type WorkerJob } from './worker-protocol.js';
+import { delayLoad, WORKER_MARK, type FromWorker, type ToWorker, type WorkerJob } from './worker-protocol.js';
 
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_MARK] === true) runWorker(parentPort);
 
@@ -17,6 +17,7 @@ function runWorker(port: NonNullable<typeof parentPort>): void {
   const running = new Map<number, Transfer>();
   const aborted = new Set<number>();
   const post = (m: FromWorker) => port.postMessage(m);
+  delayLoad(workerData);
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'abort') {

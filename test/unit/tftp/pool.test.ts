@@ -1,6 +1,7 @@
 // The transfer pool's own behaviour (no network): where the worker entry is found when running
-// from source, and a worker that cannot load ends its job as failed and marks the pool broken, so
-// the server falls back to in-thread transfers instead of failing every request.
+// from source, that a transfer is handed only to a worker that has loaded, and that a worker that
+// cannot load marks the pool broken, so the server falls back to in-thread transfers instead of
+// failing every request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,24 +25,23 @@ test('from source, the worker entry is lane.ts on Linux and worker.ts elsewhere,
   }
 });
 
-test('a worker that cannot load ends its job as failed and marks the pool broken', async () => {
+test('a worker that cannot load marks the pool broken, and run() refuses while no worker has loaded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bootbench-pool-'));
   try {
     const bad = join(dir, 'bad-worker.mjs');
     writeFileSync(bad, "throw new Error('cannot load here');\n");
     const pool = new TransferPool({ url: pathToFileURL(bad), kind: 'lane' }, 2);
     const session = createSession({ size: 10, maxTries: 1, blksize: 512, windowsize: 1, timeoutMs: 1000, oack: null });
-    const events: string[] = [];
-    const ended = new Promise<TransferEnd>((resolve) => {
-      pool.run(
-        { iface: 'lo', address: '127.0.0.1', clientAddress: '127.0.0.1', clientPort: 9, fd: -1, position: 0, session },
-        { started: () => events.push('started'), openFailed: (m) => events.push(`open-failed ${m}`), ended: resolve },
-      );
-    });
-    const end = await ended;
-    assert.deepEqual(events, [], 'never started');
-    assert.equal(end.result.kind, 'failed');
+    const job = { iface: 'lo', address: '127.0.0.1', clientAddress: '127.0.0.1', clientPort: 9, fd: -1, position: 0, session };
+    const events = { started: () => undefined, openFailed: () => undefined, ended: (_: TransferEnd) => undefined };
+    // A transfer handed to a worker still loading would wait for it (seconds on a loaded machine):
+    // the server asks `loaded` first and serves in its own thread until then.
+    pool.warm();
+    assert.equal(pool.loaded, false);
+    assert.throws(() => pool.run(job, events), /no transfer worker has loaded/);
+    await pool.ready(10_000);
     assert.match(pool.broken ?? '', /cannot load here/);
+    assert.equal(pool.loaded, false);
     assert.equal(pool.workers, 0);
     await pool.stop();
   } finally {
@@ -61,11 +61,14 @@ test('ready() settles once every worker has loaded, and for a worker that cannot
     const pool = new TransferPool({ url: pathToFileURL(slow), kind: 'portable' }, 2);
     const started = performance.now();
     pool.warm();
+    assert.equal(pool.loaded, false, 'not before a worker said it has loaded');
     await pool.ready(10_000);
     const took = performance.now() - started;
     assert.ok(took >= 250, `waited for the workers to load (${took.toFixed(0)} ms)`);
     assert.ok(took < 9_000, 'and not for the timeout');
     assert.equal(pool.workers, 2);
+    assert.equal(pool.loaded, true);
+    assert.equal(pool.leastLoad, 0);
     await pool.stop();
 
     const bad = join(dir, 'bad-worker.mjs');
