@@ -110,13 +110,16 @@ describe('auto: the chain each host gets', () => {
     assert.equal(state.phase, 'ipxe-pending', 'nothing switches on a BIOS request');
   });
 
-  test('an ARM64 UEFI host is not switched by this rule', () => {
+  test('an ARM64 UEFI host is not switched by the refused-loader rule: it goes to the signed chain at its first request, once', () => {
     const { actions } = run([
       { kind: 'pxe-dhcp', firmware: 'uefi', arch: 'arm64' },
       SNPONLY,
       { kind: 'pxe-dhcp', firmware: 'uefi', arch: 'arm64' },
     ]);
-    assert.deepEqual(actions, []);
+    // Bootbench has no arm64 iPXE: the signed chain is its only chain (chain-auto-arm64.test.ts)
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0]?.kind, 'switch');
+    assert.match(actions[0]?.kind === 'switch' ? actions[0].reason : '', /ARM64/);
   });
 
   test('a host that refuses both chains fails once, with both attempts explained, and never flaps back', () => {
