@@ -142,6 +142,9 @@ async function composeApp({
       services: [...(session?.services() ?? []), controlStatus()],
       startedAt,
       chain: chains.global,
+      // Issue 13's boot policy lands with its store; until then every new machine waits, as before.
+      newHosts: { action: 'wait', distro: null },
+      menu: { timeoutSeconds: 0 },
     };
   };
   // The same port and token as the last run of this data folder, so that an open tab reconnects.

@@ -46,6 +46,44 @@ export function isChainSetting(value: unknown): value is ChainSetting {
   return (CHAIN_SETTINGS as readonly unknown[]).includes(value);
 }
 
+// ★ What a machine seen for the first time does (`serve --new-hosts`, the UI's "New machines"), and
+// what a host waiting with nothing queued does (its own override, else the global one):
+//   wait    — today's behaviour: the boot menu opens with a timeout whose default is the wait loop,
+//             which polls Bootbench so that a click on Install boots the host;
+//   menu    — the boot menu stays on the machine's screen until someone picks an entry there (it
+//             still re-reads its state now and then, so a click in the app still boots it);
+//   local   — boot the local disk: Bootbench leaves the machine alone;
+//   install — (global setting only) queue an install of `distro` with the current settings as soon
+//             as the machine is first seen.
+export const WAIT_POLICIES = ['wait', 'menu', 'local'] as const;
+export type WaitPolicy = (typeof WAIT_POLICIES)[number];
+export const NEW_HOST_ACTIONS = ['wait', 'menu', 'local', 'install'] as const;
+export type NewHostAction = (typeof NEW_HOST_ACTIONS)[number];
+
+export interface NewHostPolicy {
+  action: NewHostAction;
+  /** The distro id, for `install` (null otherwise). */
+  distro: string | null;
+}
+
+/** The CLI's spelling (`wait`, `menu`, `local`, `install:DISTRO_ID`) of a policy; null when it is not one. */
+export function parseNewHostPolicy(text: string): NewHostPolicy | null {
+  const t = text.trim();
+  if (t === 'wait' || t === 'menu' || t === 'local') return { action: t, distro: null };
+  const m = /^install:(\S+)$/.exec(t);
+  return m ? { action: 'install', distro: m[1]! } : null;
+}
+
+export function formatNewHostPolicy(policy: NewHostPolicy): string {
+  return policy.action === 'install' ? `install:${policy.distro ?? ''}` : policy.action;
+}
+
+/** The boot menu's settings (global): how long it stays open before its default entry. */
+export interface BootMenuSettings {
+  /** Seconds the menu waits before its default entry (the wait loop, or for `menu` a re-read of the state). 0: no menu unless asked for (a key). */
+  timeoutSeconds: number;
+}
+
 // ★ Host states: discovered → queued → booting → installing → installed · or failed.
 export const HOST_STATES = ['discovered', 'queued', 'booting', 'installing', 'installed', 'failed'] as const;
 export type HostState = (typeof HOST_STATES)[number];
@@ -91,6 +129,25 @@ export interface Host {
   powerMethod?: PowerMethod | null;
   /** Its power state as last read or set by a power action; absent or null before any. */
   power?: PowerReading | null;
+  /** ★ When the installed system first reported from its own disk ("first boot confirmed"); null until then (and again at each new install). */
+  firstBoot?: string | null;
+  /** What this host does while it waits with nothing queued; absent or null: the global policy's (ServerStatus.newHosts: `install` waits). */
+  waitPolicy?: WaitPolicy | null;
+  /** Extra kernel arguments for every boot of this host (installers and live systems), after the distro's. */
+  kernelArgs?: string | null;
+  /** The last thing booted for it that is not its install (a live system, memtest, the whole ISO, the local disk), chosen at the machine or in the app. */
+  lastBoot?: HostBoot | null;
+}
+
+/** One boot of a host that is not an install: what, how it was chosen, when. */
+export interface HostBoot {
+  /** A menu entry's id: `live:<distro id>`, `iso:<distro id>`, `memtest`, `local`, `reboot`, `shell`, `install:<distro id>`. */
+  entry: string;
+  /** Words for people, e.g. "Debian Live 12 (live system)". */
+  title: string;
+  /** Where it was chosen: at the machine's boot menu, or in the app / CLI. */
+  chosenAt: 'machine' | 'app';
+  at: string;
 }
 
 /** The stages of an install (★ Host states, without `discovered`). */
@@ -155,6 +212,16 @@ export interface InstallFailure {
   message: string;
 }
 
+// ★ How a machine boots a distro: its installer (unattended, with an answer file), its live system
+// (kernel + initrd out of the ISO, the root file system fetched over HTTP by the live family's own
+// argument), or the whole ISO (iPXE `sanboot` over HTTP on BIOS, the firmware's HTTP boot of the
+// `.iso` as a RAM disk on UEFI) for an ISO Bootbench cannot read into.
+export const DISTRO_BOOTS = ['installer', 'live', 'whole-iso'] as const;
+export type DistroBoot = (typeof DISTRO_BOOTS)[number];
+/** The live families Bootbench boots over the network, each with its own network-root argument. */
+export const LIVE_FAMILIES = ['casper', 'live-boot', 'dracut', 'archiso'] as const;
+export type LiveFamily = (typeof LIVE_FAMILIES)[number];
+
 export const DISTRO_FAMILIES = ['rhel', 'debian', 'ubuntu', 'suse', 'alpine', 'generic'] as const;
 export type DistroFamily = (typeof DISTRO_FAMILIES)[number];
 
@@ -202,6 +269,14 @@ export interface Distro {
    * Absent for distros booted through Bootbench's bundled chain (Debian) or not at all.
    */
   secureBootLoaders?: { shim: string; grub: string };
+  /** ★ How a machine boots it (installer, live, whole ISO); records stored before it load as `installer`. */
+  boot: DistroBoot;
+  /** Words for people: how it boots, and for `whole-iso` why it is not booted as installer or live. */
+  bootReason: string | null;
+  /** For `live`: the live family, which decides the network-root argument. */
+  liveFamily?: LiveFamily | null;
+  /** Set when booting the whole ISO (or a live system that copies it to RAM) needs more memory than a typical client has. */
+  memoryWarning?: string | null;
 }
 
 export type NicKind = 'ethernet' | 'wifi' | 'bridge' | 'virtual' | 'vpn' | 'loopback' | 'unknown';
@@ -254,6 +329,9 @@ export interface ServerStatus {
   startedAt: string;
   /** The global UEFI boot-chain setting (stored in the data folder; `serve --chain` sets it at start). */
   chain: ChainSetting;
+  /** ★ What a machine seen for the first time does (stored; `serve --new-hosts` sets it at start). */
+  newHosts: NewHostPolicy;
+  menu: BootMenuSettings;
 }
 
 export interface ForeignDhcpServer {
@@ -322,6 +400,84 @@ export interface HostChainUpdate {
 /** The global chain setting. */
 export interface ChainSettingUpdate {
   chain: ChainSetting;
+}
+
+/** The global policy for new machines and the menu's settings (either may be left out). */
+export interface BootPolicyUpdate {
+  newHosts?: NewHostPolicy;
+  menu?: BootMenuSettings;
+}
+
+/** A host's own wait policy; null: it follows the global one. */
+export interface HostWaitPolicyUpdate {
+  policy: WaitPolicy | null;
+}
+
+/** A host's extra kernel arguments; null or "" removes them. */
+export interface HostKernelArgsUpdate {
+  kernelArgs: string | null;
+}
+
+/** Boot a host into something other than an install (a live system, memtest, the whole ISO, its disk) at its next boot script. */
+export interface HostBootRequest {
+  /** A menu entry id (HostBoot.entry) other than `install:…` (use the install route). */
+  entry: string;
+}
+
+export const BATCH_ACTIONS = ['install', 'cancel', 'wait-policy'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+/** One action on several hosts (the UI's selection, `bootbench install MAC MAC …`). */
+export interface BatchRequest {
+  macs: string[];
+  action: BatchAction;
+  /** For `install`: the same as InstallRequest. */
+  install?: InstallRequest;
+  /** For `wait-policy`: the host's own policy, null to follow the global one. */
+  policy?: WaitPolicy | null;
+}
+
+/** Each host's outcome: the batch goes on past a host it cannot act on. */
+export interface BatchResult {
+  results: { mac: string; ok: boolean; host?: Host; error?: { code: string; message: string } }[];
+}
+
+/**
+ * An inventory CSV (`bootbench hosts import FILE.csv`): a header naming its columns — `mac`, and
+ * optionally `hostname`, `ip`, `distro`, and the power columns (`power`: ipmi|redfish|wol, `bmc`:
+ * the BMC's address or URL, `bmc_user`, `bmc_password`) — then one row per machine. Every row is
+ * checked before any is applied: a bad row refuses the whole file, with each problem by line.
+ */
+export interface InventoryImportRequest {
+  csv: string;
+  /** Check only: report what would be done, apply nothing. */
+  dryRun?: boolean;
+}
+
+export interface InventoryRow {
+  line: number;
+  mac: string;
+  hostname: string | null;
+  ip: string | null;
+  distro: string | null;
+  powerMethod: PowerMethod | null;
+}
+
+export interface InventoryImportResult {
+  rows: InventoryRow[];
+  /** The hosts as they are after the import (created or updated; queued where a distro was given). */
+  hosts: Host[];
+  reservations: number;
+  installsQueued: number;
+  applied: boolean;
+}
+
+/** A fixed address for a MAC (from `serve --reserve`, or an inventory import: those are stored). */
+export interface ReservationRecord {
+  mac: string;
+  ip: string;
+  hostname: string | null;
+  source: 'flag' | 'inventory';
 }
 
 export interface ImportRequest {
@@ -544,6 +700,19 @@ export interface ControlRoutes {
   'PUT /api/hosts/:mac/chain': { query: undefined; body: HostChainUpdate; output: Host };
   /** The global UEFI boot-chain setting (stored: it outlives restarts); hosts without their own follow it. */
   'PUT /api/boot/chain': { query: undefined; body: ChainSettingUpdate; output: ServerStatus };
+  /** The policy for new machines and the boot menu's settings (stored: they outlive restarts). */
+  'PUT /api/boot/policy': { query: undefined; body: BootPolicyUpdate; output: ServerStatus };
+  /** The host's own wait policy (wait, menu, local); null: it follows the global one. */
+  'PUT /api/hosts/:mac/wait-policy': { query: undefined; body: HostWaitPolicyUpdate; output: Host };
+  /** The host's extra kernel arguments, for every boot of it (after the distro's). */
+  'PUT /api/hosts/:mac/kernel-args': { query: undefined; body: HostKernelArgsUpdate; output: Host };
+  /** Boot the host into a live system, memtest, the whole ISO or its disk at its next boot script (no disk is touched). */
+  'POST /api/hosts/:mac/boot': { query: undefined; body: HostBootRequest; output: Host };
+  /** One action on several hosts; each host's outcome (the batch goes on past a host it cannot act on). */
+  'POST /api/hosts/batch': { query: undefined; body: BatchRequest; output: BatchResult };
+  /** Import an inventory CSV: all rows or none (a bad row: 400 with every problem by line in `error.problems`). */
+  'POST /api/hosts/import': { query: undefined; body: InventoryImportRequest; output: InventoryImportResult };
+  'GET /api/reservations': { query: undefined; output: ReservationRecord[] };
   /** Forget a host: its record is deleted (refused while an install is under way). The forgotten record. */
   'DELETE /api/hosts/:mac': { query: undefined; output: Host };
   /** The answer file this host would get (for `distro`, else its queued install's), with validation. */
@@ -605,5 +774,11 @@ export interface ApiErrorBody {
    * `field`: the input the error is about (a settings key, `pool` of a serve request), with `detail`
    * saying what is wrong in words free of CLI flags, for a client to show at that input.
    */
-  error: { code: string; message: string; field?: { name: string; detail: string } };
+  error: {
+    code: string;
+    message: string;
+    field?: { name: string; detail: string };
+    /** Problems by line of an uploaded file (an inventory CSV): every one, not only the first. */
+    problems?: ValidationProblem[];
+  };
 }

@@ -19,6 +19,15 @@ import {
   type ServeRequest as ServeRequestBody,
   type TimelineQuery as TimelineQueryShape,
   type CertificateAcceptance as CertificateAcceptanceBody,
+  BATCH_ACTIONS,
+  NEW_HOST_ACTIONS,
+  WAIT_POLICIES,
+  type BatchRequest as BatchRequestBody,
+  type BootPolicyUpdate as BootPolicyUpdateBody,
+  type HostBootRequest as HostBootRequestBody,
+  type HostKernelArgsUpdate as HostKernelArgsUpdateBody,
+  type HostWaitPolicyUpdate as HostWaitPolicyUpdateBody,
+  type InventoryImportRequest as InventoryImportRequestBody,
 } from './contract.js';
 import { POWER_ACTIONS, type PowerSettingsUpdate as PowerSettingsUpdateBody } from './power.js';
 
@@ -66,12 +75,65 @@ export const HostChainUpdate: z.ZodType<HostChainUpdateBody> = z.object({ chain:
 /** The global boot-chain setting. */
 export const ChainSettingUpdate: z.ZodType<ChainSettingUpdateBody> = z.object({ chain: z.enum(CHAIN_SETTINGS) }).strict();
 
+/** The policy for new machines and the boot menu's settings. */
+export const BootPolicyUpdate: z.ZodType<BootPolicyUpdateBody> = z
+  .object({
+    newHosts: z
+      .object({ action: z.enum(NEW_HOST_ACTIONS), distro: z.string().min(1).max(200).nullable() })
+      .strict()
+      .refine((p) => (p.action === 'install') === (p.distro !== null), 'install takes a distro id; the other actions none')
+      .optional(),
+    menu: z
+      .object({ timeoutSeconds: z.number().int().min(0).max(3600) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A host's own wait policy; null: the global one. */
+export const HostWaitPolicyUpdate: z.ZodType<HostWaitPolicyUpdateBody> = z.object({ policy: z.enum(WAIT_POLICIES).nullable() }).strict();
+
+/** A host's extra kernel arguments (one line). */
+export const HostKernelArgsUpdate: z.ZodType<HostKernelArgsUpdateBody> = z
+  .object({
+    kernelArgs: z
+      .string()
+      .max(4096)
+      .regex(/^[^\r\n]*$/, 'one line of kernel arguments')
+      .nullable(),
+  })
+  .strict();
+
+/** A menu entry to boot at the host's next boot script (not an install). */
+export const HostBootRequest: z.ZodType<HostBootRequestBody> = z
+  .object({
+    entry: z
+      .string()
+      .regex(/^(live|iso):[a-z0-9][a-z0-9._-]{0,199}$|^(memtest|local|reboot)$/, 'live:ID, iso:ID, memtest, local or reboot'),
+  })
+  .strict();
+
 /** `--set KEY=VALUE` pairs: keys are settings names; the answer-file renderer says which exist. */
 export const InstallRequest: z.ZodType<InstallRequestBody> = z.object({
   distro: z.string().min(1).max(200),
   settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a setting name like timezone'), z.string().max(100_000)).optional(),
   now: z.boolean().optional(),
 });
+
+/** One action on several hosts. */
+export const BatchRequest: z.ZodType<BatchRequestBody> = z
+  .object({
+    macs: z.array(MacAddress).min(1).max(10_000),
+    action: z.enum(BATCH_ACTIONS),
+    install: InstallRequest.optional(),
+    policy: z.enum(WAIT_POLICIES).nullable().optional(),
+  })
+  .strict();
+
+/** An inventory CSV (at most 4 MiB of text). */
+export const InventoryImportRequest: z.ZodType<InventoryImportRequestBody> = z
+  .object({ csv: z.string().max(4 * 1024 * 1024), dryRun: z.boolean().optional() })
+  .strict();
 
 export const DistroId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'a distro id like rocky-9.4-x86_64');
 

@@ -34,6 +34,13 @@ export function stubHandlers(overrides: Partial<ControlHandlers> = {}): ControlH
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },
     'PUT /api/boot/chain': () => ({}) as ServerStatus,
+    'PUT /api/boot/policy': () => ({}) as ServerStatus,
+    'PUT /api/hosts/:mac/wait-policy': () => notServing(),
+    'PUT /api/hosts/:mac/kernel-args': () => notServing(),
+    'POST /api/hosts/:mac/boot': () => notServing(),
+    'POST /api/hosts/batch': () => ({ results: [] }),
+    'POST /api/hosts/import': () => notServing(),
+    'GET /api/reservations': () => [],
     'DELETE /api/hosts/:mac': ({ params }) => {
       throw new BootbenchError('HOST_NOT_FOUND', { mac: params.mac });
     },

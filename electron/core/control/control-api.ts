@@ -23,6 +23,12 @@ import {
 } from '../../shared/contract.js';
 import {
   AnswerFileQuery,
+  BatchRequest,
+  BootPolicyUpdate,
+  HostBootRequest,
+  HostKernelArgsUpdate,
+  HostWaitPolicyUpdate,
+  InventoryImportRequest,
   ChainSettingUpdate,
   CertificateAcceptance,
   CheckQuery,
@@ -99,6 +105,14 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'PUT /api/hosts/:mac/label': { params: MacParams, body: HostLabelUpdate },
   'PUT /api/hosts/:mac/chain': { params: MacParams, body: HostChainUpdate },
   'PUT /api/boot/chain': { body: ChainSettingUpdate },
+  'PUT /api/boot/policy': { body: BootPolicyUpdate },
+  'PUT /api/hosts/:mac/wait-policy': { params: MacParams, body: HostWaitPolicyUpdate },
+  'PUT /api/hosts/:mac/kernel-args': { params: MacParams, body: HostKernelArgsUpdate },
+  'POST /api/hosts/:mac/boot': { params: MacParams, body: HostBootRequest },
+  // Before the routes with ':mac': the first route that matches answers.
+  'POST /api/hosts/batch': { body: BatchRequest },
+  'POST /api/hosts/import': { body: InventoryImportRequest },
+  'GET /api/reservations': {},
   'DELETE /api/hosts/:mac': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
   'GET /api/hosts/:mac/timeline': { params: MacParams, query: TimelineQuery },

@@ -16,7 +16,7 @@ import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
 import type { ControlHandlers } from './control-api.js';
 import { HttpError } from './http-error.js';
-import { isBootbenchError } from '../errors.js';
+import { BootbenchError, isBootbenchError } from '../errors.js';
 
 export interface ControlContext {
   status(): ServerStatus;
@@ -55,6 +55,15 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
     'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
+    // Issue 13's routes: declared in the contract so that the UI, CLI and core are built against one
+    // shape; their handlers land with the boot-policy, batch and inventory work.
+    'PUT /api/boot/policy': () => notBuiltYet('the new-machine policy'),
+    'PUT /api/hosts/:mac/wait-policy': () => notBuiltYet("a host's wait policy"),
+    'PUT /api/hosts/:mac/kernel-args': () => notBuiltYet("a host's kernel arguments"),
+    'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
+    'POST /api/hosts/batch': () => notBuiltYet('batch actions'),
+    'POST /api/hosts/import': () => notBuiltYet('inventory import'),
+    'GET /api/reservations': () => [],
     'PUT /api/boot/chain': async ({ body }) => {
       await c.chains.setGlobal(c.hosts, body.chain);
       return c.status();
@@ -119,4 +128,8 @@ function forgetHost(c: ControlContext, mac: string): Host {
     if (!isBootbenchError(e, 'NOT_SERVING')) throw e;
   }
   return host;
+}
+
+function notBuiltYet(what: string): never {
+  throw new BootbenchError('BAD_ARGUMENT', { message: `${what}: not in this build yet` });
 }

@@ -197,6 +197,8 @@ export function sampleInputs(name: AnswerTemplateName): AnswerContextInput[] {
     sha256: null,
     secureBoot: false,
     secureBootReason: null,
+    boot: 'installer',
+    bootReason: null,
   };
   const base = 'http://192.0.2.1';
   const urls = {

@@ -56,7 +56,9 @@ export class IsoLibrary {
       renamed ||= d !== stored;
       // Records stored before the Secure Boot verdict existed get it now, once (saved below).
       if (typeof (d as Partial<Distro>).secureBoot !== 'boolean') unassessed.push(d.id);
-      library.distros.set(d.id, { ...d, uploaded: isInside(library.uploadDir, d.iso) });
+      // Records stored before live and whole-ISO boots existed were all installers.
+      const boot = { boot: d.boot ?? 'installer', bootReason: d.bootReason ?? null };
+      library.distros.set(d.id, { ...d, ...boot, uploaded: isInside(library.uploadDir, d.iso) });
     }
     await library.refresh();
     for (const id of unassessed) {
@@ -194,6 +196,8 @@ export class IsoLibrary {
         sha256: options.sha256 ?? null,
         secureBoot: false,
         secureBootReason: null,
+        boot: 'installer',
+        bootReason: null,
       };
       distro = withVerdict(distro, await secureBootOf(distro, image, this.options.netbootKernel));
     } finally {

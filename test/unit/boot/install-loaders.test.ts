@@ -37,6 +37,8 @@ function distro(over: Partial<Distro>): Distro {
     secureBoot: true,
     secureBootReason: "Boots through the ISO's own signed chain",
     secureBootLoaders: { shim: '/EFI/BOOT/BOOTX64.EFI', grub: '/EFI/BOOT/grubx64.efi' },
+    boot: 'installer',
+    bootReason: null,
     ...over,
   };
 }

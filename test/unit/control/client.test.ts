@@ -25,6 +25,8 @@ const STATUS: ServerStatus = {
   services: [{ name: 'dhcp', state: 'up', address: '10.231.1.1:67', error: null, counters: { offers: 2 } }],
   startedAt: '2025-01-01T00:00:00.000Z',
   chain: 'auto',
+  newHosts: { action: 'wait', distro: null },
+  menu: { timeoutSeconds: 0 },
 };
 const HOSTS: Host[] = [
   {

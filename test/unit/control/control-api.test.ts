@@ -77,6 +77,8 @@ const STATUS: ServerStatus = {
   services: [],
   startedAt: '2025-01-01T00:00:00.000Z',
   chain: 'auto',
+  newHosts: { action: 'wait', distro: null },
+  menu: { timeoutSeconds: 0 },
 };
 
 describe('control API over HTTP', () => {

@@ -46,6 +46,8 @@ export function sampleDistro(family: keyof typeof DISTROS): Distro {
     sha256: null,
     secureBoot: false,
     secureBootReason: null,
+    boot: 'installer',
+    bootReason: null,
   };
 }
 

@@ -34,6 +34,8 @@ function distro(arch: Arch, id = `debian-12.7.0-${arch}`): Distro {
     sha256: null,
     secureBoot: false,
     secureBootReason: null,
+    boot: 'installer',
+    bootReason: null,
   };
 }
 

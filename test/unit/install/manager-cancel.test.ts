@@ -38,6 +38,8 @@ const distro: Distro = {
   sha256: null,
   secureBoot: false,
   secureBootReason: null,
+  boot: 'installer',
+  bootReason: null,
 };
 
 const library: InstallLibrary = {

@@ -49,6 +49,8 @@ async function distroOf(manifest: string, userArgs = ''): Promise<Distro> {
     sha256: null,
     secureBoot: false,
     secureBootReason: null,
+    boot: 'installer',
+    bootReason: null,
   };
 }
 
