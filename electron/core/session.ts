@@ -2,9 +2,11 @@
 // whole. This file only wires; each decision lives with its owner (the pool in dhcp/, what a client
 // boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
 import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
+import type { BootPolicy } from './boot/boot-policy.js';
 import type { ChainSettings } from './boot/chain-settings.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
+import { installOnFirstSight } from './boot/first-sight.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -62,6 +64,8 @@ export interface SharedState {
   library: IsoLibrary;
   answers: AnswerRenderer;
   chains: ChainSettings;
+  /** What new machines do, each host's wait policy, the menu's timeout. */
+  policy: BootPolicy;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -231,6 +235,14 @@ async function compose(c: Composition): Promise<Session> {
   installsRef = installs;
   installsForChains = installs;
 
+  const newHostSeen = installOnFirstSight({
+    policy: () => c.shared.policy.newHosts,
+    hosts,
+    distroOf: (id) => library.get(id),
+    queue: (mac, request) => installs.queue(mac, request),
+    bus,
+  });
+
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, {
     loaders,
@@ -290,7 +302,9 @@ async function compose(c: Composition): Promise<Session> {
       signedLoadersFor,
     }),
     onClient: (client, ip) => {
+      const firstSight = hosts.neverSighted(client.mac);
       hosts.seen(client, ip);
+      if (firstSight) void newHostSeen(client.mac); // `install:<distro>` queues it (boot/first-sight.ts)
       chains.sawDhcp(client); // before the boot file is chosen: the request that shows a refusal gets the signed chain
     },
     ownMac: nic.mac,

@@ -135,6 +135,16 @@ export class HostRegistry {
   }
 
   /**
+   * Whether a MAC has never been seen on the network: no record, or only one made ahead of its first
+   * DHCP request (expect(): an install queued ahead, power settings …), which has learnt nothing
+   * from the network yet (a sighting always brings a firmware or a vendor class).
+   */
+  neverSighted(mac: string): boolean {
+    const known = this.hosts.get(mac);
+    return !known || (known.firmware === 'unknown' && known.vendorClass === null && known.userClass === null && !known.lastPolledAt);
+  }
+
+  /**
    * A host asked for by MAC before it network-booted (an install queued ahead): recorded as
    * `discovered` with what is known, its firmware learnt at its first DHCP request.
    */
@@ -232,6 +242,16 @@ export class HostRegistry {
     const host: Host = { ...known, ...update };
     const same = (['chain', 'chainOverride', 'chainReason'] as const).every((k) => (host[k] ?? null) === (known[k] ?? null));
     if (same) return known;
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** What the host does while it waits (its own wait policy) and its extra kernel arguments (boot/boot-policy.ts checks them). */
+  setBootPrefs(mac: string, patch: Partial<Pick<Host, 'waitPolicy' | 'kernelArgs'>>): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const host: Host = { ...known, ...patch };
     this.put(host);
     this.changed(host);
     return host;
