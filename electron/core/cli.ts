@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { isPowerAction } from '../shared/power.js';
 import { runBmc } from './cli-bmc.js';
+import { macsArg, runBatchVerb, runHostsImport } from './cli-inventory.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
@@ -33,8 +34,9 @@ Usage:
   bootbench import FILE.iso [--verify] [--json]
   bootbench distros [--json]
   bootbench hosts [--json]
-  bootbench install MAC --distro ID [--set KEY=VALUE …] [--now] [--json]
-  bootbench cancel MAC [--json]
+  bootbench hosts import FILE.csv [--dry-run] [--json]
+  bootbench install MAC [MAC …] --distro ID [--set KEY=VALUE …] [--now] [--json]
+  bootbench cancel MAC [MAC …] [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
   bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
@@ -55,6 +57,14 @@ once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exerc
 --chain: the UEFI boot chain (stored; default auto): iPXE, or the signed shim + GRUB that Secure Boot
 accepts; auto starts with iPXE and switches a machine whose firmware refuses it. \`bootbench chain\`
 changes it while serving, for all machines (--global) or one (default: back to the global one).
+
+install and cancel take several MACs: one line per host, and exit 1 if any host failed (the others
+are still acted on).
+hosts import: an inventory CSV, header mac,hostname,ip,distro (the last three optional) plus the
+power columns power (ipmi|redfish|wol), bmc, bmc_user, bmc_password. Every row is checked first:
+one bad row refuses the whole file (each problem by line) and nothing is applied. --dry-run checks only.
+A stored reservation (from an import) and a --reserve flag that disagree: the flag wins while that
+server runs, and the start says so.
 
 install --now: once queued, set the machine's next boot to the network and power-cycle it (power it
 on when off; Wake-on-LAN: wake it) through its power settings (\`bootbench bmc set\`).
@@ -94,7 +104,7 @@ const verbs = {
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
-  hosts: common,
+  hosts: { ...common, 'dry-run': { type: 'boolean', default: false } },
   import: { ...common, verify: { type: 'boolean', default: false } },
   distros: common,
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
@@ -192,6 +202,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'hosts': {
+      const [sub, ...subArgs] = parsed.positionals;
+      if (sub === 'import') return runHostsImport(await ControlClient.fromDataDir(dataDir), subArgs, values['dry-run'] === true, json);
+      if (sub !== undefined) fail(`unknown hosts command "${sub}": bootbench hosts [--json], bootbench hosts import FILE.csv`);
       const client = await ControlClient.fromDataDir(dataDir);
       const hosts = await client.call('GET /api/hosts');
       process.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts));
@@ -213,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'install': {
-      const mac = macArg(parsed.positionals, 'install');
+      const macs = macsArg(parsed.positionals, 'install');
       const distro = values.distro as string | undefined;
       if (!distro) fail('install needs --distro ID: one of the ids `bootbench distros` lists.');
       const settings: Record<string, string> = {};
@@ -224,6 +237,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const now = values.now === true;
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) {
+        const install = { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) };
+        return runBatchVerb(client, { macs, action: 'install', install }, json);
+      }
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/install', {
         params: { mac },
         body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) },
@@ -238,8 +256,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'cancel': {
-      const mac = macArg(parsed.positionals, 'cancel');
+      const macs = macsArg(parsed.positionals, 'cancel');
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) return runBatchVerb(client, { macs, action: 'cancel' }, json);
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
       process.stdout.write(
         json
