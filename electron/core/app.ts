@@ -11,6 +11,7 @@ import { controlHandlers } from './control/handlers.js';
 import { startServiceFeed } from './control/service-feed.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
 import { listenOnStablePort, nextStableAddress, readStableAddress, writeStableAddress } from './control/stable-address.js';
+import { mergeReservations, ReservationStore } from './dhcp/reservation-store.js';
 import { BootbenchError } from './errors.js';
 import { EventBus } from './events.js';
 import { HostRegistry } from './hosts/registry.js';
@@ -88,7 +89,8 @@ async function composeApp({
   const templates = await TemplateStore.open(options.dataDir);
   // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
   for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
-  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains, policy };
+  const reservations = await ReservationStore.open(options.dataDir);
+  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains, policy, reservations };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
   // written once the control API is up.
@@ -179,6 +181,15 @@ async function composeApp({
           chains,
           policy,
           power,
+          inventory: {
+            hosts,
+            library,
+            reservations,
+            reservationsInForce: () => mergeReservations(options.reservations ?? [], reservations.all()).records,
+            power: powerSettings,
+            bus,
+            serving: () => sessions.current(),
+          },
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),
           check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { isPowerAction } from '../shared/power.js';
 import { runBmc } from './cli-bmc.js';
+import { macsArg, runBatchVerb, runHostsImport } from './cli-inventory.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
@@ -36,9 +37,10 @@ Usage:
   bootbench distros set ID --kernel-args "ARGS" [--json]
   bootbench hosts [--json]
   bootbench hosts set MAC [--kernel-args "ARGS"] [--wait-policy wait|menu|local|default] [--json]
+  bootbench hosts import FILE.csv [--dry-run] [--json]
   bootbench policy [--new-hosts wait|menu|local|install:DISTRO_ID] [--menu-timeout S] [--json]
-  bootbench install MAC --distro ID [--set KEY=VALUE …] [--now] [--json]
-  bootbench cancel MAC [--json]
+  bootbench install MAC [MAC …] --distro ID [--set KEY=VALUE …] [--now] [--json]
+  bootbench cancel MAC [MAC …] [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
   bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
@@ -65,6 +67,14 @@ show the boot menu, boot its local disk, or install DISTRO_ID at once with the c
 Kernel arguments (\`distros set\`, \`hosts set\`) go on every boot of that distro or host, the
 host's after the distro's; "" removes them. --wait-policy: what the host does while it waits with
 nothing queued (default: as the global policy says).
+
+install and cancel take several MACs: one line per host, and exit 1 if any host failed (the others
+are still acted on).
+hosts import: an inventory CSV, header mac,hostname,ip,distro (the last three optional) plus the
+power columns power (ipmi|redfish|wol), bmc, bmc_user, bmc_password. Every row is checked first:
+one bad row refuses the whole file (each problem by line) and nothing is applied. --dry-run checks only.
+A stored reservation (from an import) and a --reserve flag that disagree: the flag wins while that
+server runs, and the start says so.
 
 install --now: once queued, set the machine's next boot to the network and power-cycle it (power it
 on when off; Wake-on-LAN: wake it) through its power settings (\`bootbench bmc set\`).
@@ -105,7 +115,12 @@ const verbs = {
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
-  hosts: { ...common, 'kernel-args': { type: 'string' }, 'wait-policy': { type: 'string' } },
+  hosts: {
+    ...common,
+    'kernel-args': { type: 'string' },
+    'wait-policy': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
   import: { ...common, verify: { type: 'boolean', default: false } },
   distros: { ...common, 'kernel-args': { type: 'string' } },
   policy: { ...common, 'new-hosts': { type: 'string' }, 'menu-timeout': { type: 'string' } },
@@ -204,8 +219,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'hosts': {
+      const [sub, ...subArgs] = parsed.positionals;
+      if (sub === 'import') return runHostsImport(await ControlClient.fromDataDir(dataDir), subArgs, values['dry-run'] === true, json);
+      if (sub === 'set') return runHostsSet(await ControlClient.fromDataDir(dataDir), subArgs, values, json);
+      if (sub !== undefined)
+        fail(`unknown hosts command "${sub}": bootbench hosts [--json], bootbench hosts set MAC …, bootbench hosts import FILE.csv`);
       const client = await ControlClient.fromDataDir(dataDir);
-      if (parsed.positionals[0] === 'set') return runHostsSet(client, parsed.positionals.slice(1), values, json);
       noSubcommand(parsed.positionals, values, 'hosts', ['kernel-args', 'wait-policy']);
       const hosts = await client.call('GET /api/hosts');
       process.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts));
@@ -229,7 +248,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'install': {
-      const mac = macArg(parsed.positionals, 'install');
+      const macs = macsArg(parsed.positionals, 'install');
       const distro = values.distro as string | undefined;
       if (!distro) fail('install needs --distro ID: one of the ids `bootbench distros` lists.');
       const settings: Record<string, string> = {};
@@ -240,6 +259,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const now = values.now === true;
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) {
+        const install = { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) };
+        return runBatchVerb(client, { macs, action: 'install', install }, json);
+      }
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/install', {
         params: { mac },
         body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) },
@@ -254,8 +278,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'cancel': {
-      const mac = macArg(parsed.positionals, 'cancel');
+      const macs = macsArg(parsed.positionals, 'cancel');
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) return runBatchVerb(client, { macs, action: 'cancel' }, json);
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
       process.stdout.write(
         json

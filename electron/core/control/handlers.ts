@@ -12,6 +12,8 @@ import type { InstallManager } from '../install/manager.js';
 import type { SettingsStore } from '../install/settings-store.js';
 import type { TemplateStore } from '../install/template-store.js';
 import type { IsoLibrary } from '../iso/library.js';
+import { runBatch } from '../inventory/batch.js';
+import { importInventory, type InventoryDeps } from '../inventory/import.js';
 import { locateDistro } from '../iso/locate.js';
 import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
@@ -31,6 +33,8 @@ export interface ControlContext {
   /** What new machines do, the menu's timeout, each host's wait policy and kernel arguments. */
   policy: BootPolicy;
   power: PowerController;
+  /** What an inventory import reads and changes (reservations, power settings, hosts, the session's installs). */
+  inventory: InventoryDeps;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
   interfaces(): Promise<NicInfo[]>;
@@ -67,9 +71,18 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'PUT /api/hosts/:mac/wait-policy': ({ params, body }) => c.policy.setHostWaitPolicy(c.hosts, params.mac, body.policy),
     'PUT /api/hosts/:mac/kernel-args': ({ params, body }) => c.policy.setHostKernelArgs(c.hosts, params.mac, body.kernelArgs),
     'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
-    'POST /api/hosts/batch': () => notBuiltYet('batch actions'),
-    'POST /api/hosts/import': () => notBuiltYet('inventory import'),
-    'GET /api/reservations': () => [],
+    'POST /api/hosts/batch': ({ body }) =>
+      runBatch(
+        {
+          install: (mac, request) => queueInstall(c, mac, request),
+          cancel: (mac) => c.installs().cancel(mac),
+          // The wait policy's own store lands with the boot-policy work; until then the host record holds it.
+          setWaitPolicy: (mac, policy) => c.hosts.setWaitPolicy(mac, policy),
+        },
+        body,
+      ),
+    'POST /api/hosts/import': ({ body }) => importInventory(c.inventory, body),
+    'GET /api/reservations': () => c.inventory.reservationsInForce(),
     'PUT /api/boot/chain': async ({ body }) => {
       await c.chains.setGlobal(c.hosts, body.chain);
       return c.status();

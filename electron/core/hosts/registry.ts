@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { BootChain, Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
+import type { BootChain, Host, HostInstall, HostState, InstallFailure, WaitPolicy } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
@@ -151,12 +151,31 @@ export class HostRegistry {
   expect(mac: string): Host {
     const known = this.hosts.get(mac);
     if (known) return known;
-    const host = newHost(
-      { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
-      null,
-      this.clock().toISOString(),
-      this.chainOfNewHost(),
+    const host = this.draft(mac);
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** The record `expect` would make for a MAC not seen yet, without recording it (checks before an import applies). */
+  draft(mac: string): Host {
+    return (
+      this.hosts.get(mac) ??
+      newHost(
+        { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
+        null,
+        this.clock().toISOString(),
+        this.chainOfNewHost(),
+      )
     );
+  }
+
+  /** The host's own wait policy (wait, menu, local); null: it follows the global one. */
+  setWaitPolicy(mac: string, policy: WaitPolicy | null): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    if ((known.waitPolicy ?? null) === policy) return known;
+    const host: Host = { ...known, waitPolicy: policy };
     this.put(host);
     this.changed(host);
     return host;
