@@ -171,6 +171,7 @@ describe('first boot confirmed, through bootbench serve', { timeout: 300_000 }, 
     const line = (await timeline(client.mac)).find((e) => e.message.startsWith('first boot confirmed'));
     assert.equal(line?.message, `first boot confirmed: fb-node-1, kernel ${release()}`);
     assert.equal(line?.level, 'info');
+    assert.match(await cli(['hosts']), new RegExp(`^${client.mac} .* installed .*  first boot: ${host.firstBoot}$`, 'm'));
 
     // A replay under the same token: refused, nothing changes.
     const url = `${report}?event=first-boot`;
@@ -203,6 +204,7 @@ describe('first boot confirmed, through bootbench serve', { timeout: 300_000 }, 
     assert.equal(host.failureCode, undefined);
     const warn = (await timeline(client.mac)).filter((e) => e.level === 'warn' && /no first boot reported/.test(e.message));
     assert.equal(warn.length, 1, 'one warning');
+    assert.match(await cli(['hosts']), new RegExp(`^${client.mac} .* installed .*  first boot: not reported \\(overdue\\)$`, 'm'));
     assert.match(warn[0]?.message ?? '', /^no first boot reported 3 s after installed: .*the install itself is not failed$/);
     // A late first boot still counts, and clears the warning.
     assert.equal(await post(ns, `${report}?event=first-boot`, ['hostname=late-node', 'kernel=6.1.0-18-amd64']), 200);
