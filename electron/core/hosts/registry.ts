@@ -21,6 +21,10 @@ export interface InstallView {
   failure: InstallFailure | null;
   /** The host name to show; null removes it, absent keeps the one it has. */
   hostname?: string | null;
+  /** When its installed system first booted (null: not yet); absent keeps what it has. */
+  firstBoot?: string | null;
+  /** Installed, and no first boot within the expected time; absent keeps what it has. */
+  firstBootOverdue?: boolean;
 }
 
 // A host's contacts move its lastSeen at most this often: an installer fetching hundreds of files
@@ -197,6 +201,8 @@ export class HostRegistry {
       distro: install.distro,
       install,
       ...(view?.hostname !== undefined ? { hostname: view.hostname } : {}),
+      ...(view?.firstBoot !== undefined ? { firstBoot: view.firstBoot } : {}),
+      ...(view?.firstBootOverdue !== undefined ? { firstBootOverdue: view.firstBootOverdue } : {}),
       ...(state === 'failed' && failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
     };
     this.put(host);

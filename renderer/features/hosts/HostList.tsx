@@ -10,7 +10,7 @@ import { formatAgo } from '../../components/format.js';
 import { useNow } from '../../components/useNow.js';
 import { queuedWords } from '../power/power-words.js';
 import { hostChainWords } from './chain-words.js';
-import { matchesSearch, nameOf, pollWords, sortHosts } from './host-words.js';
+import { firstBootWords, matchesSearch, nameOf, pollWords, sortHosts } from './host-words.js';
 import { vendorOf } from './oui.js';
 
 const FIRMWARE_WORD: Readonly<Record<Host['firmware'], string>> = { bios: 'BIOS', uefi: 'UEFI', 'uefi-http': 'UEFI HTTP', unknown: '—' };
@@ -64,6 +64,7 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
         const polled = pollWords(h, now);
         const waitingFor = queuedWords(h, now);
         const chain = hostChainWords(h);
+        const firstBoot = firstBootWords(h);
         const isSelected = selected === h.mac;
         return (
           // The button is what keyboards reach; its click bubbles to the row's handler.
@@ -99,6 +100,11 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
               <StateBadge state={h.state} title={h.failureReason ?? h.install?.lastStep ?? undefined} />
               {polled ? <div className="muted poll">{polled}</div> : null}
               {waitingFor ? <div className={h.powerMethod ? 'muted poll' : 'poll warn-text'}>{waitingFor}</div> : null}
+              {firstBoot ? (
+                <div className={firstBoot.warn ? 'first-boot warn-text' : 'first-boot muted'} title={firstBoot.at ?? undefined}>
+                  {firstBoot.text}
+                </div>
+              ) : null}
               {h.state !== 'failed' && h.install?.failure?.code === 'cancelled' ? (
                 <div className="muted">last install cancelled</div>
               ) : null}
