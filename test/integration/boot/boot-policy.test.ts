@@ -195,6 +195,7 @@ describe('the boot policy: new machines, per-host wait policy and kernel argumen
     const mac = randomMac();
     const own = await json<Host>(['hosts', 'set', mac, '--wait-policy', 'local']);
     assert.equal(own.waitPolicy, 'local');
+    assert.match((await cli(['hosts'])).split('\n').find((l) => l.startsWith(mac)) ?? '', /  waits: local$/, 'bootbench hosts shows it');
     const client = newClient(mac);
     await client.script(await client.powerOn());
     assert.equal((await hostOf(mac))?.state, 'discovered', 'its own wait policy wins over the policy for new machines');
