@@ -48,7 +48,9 @@ export function formatHosts(hosts: Host[]): string {
           : h.firstBootOverdue
             ? '  first boot: not reported (overdue)'
             : '';
-    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}${chain}${firstBoot}`;
+    // Its own boot settings, when it has any (`bootbench hosts set`).
+    const own = `${h.waitPolicy ? `  waits: ${h.waitPolicy}` : ''}${h.kernelArgs ? `  kernel args: ${h.kernelArgs}` : ''}`;
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}${chain}${own}${firstBoot}`;
   });
   return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }
