@@ -3,6 +3,7 @@
 // boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
 import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
 import type { ChainSettings } from './boot/chain-settings.js';
+import type { BootChoices } from './boot/menu-choice.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
@@ -62,6 +63,8 @@ export interface SharedState {
   library: IsoLibrary;
   answers: AnswerRenderer;
   chains: ChainSettings;
+  /** The boot menu's choices (menu at the machine, "boot this next" in the app); absent: no menu. */
+  boots?: BootChoices;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -150,6 +153,7 @@ async function compose(c: Composition): Promise<Session> {
     // its poll reboots it, and its next DHCP hands it the right shim.
     loaderSetOf: (mac) => loaderSetName(signedLoadersFor(mac, hosts.get(mac)?.arch ?? 'x86_64')),
     onLoaderSetChange: (mac, message) => bus.log('core', 'warn', 'boot.grub-reboot', message, { mac }),
+    ...(c.shared.boots ? { choices: c.shared.boots } : {}),
   };
   const tftp = createTftpServer({
     iface,
@@ -239,6 +243,7 @@ async function compose(c: Composition): Promise<Session> {
     httpPort: options.httpPort,
     biosChain: options.biosChain ?? false,
     installerFor: (mac, ip) => installs.installerFor(mac, ip),
+    ...(c.shared.boots ? { choices: c.shared.boots } : {}),
   });
   mountGrubRoutes(http, grub);
   mountIsoRoutes(http, library);

@@ -2,6 +2,7 @@
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
 import type { ChainSettings } from '../boot/chain-settings.js';
+import type { BootChoices } from '../boot/menu-choice.js';
 import type { CheckReport, Host, InstallRequest, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { PowerAction } from '../../shared/power.js';
 import type { HostRegistry } from '../hosts/registry.js';
@@ -27,6 +28,8 @@ export interface ControlContext {
   templates: TemplateStore;
   /** The UEFI boot-chain settings (global and per host). */
   chains: ChainSettings;
+  /** The boot menu's choices ("boot this next"); absent: refused. */
+  boots?: BootChoices;
   power: PowerController;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
@@ -60,7 +63,10 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'PUT /api/boot/policy': () => notBuiltYet('the new-machine policy'),
     'PUT /api/hosts/:mac/wait-policy': () => notBuiltYet("a host's wait policy"),
     'PUT /api/hosts/:mac/kernel-args': () => notBuiltYet("a host's kernel arguments"),
-    'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
+    'POST /api/hosts/:mac/boot': ({ params, body }) => {
+      if (!c.boots) throw new BootbenchError('BAD_ARGUMENT', { message: 'no boot menu in this server' });
+      return c.boots.setNext(params.mac, body.entry);
+    },
     'POST /api/hosts/batch': () => notBuiltYet('batch actions'),
     'POST /api/hosts/import': () => notBuiltYet('inventory import'),
     'GET /api/reservations': () => [],

@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { BootChain, Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
+import type { BootChain, Host, HostBoot, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
@@ -206,6 +206,16 @@ export class HostRegistry {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
     const host: Host = { ...known, ...patch };
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** The last thing booted for it that is not its install (boot/menu-choice.ts), or null. */
+  setLastBoot(mac: string, lastBoot: HostBoot | null): Host | undefined {
+    const known = this.hosts.get(mac);
+    if (!known) return undefined;
+    const host: Host = { ...known, lastBoot };
     this.put(host);
     this.changed(host);
     return host;
