@@ -221,7 +221,7 @@ describe('iPXE: the menu in the wait loop', () => {
     );
     for (const l of lines) assert.ok(!/^(?:shell|chain http:\/\/evil|reboot &&)/.test(l), l);
     // Every ${…} is one of the script's own.
-    const settings = s.match(/\$\{[^}]*\}/g) ?? [];
+    const settings: string[] = [...(s.match(/\$\{[^}]*\}/g) ?? [])];
     assert.deepEqual(
       [...new Set(settings)].sort(),
       ['${bb_answer}', '${bb_choice}', '${net0/ip}', '${net0/mac}', '${platform}'].filter((x) => settings.includes(x)).sort(),
