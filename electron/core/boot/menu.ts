@@ -67,7 +67,7 @@ const DISTRO_KEYS = '123456789abcefghijklopquvwxz'; // not d r s t (fixed entrie
 
 export function buildBootMenu(input: BootMenuInput): BootMenu {
   const arch = input.host?.arch ?? 'x86_64';
-  const usable = input.distros.filter((d) => d.status === 'ok' && d.arch === arch);
+  const usable = input.distros.filter((d) => d.status === 'ok' && archFits(arch, d.arch));
   const installers = usable.filter((d) => (d.boot ?? 'installer') === 'installer' && (input.chain === 'ipxe' || d.secureBoot));
   const lives = input.liveBoots ? usable.filter((d) => d.boot === 'live' || d.boot === 'whole-iso') : [];
   const keys = [...DISTRO_KEYS];
@@ -93,12 +93,22 @@ export function buildBootMenu(input: BootMenuInput): BootMenu {
   const tools: MenuEntry[] = [];
   // The bundled memtest86+ is x86-64 only; the signed chain's GRUB decides at run time (its
   // `lockdown` variable): under Secure Boot it says so instead of an entry the shim would refuse.
-  if (arch === 'x86_64') tools.push(fixed('memtest', 'Memory test (memtest86+)', 't'));
-  if (arch !== 'x86_64') notes.push('Memory test: memtest86+ is bundled for x86-64 machines only.');
+  const x64 = arch === 'x86_64' || arch === 'x86' || arch === 'unknown';
+  if (x64) tools.push(fixed('memtest', 'Memory test (memtest86+)', 't'));
+  else notes.push('Memory test: memtest86+ is bundled for x86-64 machines only.');
   tools.push(fixed('local', 'Boot the local disk', 'd'), fixed('reboot', 'Reboot', 'r'));
   if (input.chain === 'ipxe') tools.push(fixed('shell', 'iPXE shell', 's'));
   sections.push({ title: 'Tools', entries: tools });
   return { sections, notes };
+}
+
+/**
+ * Whether a distro built for `distro` can run on a host of `host`'s architecture. A BIOS PXE client
+ * says `x86` (it cannot tell its CPU's width): both x86 builds are offered, as `unknown` offers all.
+ */
+export function archFits(host: Distro['arch'], distro: Distro['arch']): boolean {
+  if (host === distro || host === 'unknown') return true;
+  return host === 'x86' && (distro === 'x86_64' || distro === 'i386');
 }
 
 function fixed(id: 'memtest' | 'local' | 'reboot' | 'shell', title: string, key: string): MenuEntry {

@@ -115,6 +115,19 @@ describe('buildBootMenu', () => {
     );
   });
 
+  test('a BIOS PXE client (arch x86, width unknown) is offered the x86 builds and memtest', () => {
+    const menu = buildBootMenu({
+      distros: [distro('debian-12'), distro('old', { arch: 'i386' }), distro('arm', { arch: 'arm64' })],
+      host: host('bios', { arch: 'x86' }),
+      chain: 'ipxe',
+      liveBoots: false,
+    });
+    assert.deepEqual(
+      menuEntries(menu).map((e) => e.id),
+      ['install:debian-12', 'install:old', 'memtest', 'local', 'reboot', 'shell'],
+    );
+  });
+
   test('parseMenuEntryId', () => {
     assert.deepEqual(parseMenuEntryId('install:rocky-9.4-x86_64'), { kind: 'install', distro: 'rocky-9.4-x86_64' });
     assert.deepEqual(parseMenuEntryId('memtest'), { kind: 'memtest', distro: null });
