@@ -1,5 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Distro, Host, HostBoot } from '../../../electron/shared/contract.js';
 import { buildBootMenu, menuEntries, parseMenuEntryId } from '../../../electron/core/boot/menu.js';
 import { ipxeLabel } from '../../../electron/core/boot/ipxe-lines.js';
@@ -321,6 +325,45 @@ describe('GRUB: the menu of the signed chain', () => {
     }
     assert.equal(s.split('\n').filter((l) => l.includes('Evil')).length, 3);
   });
+
+  test(
+    'the menu and every target parse in GRUB itself (grub-script-check), the hostile label included',
+    { skip: spawnSync('grub-script-check', ['--version']).status !== 0 && 'grub-script-check (grub-common) is not installed' },
+    () => {
+      const evil = distro('x1', { name: HOSTILE });
+      const texts = [
+        renderGrubMenu({
+          mac: MAC,
+          menu: menuOf([evil]),
+          policy: 'wait',
+          timeoutSeconds: 10,
+          pollSeconds: 5,
+          server: TFTP,
+          heading: HOSTILE,
+        }),
+        renderGrubMenu({ mac: MAC, menu: menuOf([evil]), policy: 'menu', timeoutSeconds: 0, pollSeconds: 5, server: TFTP, heading: 'x' }),
+        renderGrubConfig({ mac: MAC, host: host('uefi'), server: TFTP, pollSeconds: 5, waitPolicy: 'wait' }),
+        ...(['memtest', 'local', 'reboot', 'shell'] as const).map((e) =>
+          grubTargetLines(fixedTarget(e, host('uefi'), BASE)!, TFTP).join('\n'),
+        ),
+        grubTargetLines(
+          { kind: 'kernel', boot: { title: HOSTILE, kernelUrl: `${BASE}/k`, initrds: [{ url: `${BASE}/i`, name: 'i' }], args: [HOSTILE] } },
+          TFTP,
+        ).join('\n'),
+      ];
+      const dir = mkdtempSync(join(tmpdir(), 'mnu-grubcfg-'));
+      try {
+        texts.forEach((text, i) => {
+          const file = join(dir, `${i}.cfg`);
+          writeFileSync(file, text);
+          const r = spawnSync('grub-script-check', [file], { encoding: 'utf8' });
+          assert.equal(r.status, 0, `${r.stdout}${r.stderr}\n${text}`);
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('targets: memtest EFI by chainloader from the TFTP root, local, reboot', () => {
     const memtest = grubTargetLines(fixedTarget('memtest', host('uefi'), 'http://10.231.200.1')!, TFTP).join('\n');
