@@ -2,7 +2,8 @@
 // SeaBIOS with `graphics=off` (its serial console carries the BIOS text screen both ways: iPXE's
 // menu is drawn on it and keys typed on it reach iPXE), QEMU's iPXE NIC ROM chaining Debian's
 // undionly.kpxe (--bios-chain), whose script now opens the menu. One lab and one server for both:
-//   (b) memtest86+: `t` at the menu; memtest86+'s own serial output (its console=ttyS0 argument);
+//   (b) memtest86+: `t` at the menu; memtest86+'s own serial output (its console=ttyS0 argument; it
+//       mirrors its video text screen, so this VM has a display adapter);
 //   (c) an installer: `1`, then `y` at the confirmation; the install is queued by the choice (no
 //       click in the app) and reaches `installed` with the emulated installer (installer-iso.ts).
 // Each choice lands on the host's timeline (boot.menu-choice) and in Host.lastBoot (chosenAt machine).
@@ -44,7 +45,7 @@ describe('The boot menu at the machine (BIOS, keys on the serial console)', { sk
   }
 
   /** Starts a BIOS VM and waits until its menu is drawn on the serial console; the offset after it. */
-  async function toMenu(name: string, memMiB: number): Promise<Vm> {
+  async function toMenu(name: string, memMiB: number, extraArgs: string[] = []): Promise<Vm> {
     const vm = await startVm({
       ns: lab.serverNs,
       bridge: seg.name,
@@ -56,6 +57,7 @@ describe('The boot menu at the machine (BIOS, keys on the serial console)', { sk
       diskSizeMiB: 64,
       memMiB,
       serialInput: true,
+      extraArgs,
     });
     vms.push(vm);
     await waitForStage(vm, { stage: `${name}: the boot menu on its serial console`, deadlineMs: 240_000 }, async () =>
@@ -96,7 +98,9 @@ describe('The boot menu at the machine (BIOS, keys on the serial console)', { sk
   });
 
   test('(b) memtest86+ picked at the machine starts (its serial output)', async () => {
-    const vm = await toMenu('mnu-memtest', 256);
+    // memtest86+ draws into the video text buffer and copies it to the serial port: without a
+    // display adapter (the helpers' `-vga none`) it clears the serial screen and shows nothing more.
+    const vm = await toMenu('mnu-memtest', 256, ['-vga', 'std']);
     try {
       await press(vm, 'x'); // not an entry: stops the countdown
       const from = await press(vm, 't');
