@@ -29,6 +29,7 @@ import { PowerSettingsStore } from './power/settings-store.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 import type { ServeOptions } from './serve-options.js';
 import { startSession, type Session, type SharedState } from './session.js';
+import { NextBoots } from './boot/next-boot.js';
 import { VERSION } from './version.js';
 
 export type { ServeOptions } from './serve-options.js';
@@ -85,7 +86,8 @@ async function composeApp({
   const templates = await TemplateStore.open(options.dataDir);
   // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
   for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
-  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains };
+  const nextBoots = new NextBoots();
+  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains, nextBoots };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
   // written once the control API is up.
@@ -175,6 +177,7 @@ async function composeApp({
           settings,
           templates,
           chains,
+          nextBoots,
           power,
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),

@@ -5,6 +5,8 @@ import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus }
 import type { ChainSettings } from './boot/chain-settings.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
+import { liveTargets, LiveBootError, wholeIsoHttpBootUrl } from './boot/live-boot.js';
+import type { NextBoots } from './boot/next-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -62,6 +64,8 @@ export interface SharedState {
   library: IsoLibrary;
   answers: AnswerRenderer;
   chains: ChainSettings;
+  /** "Boot this next" (live systems, whole ISOs), handed to the boot scripts and DHCP. */
+  nextBoots: NextBoots;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -95,6 +99,27 @@ interface Composition {
 async function compose(c: Composition): Promise<Session> {
   const { options, bus, nic, serverIp, prefix, pool, teardown } = c;
   const { hosts, library } = c.shared;
+  // Live systems and whole ISOs a host was told to boot next (POST /api/hosts/:mac/boot).
+  const liveTargetFor = liveTargets({ distro: (id) => library.get(id), serverBaseFor: () => httpBase(serverIp, options.httpPort) });
+  const nextBootTarget = (mac: string, ip: string) => {
+    const entry = c.shared.nextBoots.take(mac);
+    if (!entry) return null;
+    try {
+      return liveTargetFor(entry, hosts.get(mac), ip);
+    } catch (e) {
+      if (!(e instanceof LiveBootError)) throw e;
+      bus.log('core', 'warn', 'boot.next-failed', `${mac}: cannot boot ${entry}: ${e.message}`, { mac });
+      return null;
+    }
+  };
+  // A UEFI HTTP-boot client told to boot a whole ISO gets the .iso itself as its boot file.
+  const httpBootFileFor = (mac: string): string | null => {
+    const entry = c.shared.nextBoots.peek(mac);
+    const id = entry?.startsWith('iso:') ? entry.slice(4) : null;
+    const distro = id ? library.get(id) : undefined;
+    if (!distro || distro.status !== 'ok' || c.shared.nextBoots.take(mac) === null) return null;
+    return wholeIsoHttpBootUrl(distro, httpBase(serverIp, options.httpPort));
+  };
   const iface = options.iface;
   // Port 67 first: without privileges, the message must name the port the user cares about
   // (and not 68, which the foreign-DHCP probe below binds). The DHCP server adopts this socket.
@@ -239,6 +264,7 @@ async function compose(c: Composition): Promise<Session> {
     httpPort: options.httpPort,
     biosChain: options.biosChain ?? false,
     installerFor: (mac, ip) => installs.installerFor(mac, ip),
+    nextBootFor: (mac, ip) => nextBootTarget(mac, ip),
   });
   mountGrubRoutes(http, grub);
   mountIsoRoutes(http, library);
@@ -288,6 +314,7 @@ async function compose(c: Composition): Promise<Session> {
       bus,
       chainFor: (client) => chains.chainFor(client),
       signedLoadersFor,
+      httpBootFileFor: (client) => httpBootFileFor(client.mac),
     }),
     onClient: (client, ip) => {
       hosts.seen(client, ip);

@@ -11,6 +11,7 @@
 import type { Host } from '../../shared/contract.js';
 import { assertNever } from '../../shared/assert-never.js';
 import type { InstallerBoot } from './installer-boot.js';
+import type { BootTarget } from './boot-target.js';
 import { ipxeScriptPath } from './urls.js';
 
 export interface IpxeScriptInput {
@@ -115,6 +116,28 @@ function installScript(input: IpxeScriptInput, state: string, installer: Install
     // A failed download or boot must not leave the host at an iPXE prompt: say so, and poll.
     ':bb_failed',
     'echo Bootbench: the installer could not be booted (see the host timeline); trying again in 10 s',
+    'sleep 10',
+    `chain --replace --autofree ${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1 || goto bb_failed`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The script for a boot that is not an install (a live system, a whole ISO): a kernel is booted
+ * as an installer is; a whole ISO with `sanboot` over HTTP (BIOS: INT 13h; EFI: iPXE's SAN block
+ * device, whose El Torito EFI image the firmware boots). What iPXE cannot do here, it waits.
+ */
+export function renderTargetScript(input: IpxeScriptInput, target: BootTarget): string {
+  if (target.kind === 'kernel') return installScript(input, 'boot', target.boot);
+  if (target.kind !== 'sanboot') return waitScript(input, `boot ${target.kind}`);
+  const lines = ['#!ipxe', `# Bootbench script for ${input.mac}: the whole ISO; generated on each request.`];
+  if (!input.poll) lines.push(...biosChainLines(input));
+  lines.push(
+    `echo Bootbench: ${ipxeText(target.title)} on \${net0/mac}`,
+    `sanboot --no-describe ${target.url} || goto bb_failed`,
+    ':bb_failed',
+    'echo Bootbench: the ISO could not be booted (see the host timeline); trying again in 10 s',
     'sleep 10',
     `chain --replace --autofree ${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1 || goto bb_failed`,
     '',

@@ -10,7 +10,8 @@ import type { FileResolver } from '../files/file-source.js';
 import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js';
 import { logQuietly, type BootHttpServer } from '../http/server.js';
 import type { InstallerFor } from './installer-boot.js';
-import { renderIpxeScript } from './ipxe-script.js';
+import type { BootTarget } from './boot-target.js';
+import { renderIpxeScript, renderTargetScript } from './ipxe-script.js';
 import { OPTIONAL_SHIM_FILES } from './signed-loaders.js';
 import { httpBase } from './urls.js';
 
@@ -28,6 +29,8 @@ export interface BootRoutesOptions {
   biosChain?: boolean;
   /** The installer of a host with an install under way (the install manager's answer). */
   installerFor?: InstallerFor;
+  /** What a host was told to boot next (a live system, a whole ISO), or null. */
+  nextBootFor?: (mac: string, clientIp: string) => BootTarget | null;
 }
 
 const MAC_SCRIPT = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\.ipxe$/i;
@@ -59,6 +62,15 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
     const host = opts.hosts.get(mac);
     const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
     const client = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+    const target = underWay ? null : (opts.nextBootFor?.(mac, client) ?? null);
+    if (target)
+      return sendText(
+        req,
+        res,
+        200,
+        renderTargetScript({ mac, host, serverBase, pollSeconds, poll, biosChainUrl }, target),
+        SCRIPT_HEADERS,
+      );
     const installer = underWay && opts.installerFor ? await opts.installerFor(mac, client) : null;
     // Polls are debug-level, except the one that hands out the installer: the host starts then.
     if (poll && !installer) logQuietly(res);

@@ -11,6 +11,8 @@ import type { InstallManager } from '../install/manager.js';
 import type { SettingsStore } from '../install/settings-store.js';
 import type { TemplateStore } from '../install/template-store.js';
 import type { IsoLibrary } from '../iso/library.js';
+import { liveEntriesOf } from '../boot/live-boot.js';
+import type { NextBoots } from '../boot/next-boot.js';
 import { locateDistro } from '../iso/locate.js';
 import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
@@ -27,6 +29,8 @@ export interface ControlContext {
   templates: TemplateStore;
   /** The UEFI boot-chain settings (global and per host). */
   chains: ChainSettings;
+  /** "Boot this next" (live systems, whole ISOs) until the boot menu's own store lands. */
+  nextBoots: NextBoots;
   power: PowerController;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
@@ -60,7 +64,7 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'PUT /api/boot/policy': () => notBuiltYet('the new-machine policy'),
     'PUT /api/hosts/:mac/wait-policy': () => notBuiltYet("a host's wait policy"),
     'PUT /api/hosts/:mac/kernel-args': () => notBuiltYet("a host's kernel arguments"),
-    'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
+    'POST /api/hosts/:mac/boot': ({ params, body }) => bootNext(c, params.mac, body.entry),
     'POST /api/hosts/batch': () => notBuiltYet('batch actions'),
     'POST /api/hosts/import': () => notBuiltYet('inventory import'),
     'GET /api/reservations': () => [],
@@ -127,6 +131,23 @@ function forgetHost(c: ControlContext, mac: string): Host {
     // Not serving: no install records are loaded; the next serve finds the host unknown and ignores them.
     if (!isBootbenchError(e, 'NOT_SERVING')) throw e;
   }
+  return host;
+}
+
+/** A live system or a whole ISO at the host's next boot (memtest, local, reboot: the menu's, not yet here). */
+function bootNext(c: ControlContext, mac: string, entry: string): Host {
+  const host = c.hosts.get(mac);
+  if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+  const id = /^(?:live|iso):(.+)$/.exec(entry)?.[1];
+  if (!id) return notBuiltYet(`booting ${entry}`);
+  const distro = c.library.get(id);
+  if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id });
+  const offered = liveEntriesOf(distro);
+  if (!offered.includes(entry))
+    throw new BootbenchError('BAD_ARGUMENT', {
+      message: `${id} offers ${offered.join(', ') || 'no live or whole-ISO boot'} (${distro.bootReason ?? distro.boot}), not ${entry}`,
+    });
+  c.nextBoots.set(mac, entry);
   return host;
 }
 
