@@ -132,6 +132,12 @@ export function renderTargetScript(input: IpxeScriptInput, target: BootTarget): 
   if (target.kind === 'kernel') return installScript(input, 'boot', target.boot);
   if (target.kind !== 'sanboot') return waitScript(input, `boot ${target.kind}`);
   const lines = ['#!ipxe', `# Bootbench script for ${input.mac}: the whole ISO; generated on each request.`];
+  if (input.host?.firmware === 'uefi-http') {
+    // Its firmware boots the .iso itself as a RAM disk (dhcp-boot.ts hands it the URL at its next
+    // DHCP): restart into it rather than iPXE's SAN device.
+    lines.push(`echo Bootbench: ${ipxeText(target.title)}: restarting into the firmware's HTTP boot of the ISO`, 'reboot', '');
+    return lines.join('\n');
+  }
   if (!input.poll) lines.push(...biosChainLines(input));
   lines.push(
     `echo Bootbench: ${ipxeText(target.title)} on \${net0/mac}`,

@@ -3,8 +3,8 @@
 // next DHCP) gets. Kept in memory: a restart forgets it, as the host's wait loop would.
 // Interim, small wiring for the live boots until the boot menu's own store lands (issue 13, menu):
 // a served entry lingers GRACE_MS, because one boot fetches twice (the BIOS chain to undionly.kpxe
-// asks for the script again; a UEFI client sends DISCOVER and REQUEST).
-export const GRACE_MS = 60_000;
+// asks for the script again; a UEFI HTTP-boot host reboots from iPXE into its firmware's HTTP boot).
+export const GRACE_MS = 120_000;
 
 export class NextBoots {
   private readonly pending = new Map<string, { entry: string; servedAt: number | null }>();
