@@ -11,6 +11,8 @@ import {
   liveTargets,
   wholeIsoHttpBootUrl,
 } from '../../../electron/core/boot/live-boot.js';
+import { renderTargetScript } from '../../../electron/core/boot/ipxe-script.js';
+import { GRACE_MS, NextBoots } from '../../../electron/core/boot/next-boot.js';
 
 const S = 'http://10.0.0.1';
 
@@ -125,4 +127,37 @@ test('signed chain: only a Debian live-boot kernel (signed by Debian) is offered
   assert.equal(bootsOnSignedChain(distro({ liveFamily: 'archiso', name: 'SystemRescue' }), 'live'), false);
   assert.equal(bootsOnSignedChain(distro({ liveFamily: 'casper', name: 'Ubuntu' }), 'live'), false);
   assert.equal(bootsOnSignedChain(distro({ boot: 'whole-iso' }), 'iso'), false);
+});
+
+test('iPXE renders a live kernel like an installer, a whole ISO with sanboot, and restarts a uefi-http host into its firmware', () => {
+  const d = distro({ id: 'debian-live', kernelArgs: 'console=ttyS0' });
+  const input = { mac: '52:54:00:00:00:01', serverBase: S, pollSeconds: 5, host: { firmware: 'bios' } as Host };
+  const kernel = renderTargetScript(input, targetsOf(d)('live:debian-live', undefined, '')!);
+  assert.match(
+    kernel,
+    new RegExp(
+      `^kernel ${S}/iso/debian-live/live/vmlinuz-6\\.1\\.0-50-amd64 initrd=initrd boot=live components fetch=\\S+ console=ttyS0 \\|\\| goto bb_failed$`,
+      'm',
+    ),
+  );
+  assert.match(
+    kernel,
+    /^initrd --name initrd http:\/\/10\.0\.0\.1\/iso\/debian-live\/live\/initrd\.img-6\.1\.0-50-amd64 \|\| goto bb_failed$/m,
+  );
+  const w = distro({ id: 'fw', boot: 'whole-iso', liveFamily: null, kernel: null, initrd: null, name: 'x ${evil} ||shell' });
+  const san = renderTargetScript(input, targetsOf(w)('iso:fw', undefined, '')!);
+  assert.match(san, /^sanboot --no-describe http:\/\/10\.0\.0\.1\/iso\/fw\.iso \|\| goto bb_failed$/m);
+  assert.doesNotMatch(san, /\$\{evil\}/, 'a label cannot expand iPXE settings');
+  const efi = renderTargetScript({ ...input, host: { firmware: 'uefi-http' } as Host }, targetsOf(w)('iso:fw', undefined, '')!);
+  assert.match(efi, /^reboot$/m);
+  assert.doesNotMatch(efi, /sanboot/);
+});
+
+test('next boot: one shot, with a grace period for the second fetch of the same boot', () => {
+  const n = new NextBoots();
+  n.set('m', 'live:x');
+  assert.equal(n.take('m', 1000), 'live:x');
+  assert.equal(n.take('m', 1000 + GRACE_MS), 'live:x', 'the BIOS chain / the reboot into HTTP boot fetches again');
+  assert.equal(n.take('m', 1001 + GRACE_MS), null);
+  assert.equal(n.peek('m'), null);
 });
