@@ -36,6 +36,8 @@ packages=(
   ipmitool                           # IPMI power control runs it (and the IPMI test checks the simulator with it)
   openipmi                           # ipmi_sim: the BMC simulator of the IPMI test, attached to a QEMU VM
   redfishtool                        # DMTF's Redfish client: shows the test Redfish BMC is one a real client accepts
+  live-build                         # builds the real Debian live ISO of the live-boot e2e (cached outside the repo)
+  grub-efi-amd64-bin mtools          # grub-mkstandalone + a FAT El Torito image: the small whole ISO HTTP-booted as a RAM disk
 )
 # The opt-in ARM64 end-to-end test (test/e2e/arm64.test.ts, BOOTBENCH_E2E_ARM64=1: ~9 min under TCG):
 # an arm64 UEFI VM (AAVMF) and the real Debian arm64 installer. Not installed otherwise.

@@ -31,6 +31,7 @@ import { redfishDrivers } from './power/redfish-driver.js';
 import { PowerSettingsStore } from './power/settings-store.js';
 import { BOOT_ASSETS_DIR } from './paths.js';
 import type { ServeOptions } from './serve-options.js';
+import { menuLiveTargets } from './boot/live-boot.js';
 import { startSession, type Session, type SharedState } from './session.js';
 import { VERSION } from './version.js';
 
@@ -104,6 +105,7 @@ async function composeApp({
     distros: () => library.list(),
     waitPolicyOf: (host) => policy.waitPolicyOf(host),
     menuTimeoutSeconds: () => policy.menuTimeoutSeconds(),
+    targetFor: menuLiveTargets((id) => library.get(id)),
     queueInstall: (mac, distro) => sessions.need().installs.queue(mac, { distro }),
     log: (level, mac, kind, message, data) => bus.log('core', level, kind, message, { mac, ...(data ? { data } : {}) }),
   });

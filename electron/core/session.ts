@@ -8,6 +8,7 @@ import type { BootChoices } from './boot/menu-choice.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { installOnFirstSight } from './boot/first-sight.js';
+import { wholeIsoHttpBootUrl } from './boot/live-boot.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -108,6 +109,12 @@ interface Composition {
 async function compose(c: Composition): Promise<Session> {
   const { options, bus, nic, serverIp, prefix, pool, teardown } = c;
   const { hosts, library } = c.shared;
+  // A UEFI HTTP-boot client told to boot a whole ISO (in the app) gets the .iso itself as its boot
+  // file: its firmware boots it as a RAM disk (boot/live-boot.ts).
+  const httpBootFileFor = (mac: string): string | null => {
+    const distro = library.get(c.shared.boots?.takeHttpBootIso(mac) ?? '');
+    return distro && distro.status === 'ok' ? wholeIsoHttpBootUrl(distro, httpBase(serverIp, options.httpPort)) : null;
+  };
   const iface = options.iface;
   // Port 67 first: without privileges, the message must name the port the user cares about
   // (and not 68, which the foreign-DHCP probe below binds). The DHCP server adopts this socket.
@@ -314,6 +321,7 @@ async function compose(c: Composition): Promise<Session> {
       bus,
       chainFor: (client) => chains.chainFor(client),
       signedLoadersFor,
+      httpBootFileFor: (client) => httpBootFileFor(client.mac),
     }),
     onClient: (client, ip) => {
       const firstSight = hosts.neverSighted(client.mac);

@@ -21,6 +21,12 @@ export interface DhcpBootOptions {
   chainFor?: (client: ClientInfo) => BootChain;
   /** The signed loaders of a host on the signed chain; default the bundled pair for its CPU. */
   signedLoadersFor?: SignedLoadersFor;
+  /**
+   * A URL a UEFI HTTP-boot client (not iPXE) boots instead of a loader: a whole ISO it was told to
+   * boot (`iso:<id>`), which its firmware holds as a RAM disk (HttpBootDxe: an `.iso` URL or
+   * Content-Type application/vnd.efi-iso → RamDiskDxe → the ISO's own \EFI\BOOT loader).
+   */
+  httpBootFileFor?: (client: ClientInfo) => string | null;
 }
 
 /** The decision for one client: an answer, nothing (a plain DHCP client), or why none can be given. */
@@ -42,8 +48,10 @@ export function chooseBoot(client: ClientInfo, options: DhcpBootOptions): BootCh
   const uefi = client.kind === 'http' || client.firmware === 'uefi' || client.firmware === 'uefi-http';
   if (uefi && (options.chainFor?.(client) ?? 'ipxe') === 'signed') return signedBoot(client, options, base);
   const code = client.clientArch === null ? 'unknown' : String(client.clientArch);
-  if (client.kind === 'http' || client.firmware === 'uefi-http')
-    return httpBootLoader(client, `${base}${loaderPath(uefiLoader)}`, nextServer, code);
+  const httpBoot = client.kind === 'http' || client.firmware === 'uefi-http';
+  const wholeIso = httpBoot && client.arch === 'x86_64' ? options.httpBootFileFor?.(client) : null;
+  if (wholeIso) return { kind: 'boot', answer: { file: wholeIso, nextServer, vendorClass: 'HTTPClient' } };
+  if (httpBoot) return httpBootLoader(client, `${base}${loaderPath(uefiLoader)}`, nextServer, code);
   switch (client.firmware) {
     case 'bios':
       if (client.arch === 'x86') return { kind: 'boot', answer: { file: 'undionly.kpxe', nextServer, vendorClass: 'PXEClient' } };

@@ -78,6 +78,16 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
 
 /** The script that boots a chosen target (a menu choice, "boot this next"); a failure says so and polls. */
 export function renderIpxeTargetScript(input: Pick<IpxeScriptInput, 'mac' | 'host' | 'serverBase'>, target: BootTarget): string {
+  if (target.kind === 'sanboot' && input.host?.firmware === 'uefi-http')
+    // Its firmware boots the .iso itself as a RAM disk (dhcp-boot.ts hands it the URL at its next
+    // DHCP): restart into it rather than iPXE's SAN device.
+    return [
+      '#!ipxe',
+      `# Bootbench script for ${input.mac}: the whole ISO, through the firmware's HTTP boot.`,
+      `echo Bootbench: ${ipxeText(target.title)}: restarting into the firmware's HTTP boot of the ISO`,
+      'reboot',
+      '',
+    ].join('\n');
   return [
     '#!ipxe',
     `# Bootbench script for ${input.mac}: boot what was chosen (${target.kind}).`,

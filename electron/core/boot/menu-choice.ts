@@ -117,8 +117,11 @@ export class BootChoices {
   async takeNext(mac: string, client: BootClient): Promise<BootTarget | null> {
     const pending = this.next.get(mac);
     if (!pending) return null;
-    this.next.delete(mac);
-    const target = await this.targetOf(pending.entry, this.opts.hosts.get(mac), client);
+    const host = this.opts.hosts.get(mac);
+    // A UEFI HTTP-boot host's whole ISO is its firmware's to boot: the script reboots it, and its
+    // next DHCP takes the entry (takeHttpBootIso).
+    if (!(pending.entry.startsWith('iso:') && host?.firmware === 'uefi-http')) this.next.delete(mac);
+    const target = await this.targetOf(pending.entry, host, client);
     if (!target) {
       this.opts.log('warn', mac, 'boot.menu-refused', `${pending.title} cannot be booted on this machine: waiting instead`, {
         entry: pending.entry,
@@ -130,6 +133,14 @@ export class BootChoices {
       chosenAt: 'app',
     });
     return target;
+  }
+
+  /** The distro id of a whole ISO chosen in the app for this host, taken (its DHCP answer boots it); null when none. */
+  takeHttpBootIso(mac: string): string | null {
+    const entry = this.next.get(mac)?.entry;
+    if (!entry?.startsWith('iso:')) return null;
+    this.next.delete(mac);
+    return entry.slice('iso:'.length);
   }
 
   hasNext(mac: string): boolean {

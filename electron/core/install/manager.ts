@@ -153,6 +153,9 @@ export class InstallManager {
     if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id: request.distro });
     const refuse = (reason: string) => new BootbenchError('INSTALL_REFUSED', { distro: distro.id, mac, reason });
     if (distro.status !== 'ok') throw refuse(`its ISO is ${distro.status} (${distro.iso}): import it again`);
+    // A live system or a whole ISO installs nothing Bootbench can follow: boot it instead (POST …/boot).
+    if ((distro.boot ?? 'installer') !== 'installer')
+      throw refuse(`it is not an installer (${distro.bootReason ?? distro.boot}): boot it from the menu or with its boot entry instead`);
     const host = this.opts.hosts.draft(mac);
     const overrides = request.settings ?? {};
     const counter = this.counter + 1;

@@ -5,6 +5,7 @@
 // the ISO terminator) so Windows media can be told apart. Pure: decodes a Buffer.
 import { both16, both32 } from './bytes.js';
 import { DecodeError } from './errors.js';
+import { bootCatalogSector } from './el-torito.js';
 
 export const SECTOR = 2048;
 export const DESCRIPTOR_START = 16 * SECTOR;
@@ -27,6 +28,8 @@ export interface DescriptorSet {
   joliet: (VolumeDescriptor & { level: 1 | 2 | 3 }) | null;
   /** UDF volume recognition (NSR02/NSR03) follows the ISO set: Windows media, DVD-Video. */
   udf: boolean;
+  /** The El Torito boot catalog's sector (el-torito.ts), or null: the image is not bootable. */
+  bootCatalog: number | null;
 }
 
 export type DescriptorScan =
@@ -50,6 +53,7 @@ export function scanDescriptors(buf: Buffer): DescriptorScan {
   let primary: VolumeDescriptor | null = null;
   let joliet: DescriptorSet['joliet'] = null;
   let udf = false;
+  let bootCatalog: number | null = null;
   let terminated = false;
   for (let off = 0; off + SECTOR <= buf.length; off += SECTOR) {
     const id = buf.toString('latin1', off + 1, off + 6);
@@ -59,6 +63,8 @@ export function scanDescriptors(buf: Buffer): DescriptorScan {
       const type = buf[off]!;
       if (type === 255) {
         terminated = true;
+      } else if (type === 0 && bootCatalog === null) {
+        bootCatalog = bootCatalogSector(buf.subarray(off, off + SECTOR));
       } else if (type === 1 && primary === null) {
         primary = decodeVolume(buf.subarray(off, off + SECTOR), 'primary');
       } else if (type === 2 && joliet === null) {
@@ -73,7 +79,7 @@ export function scanDescriptors(buf: Buffer): DescriptorScan {
   }
   if (!terminated) return { kind: 'unterminated' };
   if (primary === null) throw new DecodeError('has no primary volume descriptor (type 1) before the set terminator');
-  return { kind: 'ok', set: { primary, joliet, udf } };
+  return { kind: 'ok', set: { primary, joliet, udf, bootCatalog } };
 }
 
 function decodeVolume(d: Buffer, what: string): VolumeDescriptor {

@@ -10,6 +10,8 @@ import { detectAlpine } from './detect/alpine.js';
 import { detectWindows } from './detect/windows.js';
 import { detectGeneric } from './detect/generic.js';
 import { createProbe, type Probe } from './detect/probe.js';
+import { detectLive } from './detect/live.js';
+import { withBootKind } from './detect/boot-kind.js';
 import type { DistroDetection, IsoTree } from './detect/types.js';
 
 export type { BootAlternative, DetectedFamily, DistroDetection, IsoTree } from './detect/types.js';
@@ -24,9 +26,10 @@ const detectors: readonly Detector[] = [detectRhel, detectFromDiskInfo, detectAl
 
 export async function detectDistro(tree: IsoTree, isoFileName?: string): Promise<DistroDetection> {
   const probe = createProbe(tree, isoFileName);
+  const live = detectLive(probe, (path) => tree.stat(path));
   for (const detect of detectors) {
     const found = await detect(probe);
-    if (found) return found;
+    if (found) return withBootKind(found, live, tree.bootPlatforms ?? []);
   }
   // detectGeneric always answers; this is the type checker's reassurance.
   throw new Error('unreachable: the generic detector always answers');

@@ -7,6 +7,7 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import type { FileSource } from '../files/file-source.js';
 import { DESCRIPTOR_START, scanDescriptors, SECTOR, type DescriptorSet } from './descriptors.js';
 import { DecodeError, IsoError } from './errors.js';
+import { bootPlatforms, type BootPlatform } from './el-torito.js';
 import { ImageFile, ioError } from './image-file.js';
 import { lookup, type Lookup } from './lookup.js';
 import { walkImage } from './tree.js';
@@ -30,6 +31,8 @@ export class IsoImage {
     readonly names: IsoNames,
     /** UDF descriptors follow the ISO ones (Windows media, DVD-Video): for detection. */
     readonly udf: boolean,
+    /** The firmware its El Torito catalog boots (empty: not bootable as a whole), for the whole-ISO boot. */
+    readonly bootPlatforms: BootPlatform[],
     private readonly file: ImageFile,
     private readonly root: IsoNode,
     private readonly all: () => IsoEntry[],
@@ -72,7 +75,8 @@ export class IsoImage {
         maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
         maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       });
-      return new IsoImage(path, size, set.primary.volumeId, index.names, set.udf, file, index.root, index.entries);
+      const platforms = await readBootPlatforms(file, size, set.bootCatalog);
+      return new IsoImage(path, size, set.primary.volumeId, index.names, set.udf, platforms, file, index.root, index.entries);
     } catch (e) {
       await file.close();
       throw e;
@@ -143,6 +147,12 @@ export class IsoImage {
     if (r.node.entry.kind !== 'file') throw new IsoError('NOT_FOUND', this.path, `has no file ${path} (it is a directory)`);
     return r.node.entry;
   }
+}
+
+/** The El Torito catalog's platforms; a catalog outside the file is no catalog (not bootable). */
+async function readBootPlatforms(file: ImageFile, size: number, sector: number | null): Promise<BootPlatform[]> {
+  if (sector === null || sector <= 16 || (sector + 1) * SECTOR > size) return [];
+  return bootPlatforms(await file.read(sector * SECTOR, SECTOR));
 }
 
 /** Reads and decodes the volume descriptor set from sector 16 on, wrapping what goes wrong. */

@@ -16,6 +16,7 @@ import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
 import { IsoError, IsoImage } from './iso9660.js';
 import { detectDistro } from './detect.js';
 import { normalizeArch } from './detect/arch.js';
+import { memoryWarningOf } from './detect/boot-kind.js';
 import { secureBootOf, type NetbootKernelFinder, type SecureBootVerdict } from './secure-boot.js';
 
 interface DistrosFile {
@@ -172,12 +173,15 @@ export class IsoLibrary {
     let distro: Distro;
     try {
       const found = await detectDistro(image, basename(file));
-      if (found.family === 'windows' || !found.supported || !found.kernel || !found.initrd) {
+      const bootable = found.boot === 'whole-iso' || (found.kernel !== null && found.initrd !== null);
+      if (found.family === 'windows' || !found.supported || !bootable) {
         const reason = found.reason ?? `no installer kernel and initrd were found (${found.evidence.join(', ') || 'nothing recognised'})`;
         throw new BootbenchError('ISO_UNSUPPORTED', { file, reason });
       }
       distro = {
-        id: known?.id ?? this.newId(found.family === 'generic' ? 'generic' : found.name, found.version, found.arch),
+        id:
+          known?.id ??
+          this.newId(found.family === 'generic' && found.boot === 'installer' ? 'generic' : found.name, found.version, found.arch),
         family: found.family,
         name: found.name,
         version: found.version,
@@ -196,8 +200,10 @@ export class IsoLibrary {
         sha256: options.sha256 ?? null,
         secureBoot: false,
         secureBootReason: null,
-        boot: 'installer',
-        bootReason: null,
+        boot: found.boot ?? 'installer',
+        bootReason: found.bootReason ?? null,
+        liveFamily: found.liveFamily ?? null,
+        memoryWarning: memoryWarningOf(found, before.size),
       };
       distro = withVerdict(distro, await secureBootOf(distro, image, this.options.netbootKernel));
     } finally {

@@ -1,6 +1,6 @@
 // What distribution detection reads and answers, shared by detect.ts and every detector under
 // detect/: declared here, below both, so that imports run one way (detect.ts → detect/*).
-import type { Arch, DistroFamily } from '../../../shared/contract.js';
+import type { Arch, DistroBoot, DistroFamily, LiveFamily } from '../../../shared/contract.js';
 
 /** The part of an opened ISO that detection needs (IsoImage from iso9660.ts satisfies it). */
 export interface IsoTree {
@@ -10,6 +10,8 @@ export interface IsoTree {
   /** Optional hints a reader may offer: UDF descriptors beside ISO 9660 (Windows media), the volume label. */
   readonly udf?: boolean;
   readonly volumeId?: string;
+  /** The firmware the image's El Torito catalog boots ('bios', 'uefi'); absent or empty: not bootable whole. */
+  readonly bootPlatforms?: readonly ('bios' | 'uefi')[];
 }
 
 /** The contract's families, plus Windows: recognised on media so that it can be refused with a reason. */
@@ -36,4 +38,11 @@ export interface DistroDetection {
   /** Other boot files a recipe needs, by role: 'stage2' (RHEL inst.stage2), 'modloop' (Alpine), 'repo'. */
   extras?: Record<string, string>;
   alternatives?: BootAlternative[];
+  /** How a machine boots it (detect/boot-kind.ts decides); absent only on a detector's raw answer. */
+  boot?: DistroBoot;
+  bootReason?: string;
+  /** The live family, for `live` (and for an installer that is also a live system: Ubuntu desktop). */
+  liveFamily?: LiveFamily;
+  /** Size of the root file system a live family fetches (live-boot copies it to RAM). */
+  liveRootSize?: number;
 }
