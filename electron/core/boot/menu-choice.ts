@@ -46,8 +46,11 @@ export interface BootChoicesOptions {
 export type ChoiceOutcome =
   { kind: 'install'; host: Host | undefined } | { kind: 'target'; target: BootTarget } | { kind: 'refused'; reason: string };
 
+/** How long a whole ISO handed to a UEFI HTTP-boot client's DHCP stays on offer (one boot's DHCP, and a retry). */
+export const HTTP_BOOT_GRACE_MS = 120_000;
+
 export class BootChoices {
-  private readonly next = new Map<string, { entry: string; title: string }>();
+  private readonly next = new Map<string, { entry: string; title: string; httpBootAt?: number }>();
 
   constructor(private readonly opts: BootChoicesOptions) {}
 
@@ -135,12 +138,20 @@ export class BootChoices {
     return target;
   }
 
-  /** The distro id of a whole ISO chosen in the app for this host, taken (its DHCP answer boots it); null when none. */
-  takeHttpBootIso(mac: string): string | null {
-    const entry = this.next.get(mac)?.entry;
-    if (!entry?.startsWith('iso:')) return null;
-    this.next.delete(mac);
-    return entry.slice('iso:'.length);
+  /**
+   * The distro id of a whole ISO chosen in the app for this host, for its DHCP answer (the firmware
+   * boots the .iso); null when none. Answered for HTTP_BOOT_GRACE_MS after the first time: one boot
+   * asks twice (DISCOVER, REQUEST), and a firmware may retry.
+   */
+  takeHttpBootIso(mac: string, now = Date.now()): string | null {
+    const pending = this.next.get(mac);
+    if (!pending?.entry.startsWith('iso:')) return null;
+    pending.httpBootAt ??= now;
+    if (now - pending.httpBootAt > HTTP_BOOT_GRACE_MS) {
+      this.next.delete(mac);
+      return null;
+    }
+    return pending.entry.slice('iso:'.length);
   }
 
   hasNext(mac: string): boolean {

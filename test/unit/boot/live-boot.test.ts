@@ -12,7 +12,7 @@ import {
   wholeIsoHttpBootUrl,
 } from '../../../electron/core/boot/live-boot.js';
 import { renderIpxeTargetScript } from '../../../electron/core/boot/ipxe-script.js';
-import { BootChoices } from '../../../electron/core/boot/menu-choice.js';
+import { BootChoices, HTTP_BOOT_GRACE_MS } from '../../../electron/core/boot/menu-choice.js';
 
 const S = 'http://10.0.0.1';
 
@@ -169,8 +169,9 @@ test('a whole ISO chosen in the app for a UEFI HTTP-boot host stays pending unti
   const client = { serverBase: S, ip: '10.0.0.9', chain: 'ipxe' as const };
   choices.setNext('m1', 'iso:fw');
   assert.equal((await choices.takeNext('m1', client))?.kind, 'sanboot');
-  assert.equal(choices.takeHttpBootIso('m1'), 'fw', 'the reboot into HTTP boot finds it at DHCP');
-  assert.equal(choices.takeHttpBootIso('m1'), null, 'and then it is gone');
+  assert.equal(choices.takeHttpBootIso('m1', 1000), 'fw', 'the reboot into HTTP boot finds it at DHCP (DISCOVER)');
+  assert.equal(choices.takeHttpBootIso('m1', 1000 + HTTP_BOOT_GRACE_MS), 'fw', 'and again (REQUEST, a retry)');
+  assert.equal(choices.takeHttpBootIso('m1', 1001 + HTTP_BOOT_GRACE_MS), null, 'and then it is gone');
   choices.setNext('m2', 'iso:fw');
   assert.equal((await choices.takeNext('m2', client))?.kind, 'sanboot');
   assert.equal(await choices.takeNext('m2', client), null, 'one shot');
