@@ -38,10 +38,20 @@ export interface DebianLiveIso {
   builtAt: string;
 }
 
+/** The cache folder of the ISO this build script and mirror make. */
+function cacheDir(): string {
+  const key = createHash('sha256').update(readFileSync(SCRIPT)).update(debianMirror()).digest('hex').slice(0, 16);
+  return join(testCacheDir(), `debian-live-${key}`);
+}
+
+/** Whether the ISO is built and cached already (no build needed). */
+export function debianLiveIsoCached(): boolean {
+  return existsSync(join(cacheDir(), '.complete'));
+}
+
 export async function debianLiveIso(): Promise<DebianLiveIso> {
   const mirror = debianMirror();
-  const key = createHash('sha256').update(readFileSync(SCRIPT)).update(mirror).digest('hex').slice(0, 16);
-  const dir = join(testCacheDir(), `debian-live-${key}`);
+  const dir = cacheDir();
   const iso = join(dir, 'debian-live.iso');
   if (existsSync(join(dir, '.complete'))) {
     return { iso, size: statSync(iso).size, buildSeconds: null, builtAt: readFileSync(join(dir, '.complete'), 'utf8').trim() };
