@@ -74,7 +74,7 @@ export function DistroList() {
                   <button
                     type="button"
                     className="small"
-                    aria-label={`Kernel arguments of ${distroLabel(d)}`}
+                    aria-label={`Edit kernel arguments of ${distroLabel(d)}`}
                     aria-expanded={open?.id === d.id && open.form === 'args'}
                     onClick={() => toggle(d.id, 'args')}
                   >
