@@ -70,6 +70,13 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
       await new Promise((r) => setTimeout(r, 200));
     }
   };
+  // Each test starts on the machine list with no panel open, whatever the one before left.
+  const machines = async (): Promise<void> => {
+    await view('Machines');
+    const close = page.getByRole('button', { name: 'Close host panel' });
+    if (await close.isVisible()) await close.click();
+    await page.locator('.host-panel').waitFor({ state: 'detached', timeout: 10_000 });
+  };
   const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
   before(async () => {
@@ -139,10 +146,11 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
     await form.getByRole('button', { name: 'Save new-machine policy' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: 10_000 });
     assert.deepEqual((await status()).newHosts, { action: 'wait', distro: null });
-    await view('Machines');
+    await machines();
   });
 
   test('a machine’s own wait policy, set in its panel', async () => {
+    await machines();
     const mac = clients[0]!.mac;
     const panel = await openPanel(mac);
     const words = panel.getByTestId('host-wait-policy');
@@ -158,11 +166,13 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
   });
 
   test('kernel arguments of a distro: the server’s refusal at the input, then saved', async () => {
+    await machines();
     const distroRow = page.locator(`tr[data-distro="${rocky.id}"]`);
     await distroRow.getByRole('button', { name: /^Edit kernel arguments of/ }).click();
     const input = page.getByRole('textbox', { name: 'Kernel arguments of Rocky Linux 9.4', exact: true });
+    const distroForm = page.locator('tr.distro-form');
     await input.fill('console=ttyS0,115200n8 inst.text="unclosed');
-    await page.getByRole('button', { name: 'Save kernel arguments' }).click();
+    await distroForm.getByRole('button', { name: 'Save kernel arguments' }).click();
     await waitFor('the refusal at the input', async () => (await input.getAttribute('aria-invalid')) === 'true', 10_000);
     assert.equal(await focusedId(), await input.getAttribute('id'), 'the focus is on the input');
     const message = await input.evaluate(
@@ -175,17 +185,18 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
 
     await input.fill('console=ttyS0,115200n8 nomodeset');
     assert.equal(await input.getAttribute('aria-invalid'), null, 'typing clears the mark');
-    await page.getByRole('button', { name: 'Save kernel arguments' }).click();
+    await distroForm.getByRole('button', { name: 'Save kernel arguments' }).click();
     await waitFor(
       'saved',
       async () =>
         (await lab.api<Distro[]>('/api/distros')).body.find((d) => d.id === rocky.id)?.kernelArgs === 'console=ttyS0,115200n8 nomodeset',
     );
     await screenshot(page, 'distro-kernel-args');
-    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await distroForm.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   test('kernel arguments of a host: saved, removed, and a refusal at the input', async () => {
+    await machines();
     const mac = clients[1]!.mac;
     const panel = await openPanel(mac);
     const input = panel.getByLabel('Kernel arguments for this machine');
@@ -205,6 +216,7 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
   });
 
   test('batch selection: click, shift-click, keyboard (Space, arrows, Shift+Space, Ctrl-A, Escape)', async () => {
+    await machines();
     const [a, b, c] = await order();
     assert.ok(a && b && c, 'three machines listed');
     await box(a).click();
@@ -239,6 +251,7 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
   });
 
   test('batch install confirms like a single one; Cancel installs and the wait policy show each machine’s outcome', async () => {
+    await machines();
     const macs = await order();
     const bar = page.locator('.batch-bar');
     await bar.getByLabel('Distro for the selected').selectOption(rocky.id);
@@ -290,6 +303,7 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
   });
 
   test('inventory CSV: bad rows refused by line with nothing applied (dropped file); a good one applied after its install is confirmed', async () => {
+    await machines();
     const good = randomMac();
     const second = randomMac();
     const bad = [

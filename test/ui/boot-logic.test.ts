@@ -134,7 +134,8 @@ test('the New machines form: draft, checks, update, and the wipe confirmation', 
       text: 'too big',
     },
   );
-  assert.equal(policyFieldErrorOf(new ApiError(400, 'UNKNOWN_DISTRO', 'no distro "x"'))?.field, 'distro');
+  assert.equal(policyFieldErrorOf(new ApiError(404, 'DISTRO_NOT_FOUND', 'no such ISO: x'))?.field, 'distro');
+  assert.equal(policyFieldErrorOf(new ApiError(400, 'BAD_ARGUMENT', 'New machines cannot install gparted: a whole ISO.'))?.field, 'distro');
   assert.equal(policyFieldErrorOf(new Error('x')), null);
 });
 

@@ -73,7 +73,12 @@ export function policyFieldErrorOf(e: unknown): PolicyFieldError | null {
   const name = e.field?.name ?? '';
   const detail = e.field?.detail ?? e.message;
   if (name === 'menu' || name === 'timeoutSeconds' || /\bmenu\.timeoutSeconds\b/.test(e.message)) return { field: 'timeout', text: detail };
-  if (name === 'newHosts' || name === 'distro' || /\bdistro\b/i.test(e.message) || e.code === 'UNKNOWN_DISTRO')
+  if (
+    name === 'newHosts' ||
+    name === 'distro' ||
+    e.code === 'DISTRO_NOT_FOUND' ||
+    /\bdistro\b|^New machines cannot install/i.test(e.message)
+  )
     return { field: 'distro', text: detail };
   return null;
 }
