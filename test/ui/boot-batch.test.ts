@@ -6,19 +6,23 @@
 // shown at the input; how each distro boots. axe-core scans the new dialogs and forms.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import type { BatchResult, Distro, Host, ReservationRecord, ServerStatus } from '../../electron/shared/contract.js';
 import { randomMac } from '../helpers/netns.js';
-import type { PxeClient } from '../helpers/pxe-client.js';
+import type { PxeClient, ScriptAction } from '../helpers/pxe-client.js';
+import { loadManifest, writeTree } from '../fixtures/iso-layouts/manifest.js';
 import { screenshot } from '../helpers/browser.js';
 import { discover, rockyIso, startUiLab, type UiLab } from '../helpers/ui-lab.js';
 
 const SUBNET = '10.231.220';
 const BRIDGE = 'bbuib0';
 const DISK = '/dev/vdb';
+
+const escapeRe = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Serious and critical axe-core violations on the page as it is now, light and dark, in words for the failure. */
 async function axeProblems(page: Page): Promise<string[]> {
@@ -40,6 +44,7 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
   let page: Page;
   let rocky: Distro;
   let clients: PxeClient[];
+  let waits: ScriptAction[];
 
   const hosts = async (): Promise<Host[]> => (await lab.api<Host[]>('/api/hosts')).body;
   const host = async (mac: string): Promise<Host | undefined> => (await hosts()).find((h) => h.mac === mac);
@@ -86,7 +91,8 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
     const set = await lab.api('/api/settings', { method: 'PUT', body: { targetDisk: DISK } });
     assert.equal(set.status, 200, JSON.stringify(set.body));
     clients = [lab.client(), lab.client(), lab.client()];
-    for (const c of clients) await discover(c);
+    waits = [];
+    for (const c of clients) waits.push(await discover(c));
     for (const c of clients) await row(c.mac).waitFor({ timeout: 20_000 });
   });
 
@@ -282,13 +288,25 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
     const ok = result.results.filter((r) => r.ok).length;
     await outcome.filter({ hasText: new RegExp(`^${ok} queued`) }).waitFor({ timeout: 10_000 });
     for (const r of result.results.filter((x) => !x.ok))
-      assert.match(await outcome.innerText(), new RegExp(`${r.mac}.*${r.error?.message.slice(0, 20) ?? ''}`));
+      assert.match(await outcome.innerText(), new RegExp(`${r.mac}.*${escapeRe(r.error?.message.slice(0, 20) ?? '')}`));
     await waitFor('every machine queued', async () => (await hosts()).every((h) => h.state === 'queued'));
 
+    // One install cancelled already: the batch Cancel goes on past it and names it with the server's words.
+    const first = await lab.api(`/api/hosts/${macs[0]}/cancel`, { method: 'POST' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
     const cancelled = page.waitForResponse((r) => r.url().endsWith('/api/hosts/batch'));
     await bar.getByRole('button', { name: 'Cancel installs' }).click();
-    assert.ok((await (await cancelled).json()).results.every((r: { ok: boolean }) => r.ok));
-    await outcome.filter({ hasText: '3 cancelled' }).waitFor({ timeout: 10_000 });
+    const cancelResult = (await (await cancelled).json()) as BatchResult;
+    const refused = cancelResult.results.filter((r) => !r.ok);
+    assert.deepEqual(
+      refused.map((r) => r.mac),
+      [macs[0]],
+      `only the machine with nothing to cancel fails: ${JSON.stringify(cancelResult)}`,
+    );
+    await outcome.filter({ hasText: '2 cancelled, 1 failed' }).waitFor({ timeout: 10_000 });
+    const failure = outcome.getByRole('listitem');
+    assert.equal(await failure.count(), 1);
+    assert.match(await failure.innerText(), new RegExp(`${macs[0]}.*${escapeRe(refused[0]!.error!.message.slice(0, 30))}`));
     await waitFor('every machine back to discovered', async () => (await hosts()).every((h) => h.state === 'discovered'));
 
     await bar.getByLabel('Wait policy for the selected').selectOption('menu');
@@ -365,5 +383,42 @@ describe('issue 13 in the UI: new machines, batch, inventory, kernel arguments',
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 5000 });
     await row(good).waitFor({ timeout: 10_000 });
+  });
+  test('a live distro says so and boots on a host with no wipe confirmation; the last boot is shown in the panel', async (t) => {
+    await machines();
+    // Debian's live ISO as laid out on the real media (placeholder contents), detected at import.
+    const tree = join(lab.dataDir, 'debian-live-tree');
+    writeTree(loadManifest('debian-live-12.7.0-amd64-standard'), tree);
+    const iso = join(lab.dataDir, 'debian-live-12.7.0-amd64-standard.iso');
+    const made = spawnSync('xorriso', ['-as', 'mkisofs', '-quiet', '-R', '-J', '-V', 'd-live 12.7.0 st amd64', '-o', iso, tree], {
+      encoding: 'utf8',
+    });
+    assert.equal(made.status, 0, made.stderr);
+    const live = await lab.importIso(iso);
+    if (live.boot !== 'live') return t.skip(`live detection is not in this build (the ISO imports as ${live.boot ?? 'an installer'})`);
+    const cell = page.locator(`tr[data-distro="${live.id}"] [data-testid="boots-as"]`);
+    await cell.waitFor({ timeout: 10_000 });
+    assert.match(await cell.innerText(), /^Live/);
+
+    const client = clients[2]!;
+    const panel = await openPanel(client.mac);
+    assert.equal(
+      await panel.getByLabel('Installer').locator(`option[value="${live.id}"]`).count(),
+      0,
+      'a live system is not offered as an installer',
+    );
+    await panel.getByLabel('Boot without installing').selectOption(`live:${live.id}`);
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/hosts/${encodeURIComponent(client.mac)}/boot`));
+    await panel.getByRole('button', { name: 'Boot live' }).click();
+    assert.equal((await answer).status(), 200, 'the boot was asked for at once');
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no wipe confirmation: nothing touches the disk');
+    const wait = waits[2];
+    if (wait?.kind === 'wait') await client.script(wait.pollUrl);
+    await waitFor('its last boot', async () => !!(await host(client.mac))?.lastBoot, 30_000);
+    const words = panel.getByTestId('last-boot');
+    await words.waitFor({ timeout: 10_000 });
+    assert.match(await words.innerText(), /^Booted .+, chosen in the app, \d{2}:\d{2}$/);
+    assert.deepEqual(await axeProblems(page), [], 'the panel with its boot section');
+    await screenshot(page, 'boot-live');
   });
 });
