@@ -9,7 +9,7 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const core = './electron/core';
 const protocolServers = ['dhcp', 'tftp', 'http', 'dns', 'syslog'].map((d) => `${core}/${d}`);
-const features = ['boot', 'install', 'iso', 'power', 'hosts'].map((d) => `${core}/${d}`);
+const features = ['boot', 'install', 'iso', 'power', 'hosts', 'inventory'].map((d) => `${core}/${d}`);
 const compositionRoot = ['app.ts', 'session.ts', 'serve-options.ts', 'cli.ts', 'cli-bmc.ts', 'check.ts', 'control'].map(
   (f) => `${core}/${f}`,
 );

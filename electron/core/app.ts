@@ -3,6 +3,7 @@
 // (session.ts). It only wires: every decision lives in the module that owns it.
 import { mkdir } from 'node:fs/promises';
 import type { ServeRequest, ServerStatus, ServiceStatus } from '../shared/contract.js';
+import { BootPolicy } from './boot/boot-policy.js';
 import { ChainSettings } from './boot/chain-settings.js';
 import { newToken } from './control/auth.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
@@ -10,6 +11,7 @@ import { controlHandlers } from './control/handlers.js';
 import { startServiceFeed } from './control/service-feed.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
 import { listenOnStablePort, nextStableAddress, readStableAddress, writeStableAddress } from './control/stable-address.js';
+import { mergeReservations, ReservationStore } from './dhcp/reservation-store.js';
 import { BootbenchError } from './errors.js';
 import { EventBus } from './events.js';
 import { HostRegistry } from './hosts/registry.js';
@@ -78,6 +80,8 @@ async function composeApp({
     }),
   });
   teardown.push(() => library.close());
+  // What new machines do (serve --new-hosts): after the library, which holds the distro it may name.
+  const policy = await BootPolicy.open(options.dataDir, bus, (id) => library.get(id), options.newHosts);
   const timeline = new TimelineStore(options.dataDir, bus);
   timeline.start();
   teardown.push(() => timeline.close());
@@ -85,7 +89,8 @@ async function composeApp({
   const templates = await TemplateStore.open(options.dataDir);
   // A user's template that cannot be used (old syntax, broken Liquid) is kept on disk and said here.
   for (const t of templates.list()) if (t.refusal) bus.log('install', 'warn', 'install.template-refused', t.refusal);
-  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains };
+  const reservations = await ReservationStore.open(options.dataDir);
+  const shared: SharedState = { hosts, library, answers: createAnswerRenderer({ settings, templates }), chains, policy, reservations };
 
   // server.json follows the session (its interface), so that the other verbs find the server; it is
   // written once the control API is up.
@@ -142,9 +147,8 @@ async function composeApp({
       services: [...(session?.services() ?? []), controlStatus()],
       startedAt,
       chain: chains.global,
-      // Issue 13's boot policy lands with its store; until then every new machine waits, as before.
-      newHosts: { action: 'wait', distro: null },
-      menu: { timeoutSeconds: 0 },
+      newHosts: policy.newHosts,
+      menu: policy.menu,
     };
   };
   // The same port and token as the last run of this data folder, so that an open tab reconnects.
@@ -175,7 +179,17 @@ async function composeApp({
           settings,
           templates,
           chains,
+          policy,
           power,
+          inventory: {
+            hosts,
+            library,
+            reservations,
+            reservationsInForce: () => mergeReservations(options.reservations ?? [], reservations.all()).records,
+            power: powerSettings,
+            bus,
+            serving: () => sessions.current(),
+          },
           installs: () => sessions.need().installs,
           interfaces: () => listInterfaces(),
           check: async (iface) => (await import('./check.js')).runChecks({ iface, assetsDir: BOOT_ASSETS_DIR, httpPort: options.httpPort }),

@@ -6,12 +6,14 @@ import { resolve } from 'node:path';
 import { isChainSetting, isDhcpMode, normalizeMac } from '../shared/contract.js';
 import { isPowerAction } from '../shared/power.js';
 import { runBmc } from './cli-bmc.js';
+import { macsArg, runBatchVerb, runHostsImport } from './cli-inventory.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
 import { BOOT_ASSETS_DIR, UI_ROOT } from './paths.js';
 import { runChain } from './cli-chain.js';
+import { parseNewHostsFlag, runDistrosSet, runHostsSet, runPolicy } from './cli-policy.js';
 import { formatDistros, formatEvent, formatHosts, formatImported } from './format.js';
 import { VERSION } from './version.js';
 
@@ -27,14 +29,18 @@ Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
                   [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
-                  [--chain auto|ipxe|signed]
+                  [--chain auto|ipxe|signed] [--new-hosts wait|menu|local|install:DISTRO_ID]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
   bootbench import FILE.iso [--verify] [--json]
   bootbench distros [--json]
+  bootbench distros set ID --kernel-args "ARGS" [--json]
   bootbench hosts [--json]
-  bootbench install MAC --distro ID [--set KEY=VALUE …] [--now] [--json]
-  bootbench cancel MAC [--json]
+  bootbench hosts set MAC [--kernel-args "ARGS"] [--wait-policy wait|menu|local|default] [--json]
+  bootbench hosts import FILE.csv [--dry-run] [--json]
+  bootbench policy [--new-hosts wait|menu|local|install:DISTRO_ID] [--menu-timeout S] [--json]
+  bootbench install MAC [MAC …] --distro ID [--set KEY=VALUE …] [--now] [--json]
+  bootbench cancel MAC [MAC …] [--json]
   bootbench rename MAC NAME [--json]     (NAME "" removes the name)
   bootbench forget MAC [--json]
   bootbench chain [MAC auto|ipxe|signed|default] [--global auto|ipxe|signed] [--json]
@@ -55,6 +61,20 @@ once, as a vendor PXE ROM would, so that the TFTP path of real hardware is exerc
 --chain: the UEFI boot chain (stored; default auto): iPXE, or the signed shim + GRUB that Secure Boot
 accepts; auto starts with iPXE and switches a machine whose firmware refuses it. \`bootbench chain\`
 changes it while serving, for all machines (--global) or one (default: back to the global one).
+--new-hosts: what a machine seen for the first time does (stored; default wait): wait for a click,
+show the boot menu, boot its local disk, or install DISTRO_ID at once with the current settings.
+\`bootbench policy\` changes it while serving, and the boot menu's timeout (default 10 s).
+Kernel arguments (\`distros set\`, \`hosts set\`) go on every boot of that distro or host, the
+host's after the distro's; "" removes them. --wait-policy: what the host does while it waits with
+nothing queued (default: as the global policy says).
+
+install and cancel take several MACs: one line per host, and exit 1 if any host failed (the others
+are still acted on).
+hosts import: an inventory CSV, header mac,hostname,ip,distro (the last three optional) plus the
+power columns power (ipmi|redfish|wol), bmc, bmc_user, bmc_password. Every row is checked first:
+one bad row refuses the whole file (each problem by line) and nothing is applied. --dry-run checks only.
+A stored reservation (from an import) and a --reserve flag that disagree: the flag wins while that
+server runs, and the start says so.
 
 install --now: once queued, set the machine's next boot to the network and power-cycle it (power it
 on when off; Wake-on-LAN: wake it) through its power settings (\`bootbench bmc set\`).
@@ -91,12 +111,19 @@ const verbs = {
     'no-ra': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
     chain: { type: 'string' },
+    'new-hosts': { type: 'string' },
   },
   check: { ...common, interface: { type: 'string', short: 'i' }, 'http-port': { type: 'string', default: '80' } },
   interfaces: common,
-  hosts: common,
+  hosts: {
+    ...common,
+    'kernel-args': { type: 'string' },
+    'wait-policy': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
   import: { ...common, verify: { type: 'boolean', default: false } },
-  distros: common,
+  distros: { ...common, 'kernel-args': { type: 'string' } },
+  policy: { ...common, 'new-hosts': { type: 'string' }, 'menu-timeout': { type: 'string' } },
   logs: { ...common, follow: { type: 'boolean', short: 'f', default: false } },
   install: {
     ...common,
@@ -192,7 +219,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'hosts': {
+      const [sub, ...subArgs] = parsed.positionals;
+      if (sub === 'import') return runHostsImport(await ControlClient.fromDataDir(dataDir), subArgs, values['dry-run'] === true, json);
+      if (sub === 'set') return runHostsSet(await ControlClient.fromDataDir(dataDir), subArgs, values, json);
+      if (sub !== undefined)
+        fail(`unknown hosts command "${sub}": bootbench hosts [--json], bootbench hosts set MAC …, bootbench hosts import FILE.csv`);
       const client = await ControlClient.fromDataDir(dataDir);
+      noSubcommand(parsed.positionals, values, 'hosts', ['kernel-args', 'wait-policy']);
       const hosts = await client.call('GET /api/hosts');
       process.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts));
       return 0;
@@ -208,12 +241,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'distros': {
       const client = await ControlClient.fromDataDir(dataDir);
+      if (parsed.positionals[0] === 'set') return runDistrosSet(client, parsed.positionals.slice(1), values, json);
+      noSubcommand(parsed.positionals, values, 'distros', ['kernel-args']);
       const distros = await client.call('GET /api/distros');
       process.stdout.write(json ? `${JSON.stringify(distros, null, 2)}\n` : formatDistros(distros));
       return 0;
     }
     case 'install': {
-      const mac = macArg(parsed.positionals, 'install');
+      const macs = macsArg(parsed.positionals, 'install');
       const distro = values.distro as string | undefined;
       if (!distro) fail('install needs --distro ID: one of the ids `bootbench distros` lists.');
       const settings: Record<string, string> = {};
@@ -224,6 +259,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const now = values.now === true;
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) {
+        const install = { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) };
+        return runBatchVerb(client, { macs, action: 'install', install }, json);
+      }
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/install', {
         params: { mac },
         body: { distro, ...(Object.keys(settings).length ? { settings } : {}), ...(now ? { now } : {}) },
@@ -238,8 +278,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'cancel': {
-      const mac = macArg(parsed.positionals, 'cancel');
+      const macs = macsArg(parsed.positionals, 'cancel');
       const client = await ControlClient.fromDataDir(dataDir);
+      if (macs.length > 1) return runBatchVerb(client, { macs, action: 'cancel' }, json);
+      const mac = macs[0]!;
       const host = await client.call('POST /api/hosts/:mac/cancel', { params: { mac } });
       process.stdout.write(
         json
@@ -269,6 +311,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(json ? `${JSON.stringify(host, null, 2)}\n` : `${host.mac}: forgotten\n`);
       return 0;
     }
+    case 'policy':
+      return runPolicy(await ControlClient.fromDataDir(dataDir), parsed.positionals, values, json);
     case 'chain':
       return runChain(await ControlClient.fromDataDir(dataDir), parsed.positionals, values.global as string | undefined, json);
     case 'power': {
@@ -322,6 +366,14 @@ function parseTimeouts(text: string): Partial<Record<'queued' | 'booting' | 'ins
   return out;
 }
 
+/** A listing verb given words or flags that belong to its `set`. */
+function noSubcommand(positionals: string[], values: Record<string, unknown>, verb: string, setFlags: string[]): void {
+  if (positionals.length > 0)
+    fail(`unknown ${verb} subcommand "${positionals[0]}": \`bootbench ${verb}\` lists, \`bootbench ${verb} set …\` changes one.`);
+  const flag = setFlags.find((f) => values[f] !== undefined);
+  if (flag) fail(`--${flag} goes with \`bootbench ${verb} set …\`.`);
+}
+
 function macArg(positionals: string[], verb: string): string {
   const text = positionals[0];
   if (!text || positionals.length > 1) fail(`${verb} takes one MAC address: bootbench ${verb} 52:54:00:12:34:56`);
@@ -352,6 +404,7 @@ async function runServe(values: Record<string, string | boolean | string[] | und
   };
   const chain = values.chain as string | undefined;
   if (chain !== undefined && !isChainSetting(chain)) fail(`--chain must be auto, ipxe or signed, not "${chain}".`);
+  const newHosts = values['new-hosts'] === undefined ? undefined : parseNewHostsFlag(values['new-hosts'] as string);
   const domain = values.domain as string | undefined;
   if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain))
     fail(`--domain takes a DNS name like lab.example, not "${domain}".`);
@@ -372,10 +425,18 @@ async function runServe(values: Record<string, string | boolean | string[] | und
     conflictProbe: values['no-probe'] !== true,
     biosChain: values['bios-chain'] === true,
     ...(chain !== undefined ? { chain } : {}),
+    ...(newHosts ? { newHosts } : {}),
     dnsResponder: values['no-dns'] !== true,
     routerAdvert: values['no-ra'] !== true,
     ...(values['install-timeouts'] ? { installTimeouts: parseTimeouts(values['install-timeouts'] as string) } : {}),
     uiRoot: UI_ROOT,
+  }).catch((e: unknown) => {
+    // The policy's distro is checked once the library is open: say it in the flag's words.
+    if (newHosts?.distro && isBootbenchError(e, 'DISTRO_NOT_FOUND'))
+      fail(
+        `--new-hosts install:${newHosts.distro}: no imported distro has that id. Start without --new-hosts, import the ISO (\`bootbench import\`), then set it (\`bootbench policy --new-hosts install:ID\`) or start again.`,
+      );
+    throw e;
   });
   if (!values.quiet) {
     server.bus.history().forEach((e) => process.stdout.write(`${formatEvent(e)}\n`));

@@ -41,6 +41,8 @@ export interface ErrorContexts {
   BMC_NO_ANSWER: PowerContext & { method: string; target: string; seconds: number };
   BMC_CREDENTIALS_REFUSED: PowerContext & { method: string; target: string; user: string };
   BMC_FAILED: PowerContext & { method: string; target: string; action: string; detail: string };
+  /** An inventory CSV with bad rows: every problem by line is in the error's `problems`. */
+  INVENTORY_INVALID: { count: number };
 }
 
 /** A power action's failure: the host, and what it means for an install asked to start now (`then`). */
@@ -58,7 +60,13 @@ export interface ErrorField {
   detail: string;
 }
 
-type ErrorOptions = { cause?: unknown; field?: ErrorField };
+type ErrorOptions = { cause?: unknown; field?: ErrorField; problems?: ErrorProblem[] };
+
+/** One problem of an uploaded file, by line (ApiErrorBody.error.problems). */
+export interface ErrorProblem {
+  line: number | null;
+  message: string;
+}
 /** The context may be left out only for codes whose message needs none. */
 type ContextArgs<C extends ErrorCode> =
   Record<string, never> extends ErrorContexts[C]
@@ -114,6 +122,8 @@ const catalog: { [C in ErrorCode]: (c: ErrorContexts[C]) => string } = {
   BMC_CREDENTIALS_REFUSED: (c) =>
     `The BMC of ${c.mac} (${c.method}, ${c.target}) refused the credentials of user "${c.user}". Set the right user and password (\`bootbench bmc set ${c.mac} …\`).${then(c)}`,
   BMC_FAILED: (c) => `The BMC of ${c.mac} (${c.method}, ${c.target}) could not ${c.action}: ${c.detail}.${then(c)}`,
+  INVENTORY_INVALID: (c) =>
+    `The inventory was refused: ${c.count} problem${c.count === 1 ? '' : 's'} (listed by line). Nothing was applied: no host, reservation, power setting or install. Fix the rows and import the whole file again.`,
   DATA_DIR: (c) => `The data folder ${c.dataDir} is not usable (${c.reason}). Choose another with --data DIR or BOOTBENCH_DATA.`,
 };
 
@@ -126,6 +136,8 @@ export class BootbenchError<C extends ErrorCode = ErrorCode> extends Error {
   readonly context: ErrorContexts[C];
   /** The field the error is about, when it is about one input. */
   readonly field: ErrorField | undefined;
+  /** Problems by line of an uploaded file (an inventory CSV), every one. */
+  readonly problems: ErrorProblem[] | undefined;
 
   constructor(code: C, ...[context, options]: ContextArgs<C>) {
     const ctx = (context ?? {}) as ErrorContexts[C];
@@ -134,6 +146,7 @@ export class BootbenchError<C extends ErrorCode = ErrorCode> extends Error {
     this.code = code;
     this.context = ctx;
     this.field = options?.field;
+    this.problems = options?.problems;
   }
 }
 

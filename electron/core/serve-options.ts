@@ -1,6 +1,6 @@
 // What `bootbench serve` (and the desktop app) is started with: the interface and the choices that
 // shape the services on it.
-import type { ChainSetting, DhcpMode } from '../shared/contract.js';
+import type { ChainSetting, DhcpMode, NewHostPolicy } from '../shared/contract.js';
 import type { IpmitoolOptions } from './power/ipmitool.js';
 import type { Reservation } from './dhcp/leases.js';
 import type { StageTimeouts } from './install/limits.js';
@@ -33,6 +33,8 @@ export interface ServeOptions {
   routerAdvert?: boolean;
   /** The global UEFI boot chain (`serve --chain`): set and stored at start; absent: the stored one. */
   chain?: ChainSetting;
+  /** What a machine seen for the first time does (`serve --new-hosts`): set and stored at start; absent: the stored one. */
+  newHosts?: NewHostPolicy;
   /** Emulate a vendor BIOS PXE ROM on QEMU's iPXE ROM (tests; see ipxe-script.ts). */
   biosChain?: boolean;
   /** Debian netboot images root (tests). */

@@ -2,9 +2,11 @@
 // whole. This file only wires; each decision lives with its owner (the pool in dhcp/, what a client
 // boots in boot/, installs in install/, the lab's names in dns/, log levels in syslog/).
 import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
+import type { BootPolicy } from './boot/boot-policy.js';
 import type { ChainSettings } from './boot/chain-settings.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
+import { installOnFirstSight } from './boot/first-sight.js';
 import { grubTftpFiles, mountGrubRoutes, type GrubFilesOptions } from './boot/grub-routes.js';
 import { mountBootRoutes } from './boot/routes.js';
 import { tftpBootFiles } from './boot/tftp-files.js';
@@ -13,6 +15,8 @@ import { httpBase, isScriptFetch } from './boot/urls.js';
 import { describeForeign, probeForeignDhcp } from './dhcp/foreign.js';
 import { intToIp, subnetOf, type Pool } from './dhcp/ipv4.js';
 import { openLeases } from './dhcp/lease-setup.js';
+import type { LeaseTable } from './dhcp/leases.js';
+import { mergeReservations, toLeaseReservations, type ReservationStore } from './dhcp/reservation-store.js';
 import { choosePool } from './dhcp/pool-choice.js';
 import { DhcpServer } from './dhcp/server.js';
 import { labNames } from './dns/lab-names.js';
@@ -53,6 +57,8 @@ export interface Session {
   foreign: ForeignDhcpServer[];
   services(): ServiceStatus[];
   installs: InstallManager;
+  /** The lease table (full-DHCP mode), null in proxy mode. */
+  leases: LeaseTable | null;
   stop(): Promise<void>;
 }
 
@@ -62,6 +68,10 @@ export interface SharedState {
   library: IsoLibrary;
   answers: AnswerRenderer;
   chains: ChainSettings;
+  /** What new machines do, each host's wait policy, the menu's timeout. */
+  policy: BootPolicy;
+  /** Stored reservations (inventory imports): applied to the lease table while serving. */
+  reservations: ReservationStore;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -106,6 +116,7 @@ async function compose(c: Composition): Promise<Session> {
   const mode: 'dhcp' | 'proxy' = options.mode === 'auto' ? (foreign.length > 0 ? 'proxy' : 'dhcp') : options.mode;
 
   const subnet = subnetOf(serverIp, prefix);
+  const reserved = reservationsInForce(c);
   const leases =
     mode === 'dhcp'
       ? await openLeases({
@@ -115,13 +126,15 @@ async function compose(c: Composition): Promise<Session> {
           subnet,
           serverIp,
           mac: nic.mac,
-          reservations: options.reservations ?? [],
+          reservations: reserved,
           leaseTimeSec: options.leaseTimeSec ?? 3600,
           conflictProbe: options.conflictProbe !== false,
           bus,
           teardown,
         })
       : undefined;
+  // A reservation stored while serving (an inventory import) applies at the client's next DISCOVER.
+  if (leases) teardown.push(c.shared.reservations.onChange(() => leases.table.setReservations(reservationsInForce(c, { quiet: true }))));
   const macForIp = (ip: string) => leases?.table.macForIp(ip) ?? hosts.macForIp(ip);
   // Every line a host's own traffic causes (DHCP, TFTP, HTTP, DNS, syslog, installer reports over
   // HTTP) counts as a contact for "last seen"; a fetch of its iPXE script is a poll of the wait loop.
@@ -231,6 +244,14 @@ async function compose(c: Composition): Promise<Session> {
   installsRef = installs;
   installsForChains = installs;
 
+  const newHostSeen = installOnFirstSight({
+    policy: () => c.shared.policy.newHosts,
+    hosts,
+    distroOf: (id) => library.get(id),
+    queue: (mac, request) => installs.queue(mac, request),
+    bus,
+  });
+
   const http = createBootHttpServer({ address: serverIp, port: options.httpPort, bus, macForIp });
   mountBootRoutes(http, {
     loaders,
@@ -290,7 +311,9 @@ async function compose(c: Composition): Promise<Session> {
       signedLoadersFor,
     }),
     onClient: (client, ip) => {
+      const firstSight = hosts.neverSighted(client.mac);
       hosts.seen(client, ip);
+      if (firstSight) void newHostSeen(client.mac); // `install:<distro>` queues it (boot/first-sight.ts)
       chains.sawDhcp(client); // before the boot file is chosen: the request that shows a refusal gets the signed chain
     },
     ownMac: nic.mac,
@@ -325,9 +348,18 @@ async function compose(c: Composition): Promise<Session> {
     mode,
     foreign,
     installs,
+    leases: leases?.table ?? null,
     services: () => [...dhcp.status(), tftp.status(), http.status(), ...optional.map((status) => status())],
     stop: c.undo,
   };
+}
+
+/** The `--reserve` flags and the stored reservations, merged (a flag wins; each disagreement is logged). */
+function reservationsInForce({ options, shared, bus }: Composition, opts: { quiet?: boolean } = {}) {
+  const { records, conflicts } = mergeReservations(options.reservations ?? [], shared.reservations.all());
+  if (!opts.quiet)
+    for (const conflict of conflicts) bus.log('dhcp', 'warn', 'dhcp.reservation-conflict', conflict.message, { mac: conflict.mac });
+  return toLeaseReservations(records);
 }
 
 /** Decides the mode before serving on port 67: is another DHCP server answering on the segment? */

@@ -78,6 +78,19 @@ export function formatNewHostPolicy(policy: NewHostPolicy): string {
   return policy.action === 'install' ? `install:${policy.distro ?? ''}` : policy.action;
 }
 
+/** The boot menu's timeout when none is stored (records written before it, a fresh data folder). */
+export const DEFAULT_MENU_TIMEOUT_SECONDS = 10;
+
+/**
+ * What is wrong with a line of extra kernel arguments (a distro's or a host's), or null when it can
+ * be used: one line, double quotes only in pairs (key="a b"), as the kernel command line carries them.
+ */
+export function kernelArgsProblem(text: string): string | null {
+  if (/[\r\n]/.test(text)) return 'kernel arguments must be one line (no line break)';
+  if (text.replace(/"[^"]*"/g, '').includes('"')) return 'kernel arguments take double quotes only in pairs (key="a b")';
+  return null;
+}
+
 /** The boot menu's settings (global): how long it stays open before its default entry. */
 export interface BootMenuSettings {
   /** Seconds the menu waits before its default entry (the wait loop, or for `menu` a re-read of the state). 0: no menu unless asked for (a key). */

@@ -152,16 +152,22 @@ function fillParams(pattern: string, params: Record<string, string>): string {
 export function apiError(status: number, text: string): BootbenchError {
   let message = text.trim().slice(0, 500) || `HTTP ${status}`;
   let apiCode: string | undefined;
+  let problems: ApiErrorBody['error']['problems'];
   try {
     const body = JSON.parse(text) as Partial<ApiErrorBody>;
     if (body.error && typeof body.error.message === 'string') {
       message = body.error.message;
       apiCode = typeof body.error.code === 'string' ? body.error.code : undefined;
+      if (Array.isArray(body.error.problems)) problems = body.error.problems;
     }
   } catch {
     // not JSON: keep the raw text
   }
-  return new BootbenchError('CONTROL_API', { status, message, ...(apiCode !== undefined ? { apiCode } : {}) });
+  return new BootbenchError(
+    'CONTROL_API',
+    { status, message, ...(apiCode !== undefined ? { apiCode } : {}) },
+    problems ? { problems } : {},
+  );
 }
 
 /**

@@ -168,6 +168,7 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'DISTRO_NOT_FOUND',
   'ISO_NOT_THE_SAME',
   'HOST_NOT_FOUND',
+  'INVENTORY_INVALID',
 ]);
 
 export function statusOfError(e: BootbenchError): 400 | 409 | 502 {
@@ -279,7 +280,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
     try {
       output = await handler(input);
     } catch (e) {
-      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message, {}, e.field);
+      if (isBootbenchError(e)) throw new HttpError(statusOfError(e), e.code, e.message, {}, e.field, e.problems);
       throw internalError(e, route.key);
     }
     sendJson(res, output === undefined ? 204 : 200, output);
@@ -422,7 +423,9 @@ function sendError(res: ServerResponse, e: HttpError): void {
     return;
   }
   for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
-  const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
+  const body: ApiErrorBody = {
+    error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(e.problems ? { problems: e.problems } : {}) },
+  };
   sendJson(res, e.status, body);
 }
 

@@ -1,6 +1,7 @@
 // What each control-API route does: one line per route, each delegating to the part that owns it.
 // The route shapes are the contract's (electron/shared/contract.ts); the input checks are
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
+import type { BootPolicy } from '../boot/boot-policy.js';
 import type { ChainSettings } from '../boot/chain-settings.js';
 import type { CheckReport, Host, InstallRequest, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { PowerAction } from '../../shared/power.js';
@@ -11,6 +12,8 @@ import type { InstallManager } from '../install/manager.js';
 import type { SettingsStore } from '../install/settings-store.js';
 import type { TemplateStore } from '../install/template-store.js';
 import type { IsoLibrary } from '../iso/library.js';
+import { runBatch } from '../inventory/batch.js';
+import { importInventory, type InventoryDeps } from '../inventory/import.js';
 import { locateDistro } from '../iso/locate.js';
 import { removeDistro } from '../iso/remove.js';
 import { receiveUpload } from '../iso/upload.js';
@@ -27,7 +30,11 @@ export interface ControlContext {
   templates: TemplateStore;
   /** The UEFI boot-chain settings (global and per host). */
   chains: ChainSettings;
+  /** What new machines do, the menu's timeout, each host's wait policy and kernel arguments. */
+  policy: BootPolicy;
   power: PowerController;
+  /** What an inventory import reads and changes (reservations, power settings, hosts, the session's installs). */
+  inventory: InventoryDeps;
   /** The installs of the interface being served; throws NOT_SERVING when none is. */
   installs(): InstallManager;
   interfaces(): Promise<NicInfo[]>;
@@ -57,13 +64,25 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
     // Issue 13's routes: declared in the contract so that the UI, CLI and core are built against one
     // shape; their handlers land with the boot-policy, batch and inventory work.
-    'PUT /api/boot/policy': () => notBuiltYet('the new-machine policy'),
-    'PUT /api/hosts/:mac/wait-policy': () => notBuiltYet("a host's wait policy"),
-    'PUT /api/hosts/:mac/kernel-args': () => notBuiltYet("a host's kernel arguments"),
+    'PUT /api/boot/policy': async ({ body }) => {
+      await c.policy.update(body);
+      return c.status();
+    },
+    'PUT /api/hosts/:mac/wait-policy': ({ params, body }) => c.policy.setHostWaitPolicy(c.hosts, params.mac, body.policy),
+    'PUT /api/hosts/:mac/kernel-args': ({ params, body }) => c.policy.setHostKernelArgs(c.hosts, params.mac, body.kernelArgs),
     'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
-    'POST /api/hosts/batch': () => notBuiltYet('batch actions'),
-    'POST /api/hosts/import': () => notBuiltYet('inventory import'),
-    'GET /api/reservations': () => [],
+    'POST /api/hosts/batch': ({ body }) =>
+      runBatch(
+        {
+          install: (mac, request) => queueInstall(c, mac, request),
+          cancel: (mac) => c.installs().cancel(mac),
+          // The wait policy's own store lands with the boot-policy work; until then the host record holds it.
+          setWaitPolicy: (mac, policy) => c.hosts.setWaitPolicy(mac, policy),
+        },
+        body,
+      ),
+    'POST /api/hosts/import': ({ body }) => importInventory(c.inventory, body),
+    'GET /api/reservations': () => c.inventory.reservationsInForce(),
     'PUT /api/boot/chain': async ({ body }) => {
       await c.chains.setGlobal(c.hosts, body.chain);
       return c.status();

@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
     /** The input the error is about (ApiErrorBody.field). */
     readonly field?: { name: string; detail: string },
+    /** Problems by line of an uploaded file (ApiErrorBody.error.problems). */
+    readonly problems?: { line: number | null; message: string }[],
   ) {
     super(message);
   }

@@ -71,10 +71,37 @@ export class LeaseTable {
     this.cursor = options.pool.start;
     this.excluded.add(ipToInt(options.serverIp));
     for (const ip of options.excluded ?? []) this.excluded.add(ipToInt(ip));
-    for (const r of options.reservations ?? []) {
+    this.setReservations(options.reservations ?? []);
+  }
+
+  /**
+   * Replaces the reservations (stored ones change while serving: an inventory import). A reserved
+   * client gets its address at its next DISCOVER; an offer or lease it holds elsewhere simply ends
+   * unrenewed (its REQUEST for the old address is NAKed, RFC 2131 §4.3.2), so it starts over.
+   */
+  setReservations(reservations: readonly Reservation[]): void {
+    this.reservedByMac.clear();
+    this.reservedIps.clear();
+    for (const r of reservations) {
       this.reservedByMac.set(r.mac, r);
       this.reservedIps.set(ipToInt(r.ip), r.mac);
     }
+  }
+
+  /** The reservations in force. */
+  reservations(): Reservation[] {
+    return [...this.reservedByMac.values()];
+  }
+
+  /** The client that holds `ip` now (an unexpired offer or lease), or null. */
+  holderOf(ip: string): string | null {
+    const entry = this.byIp.get(ipToInt(ip));
+    return entry && entry.expiresAt > this.clock() ? entry.mac : null;
+  }
+
+  /** The served subnet and the server's own address (what a reservation must fit). */
+  get network(): { subnet: Subnet; serverIp: string } {
+    return { subnet: this.options.subnet, serverIp: this.options.serverIp };
   }
 
   get leaseTimeSec(): number {

@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { BootChain, Host, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
+import type { BootChain, Host, HostInstall, HostState, InstallFailure, WaitPolicy } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
@@ -135,18 +135,47 @@ export class HostRegistry {
   }
 
   /**
+   * Whether a MAC has never been seen on the network: no record, or only one made ahead of its first
+   * DHCP request (expect(): an install queued ahead, power settings …), which has learnt nothing
+   * from the network yet (a sighting always brings a firmware or a vendor class).
+   */
+  neverSighted(mac: string): boolean {
+    const known = this.hosts.get(mac);
+    return !known || (known.firmware === 'unknown' && known.vendorClass === null && known.userClass === null && !known.lastPolledAt);
+  }
+
+  /**
    * A host asked for by MAC before it network-booted (an install queued ahead): recorded as
    * `discovered` with what is known, its firmware learnt at its first DHCP request.
    */
   expect(mac: string): Host {
     const known = this.hosts.get(mac);
     if (known) return known;
-    const host = newHost(
-      { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
-      null,
-      this.clock().toISOString(),
-      this.chainOfNewHost(),
+    const host = this.draft(mac);
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** The record `expect` would make for a MAC not seen yet, without recording it (checks before an import applies). */
+  draft(mac: string): Host {
+    return (
+      this.hosts.get(mac) ??
+      newHost(
+        { mac, firmware: 'unknown', arch: 'unknown', clientArch: null, uuid: null, vendorClass: null, userClass: null },
+        null,
+        this.clock().toISOString(),
+        this.chainOfNewHost(),
+      )
     );
+  }
+
+  /** The host's own wait policy (wait, menu, local); null: it follows the global one. */
+  setWaitPolicy(mac: string, policy: WaitPolicy | null): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    if ((known.waitPolicy ?? null) === policy) return known;
+    const host: Host = { ...known, waitPolicy: policy };
     this.put(host);
     this.changed(host);
     return host;
@@ -232,6 +261,16 @@ export class HostRegistry {
     const host: Host = { ...known, ...update };
     const same = (['chain', 'chainOverride', 'chainReason'] as const).every((k) => (host[k] ?? null) === (known[k] ?? null));
     if (same) return known;
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** What the host does while it waits (its own wait policy) and its extra kernel arguments (boot/boot-policy.ts checks them). */
+  setBootPrefs(mac: string, patch: Partial<Pick<Host, 'waitPolicy' | 'kernelArgs'>>): Host {
+    const known = this.hosts.get(mac);
+    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
+    const host: Host = { ...known, ...patch };
     this.put(host);
     this.changed(host);
     return host;

@@ -88,7 +88,15 @@ export class InstallMedia {
   ) {
     const { hostname, domain } = this.opts.answers.hostname(host, overrides, counter);
     try {
-      const recipe = bootRecipe({ distro, urls, hostname, domain, debianSuite: debianSuiteOf(distro), labDns: this.opts.labDns ?? null });
+      const recipe = bootRecipe({
+        distro,
+        urls,
+        hostname,
+        domain,
+        debianSuite: debianSuiteOf(distro),
+        labDns: this.opts.labDns ?? null,
+        hostKernelArgs: host.kernelArgs ?? null,
+      });
       if (options.checkFiles !== false) {
         // The installer files must be there now, not when the host is already booting.
         const open = await this.bootFileOpener(distro);

@@ -61,6 +61,14 @@ interface Entry {
   hostname?: string;
 }
 
+/** An install checked and ready to queue (InstallManager.prepare → commit). */
+export interface PreparedInstall {
+  mac: string;
+  distro: { id: string; name: string; version: string };
+  overrides: Record<string, string>;
+  template: HostInstall['template'];
+}
+
 interface InstallsFile {
   version: 1;
   counter: number;
@@ -117,16 +125,23 @@ export class InstallManager {
 
   /** Queues an install (one click): validates the distro, its recipe and the answer file first. */
   async queue(mac: string, request: InstallRequest): Promise<Host> {
+    return this.commit(await this.prepare(mac, request));
+  }
+
+  /**
+   * Checks an install without queuing it: the distro, its recipe, the installer files, and that the
+   * answer file renders and passes its validator. Changes nothing (a MAC not seen yet is not
+   * recorded), so that an inventory import checks every row before it applies any.
+   */
+  async prepare(mac: string, request: InstallRequest): Promise<PreparedInstall> {
     const distro = this.opts.library.get(request.distro);
     if (!distro) throw new BootbenchError('DISTRO_NOT_FOUND', { id: request.distro });
     const refuse = (reason: string) => new BootbenchError('INSTALL_REFUSED', { distro: distro.id, mac, reason });
     if (distro.status !== 'ok') throw refuse(`its ISO is ${distro.status} (${distro.iso}): import it again`);
-    const host = this.opts.hosts.get(mac) ?? this.opts.hosts.expect(mac);
+    const host = this.opts.hosts.draft(mac);
     const overrides = request.settings ?? {};
-    const token = randomBytes(18).toString('base64url');
     const counter = this.counter + 1;
-    const id = `${this.clock().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const urls = this.media.urlsFor(token, distro);
+    const urls = this.media.urlsFor('TOKEN', distro);
     // Everything that can be checked before the host boots is checked now: the recipe, the
     // installer files, and that the answer file renders and passes its validator.
     let template: HostInstall['template'];
@@ -142,6 +157,16 @@ export class InstallManager {
       if (e instanceof BootbenchError) throw e;
       throw refuse((e as Error).message);
     }
+    return { mac, distro: { id: distro.id, name: distro.name, version: distro.version }, overrides, template };
+  }
+
+  /** Queues a prepared install: synchronous and in memory (saved soon after), so it cannot fail half-way. */
+  commit(prepared: PreparedInstall): Host {
+    const { mac, distro, overrides, template } = prepared;
+    const host = this.opts.hosts.expect(mac);
+    const token = randomBytes(18).toString('base64url');
+    const counter = this.counter + 1;
+    const id = `${this.clock().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
     const previous = this.entries.get(mac);
     if (previous) this.byToken.delete(previous.token);
     const run = newRun({ id, distro: distro.id, template, settings: overrides }, this.clock(), this.limits);

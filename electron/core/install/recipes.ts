@@ -46,6 +46,8 @@ export interface RecipeInput {
   debianSuite?: string | null;
   /** The lab DNS server Bootbench runs (full-DHCP mode), or null when the network has its own. */
   labDns?: string | null;
+  /** The host's own extra kernel arguments (Host.kernelArgs): after the distro's, so that they win where the kernel takes the last. */
+  hostKernelArgs?: string | null;
 }
 
 export class RecipeError extends Error {}
@@ -55,7 +57,8 @@ export function bootRecipe(input: RecipeInput): BootRecipe {
   const { distro, urls } = input;
   const initrds = [{ url: urls.initrd, name: 'initrd' }];
   const base = { kernelUrl: urls.kernel, initrds };
-  const user = splitArgs(distro.kernelArgs);
+  // The user's arguments: the distro's, then the host's.
+  const user = [...splitArgs(distro.kernelArgs), ...splitArgs(input.hostKernelArgs ?? '')];
   switch (distro.family) {
     case 'rhel':
       // Anaconda: the ISO's tree is a complete repository (inst.repo); kickstart by URL; its own

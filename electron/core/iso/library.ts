@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { isArch, type Distro, type DistroUpdate } from '../../shared/contract.js';
+import { isArch, kernelArgsProblem, type Distro, type DistroUpdate } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { openFileSource } from '../files/plain-file.js';
@@ -288,10 +288,8 @@ export class IsoLibrary {
       next[key] = `/${value.replace(/^\/+/, '')}`;
     }
     if (change.kernelArgs !== undefined) {
-      if (/[\r\n"]/.test(change.kernelArgs.replace(/"[^"\r\n]*"/g, '')))
-        throw new BootbenchError('BAD_ARGUMENT', {
-          message: 'kernel arguments must be one line, with double quotes only in pairs (key="a b")',
-        });
+      const problem = kernelArgsProblem(change.kernelArgs);
+      if (problem) throw new BootbenchError('BAD_ARGUMENT', { message: problem });
       next.kernelArgs = change.kernelArgs.trim();
     }
     this.update(next);

@@ -112,6 +112,33 @@ export class PowerSettingsStore {
   }
 
   /**
+   * Applies updates of several hosts in one atomic write: all are stored or none (an update that
+   * cannot work throws before anything changes; a failed write puts every host back). An inventory
+   * import sets its rows' power settings through this.
+   */
+  updateMany(updates: readonly { mac: string; update: PowerSettingsUpdate }[]): Promise<void> {
+    const run = this.queue.then(async () => {
+      const next = updates.map(({ mac, update }) => ({ mac, stored: applyUpdate(mac, this.get(mac), update) }));
+      const before = new Map(updates.map(({ mac }) => [mac, this.hosts.get(mac)]));
+      for (const { mac, stored } of next) {
+        if (stored) this.hosts.set(mac, stored);
+        else this.hosts.delete(mac);
+      }
+      try {
+        await this.save();
+      } catch (e) {
+        for (const [mac, old] of before) {
+          if (old) this.hosts.set(mac, old);
+          else this.hosts.delete(mac);
+        }
+        throw e;
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Trusts the Redfish certificate the BMC now presents: refused unless `fingerprint` is the one it
    * presented (the user accepts what they were shown, not any certificate).
    */

@@ -23,4 +23,6 @@ export const dataFiles = {
   settings: 'settings.json',
   /** The global UEFI boot-chain setting (auto, ipxe, signed). */
   bootChain: 'boot-chain.json',
+  /** What new machines do (wait, menu, local, install a distro) and the boot menu's timeout. */
+  bootPolicy: 'boot-policy.json',
 } as const;

@@ -213,3 +213,35 @@ describe('kernel-line quoting', () => {
     assert.deepEqual(r.initrds, [{ url: `http://10.231.0.1/install/${T}/initrd`, name: 'initrd' }]);
   });
 });
+
+describe("a host's own kernel arguments (Host.kernelArgs)", () => {
+  test("every family: after the distro's, which come after the family's", async () => {
+    for (const manifest of [
+      'rocky-9.4-x86_64-dvd',
+      'ubuntu-24.04.1-live-server-amd64',
+      'debian-12.7.0-amd64-netinst',
+      'alpine-standard-3.20.3-x86_64',
+    ]) {
+      const d = await distroOf(manifest, 'nomodeset');
+      const r = bootRecipe({
+        distro: d,
+        urls: urlsFor(d.id),
+        hostname: 'h',
+        domain: 'lab',
+        hostKernelArgs: 'console=ttyS0,115200n8 note="rack 4"',
+      });
+      assert.deepEqual(r.args.slice(-3), ['nomodeset', 'console=ttyS0,115200n8', 'note="rack 4"'], manifest);
+      assert.match(kernelArgs(r).join(' '), / nomodeset console=ttyS0,115200n8 note="rack 4"$/);
+    }
+  });
+  test('none, null or blank adds nothing', async () => {
+    const d = await distroOf('rocky-9.4-x86_64-dvd');
+    const base = recipeOf(d).args;
+    for (const hostKernelArgs of [undefined, null, '  '])
+      assert.deepEqual(
+        bootRecipe({ distro: d, urls: urlsFor(d.id), hostname: 'node-525400123456', domain: 'lab', labDns: '10.231.0.1', hostKernelArgs })
+          .args,
+        base,
+      );
+  });
+});
