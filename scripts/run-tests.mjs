@@ -1,15 +1,18 @@
 // Runs the test suites in order (unit, integration, e2e, ui) with node's own test runner,
 // loading TypeScript through tsx, and ends with the line CI reads: "N passed, N failed".
 // Usage: node scripts/run-tests.mjs [unit|integration|e2e|ui ...] [-- extra node --test args]
+// Each suite ends with the time of its slowest files (their top-level tests and suites).
+// BOOTBENCH_E2E_CONCURRENCY=N runs N e2e files at once (default 1: the QEMU VMs under TCG are
+// CPU-bound and the CI machine has 2 cores; measure on a quiet machine before raising it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const suites = {
   unit: { dir: 'test/unit', concurrency: 2 },
   integration: { dir: 'test/integration', concurrency: 1 },
-  e2e: { dir: 'test/e2e', concurrency: 1 },
+  e2e: { dir: 'test/e2e', concurrency: Number(process.env.BOOTBENCH_E2E_CONCURRENCY ?? 1) || 1 },
   ui: { dir: 'test/ui', concurrency: 1 },
 };
 
@@ -38,6 +41,7 @@ for (const name of wanted) {
   if (files.length === 0) continue;
   process.stdout.write(`\n=== ${name}: ${files.length} file(s)\n`);
   const countsFile = join(scratch, `${name}.json`);
+  const started = Date.now();
   const result = spawnSync(
     process.execPath,
     [
@@ -61,6 +65,12 @@ for (const name of wanted) {
     process.stdout.write(`the ${name} suite ended (exit ${result.status}, signal ${result.signal}) without reporting its counts\n`);
   }
   if (result.status !== 0 && counts.failed === 0) counts.failed = 1; // a crash outside any test still fails the run
+  const times = Object.entries(counts.files ?? {}).sort((a, b) => b[1] - a[1]);
+  process.stdout.write(`\n=== ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s (concurrency ${concurrency}); by file:\n`);
+  for (const [file, ms] of times.slice(0, 20))
+    process.stdout.write(`${(ms / 1000).toFixed(1).padStart(8)} s  ${relative(process.cwd(), file)}\n`);
+  if (times.length > 20)
+    process.stdout.write(`          (${times.length - 20} more files, each under ${(times[20][1] / 1000).toFixed(1)} s)\n`);
   for (const key of Object.keys(totals)) totals[key] += counts[key];
 }
 rmSync(scratch, { recursive: true, force: true });

@@ -10,13 +10,15 @@
 #   grub-efi-arm64-signed:arm64  grubaa64.efi (/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed:
 #                          Debian-signed, the arm64 netboot build; prefix /grub like grubx64.efi)
 #                          The arm64 packages need `dpkg --add-architecture arm64 && apt-get update` once.
+#   memtest86+             memtest-x64.bin (/boot/memtest86+x64.bin: the BIOS build, booted as a Linux
+#                          kernel) and memtest-x64.efi (/boot/memtest86+x64.efi: the EFI build, unsigned)
 # Run from anywhere: bash assets/boot/update.sh [PKG=VERSION ...]   (a bare VERSION pins ipxe)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-declare -A want=([ipxe]=ipxe [shim-signed]=shim-signed [grub-efi-amd64-signed]=grub-efi-amd64-signed [grub-common]=grub-common)
+declare -A want=([ipxe]=ipxe [shim-signed]=shim-signed [grub-efi-amd64-signed]=grub-efi-amd64-signed [grub-common]=grub-common [memtest86+]=memtest86+)
 want[shim-signed:arm64]=shim-signed:arm64
 want[grub-efi-arm64-signed:arm64]=grub-efi-arm64-signed:arm64
 for arg in "$@"; do
@@ -25,7 +27,7 @@ for arg in "$@"; do
     *) want[ipxe]="ipxe=$arg" ;;
   esac
 done
-for pkg in ipxe shim-signed grub-efi-amd64-signed grub-common; do
+for pkg in ipxe shim-signed grub-efi-amd64-signed grub-common memtest86+; do
   # apt warns that it downloads as root outside its sandbox: expected here, nothing to fix
   apt-get download -qq "${want[$pkg]}" 2>&1 | grep -v unsandboxed || true
   deb="$(ls "${pkg}"_*.deb)"
@@ -44,6 +46,10 @@ install -m 0644 root-ipxe/usr/share/doc/ipxe/copyright "$here/COPYING.ipxe"
 install -m 0644 root-shim-signed/usr/lib/shim/shimx64.efi.signed "$here/shimx64.efi"
 install -m 0644 root-shim-signed/usr/share/doc/shim-signed/copyright "$here/COPYING.shim"
 install -m 0644 root-grub-efi-amd64-signed/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed "$here/grubx64.efi"
+# The boot menu's memory test: renamed without the `+`, which some URL parsers read as a space.
+install -m 0644 root-memtest86+/boot/memtest86+x64.bin "$here/memtest-x64.bin"
+install -m 0644 root-memtest86+/boot/memtest86+x64.efi "$here/memtest-x64.efi"
+install -m 0644 root-memtest86+/usr/share/doc/memtest86+/copyright "$here/COPYING.memtest"
 grub_source="$(dpkg-deb -f "$(deb_of grub-efi-amd64-signed)" Source || true)"
 {
   echo "GRUB (grubx64.efi) is free software under the GNU General Public License version 3 or later."
@@ -87,6 +93,7 @@ arm64_version_of() { (cd arm64 && version_of "$1"); }
 
 files=(undionly.kpxe snponly.efi ipxe.efi shimx64.efi grubx64.efi)
 files+=(shimaa64.efi grubaa64.efi)
+files+=(memtest-x64.bin memtest-x64.efi)
 ( cd "$here" && sha256sum "${files[@]}" > SHA256SUMS )
 cat > "$here/PROVENANCE" <<P
 Debian package: $(describe ipxe)
@@ -103,7 +110,12 @@ Files:          /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed, copied un
 Licence:        GPL-3.0-or-later (GRUB), see COPYING.grub (with the pointer to its source)
 Licence text:   $(describe grub-common | head -1)
 
-Regenerate:     bash assets/boot/update.sh ipxe=$(version_of ipxe) shim-signed=$(version_of shim-signed) grub-efi-amd64-signed=$(version_of grub-efi-amd64-signed) grub-common=$(version_of grub-common)
+Debian package: $(describe memtest86+)
+Files:          /boot/memtest86+x64.bin and /boot/memtest86+x64.efi, copied unchanged as memtest-x64.bin
+                (BIOS: booted as a Linux kernel) and memtest-x64.efi (UEFI: an EFI program, unsigned)
+Licence:        GPL-2 (memtest86+), see COPYING.memtest
+
+Regenerate:     bash assets/boot/update.sh ipxe=$(version_of ipxe) shim-signed=$(version_of shim-signed) grub-efi-amd64-signed=$(version_of grub-efi-amd64-signed) grub-common=$(version_of grub-common) memtest86+=$(version_of memtest86+)
 P
 cat >> "$here/PROVENANCE" <<P
 
@@ -118,5 +130,5 @@ Licence:        GPL-3.0-or-later (GRUB), see COPYING.grub (with the pointer to i
 Regenerate:     the command above, with shim-signed:arm64=$(arm64_version_of shim-signed) grub-efi-arm64-signed:arm64=$(arm64_version_of grub-efi-arm64-signed)
 P
 echo "assets/boot (arm64): shim-signed $(arm64_version_of shim-signed), grub-efi-arm64-signed $(arm64_version_of grub-efi-arm64-signed)"
-echo "assets/boot: ipxe $(version_of ipxe), shim-signed $(version_of shim-signed), grub-efi-amd64-signed $(version_of grub-efi-amd64-signed)"
+echo "assets/boot: ipxe $(version_of ipxe), shim-signed $(version_of shim-signed), grub-efi-amd64-signed $(version_of grub-efi-amd64-signed), memtest86+ $(version_of memtest86+)"
 cat "$here/SHA256SUMS"

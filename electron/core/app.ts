@@ -7,6 +7,7 @@ import { BootPolicy } from './boot/boot-policy.js';
 import { ChainSettings } from './boot/chain-settings.js';
 import { newToken } from './control/auth.js';
 import { startControlApi, type ControlApi } from './control/control-api.js';
+import { BootChoices } from './boot/menu-choice.js';
 import { controlHandlers } from './control/handlers.js';
 import { startServiceFeed } from './control/service-feed.js';
 import { removeServerInfo, writeServerInfo } from './control/server-info.js';
@@ -96,6 +97,16 @@ async function composeApp({
   // written once the control API is up.
   let writeInfo: () => Promise<void> = async () => undefined;
   const sessions = sessionSlot({ options, bus, shared, onChange: () => writeInfo() });
+  // The boot menu (issue 13): its choices queue installs on the session being served; the wait
+  // policy and the menu timeout come from the boot policy's store, the live boots are handed in here.
+  shared.boots = new BootChoices({
+    hosts,
+    distros: () => library.list(),
+    waitPolicyOf: (host) => policy.waitPolicyOf(host),
+    menuTimeoutSeconds: () => policy.menuTimeoutSeconds(),
+    queueInstall: (mac, distro) => sessions.need().installs.queue(mac, { distro }),
+    log: (level, mac, kind, message, data) => bus.log('core', level, kind, message, { mac, ...(data ? { data } : {}) }),
+  });
   teardown.push(() => sessions.stop());
   // Power control: Wake-on-LAN goes out on the served interface only (none in setup); Redfish drivers
   // come from the Redfish module (power/redfish-driver.ts), which pins BMC certificates in the store.
@@ -180,6 +191,7 @@ async function composeApp({
           templates,
           chains,
           policy,
+          boots: shared.boots,
           power,
           inventory: {
             hosts,

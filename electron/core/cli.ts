@@ -8,6 +8,7 @@ import { isPowerAction } from '../shared/power.js';
 import { runBmc } from './cli-bmc.js';
 import { macsArg, runBatchVerb, runHostsImport } from './cli-inventory.js';
 import { BootbenchError, isBootbenchError } from './errors.js';
+import type { StageTimeouts } from './install/limits.js';
 import { resolveDataDir } from './store/data-dir.js';
 import type { CheckReport } from './check.js';
 import { ControlClient } from './control/client.js';
@@ -28,7 +29,7 @@ const USAGE = `Bootbench ${VERSION}: PXE and unattended installs from this machi
 Usage:
   bootbench serve [--interface IF] [--mode auto|dhcp|proxy] [--pool A-B] [--data DIR] [--http-port N] [--ui-port N] [--force]
                   [--reserve MAC=IP …] [--lease-time S] [--router IP] [--dns IP,IP] [--domain NAME] [--no-probe] [--quiet]
-                  [--install-timeouts queued=60m,booting=15m,installing=30m] [--bios-chain] [--no-dns] [--no-ra]
+                  [--install-timeouts queued=60m,booting=15m,installing=30m,firstboot=30m] [--bios-chain] [--no-dns] [--no-ra]
                   [--chain auto|ipxe|signed] [--new-hosts wait|menu|local|install:DISTRO_ID]
   bootbench check --interface IF [--http-port N] [--json]
   bootbench interfaces [--json]
@@ -354,13 +355,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `queued=60m,booting=15m,installing=30m` (s, m, h): how long each install stage may take. */
-function parseTimeouts(text: string): Partial<Record<'queued' | 'booting' | 'installing', number>> {
-  const out: Partial<Record<'queued' | 'booting' | 'installing', number>> = {};
+/**
+ * `queued=60m,booting=15m,installing=30m,firstboot=30m` (s, m, h): how long each install stage may
+ * take, and how long after `installed` a first boot is expected before the host shows a warning.
+ */
+function parseTimeouts(text: string): StageTimeouts {
+  const out: StageTimeouts = {};
   for (const part of text.split(',')) {
-    const m = /^(queued|booting|installing)=(\d+(?:\.\d+)?)(s|m|h)$/.exec(part.trim());
-    if (!m) fail(`--install-timeouts takes stage=duration pairs, e.g. queued=60m,booting=15m,installing=30m (s, m or h), not "${part}".`);
-    const [, stage, n, unit] = m as unknown as [string, 'queued' | 'booting' | 'installing', string, 's' | 'm' | 'h'];
+    const m = /^(queued|booting|installing|firstboot)=(\d+(?:\.\d+)?)(s|m|h)$/.exec(part.trim());
+    if (!m)
+      fail(
+        `--install-timeouts takes stage=duration pairs, e.g. queued=60m,booting=15m,installing=30m,firstboot=30m (s, m or h), not "${part}".`,
+      );
+    const [, stage, n, unit] = m as unknown as [string, keyof StageTimeouts, string, 's' | 'm' | 'h'];
     out[stage] = Number(n) * { s: 1000, m: 60_000, h: 3_600_000 }[unit];
   }
   return out;

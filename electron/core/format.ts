@@ -39,7 +39,18 @@ export function formatHosts(hosts: Host[]): string {
     // The UEFI chain when it is not the usual iPXE, or the host has a setting of its own.
     const chain =
       h.chain === 'signed' || h.chainOverride ? `  chain: ${h.chain}${h.chainOverride ? ` (own setting: ${h.chainOverride})` : ''}` : '';
-    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}${chain}`;
+    // Installed: whether the installed system has booted from its disk (issue 19).
+    const firstBoot =
+      h.state !== 'installed'
+        ? ''
+        : h.firstBoot
+          ? `  first boot: ${h.firstBoot}`
+          : h.firstBootOverdue
+            ? '  first boot: not reported (overdue)'
+            : '';
+    // Its own boot settings, when it has any (`bootbench hosts set`).
+    const own = `${h.waitPolicy ? `  waits: ${h.waitPolicy}` : ''}${h.kernelArgs ? `  kernel args: ${h.kernelArgs}` : ''}`;
+    return `${h.mac}  ${h.firmware.padEnd(9)} ${h.arch.padEnd(7)} ${(h.ip ?? '-').padEnd(15)} ${h.state.padEnd(11)} ${h.lastSeen}${detail}${name ? `  name: ${name}` : ''}${chain}${own}${firstBoot}`;
   });
   return `${['MAC                FIRMWARE  ARCH    IP              STATE       LAST SEEN', ...rows].join('\n')}\n`;
 }

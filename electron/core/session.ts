@@ -4,6 +4,7 @@
 import type { DhcpMode, EventSource, ForeignDhcpServer, NicInfo, ServiceStatus } from '../shared/contract.js';
 import type { BootPolicy } from './boot/boot-policy.js';
 import type { ChainSettings } from './boot/chain-settings.js';
+import type { BootChoices } from './boot/menu-choice.js';
 import { createChainTracker } from './boot/chain-tracker.js';
 import { createDhcpBootPolicy } from './boot/dhcp-boot.js';
 import { installOnFirstSight } from './boot/first-sight.js';
@@ -72,6 +73,8 @@ export interface SharedState {
   policy: BootPolicy;
   /** Stored reservations (inventory imports): applied to the lease table while serving. */
   reservations: ReservationStore;
+  /** The boot menu's choices (menu at the machine, "boot this next" in the app); absent: no menu. */
+  boots?: BootChoices;
 }
 
 /** Checks the interface is usable for serving and returns it with its IPv4 address. */
@@ -163,6 +166,7 @@ async function compose(c: Composition): Promise<Session> {
     // its poll reboots it, and its next DHCP hands it the right shim.
     loaderSetOf: (mac) => loaderSetName(signedLoadersFor(mac, hosts.get(mac)?.arch ?? 'x86_64')),
     onLoaderSetChange: (mac, message) => bus.log('core', 'warn', 'boot.grub-reboot', message, { mac }),
+    ...(c.shared.boots ? { choices: c.shared.boots } : {}),
   };
   const tftp = createTftpServer({
     iface,
@@ -260,6 +264,7 @@ async function compose(c: Composition): Promise<Session> {
     httpPort: options.httpPort,
     biosChain: options.biosChain ?? false,
     installerFor: (mac, ip) => installs.installerFor(mac, ip),
+    ...(c.shared.boots ? { choices: c.shared.boots } : {}),
   });
   mountGrubRoutes(http, grub);
   mountIsoRoutes(http, library);

@@ -144,6 +144,11 @@ export interface Host {
   power?: PowerReading | null;
   /** ★ When the installed system first reported from its own disk ("first boot confirmed"); null until then (and again at each new install). */
   firstBoot?: string | null;
+  /**
+   * Installed, and no first boot reported within the expected time (`serve --install-timeouts
+   * firstboot=30m`): a warning, the install is not failed. False or absent otherwise.
+   */
+  firstBootOverdue?: boolean;
   /** What this host does while it waits with nothing queued; absent or null: the global policy's (ServerStatus.newHosts: `install` waits). */
   waitPolicy?: WaitPolicy | null;
   /** Extra kernel arguments for every boot of this host (installers and live systems), after the distro's. */

@@ -9,16 +9,13 @@
 // measured in docs/benchmarks.md), so the test is opt-in: BOOTBENCH_E2E_ARM64=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type Segment } from '../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
-import { qemuUnavailable, startVm, vmMac, type Vm } from '../helpers/qemu.js';
+import { qemuUnavailable, vmMac } from '../helpers/qemu.js';
 import { arm64Unavailable } from '../helpers/qemu-arm64.js';
 import { buildDebianNetbootIso, debianInstallerDir } from '../helpers/installer-iso.js';
-import { consoleTail, waitForStage } from '../helpers/vm-stage.js';
-import type { Distro, Host, LogEvent } from '../../electron/shared/contract.js';
+import { answerFetched, VmLab } from '../helpers/vm-lab.js';
+import type { Distro, LogEvent } from '../../electron/shared/contract.js';
 
 const OPT_IN = 'BOOTBENCH_E2E_ARM64';
 
@@ -36,113 +33,53 @@ const skip = whySkip();
 if (skip) process.stdout.write(`# e2e ARM64 UEFI skipped: ${skip}\n`);
 
 describe('ARM64 UEFI: AAVMF → shimaa64 → grubaa64 → the Debian arm64 installer', { skip: skip ?? false, timeout: 1_500_000 }, () => {
-  let lab: Lab;
-  let seg: Segment;
-  let server: RunningBootbench;
-  let dataDir: string;
-  let work: string;
+  let lab: VmLab | undefined;
   let distro: Distro;
-  let vm: Vm | null = null;
-
-  const cli = (args: string[]) => server.cliOk(args, 60_000);
 
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-a64-'));
     const iso = await buildDebianNetbootIso('arm64');
     assert.equal(iso.detection.arch, 'arm64');
-    dataDir = tempDataDir('e2e-a64');
-    lab = Lab.create('a64');
-    seg = lab.segment('a64br0', '10.231.150.1/24');
-    server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'auto'], dataDir);
-    distro = JSON.parse(await cli(['import', iso.iso, '--json'])) as Distro;
+    lab = await VmLab.create({ tag: 'a64', bridge: 'a64br0', cidr: '10.231.150.1/24', accel: 'tcg', serve: ['--mode', 'auto'] });
+    // The installer's screen on the PL011 serial console (QEMU virt's), so a failure shows where it stopped.
+    distro = await lab.importIso(iso.iso, 'console=ttyAMA0');
     assert.equal(distro.family, 'debian');
     assert.equal(distro.arch, 'arm64');
-    // The installer's screen on the PL011 serial console (QEMU virt's), so a failure shows where it stopped.
-    const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-    const put = await lab.exec(lab.serverNs, 'curl', [
-      '-sS',
-      '-f',
-      '-X',
-      'PUT',
-      '-H',
-      `Authorization: Bearer ${info.token}`,
-      '-H',
-      'Content-Type: application/json',
-      '--data',
-      JSON.stringify({ kernelArgs: 'console=ttyAMA0' }),
-      `${info.controlUrl}/api/distros/${distro.id}`,
-    ]);
-    assert.equal(put.code, 0, put.stderr);
   });
 
   after(async () => {
-    await vm?.dispose().catch(() => undefined);
-    await server?.stop();
-    lab?.destroy();
-    if (dataDir) removeDir(dataDir);
-    if (work) rmSync(work, { recursive: true, force: true });
+    await lab?.dispose();
   });
 
   test('arch 11 gets the signed arm64 chain; the installer fetches its preseed under its token', { timeout: 1_400_000 }, async () => {
+    const l = lab!;
     const mac = vmMac(`a64-di-${process.pid}`);
-    const queued = JSON.parse(await cli(['install', mac, '--distro', distro.id, '--json'])) as Host;
+    const queued = await l.install(mac, distro.id);
     assert.equal(queued.state, 'queued');
 
-    vm = await startVm({
-      ns: lab.serverNs,
-      bridge: seg.name,
-      name: 'a64-di',
-      firmware: 'uefi',
-      arm64: { secureBoot: true },
-      mac,
-      accel: 'tcg',
-      logDir: work,
-      memMiB: 1024,
-    });
-    let events: LogEvent[] = [];
-    let host: Host | undefined;
-    const sent = (file: RegExp) =>
-      events.some((e) => e.kind === 'tftp.end' && e.data?.result === 'complete' && file.test(String(e.data?.file)));
+    const vm = await l.startVm({ name: 'a64-di', firmware: 'uefi', arm64: { secureBoot: true }, mac, memMiB: 1024 });
+    const w = l.watch(mac);
+    const sent = (file: RegExp) => w.has((e) => e.kind === 'tftp.end' && e.data?.result === 'complete' && file.test(String(e.data?.file)));
     const stage = () =>
-      !host
+      !w.host
         ? 'DHCP from AAVMF (Bootbench has not seen the host)'
         : !sent(/^\/?shimaa64\.efi$/)
           ? 'shimaa64.efi by TFTP'
           : !sent(/^\/?grubaa64\.efi$/)
             ? "grubaa64.efi (the shim's second stage)"
-            : !events.some((e) => e.kind === 'install.booting')
-              ? `GRUB's config and the installer kernel (host ${host.state})`
-              : !events.some((e) => e.kind === 'install.installing')
+            : !w.has((e) => e.kind === 'install.booting')
+              ? `GRUB's config and the installer kernel (host ${w.host.state})`
+              : !w.has((e) => e.kind === 'install.installing')
                 ? 'the preseed fetch (installing)'
                 : "early_command's start report";
-    try {
-      await waitForStage(
-        vm,
-        { stage, deadlineMs: 1_200_000, stallMs: 300_000, pollMs: 3000, activity: () => `${host?.lastSeen} ${events.length}` },
-        async () => {
-          host = (await server.hosts(60_000)).find((h) => h.mac === mac);
-          events = await server.timeline(mac, 60_000);
-          if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
-          return (
-            host?.state === 'installing' &&
-            events.some((e) => e.kind === 'install.installing') &&
-            events.some((e) => e.kind === 'install.report')
-          );
-        },
-      );
-    } catch (e) {
-      process.stdout.write(
-        `\n--- ${stage()}: not reached ---\n${consoleTail(vm, 8000)}\n--- timeline ---\n${events
-          .map((x) => `${x.time} ${x.source} ${x.kind} ${x.message}`)
-          .join('\n')
-          .slice(-8000)}\n`,
-      );
-      throw e;
-    }
-    const at = (pred: (e: LogEvent) => boolean) => {
-      const hit = events.find(pred);
-      return hit ? ((Date.parse(hit.time) - vm!.startedAt) / 1000).toFixed(1) : '?';
-    };
+    await w.reporting(stage, () =>
+      w.waitFor(
+        { stage, deadlineMs: 1_200_000, stallMs: 300_000, pollMs: 3000 },
+        () => w.host?.state === 'installing' && w.has((e) => e.kind === 'install.installing') && w.has((e) => e.kind === 'install.report'),
+      ),
+    );
+    const events = w.events;
+    const host = w.host;
+    const at = (pred: (e: LogEvent) => boolean) => w.at(pred, vm.startedAt);
     // The signed arm64 kernel ran under Secure Boot (AAVMF with Microsoft's keys enforces it).
     assert.match(vm.serialLog(), /secureboot: Secure boot enabled/);
     // `auto` put the host on the signed chain at its first request, and said why.
@@ -152,7 +89,7 @@ describe('ARM64 UEFI: AAVMF → shimaa64 → grubaa64 → the Debian arm64 insta
       'the switch to the signed chain is on the timeline',
     );
     assert.ok(!events.some((e) => e.kind === 'dhcp.no-loader'), 'DHCP always had a boot file for it');
-    const preseedGet = events.find((e) => e.kind === 'http.request' && /^\/install\/[^/]+\/answer$/.test(String(e.data?.path)));
+    const preseedGet = events.find(answerFetched);
     assert.ok(preseedGet, 'the preseed was fetched under the install token');
     assert.equal(preseedGet.data?.status, 200);
     assert.ok(
@@ -165,6 +102,6 @@ describe('ARM64 UEFI: AAVMF → shimaa64 → grubaa64 → the Debian arm64 insta
         `installer kernel +${at((e) => e.kind === 'install.booting')} s, preseed +${at((e) => e.kind === 'install.installing')} s, ` +
         `start report +${at((e) => e.kind === 'install.report')} s\n`,
     );
-    await cli(['cancel', mac]);
+    await l.cli(['cancel', mac]);
   });
 });

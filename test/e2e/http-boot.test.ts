@@ -8,12 +8,9 @@
 // bridge witnesses what the firmware sent.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab, type Segment } from '../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
-import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Vm } from '../helpers/qemu.js';
+import { qemuUnavailable, vmMac } from '../helpers/qemu.js';
+import { VmLab } from '../helpers/vm-lab.js';
 import { buildFakeRhelIso } from '../helpers/installer-iso.js';
 import { consoleTail, waitForStage } from '../helpers/vm-stage.js';
 import { DISK_BOOTED_TEXT, MARKER_OFFSET, parseMarker } from '../helpers/disk-payload.js';
@@ -29,63 +26,39 @@ const SERVER_IP = '10.231.140.1';
 const LOADER_URL = `http://${SERVER_IP}/boot/snponly.efi`;
 
 describe('UEFI HTTP Boot: OVMF with PXE off boots through HTTP and installs', { skip: skip ?? false, timeout: 1_200_000 }, () => {
-  let accel: Accel = 'tcg';
-  let lab: Lab;
-  let seg: Segment;
-  let server: RunningBootbench;
+  let lab: VmLab | undefined;
   let capture: DhcpCapture;
-  let dataDir: string;
-  let work: string;
   let distro: Distro;
-  let vm: Vm | undefined;
 
-  const cli = (args: string[]) => server.cliOk(args, 60_000);
-  const hostOf = async (mac: string): Promise<Host | undefined> => (await server.hosts(60_000)).find((h) => h.mac === mac);
-  const timelineOf = (mac: string): Promise<LogEvent[]> => server.timeline(mac, 60_000);
+  const cli = (args: string[]) => lab!.cli(args);
+  const hostOf = async (mac: string): Promise<Host | undefined> => (await lab!.bootbench.hosts(60_000)).find((h) => h.mac === mac);
+  const timelineOf = (mac: string): Promise<LogEvent[]> => lab!.bootbench.timeline(mac, 60_000);
   const pathOf = (e: LogEvent) => String(e.data?.path ?? '');
 
   before(async () => {
-    accel = (await probeAccel()).accel;
-    work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-http-'));
     const iso = await buildFakeRhelIso();
-    dataDir = tempDataDir('e2e-http');
-    lab = Lab.create('hbt');
-    seg = lab.segment('hbt0', `${SERVER_IP}/24`);
     // IPv6 on the lab bridge, so that Bootbench's router advertisements end iPXE's 13 s wait.
-    lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
-    capture = await startDhcpCapture(lab, seg.name, join(work, 'dhcp.pcap'));
-    server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'dhcp'], dataDir);
-    distro = JSON.parse(await cli(['import', iso.iso, '--json'])) as Distro;
+    lab = await VmLab.create({ tag: 'hbt', bridge: 'hbt0', cidr: `${SERVER_IP}/24`, ipv6: true });
+    const c = await startDhcpCapture(lab.lab, lab.seg.name, join(lab.work, 'dhcp.pcap'));
+    capture = c;
+    lab.onDispose(() => c.stop());
+    await lab.serve(['--mode', 'dhcp']);
+    distro = await lab.importIso(iso.iso);
     assert.equal(distro.family, 'rhel');
   });
 
   after(async () => {
-    await vm?.dispose().catch(() => undefined);
-    await server?.stop();
-    await capture?.stop().catch(() => undefined);
-    lab?.destroy();
-    if (dataDir) removeDir(dataDir);
-    if (work) rmSync(work, { recursive: true, force: true });
+    await lab?.dispose();
   });
 
   test(
     'HTTPv4 boot option → snponly.efi by URL → iPXE waits as uefi-http → install → installed → local disk',
     { timeout: 1_100_000 },
     async () => {
+      const l = lab!;
+      const accel = l.accel;
       const mac = vmMac(`http-1-${process.pid}`);
-      vm = await startVm({
-        ns: lab.serverNs,
-        bridge: seg.name,
-        name: 'http-1',
-        firmware: 'uefi',
-        uefiBoot: 'http',
-        mac,
-        accel,
-        logDir: work,
-        diskSizeMiB: 64,
-        memMiB: 512,
-      });
-      const running = vm;
+      const running = await l.startVm({ name: 'http-1', firmware: 'uefi', uefiBoot: 'http', mac, diskSizeMiB: 64, memMiB: 512 });
       const since = (t: number) => `+${((t - running.startedAt) / 1000).toFixed(1)} s`;
       let seen = '';
       const track = (host: Host | undefined, events = 0) => {
@@ -201,7 +174,7 @@ describe('UEFI HTTP Boot: OVMF with PXE off boots through HTTP and installs', { 
         );
         throw e;
       } finally {
-        await running.dispose();
+        await l.disposeVm();
       }
     },
   );
@@ -212,60 +185,39 @@ describe('UEFI HTTP Boot: OVMF with PXE off boots through HTTP and installs', { 
 // the lease. Up to the wait loop: the install itself is the same as above.
 describe('UEFI HTTP Boot beside another DHCP server (proxy mode)', { skip: skip ?? false, timeout: 600_000 }, () => {
   const PROXY_IP = '10.231.141.1';
-  let lab: Lab;
-  let server: RunningBootbench;
-  let dataDir: string;
-  let work: string;
-  let vm: Vm | undefined;
+  let lab: VmLab | undefined;
 
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-http-proxy-'));
-    dataDir = tempDataDir('e2e-http-proxy');
-    lab = Lab.create('hbtp');
-    const seg = lab.segment('hbtp0', `${PROXY_IP}/24`);
-    lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
-    const router = lab.host(seg, { cidr: '10.231.141.2/24' });
-    lab.spawn(router.ns, 'dnsmasq', [
+    lab = await VmLab.create({ tag: 'hbtp', bridge: 'hbtp0', cidr: `${PROXY_IP}/24`, ipv6: true });
+    const router = lab.lab.host(lab.seg, { cidr: '10.231.141.2/24' });
+    lab.lab.spawn(router.ns, 'dnsmasq', [
       '--no-daemon',
       '--conf-file=/dev/null',
       '--port=0',
       '--interface=eth0',
       '--bind-interfaces',
       '--dhcp-range=10.231.141.100,10.231.141.150,1h',
-      `--dhcp-leasefile=${join(work, 'dnsmasq.leases')}`,
+      `--dhcp-leasefile=${join(lab.work, 'dnsmasq.leases')}`,
     ]);
-    server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'proxy'], dataDir);
+    await lab.serve(['--mode', 'proxy']);
   });
 
   after(async () => {
-    await vm?.dispose().catch(() => undefined);
-    await server?.stop();
-    lab?.destroy();
-    if (dataDir) removeDir(dataDir);
-    if (work) rmSync(work, { recursive: true, force: true });
+    await lab?.dispose();
   });
 
   test(
     'the firmware takes its address from dnsmasq and the loader URL from the proxy offer; iPXE waits as uefi-http',
     { timeout: 500_000 },
     async () => {
-      const accel = (await probeAccel()).accel;
+      const l = lab!;
+      const accel = l.accel;
       const mac = vmMac(`http-proxy-${process.pid}`);
-      vm = await startVm({
-        ns: lab.serverNs,
-        bridge: 'hbtp0',
-        name: 'http-proxy',
-        firmware: 'uefi',
-        uefiBoot: 'http',
-        mac,
-        accel,
-        logDir: work,
-      });
-      const running = vm;
+      const running = await l.startVm({ name: 'http-proxy', firmware: 'uefi', uefiBoot: 'http', mac });
       try {
         const host = await waitForStage(running, { stage: 'http-proxy waiting in its iPXE loop', deadlineMs: 300_000 }, async () => {
           if (!/Waiting for Bootbench/.test(running.serialLog())) return null;
-          return (await server.hosts(60_000)).find((h) => h.mac === mac) ?? null;
+          return (await l.bootbench.hosts(60_000)).find((h) => h.mac === mac) ?? null;
         });
         const text = running.serialLog();
         assert.match(
@@ -280,10 +232,10 @@ describe('UEFI HTTP Boot beside another DHCP server (proxy mode)', { skip: skip 
           `# http-proxy (uefi-http, ${accel}): waiting in the iPXE loop +${((Date.now() - running.startedAt) / 1000).toFixed(1)} s\n`,
         );
       } catch (e) {
-        process.stdout.write(`\n${consoleTail(running, 6000)}\n--- Bootbench ---\n${server.output().slice(-4000)}\n`);
+        process.stdout.write(`\n${consoleTail(running, 6000)}\n--- Bootbench ---\n${l.bootbench.output().slice(-4000)}\n`);
         throw e;
       } finally {
-        await running.dispose();
+        await l.disposeVm();
       }
     },
   );

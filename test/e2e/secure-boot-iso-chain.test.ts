@@ -11,145 +11,78 @@
 // Only Debian's signed binaries exist here, so they stand in for Red Hat's (test/helpers/installer-iso.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Lab, type Segment } from '../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
-import { OVMF_CODE_SECBOOT, OVMF_VARS_MS } from '../helpers/qemu-accel.js';
-import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Vm } from '../helpers/qemu.js';
+import { vmMac } from '../helpers/qemu.js';
 import { buildFakeRhelIso } from '../helpers/installer-iso.js';
-import { consoleTail, waitForStage } from '../helpers/vm-stage.js';
-import type { Distro, Host, LogEvent } from '../../electron/shared/contract.js';
+import { answerFetched, secureBootUnavailable, VmLab } from '../helpers/vm-lab.js';
+import type { LogEvent } from '../../electron/shared/contract.js';
 
-const skip =
-  qemuUnavailable() ??
-  (existsSync(OVMF_CODE_SECBOOT) && existsSync(OVMF_VARS_MS) ? null : `${OVMF_CODE_SECBOOT} missing (apt-get install ovmf)`);
+const skip = secureBootUnavailable();
 if (skip) process.stdout.write(`# e2e Secure Boot ISO chain skipped: ${skip}\n`);
-
-const fmt = (events: LogEvent[]) =>
-  events
-    .map((x) => `${x.time} ${x.level} ${x.source} ${x.kind} ${x.message}`)
-    .join('\n')
-    .slice(-10000);
 
 describe(
   'Secure Boot (c): a RHEL-layout ISO boots through its own signed shim and GRUB',
   { skip: skip ?? false, timeout: 1_200_000 },
   () => {
-    let accel: Accel = 'tcg';
-    let lab: Lab;
-    let seg: Segment;
-    let server: RunningBootbench;
-    let dataDir: string;
-    let work: string;
-    let vm: Vm | null = null;
+    let lab: VmLab | undefined;
     const mac = vmMac(`sbd-iso-chain-${process.pid}`);
-    const cli = (args: string[]) => server.cliOk(args, 60_000);
 
     before(async () => {
-      accel = (await probeAccel()).accel;
-      work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-sbd-'));
-      dataDir = tempDataDir('e2e-sbd');
-      lab = Lab.create('sbd');
-      seg = lab.segment('sbdbr0', '10.231.131.1/24');
-      server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'dhcp', '--chain', 'signed'], dataDir);
+      lab = await VmLab.create({ tag: 'sbd', bridge: 'sbdbr0', cidr: '10.231.131.1/24', serve: ['--mode', 'dhcp', '--chain', 'signed'] });
     });
 
     after(async () => {
-      await vm?.dispose().catch(() => undefined);
-      await server?.stop();
-      lab?.destroy();
-      if (dataDir) removeDir(dataDir);
-      if (work) rmSync(work, { recursive: true, force: true });
+      await lab?.dispose();
     });
 
     test(
       'imported with secureBoot, queued, and booted shim → GRUB → kernel out of the ISO to its kickstart',
       { timeout: 1_100_000 },
       async () => {
+        const l = lab!;
         const iso = await buildFakeRhelIso({ signedEfi: true });
-        const distro = JSON.parse(await cli(['import', iso.iso, '--json'])) as Distro;
+        // The kernel's messages on the serial console.
+        const distro = await l.importIso(iso.iso, 'console=ttyS0,115200n8');
         assert.equal(distro.family, 'rhel');
         assert.equal(distro.secureBoot, true, distro.secureBootReason ?? '');
         assert.match(distro.secureBootReason ?? '', /ISO's own signed chain/);
         assert.deepEqual(distro.secureBootLoaders, { shim: '/EFI/BOOT/BOOTX64.EFI', grub: '/EFI/BOOT/grubx64.efi' });
-        // The kernel's messages on the serial console, set through the control API as the UI does.
-        const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-        const put = await lab.exec(lab.serverNs, 'curl', [
-          '-sS',
-          '-f',
-          '-X',
-          'PUT',
-          '-H',
-          `Authorization: Bearer ${info.token}`,
-          '-H',
-          'Content-Type: application/json',
-          '--data',
-          JSON.stringify({ kernelArgs: 'console=ttyS0,115200n8' }),
-          `${info.controlUrl}/api/distros/${distro.id}`,
-        ]);
-        assert.equal(put.code, 0, put.stderr);
         // Queued before power-on: the first DHCP answer is already the ISO's shim.
-        const queued = JSON.parse(await cli(['install', mac, '--distro', distro.id, '--json'])) as Host;
+        const queued = await l.install(mac, distro.id);
         assert.equal(queued.state, 'queued');
 
-        vm = await startVm({
-          ns: lab.serverNs,
-          bridge: seg.name,
-          name: 'sbd-iso-chain',
-          firmware: 'uefi',
-          secureBoot: true,
-          mac,
-          accel,
-          logDir: work,
-          memMiB: 1024,
-        });
+        const vm = await l.startVm({ name: 'sbd-iso-chain', firmware: 'uefi', secureBoot: true, mac, memMiB: 1024 });
         const isoShim = `iso/${distro.id}/EFI/BOOT/BOOTX64.EFI`;
         const isoGrub = `iso/${distro.id}/EFI/BOOT/grubx64.efi`;
-        let events: LogEvent[] = [];
-        let host: Host | undefined;
+        const w = l.watch(mac);
         const sent = (e: LogEvent) => e.kind === 'tftp.end' && e.data?.result === 'complete';
         const shimSent = (e: LogEvent) => sent(e) && e.data?.file === isoShim;
         const grubSent = (e: LogEvent) =>
           sent(e) && (e.data?.file === isoGrub || (/^\/?grubx64\.efi$/.test(String(e.data?.file)) && e.data?.origin === isoGrub));
         const configSent = (e: LogEvent) => sent(e) && /^\/?grub\/[0-9a-f:-]{17}\.cfg$/.test(String(e.data?.file));
-        const kickstart = (e: LogEvent) =>
-          e.kind === 'http.request' && /^\/install\/[^/]+\/answer$/.test(String(e.data?.path)) && e.data?.status === 200;
-        const serial = () => vm!.serialLog();
+        const kickstart = (e: LogEvent) => answerFetched(e) && e.data?.status === 200;
+        const serial = () => vm.serialLog();
         const stage = () =>
-          !events.some(shimSent)
+          !w.has(shimSent)
             ? `DHCP and the ISO's shim over TFTP (${isoShim})`
-            : !events.some(grubSent)
+            : !w.has(grubSent)
               ? `the ISO's GRUB over TFTP (${isoGrub})`
-              : !events.some(configSent)
+              : !w.has(configSent)
                 ? "the host's GRUB config"
-                : !events.some((e) => e.kind === 'install.booting')
-                  ? `the installer kernel (host ${host?.state})`
+                : !w.has((e) => e.kind === 'install.booting')
+                  ? `the installer kernel (host ${w.host?.state})`
                   : !/Secure boot enabled/.test(serial())
                     ? '"Secure boot enabled" from the kernel'
-                    : !events.some(kickstart)
+                    : !w.has(kickstart)
                       ? 'the kickstart fetch (installing)'
-                      : `installed (host ${host?.state})`;
-        const report = () => `\n--- ${stage()}: not reached ---\n${consoleTail(vm!, 8000)}\n--- timeline ---\n${fmt(events)}\n`;
-        const look = async () => {
-          host = (await server.hosts(60_000)).find((h) => h.mac === mac);
-          events = await server.timeline(mac, 60_000);
-          if (host?.state === 'failed') throw new Error(`the install failed: ${host.failureReason}`);
-        };
-        try {
-          await waitForStage(
-            vm,
-            { stage, deadlineMs: 900_000, pollMs: 2000, activity: () => `${host?.lastSeen} ${events.length}` },
-            async () => {
-              await look();
-              return host?.state === 'installed' && /Secure boot enabled/.test(serial());
-            },
-          );
-        } catch (e) {
-          process.stdout.write(report());
-          throw e;
-        }
+                      : `installed (host ${w.host?.state})`;
+        const report = () => w.report(stage());
+        await w.reporting(stage, () =>
+          w.waitFor(
+            { stage, deadlineMs: 900_000, pollMs: 2000 },
+            () => w.host?.state === 'installed' && /Secure boot enabled/.test(serial()),
+          ),
+        );
+        const events = w.events;
         const files = events.filter(sent).map((e) => `${String(e.data?.file)}${e.data?.origin ? ` (from ${String(e.data.origin)})` : ''}`);
         const ok = (cond: boolean, what: string) => assert.ok(cond, `${what} (TFTP sent: ${files.join(', ')})\n${report()}`);
         ok(
@@ -175,12 +108,9 @@ describe(
         ok(events.some(kickstart), 'the kickstart was fetched under the install token');
         assert.match(serial(), /secureboot: Secure boot enabled/);
         assert.match(serial(), /BBTEST init kernel=/, "the emulated installer's /init ran");
-        const t = (pred: (e: LogEvent) => boolean) => {
-          const hit = events.find(pred);
-          return hit ? ((Date.parse(hit.time) - vm!.startedAt) / 1000).toFixed(1) : '?';
-        };
+        const t = (pred: (e: LogEvent) => boolean) => w.at(pred, vm.startedAt);
         process.stdout.write(
-          `# Secure Boot (c, ${accel}): ISO shim +${t(shimSent)} s, ISO GRUB +${t(grubSent)} s, host config +${t(configSent)} s, ` +
+          `# Secure Boot (c, ${l.accel}): ISO shim +${t(shimSent)} s, ISO GRUB +${t(grubSent)} s, host config +${t(configSent)} s, ` +
             `kernel +${t((e) => e.kind === 'install.booting')} s, kickstart +${t(kickstart)} s, installed +${t((e) => e.kind === 'install.installed')} s\n`,
         );
       },

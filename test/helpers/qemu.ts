@@ -11,6 +11,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 
 import { ACCEL_ENV, firmwareArgs, headlessVmArgs, OVMF_VARS, OVMF_VARS_MS, QEMU, type Accel } from './qemu-accel.js';
@@ -56,6 +57,11 @@ export interface VmOptions {
    * an iPXE `exit` the disk would come minutes later. Lab machines are usually set to IPv4 PXE only.
    */
   uefiIpv6Pxe?: boolean;
+  /**
+   * The serial console also takes input (Vm.sendSerial): a socket chardev beside the log (the log
+   * still gets every byte), for tests that press keys at a boot menu.
+   */
+  serialInput?: boolean;
   /** UEFI only: Secure Boot enforced (OVMF's secboot build, Microsoft's keys enrolled, SMM). */
   secureBoot?: boolean;
   /**
@@ -92,6 +98,8 @@ export interface Vm {
   serialLog(): string;
   /** Resolves with the first match of `pattern` in the serial log (searched from `fromOffset`). */
   waitForSerial(pattern: RegExp, timeoutMs: number, fromOffset?: number): Promise<RegExpExecArray>;
+  /** Types `text` on the serial console (needs `serialInput`). */
+  sendSerial(text: string): Promise<void>;
   /** Resolves when QEMU exits. */
   waitForExit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly exited: boolean;
@@ -163,6 +171,17 @@ export function qemuArgs(o: VmOptions, tap: string, mac: string, diskPath: strin
   if (o.firmware === 'uefi' && o.uefiBoot === 'http') args.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
   if (o.direct) args.push('-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append);
   if (o.onReboot === 'exit') args.push('-no-reboot');
+  if (o.serialInput) {
+    const at = args.indexOf('-serial');
+    args.splice(
+      at,
+      2,
+      '-chardev',
+      `socket,id=ser0,path=${serialPath}.sock,server=on,wait=off,logfile=${serialPath}`,
+      '-serial',
+      'chardev:ser0',
+    );
+  }
   args.push(...(o.extraArgs ?? []));
   return args;
 }
@@ -218,6 +237,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     });
   });
   let disposed = false;
+  let serialSocket: Socket | null = null;
   const serialLog = () => (existsSync(serialPath) ? readFileSync(serialPath, 'latin1') : '');
   const tail = () => serialLog().slice(-4000);
 
@@ -255,6 +275,21 @@ export async function startVm(o: VmOptions): Promise<Vm> {
         await sleep(200);
       }
     },
+    async sendSerial(text) {
+      if (!o.serialInput) throw new Error(`${o.name}: started without serialInput`);
+      if (!serialSocket) {
+        const sock = connect(`${serialPath}.sock`);
+        await new Promise<void>((resolve, reject) => {
+          sock.once('connect', resolve);
+          sock.once('error', reject);
+        });
+        sock.on('data', () => undefined); // the same bytes are in the log
+        sock.on('error', () => undefined);
+        serialSocket = sock;
+      }
+      const sock = serialSocket;
+      await new Promise<void>((resolve, reject) => sock.write(text, (e) => (e ? reject(e) : resolve())));
+    },
     async waitForExit(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -280,6 +315,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
       }
     },
     async kill() {
+      serialSocket?.destroy();
       if (exitInfo) return;
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 3000);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Host } from '../../electron/shared/contract.js';
-import { machineWords, matchesSearch, nameOf, pollWords, sortHosts } from '../../renderer/features/hosts/host-words.js';
+import { firstBootWords, machineWords, matchesSearch, nameOf, pollWords, sortHosts } from '../../renderer/features/hosts/host-words.js';
 
 const host = (over: Partial<Host>): Host =>
   ({
@@ -55,4 +55,17 @@ test('pollWords: waiting and polled N s ago; not polling after 30 s; nothing for
   assert.equal(pollWords({ ...polled, lastPolledAt: '2026-01-01T09:59:25.000Z' }, now), 'not polling — last poll 45 s ago');
   assert.equal(pollWords({ ...polled, state: 'installed' }, now), null);
   assert.equal(pollWords(host({}), now), null);
+});
+
+test('first boot: confirmed, or a warning once overdue; nothing for a host not installed', () => {
+  const at = '2026-01-01T11:00:00.000Z';
+  assert.deepEqual(firstBootWords(host({ state: 'installed', firstBoot: at })), { text: 'first boot confirmed', warn: false, at });
+  assert.deepEqual(firstBootWords(host({ state: 'installed', firstBoot: null, firstBootOverdue: true })), {
+    text: 'no first boot reported',
+    warn: true,
+    at: null,
+  });
+  assert.equal(firstBootWords(host({ state: 'installed', firstBoot: null, firstBootOverdue: false })), null, 'still within its time');
+  assert.equal(firstBootWords(host({ state: 'installed' })), null, 'installed before first boots were reported');
+  assert.equal(firstBootWords(host({ state: 'queued', firstBoot: null, firstBootOverdue: false })), null);
 });

@@ -27,7 +27,7 @@
 // `'` inside written as `'\''`, control characters (line breaks) replaced by spaces: inside single
 // quotes GRUB's lexer expands nothing (`$`, `;`, `{`, `}`, `\`, `"` are literal), so a user's kernel
 // argument cannot end the word, the command or the line.
-import type { Host } from '../../shared/contract.js';
+import type { Host, WaitPolicy } from '../../shared/contract.js';
 import { assertNever } from '../../shared/assert-never.js';
 import type { InstallerBoot } from './installer-boot.js';
 
@@ -54,6 +54,11 @@ export interface GrubConfigInput {
   loaderSet?: string;
   /** The loader set the polling GRUB runs under (from its poll path); differs from loaderSet: reboot. */
   runningSet?: string;
+  /**
+   * The waiting host's policy when it has a boot menu (grub-menu.ts, grub/menu/<mac>.cfg): `wait` and
+   * `menu` open the menu (its default leads to the wait loop), `local` boots the disk; absent: no menu.
+   */
+  waitPolicy?: WaitPolicy | null;
 }
 
 /** The bundled loader set's name (its polls keep the plain path). */
@@ -87,7 +92,7 @@ export function renderGrubConfig(input: GrubConfigInput): string {
     case 'unknown':
     case 'discovered':
     case 'failed':
-      return lines(head, input.poll ? stillWaiting(state) : waitLoop(input));
+      return lines(head, input.poll ? stillWaiting(state) : withMenu(input, waitLoop(input)));
     case 'queued':
     case 'booting':
     case 'installing':
@@ -138,7 +143,8 @@ export function grubFile(url: string, server: GrubServer): string {
     return url; // not a URL: a path GRUB reads from its own root
   }
   const path = `${parsed.pathname}${parsed.search}`;
-  if (server.via === 'tftp') return `(tftp,${parsed.hostname})${path}`;
+  // The loaders (/boot/<file> over HTTP) sit at the TFTP root (tftp-files.ts).
+  if (server.via === 'tftp') return `(tftp,${parsed.hostname})${path.replace(/^\/boot\//, '/')}`;
   const port = parsed.port === '' ? '' : `:${parsed.port}`;
   return `(http,${parsed.hostname}${port})${path}`;
 }
@@ -163,6 +169,19 @@ function waitLoop(input: GrubConfigInput): string[] {
     `  sleep -v ${seconds}`,
     `  source ${grubWord(serverFile(input.server, grubConfigPath(input.mac, true, input.loaderSet)))}`,
     'done',
+  ];
+}
+
+/** A waiting host's first config with a menu: the menu (its file), else `lines` (the wait loop). */
+function withMenu(input: GrubConfigInput, loop: string[]): string[] {
+  if (!input.waitPolicy) return loop;
+  if (input.waitPolicy === 'local') return ["echo 'Bootbench: this machine is set to boot its local disk while it waits'", 'exit 1'];
+  const menu = `/grub/menu/${input.mac.replace(/:/g, '-')}.cfg`; // grub-menu.ts: grubMenuPath
+  // configfile: the menu's entries in a context of their own; it returns only if the file cannot be read.
+  return [
+    `echo ${grubWord(`Bootbench  mac ${input.mac}: the boot menu`)}`,
+    `configfile ${grubWord(serverFile(input.server, menu))}`,
+    ...loop,
   ];
 }
 

@@ -8,6 +8,9 @@
 //                                                bundled one (an ISO's own); a poll from a GRUB whose
 //                                                set is not the one the host needs now is told to
 //                                                reboot, once on the timeline (grub-config.ts)
+//   grub/menu/<mac>.cfg                          the host's boot menu (grub-menu.ts), opened by its config
+//   grub/choose/<mac>/<entry>.cfg                a choice at that menu (menu-choice.ts): recorded, and
+//                                                answered with the lines that boot it
 // A MAC with dashes or colons. GRUB's module lists (<cpu>-efi/*.lst, *.mod) are absent on purpose:
 // "not found" quietly. Anything else is not found.
 import type { Host } from '../../shared/contract.js';
@@ -15,8 +18,12 @@ import type { Asker, FileResolver, OpenResult } from '../files/file-source.js';
 import { textFileSource } from '../files/text-file.js';
 import { requireGetOrHead, sendText } from '../http/file-response.js';
 import { logQuietly, type BootHttpServer } from '../http/server.js';
-import { BUNDLED_SET, loaderSetChange, renderGrubBootstrap, renderGrubConfig, type GrubServer } from './grub-config.js';
+import { BUNDLED_SET, grubWord, loaderSetChange, renderGrubBootstrap, renderGrubConfig, type GrubServer } from './grub-config.js';
 import type { InstallerFor } from './installer-boot.js';
+import { grubTargetLines, renderGrubMenu } from './grub-menu.js';
+import type { BootChoices, BootClient } from './menu-choice.js';
+import type { BootTarget } from './boot-target.js';
+import { httpBase } from './urls.js';
 
 export interface GrubFilesOptions {
   hosts: { get(mac: string): Host | undefined };
@@ -30,11 +37,15 @@ export interface GrubFilesOptions {
   loaderSetOf?: (mac: string) => string;
   /** Told once per host and set when a polling GRUB is sent to reboot for another loader set. */
   onLoaderSetChange?: (mac: string, message: string) => void;
+  /** The boot menu and its choices; absent: the plain wait loop. */
+  choices?: BootChoices;
 }
 
 const MAC = '((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})';
 const HOST_CONFIG = new RegExp(`^(?:(poll/)([a-z][a-z0-9._-]{0,63}/)?)?${MAC}\\.cfg$`, 'i');
 const NET_SEARCH = new RegExp(`^grub\\.cfg-01-${MAC}$`, 'i');
+const MENU = new RegExp(`^menu/${MAC}\\.cfg$`, 'i');
+const CHOOSE = new RegExp(`^choose/${MAC}/([A-Za-z0-9:._-]{1,110})\\.cfg$`, 'i');
 const BOOTSTRAP = /^(?:[a-z0-9_]+-efi\/)?grub\.cfg$/;
 const MODULE_FILES = /^(?:[a-z0-9_]+-efi\/)?[a-z0-9_]+\.(?:lst|mod)$|^grub\.cfg-/i;
 const CONFIG_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } as const;
@@ -53,6 +64,8 @@ export async function grubAnswer(
   const pollSeconds = opts.pollSeconds ?? 5;
   if (name.length > MAX_NAME) return { kind: 'absent', quiet: false };
   if (BOOTSTRAP.test(name)) return { kind: 'text', text: renderGrubBootstrap(pollSeconds), quiet: false };
+  const menuAnswer = await menuFiles(opts, name, via, asker);
+  if (menuAnswer) return menuAnswer;
   const m = HOST_CONFIG.exec(name) ?? NET_SEARCH.exec(name);
   if (!m) return { kind: 'absent', quiet: MODULE_FILES.test(name) };
   const hostConfig = m.length === 4;
@@ -69,9 +82,69 @@ export async function grubAnswer(
   }
   const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
   const installer = underWay && opts.installerFor ? await opts.installerFor(mac, asker?.ip ?? '') : null;
-  const text = renderGrubConfig({ mac, host: opts.hosts.get(mac), server, pollSeconds, poll, installer, loaderSet, runningSet });
+  // "Boot this next" from the app: taken by this fetch (the config or a poll), unless an install starts.
+  const next = !installer && opts.choices ? await opts.choices.takeNext(mac, clientOf(opts, asker)) : null;
+  if (next) return { kind: 'text', text: targetConfig(mac, next, server), quiet: false };
+  const waitPolicy = opts.choices?.waitPolicyOf(host) ?? null;
+  const text = renderGrubConfig({
+    mac,
+    host: opts.hosts.get(mac),
+    server,
+    pollSeconds,
+    poll,
+    installer,
+    loaderSet,
+    runningSet,
+    waitPolicy,
+  });
   // Polls are debug-level, except the one that hands out the installer: the host starts then.
   return { kind: 'text', text, quiet: poll && !installer };
+}
+
+/** The menu file and the choice files; null for any other name. */
+async function menuFiles(
+  opts: GrubFilesOptions,
+  name: string,
+  via: GrubServer['via'],
+  asker: Asker | undefined,
+): Promise<GrubAnswer | null> {
+  const menu = MENU.exec(name);
+  const choose = menu ? null : CHOOSE.exec(name);
+  if (!menu && !choose) return null;
+  const choices = opts.choices;
+  if (!choices) return { kind: 'absent', quiet: false };
+  const mac = (menu ?? choose)![1]!.toLowerCase().replace(/-/g, ':');
+  const server: GrubServer = { ip: opts.serverIp, httpPort: opts.httpPort, via };
+  const host = opts.hosts.get(mac);
+  if (menu) {
+    const policy = choices.waitPolicyOf(host) === 'menu' ? 'menu' : 'wait';
+    const name = host?.label ?? host?.hostname ?? null;
+    const text = renderGrubMenu({
+      mac,
+      menu: choices.menuFor(host, 'signed'),
+      policy,
+      timeoutSeconds: choices.menuTimeoutSeconds(),
+      pollSeconds: opts.pollSeconds ?? 5,
+      server,
+      ...(opts.loaderSetOf ? { loaderSet: opts.loaderSetOf(mac) } : {}),
+      heading: `Bootbench: ${mac}${name ? ` ${name}` : ''}`,
+    });
+    return { kind: 'text', text, quiet: false };
+  }
+  const outcome = await choices.choose(mac, choose![2]!, clientOf(opts, asker));
+  if (outcome.kind === 'target') return { kind: 'text', text: targetConfig(mac, outcome.target, server), quiet: false };
+  if (outcome.kind === 'refused')
+    return { kind: 'text', text: `echo ${grubWord(`Bootbench: ${outcome.reason}`)}\nsleep 5\n`, quiet: false };
+  // An install: queued; its installer lines as the host's poll gets them (GRUB returns to its menu on failure).
+  return grubAnswer(opts, `poll/${mac.replace(/:/g, '-')}.cfg`, via, asker);
+}
+
+function clientOf(opts: GrubFilesOptions, asker: Asker | undefined): BootClient {
+  return { serverBase: httpBase(opts.serverIp, opts.httpPort), ip: asker?.ip ?? '', chain: 'signed' };
+}
+
+function targetConfig(mac: string, target: BootTarget, server: GrubServer): string {
+  return [`# Bootbench GRUB config for ${mac}: boot what was chosen (${target.kind}).`, ...grubTargetLines(target, server), ''].join('\n');
 }
 
 /** What each host was last told about its loader set, per set of options (one timeline line per change). */

@@ -8,10 +8,20 @@
 //                                      kernel and initrds over HTTP, the command line with the family's
 //                                      arguments and the answer-file URL);
 //   installed                         → boot the local disk (until it is queued again).
-import type { Host } from '../../shared/contract.js';
+//
+// With a boot menu (menu.ts, handed in by the routes) a waiting host gets the menu and its wait
+// loop (ipxe-menu.ts), or the local disk under the `local` wait policy; a target chosen for it
+// (at the machine, or "boot this next" in the app) is booted at once (renderIpxeTargetScript).
+import type { Host, WaitPolicy } from '../../shared/contract.js';
 import { assertNever } from '../../shared/assert-never.js';
+import type { BootTarget } from './boot-target.js';
 import type { InstallerBoot } from './installer-boot.js';
-import { ipxeScriptPath } from './urls.js';
+import { ipxeMenuLines } from './ipxe-menu.js';
+import type { BootMenu } from './menu.js';
+import { ipxeChoosePath, ipxeScriptPath } from './urls.js';
+import { ipxeTargetLines, localBootLines } from './ipxe-lines.js';
+
+export { localBootLines };
 
 export interface IpxeScriptInput {
   /** Lower-case, colon-separated: the MAC in the requested script path. */
@@ -36,6 +46,8 @@ export interface IpxeScriptInput {
   biosChainUrl?: string | null;
   /** What boots the installer, for a host with an install under way; null: wait. */
   installer?: InstallerBoot | null;
+  /** The boot menu of a waiting host, and its policy; absent: the plain wait loop (no menu). */
+  menu?: { menu: BootMenu; policy: WaitPolicy; timeoutSeconds: number } | null;
 }
 
 /** The script text (starts with `#!ipxe`). */
@@ -64,25 +76,50 @@ export function renderIpxeScript(input: IpxeScriptInput): string {
   }
 }
 
-/**
- * Boot from the local disk, for the `installed` branch. BIOS: `sanboot --no-describe --drive 0x80`
- * boots the first hard disk (no iBFT/ABFT described, the disk is not a SAN target). UEFI: `exit 1`
- * hands control back to the firmware with an error, so that it tries the next boot option (the
- * installed OS): edk2's boot manager treats a boot option that returns *success* as finished and
- * opens its setup menu instead (seen with OVMF), and iPXE EFI cannot boot a local disk itself.
- * Unknown firmware: decide at run time from `${platform}`.
- */
-export function localBootLines(firmware: Host['firmware'] | undefined): string[] {
-  const sanboot = 'sanboot --no-describe --drive 0x80 || exit 1';
-  if (firmware === 'bios') return [sanboot];
-  if (firmware === 'uefi' || firmware === 'uefi-http') return ['exit 1'];
-  return ['iseq ${platform} pcbios || exit 1', sanboot];
+/** The script that boots a chosen target (a menu choice, "boot this next"); a failure says so and polls. */
+export function renderIpxeTargetScript(input: Pick<IpxeScriptInput, 'mac' | 'host' | 'serverBase'>, target: BootTarget): string {
+  return [
+    '#!ipxe',
+    `# Bootbench script for ${input.mac}: boot what was chosen (${target.kind}).`,
+    ...ipxeTargetLines(target, input.host?.firmware, 'bb_failed'),
+    ':bb_failed',
+    'echo Bootbench: that could not be booted (see the host timeline); back to Bootbench in 10 s',
+    'sleep 10',
+    `chain --replace --autofree ${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1 || goto bb_failed`,
+    '',
+  ].join('\n');
 }
 
 function waitScript(input: IpxeScriptInput, state: string): string {
   const self = `${input.serverBase}${ipxeScriptPath(input.mac)}?poll=1`;
   const seconds = Math.max(1, Math.round(input.pollSeconds));
   const lines = ['#!ipxe', `# Bootbench script for ${input.mac} (state: ${state}); generated on each request.`];
+  if (input.menu?.policy === 'local') {
+    lines.push('echo Bootbench: this machine is set to boot its local disk while it waits', ...localBootLines(input.host?.firmware), '');
+    return lines.join('\n');
+  }
+  if (input.menu) {
+    const menu = { ...input.menu, policy: input.menu.policy === 'menu' ? ('menu' as const) : ('wait' as const) };
+    if (!input.poll) {
+      const hint = menu.policy === 'wait' ? ' Press m for the boot menu.' : '';
+      lines.push('echo', 'echo Bootbench  mac ${net0/mac}  ip ${net0/ip}', ...biosChainLines(input));
+      lines.push(`echo Waiting for Bootbench: click Install in the app, or choose at this machine.${hint}`);
+    }
+    const name = input.host?.label ?? input.host?.hostname ?? null;
+    lines.push(
+      ...ipxeMenuLines({
+        menu: menu.menu,
+        policy: menu.policy,
+        timeoutSeconds: menu.timeoutSeconds,
+        pollSeconds: seconds,
+        poll: input.poll ?? false,
+        pollUrl: self,
+        chooseUrl: `${input.serverBase}${ipxeChoosePath(input.mac, '')}`,
+        heading: `Bootbench: ${input.mac}${name ? ` ${name}` : ''}`,
+      }),
+    );
+    return lines.join('\n');
+  }
   if (!input.poll) {
     lines.push(
       'echo',

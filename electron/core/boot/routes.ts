@@ -4,15 +4,19 @@
 //                       FileResolver (UEFI HTTP-boot clients get /boot/snponly.efi from DHCP, or
 //                       /boot/shimx64.efi on the signed chain, which asks for /boot/grubx64.efi);
 //   /ipxe/<mac>.ipxe    the host's iPXE script, rendered on each request from its current state
-//                       (dhcp-boot.ts hands iPXE this URL; MAC with dashes, colons accepted).
+//                       (dhcp-boot.ts hands iPXE this URL; MAC with dashes, colons accepted);
+//   /ipxe/<mac>/choose/<entry>   a choice at the machine's boot menu (menu-choice.ts): recorded, and
+//                       answered with the script that boots it.
 import type { Host } from '../../shared/contract.js';
 import type { FileResolver } from '../files/file-source.js';
 import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js';
 import { logQuietly, type BootHttpServer } from '../http/server.js';
 import type { InstallerFor } from './installer-boot.js';
-import { renderIpxeScript } from './ipxe-script.js';
+import { renderIpxeScript, renderIpxeTargetScript } from './ipxe-script.js';
+import type { BootChoices, BootClient } from './menu-choice.js';
 import { OPTIONAL_SHIM_FILES } from './signed-loaders.js';
-import { httpBase } from './urls.js';
+import { ipxeLabel } from './ipxe-lines.js';
+import { httpBase, ipxeScriptPath } from './urls.js';
 
 export interface BootRoutesOptions {
   loaders: FileResolver;
@@ -28,8 +32,11 @@ export interface BootRoutesOptions {
   biosChain?: boolean;
   /** The installer of a host with an install under way (the install manager's answer). */
   installerFor?: InstallerFor;
+  /** The boot menu and its choices; absent: the plain wait loop. */
+  choices?: BootChoices;
 }
 
+const MAC_CHOOSE = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\/choose\/([A-Za-z0-9:._-]{1,110})$/i;
 const MAC_SCRIPT = /^((?:[0-9a-f]{2}[-:]){5}[0-9a-f]{2})\.ipxe$/i;
 const SCRIPT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } as const;
 
@@ -51,18 +58,48 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
 
   server.mount('/ipxe', async (req, res, rest) => {
     if (!requireGetOrHead(req, res)) return;
-    const m = MAC_SCRIPT.exec(rest);
+    const path = rest.split('?')[0] ?? '';
+    const choice = MAC_CHOOSE.exec(path);
+    const m = choice ?? MAC_SCRIPT.exec(path);
     if (!m?.[1]) return sendText(req, res, 404, 'Not found: use /ipxe/<mac-with-dashes>.ipxe\n');
     const mac = m[1].toLowerCase().replace(/-/g, ':');
     // The wait loop polls with ?poll=1 (see ipxe-script.ts): quiet log lines, no banner.
     const poll = (req.url ?? '').endsWith('?poll=1');
+    const ip = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+    const client: BootClient = { serverBase, ip, chain: 'ipxe' };
+    const choices = opts.choices;
+    if (choice && choices) {
+      const outcome = await choices.choose(mac, m[2]!, client);
+      if (outcome.kind === 'target')
+        return sendScript(renderIpxeTargetScript({ mac, host: opts.hosts.get(mac), serverBase }, outcome.target));
+      if (outcome.kind === 'refused') return sendScript(refusedScript(mac, outcome.reason));
+      // An install: queued; the host's own script boots it (below).
+    } else if (choice) return sendText(req, res, 404, 'Not found: no boot menu here\n');
     const host = opts.hosts.get(mac);
     const underWay = host?.state === 'queued' || host?.state === 'booting' || host?.state === 'installing';
-    const client = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
-    const installer = underWay && opts.installerFor ? await opts.installerFor(mac, client) : null;
+    const installer = underWay && opts.installerFor ? await opts.installerFor(mac, ip) : null;
+    // "Boot this next" from the app: taken by this fetch, unless an install is starting.
+    const next = !installer && choices ? await choices.takeNext(mac, client) : null;
+    if (next) return sendScript(renderIpxeTargetScript({ mac, host, serverBase }, next));
     // Polls are debug-level, except the one that hands out the installer: the host starts then.
     if (poll && !installer) logQuietly(res);
-    const script = renderIpxeScript({ mac, host: opts.hosts.get(mac), serverBase, pollSeconds, poll, biosChainUrl, installer });
-    sendText(req, res, 200, script, SCRIPT_HEADERS);
+    const menu = choices
+      ? { menu: choices.menuFor(host, 'ipxe'), policy: choices.waitPolicyOf(host), timeoutSeconds: choices.menuTimeoutSeconds() }
+      : null;
+    const script = renderIpxeScript({ mac, host, serverBase, pollSeconds, poll, biosChainUrl, installer, menu });
+    sendScript(script);
+
+    function sendScript(text: string): void {
+      sendText(req, res, 200, text, SCRIPT_HEADERS);
+    }
+    function refusedScript(forMac: string, reason: string): string {
+      return [
+        '#!ipxe',
+        `echo Bootbench: ${ipxeLabel(reason)}`,
+        'sleep 5',
+        `chain --replace --autofree ${serverBase}${ipxeScriptPath(forMac)} || reboot`,
+        '',
+      ].join('\n');
+    }
   });
 }

@@ -11,6 +11,11 @@ export function ipxeScriptPath(mac: string): string {
   return `/ipxe/${mac.replace(/:/g, '-')}.ipxe`;
 }
 
+/** A menu choice at the machine: /ipxe/<mac with dashes>/choose/<entry id> (menu.ts: a safe word). */
+export function ipxeChoosePath(mac: string, entry: string): string {
+  return `/ipxe/${mac.replace(/:/g, '-')}/choose/${entry}`;
+}
+
 /** A first-stage loader over HTTP (UEFI HTTP boot): /boot/<file>. */
 export function loaderPath(file: string): string {
   return `/boot/${file}`;

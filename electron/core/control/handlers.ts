@@ -3,6 +3,7 @@
 // control-api.ts's; the state lives with its owners, handed in by the composition root.
 import type { BootPolicy } from '../boot/boot-policy.js';
 import type { ChainSettings } from '../boot/chain-settings.js';
+import type { BootChoices } from '../boot/menu-choice.js';
 import type { CheckReport, Host, InstallRequest, NicInfo, ServeRequest, ServerStatus } from '../../shared/contract.js';
 import type { PowerAction } from '../../shared/power.js';
 import type { HostRegistry } from '../hosts/registry.js';
@@ -32,6 +33,8 @@ export interface ControlContext {
   chains: ChainSettings;
   /** What new machines do, the menu's timeout, each host's wait policy and kernel arguments. */
   policy: BootPolicy;
+  /** The boot menu's choices ("boot this next"); absent: refused. */
+  boots?: BootChoices;
   power: PowerController;
   /** What an inventory import reads and changes (reservations, power settings, hosts, the session's installs). */
   inventory: InventoryDeps;
@@ -62,22 +65,22 @@ export function controlHandlers(c: ControlContext): ControlHandlers {
     'POST /api/hosts/:mac/cancel': ({ params }) => c.installs().cancel(params.mac),
     'PUT /api/hosts/:mac/label': ({ params, body }) => c.hosts.setLabel(params.mac, body.label),
     'PUT /api/hosts/:mac/chain': ({ params, body }) => c.chains.setHost(c.hosts, params.mac, body.chain),
-    // Issue 13's routes: declared in the contract so that the UI, CLI and core are built against one
-    // shape; their handlers land with the boot-policy, batch and inventory work.
     'PUT /api/boot/policy': async ({ body }) => {
       await c.policy.update(body);
       return c.status();
     },
     'PUT /api/hosts/:mac/wait-policy': ({ params, body }) => c.policy.setHostWaitPolicy(c.hosts, params.mac, body.policy),
     'PUT /api/hosts/:mac/kernel-args': ({ params, body }) => c.policy.setHostKernelArgs(c.hosts, params.mac, body.kernelArgs),
-    'POST /api/hosts/:mac/boot': () => notBuiltYet('booting a live system'),
+    'POST /api/hosts/:mac/boot': ({ params, body }) => {
+      if (!c.boots) throw new BootbenchError('BAD_ARGUMENT', { message: 'no boot menu in this server' });
+      return c.boots.setNext(params.mac, body.entry);
+    },
     'POST /api/hosts/batch': ({ body }) =>
       runBatch(
         {
           install: (mac, request) => queueInstall(c, mac, request),
           cancel: (mac) => c.installs().cancel(mac),
-          // The wait policy's own store lands with the boot-policy work; until then the host record holds it.
-          setWaitPolicy: (mac, policy) => c.hosts.setWaitPolicy(mac, policy),
+          setWaitPolicy: (mac, policy) => c.policy.setHostWaitPolicy(c.hosts, mac, policy),
         },
         body,
       ),
@@ -147,8 +150,4 @@ function forgetHost(c: ControlContext, mac: string): Host {
     if (!isBootbenchError(e, 'NOT_SERVING')) throw e;
   }
   return host;
-}
-
-function notBuiltYet(what: string): never {
-  throw new BootbenchError('BAD_ARGUMENT', { message: `${what}: not in this build yet` });
 }

@@ -1,7 +1,7 @@
 // The host registry: every network-booting client seen, persisted in hosts.json (atomic writes,
 // coalesced so that a burst of packets costs one write), and announced on the event bus.
 import { join } from 'node:path';
-import type { BootChain, Host, HostInstall, HostState, InstallFailure, WaitPolicy } from '../../shared/contract.js';
+import type { BootChain, Host, HostBoot, HostInstall, HostState, InstallFailure } from '../../shared/contract.js';
 import { BootbenchError } from '../errors.js';
 import type { ClientInfo } from '../dhcp/pxe.js';
 import type { EventBus } from '../events.js';
@@ -21,6 +21,10 @@ export interface InstallView {
   failure: InstallFailure | null;
   /** The host name to show; null removes it, absent keeps the one it has. */
   hostname?: string | null;
+  /** When its installed system first booted (null: not yet); absent keeps what it has. */
+  firstBoot?: string | null;
+  /** Installed, and no first boot within the expected time; absent keeps what it has. */
+  firstBootOverdue?: boolean;
 }
 
 // A host's contacts move its lastSeen at most this often: an installer fetching hundreds of files
@@ -170,17 +174,6 @@ export class HostRegistry {
     );
   }
 
-  /** The host's own wait policy (wait, menu, local); null: it follows the global one. */
-  setWaitPolicy(mac: string, policy: WaitPolicy | null): Host {
-    const known = this.hosts.get(mac);
-    if (!known) throw new BootbenchError('HOST_NOT_FOUND', { mac });
-    if ((known.waitPolicy ?? null) === policy) return known;
-    const host: Host = { ...known, waitPolicy: policy };
-    this.put(host);
-    this.changed(host);
-    return host;
-  }
-
   /**
    * The host's install changed: by default its state follows the install's stage and its failure
    * the install's; `view` says otherwise (a cancelled install gives back the state it replaced).
@@ -197,6 +190,8 @@ export class HostRegistry {
       distro: install.distro,
       install,
       ...(view?.hostname !== undefined ? { hostname: view.hostname } : {}),
+      ...(view?.firstBoot !== undefined ? { firstBoot: view.firstBoot } : {}),
+      ...(view?.firstBootOverdue !== undefined ? { firstBootOverdue: view.firstBootOverdue } : {}),
       ...(state === 'failed' && failure ? { failureReason: failure.message, failureCode: failure.code } : {}),
     };
     this.put(host);
@@ -235,6 +230,16 @@ export class HostRegistry {
     const known = this.hosts.get(mac);
     if (!known) return undefined;
     const host: Host = { ...known, ...patch };
+    this.put(host);
+    this.changed(host);
+    return host;
+  }
+
+  /** The last thing booted for it that is not its install (boot/menu-choice.ts), or null. */
+  setLastBoot(mac: string, lastBoot: HostBoot | null): Host | undefined {
+    const known = this.hosts.get(mac);
+    if (!known) return undefined;
+    const host: Host = { ...known, lastBoot };
     this.put(host);
     this.changed(host);
     return host;

@@ -20,6 +20,7 @@ import {
   timezoneRule,
   userRule,
 } from './settings-rules.js';
+import { firstBootScript, firstBootSetup, firstBootUnit } from './first-boot.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateContext } from './template-liquid.js';
 import { findOldSyntax, oldSyntaxMessage } from './template-old-syntax.js';
 
@@ -236,7 +237,13 @@ export function buildAnswerContext(input: AnswerContextInput): TemplateContext {
     postInstallScript: settings.postInstallScript,
     urls: { ...urls },
     repo: splitUrl(urls.repo),
-    report: { start: report('start'), installed: report('installed'), failed: report('failed') },
+    report: { start: report('start'), installed: report('installed'), failed: report('failed'), firstBoot: report('first-boot') },
+    // The one-shot unit that reports the installed system's first boot (first-boot.ts).
+    firstBoot: {
+      setup: firstBootSetup(report('first-boot')),
+      script: firstBootScript(report('first-boot')),
+      unit: firstBootUnit(),
+    },
     syslog: { host: input.syslog.host, port: input.syslog.port },
     serverIp: input.serverIp,
     debianSuite: input.debianSuite,

@@ -3,15 +3,19 @@
 //   /install/<token>/answer                kickstart, preseed or AutoYaST, rendered per request
 //   /install/<token>/nocloud/user-data     autoinstall (cloud-init NoCloud seed), meta-data, vendor-data
 //   /install/<token>/report?event=E        start | installed | failed (GET or POST, &message=…)
+//   /install/<token>/report?event=first-boot  POST hostname=…&kernel=… from the installed system's
+//                                          one-shot unit (first-boot.ts): the one report its token
+//                                          still takes once the install is `installed`, and only once
 //   /install/<token>/log                   POST: log lines for the host's timeline
 //   /install/<token>/webhook               POST: Subiquity's reporting events (JSON)
 // A token belongs to one host's install while it runs; an unknown or finished token gets 404 and
-// changes nothing. Nothing here can touch another host or any other state.
+// changes nothing (but for the first boot, above). Nothing here can touch another host or any other state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireGetOrHead, sendOpened, sendText } from '../http/file-response.js';
 import type { BootHttpServer } from '../http/server.js';
 import type { EventBus } from '../events.js';
 import { readBody } from '../net/http-request.js';
+import { readFirstBootReport } from './first-boot.js';
 import type { InstallManager } from './manager.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -22,8 +26,9 @@ export function mountInstallRoutes(server: Pick<BootHttpServer, 'mount'>, manage
   server.mount('/install', async (req, res, rest) => {
     const [token = '', ...parts] = rest.split('/');
     const what = parts.join('/');
+    if (what === 'report' && TOKEN.test(token) && queryOf(req).get('event') === 'first-boot') return firstBoot(req, res, manager, token);
     const found = TOKEN.test(token) ? manager.byTokenOf(token) : null;
-    if (!found) return sendText(req, res, 404, 'Not found: no install under this token (finished, cancelled or never queued)\n');
+    if (!found) return sendText(req, res, 404, NOT_FOUND);
     const { mac } = found;
     const via = `HTTP from ${req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '?'}`;
 
@@ -70,6 +75,38 @@ export function mountInstallRoutes(server: Pick<BootHttpServer, 'mount'>, manage
   });
 }
 
+function queryOf(req: IncomingMessage): URLSearchParams {
+  return new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+}
+
+const NOT_FOUND = 'Not found: no install under this token (finished, cancelled or never queued)\n';
+
+/**
+ * The installed system's first boot (POST, form fields hostname and kernel; GET with them in the
+ * query works too). 409 for a replay; 425 (RFC 8470, Too Early) while the install has not reported
+ * `installed`: the unit tries again later.
+ */
+async function firstBoot(req: IncomingMessage, res: ServerResponse, manager: InstallManager, token: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed\n', { Allow: 'GET, POST' });
+  const fields = queryOf(req);
+  if (req.method === 'POST') {
+    const read = await readBody(req, MAX_POST_BYTES);
+    if (!read.ok) return tooLarge(req, res);
+    for (const [k, v] of new URLSearchParams(read.body.toString('utf8'))) if (!fields.has(k)) fields.set(k, v);
+  }
+  const { outcome } = manager.confirmFirstBoot(token, readFirstBootReport(fields));
+  switch (outcome) {
+    case 'confirmed':
+      return sendText(req, res, 200, 'ok\n', TEXT);
+    case 'already-confirmed':
+      return sendText(req, res, 409, 'Conflict: the first boot of this install was already confirmed\n', TEXT);
+    case 'not-installed':
+      return sendText(req, res, 425, 'Too early: this install has not reported "installed" yet\n', TEXT);
+    case 'unknown-token':
+      return sendText(req, res, 404, NOT_FOUND, TEXT);
+  }
+}
+
 async function report(req: IncomingMessage, res: ServerResponse, manager: InstallManager, mac: string, bus: EventBus): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed\n', { Allow: 'GET, POST' });
   const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
@@ -82,7 +119,7 @@ async function report(req: IncomingMessage, res: ServerResponse, manager: Instal
   const event = query.get('event');
   const message = (query.get('message') ?? body).slice(0, 500) || undefined;
   if (event !== 'start' && event !== 'installed' && event !== 'failed')
-    return sendText(req, res, 400, 'event must be start, installed or failed\n');
+    return sendText(req, res, 400, 'event must be start, installed, failed or first-boot\n');
   bus.log(
     'install',
     event === 'failed' ? 'error' : 'info',

@@ -12,6 +12,7 @@ import type { EventBus } from '../events.js';
 import type { OpenResult } from '../files/file-source.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { readJsonFile, writeJsonAtomic } from '../store/atomic.js';
+import { FIRST_BOOT_SCRIPT_PATH, firstBootDue, firstBootLine, overdueLine, type FirstBootReport } from './first-boot.js';
 import { InstallMedia, type AnswerRenderer, type InstallLibrary, type RenderedAnswer } from './install-media.js';
 import { deadlineTickMs } from './limits.js';
 import { migrateRun } from './legacy-failure.js';
@@ -59,6 +60,12 @@ interface Entry {
   prior?: PriorState;
   /** The host name this install gives the host. */
   hostname?: string;
+  /** Whether its answer file installs the first-boot unit (absent in installs stored before it did). */
+  firstBootExpected?: boolean;
+  /** When its installed system first reported from its own disk; null until then. */
+  firstBoot?: string | null;
+  /** Installed, and no first boot within limits.firstBootMs (a warning; the install stays installed). */
+  firstBootOverdue?: boolean;
 }
 
 /** An install checked and ready to queue (InstallManager.prepare → commit). */
@@ -67,7 +74,12 @@ export interface PreparedInstall {
   distro: { id: string; name: string; version: string };
   overrides: Record<string, string>;
   template: HostInstall['template'];
+  /** The answer file installs the first-boot unit: a first boot is awaited after `installed`. */
+  firstBootExpected: boolean;
 }
+
+/** What a first-boot report under a token comes to (http-routes.ts answers accordingly). */
+export type FirstBootOutcome = 'confirmed' | 'already-confirmed' | 'not-installed' | 'unknown-token';
 
 interface InstallsFile {
   version: 1;
@@ -81,7 +93,9 @@ const ACTIVITY_PUBLISH_MS = 1000;
 
 export class InstallManager {
   private readonly entries = new Map<string, Entry>(); // by MAC
-  private readonly byToken = new Map<string, string>(); // token → MAC
+  private readonly byToken = new Map<string, string>(); // token → MAC, installs under way
+  // token → MAC, installs that ended `installed`: their token still takes one report, the first boot.
+  private readonly installedByToken = new Map<string, string>();
   private counter = 0;
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
@@ -110,6 +124,7 @@ export class InstallManager {
       const entry = { ...stored, run };
       manager.entries.set(mac, entry);
       if (!isFinished(entry.run.stage)) manager.byToken.set(entry.token, mac);
+      else if (entry.run.stage === 'installed') manager.installedByToken.set(entry.token, mac);
       if (changed) migrated.push(mac);
     }
     // Installs stored before failure codes: saved in today's shape, and mirrored into their hosts
@@ -145,6 +160,9 @@ export class InstallManager {
     // Everything that can be checked before the host boots is checked now: the recipe, the
     // installer files, and that the answer file renders and passes its validator.
     let template: HostInstall['template'];
+    // A first boot is awaited only from an answer file that installs the unit (not from a generic
+    // distro's installer, nor from a template edited before the unit was added).
+    let firstBootExpected = false;
     try {
       const recipe = await this.media.recipeFor(distro, host, overrides, counter, urls);
       template = recipe.answerKind ?? 'none';
@@ -152,29 +170,33 @@ export class InstallManager {
         const answer = await this.media.renderAnswer({ name: recipe.answerKind, host, distro, overrides, urls, counter });
         if (!answer.validation.ok)
           throw new Error(`its ${recipe.answerKind} does not pass validation: ${describeProblems(answer.validation.problems)}`);
+        firstBootExpected = answer.text.includes(FIRST_BOOT_SCRIPT_PATH) || answer.text.includes('event=first-boot');
       }
     } catch (e) {
       if (e instanceof BootbenchError) throw e;
       throw refuse((e as Error).message);
     }
-    return { mac, distro: { id: distro.id, name: distro.name, version: distro.version }, overrides, template };
+    return { mac, distro: { id: distro.id, name: distro.name, version: distro.version }, overrides, template, firstBootExpected };
   }
 
   /** Queues a prepared install: synchronous and in memory (saved soon after), so it cannot fail half-way. */
   commit(prepared: PreparedInstall): Host {
-    const { mac, distro, overrides, template } = prepared;
+    const { mac, distro, overrides, template, firstBootExpected } = prepared;
     const host = this.opts.hosts.expect(mac);
     const token = randomBytes(18).toString('base64url');
     const counter = this.counter + 1;
     const id = `${this.clock().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
     const previous = this.entries.get(mac);
-    if (previous) this.byToken.delete(previous.token);
+    if (previous) {
+      this.byToken.delete(previous.token);
+      this.installedByToken.delete(previous.token);
+    }
     const run = newRun({ id, distro: distro.id, template, settings: overrides }, this.clock(), this.limits);
     // Remembered (and saved with the install) so that Cancel gives it back, after a restart too.
     const prior = priorStateOf(host, previous && !isFinished(previous.run.stage) ? (previous.prior ?? null) : null);
     const hostname = this.opts.answers.hostname(host, overrides, counter).hostname;
     this.counter = counter;
-    this.entries.set(mac, { token, counter, run, prior, hostname });
+    this.entries.set(mac, { token, counter, run, prior, hostname, firstBootExpected, firstBoot: null, firstBootOverdue: false });
     this.byToken.set(token, mac);
     const verb = previous && !isFinished(previous.run.stage) ? 'requeued' : previous ? 'reinstall queued' : 'install queued';
     this.opts.bus.log(
@@ -218,6 +240,7 @@ export class InstallManager {
     if (!entry) return;
     if (!isFinished(entry.run.stage)) throw new BootbenchError('HOST_BUSY', { mac, state: entry.run.stage });
     this.byToken.delete(entry.token);
+    this.installedByToken.delete(entry.token);
     this.entries.delete(mac);
     this.scheduleSave();
   }
@@ -231,6 +254,7 @@ export class InstallManager {
     const stageChanged = step.run.stage !== entry.run.stage;
     entry.run = step.run;
     if (isFinished(entry.run.stage)) this.byToken.delete(entry.token);
+    if (entry.run.stage === 'installed') this.installedByToken.set(entry.token, mac);
     if (step.note)
       this.opts.bus.log('install', step.note.level, `install.${entry.run.stage}`, step.note.message, {
         mac,
@@ -246,6 +270,39 @@ export class InstallManager {
     const mac = this.byToken.get(token);
     const entry = mac ? this.entries.get(mac) : undefined;
     return mac && entry && entry.token === token ? { mac, run: entry.run } : null;
+  }
+
+  /**
+   * A first-boot report under `token`: accepted once, only from an install that ended `installed`
+   * (its token is refused for every other report once installed). A replay, a report before
+   * `installed`, or an unknown token changes nothing.
+   */
+  confirmFirstBoot(token: string, report: FirstBootReport): { outcome: FirstBootOutcome; mac: string | null } {
+    const running = this.byToken.get(token);
+    if (running) {
+      this.opts.bus.log(
+        'install',
+        'warn',
+        'install.first-boot-early',
+        `a first-boot report came before the installer reported "installed": ignored`,
+        { mac: running },
+      );
+      return { outcome: 'not-installed', mac: running };
+    }
+    const mac = this.installedByToken.get(token);
+    const entry = mac ? this.entries.get(mac) : undefined;
+    if (!mac || !entry || entry.token !== token || entry.run.stage !== 'installed') return { outcome: 'unknown-token', mac: null };
+    if (entry.firstBoot) return { outcome: 'already-confirmed', mac };
+    const overdue = entry.firstBootOverdue === true;
+    entry.firstBoot = this.clock().toISOString();
+    entry.firstBootOverdue = false;
+    this.opts.bus.log('install', 'info', 'install.first-boot', firstBootLine(report, overdue), {
+      mac,
+      data: { install: entry.run.id, hostname: report.hostname, kernel: report.kernel },
+    });
+    this.scheduleSave();
+    this.publish(mac);
+    return { outcome: 'confirmed', mac };
   }
 
   /**
@@ -369,7 +426,22 @@ export class InstallManager {
     for (const [mac, entry] of this.entries) {
       if (!isFinished(entry.run.stage) && entry.run.deadline && this.clock().getTime() >= Date.parse(entry.run.deadline))
         this.observe(mac, { type: 'tick' });
+      else if (entry.run.stage === 'installed') this.checkFirstBoot(mac, entry);
     }
+  }
+
+  /** Installed, first-boot unit installed, and no first boot in time: a warning, once; the install stays installed. */
+  private checkFirstBoot(mac: string, entry: Entry): void {
+    if (!entry.firstBootExpected || entry.firstBootOverdue) return;
+    const due = firstBootDue(entry.run.finishedAt, entry.firstBoot, this.limits.firstBootMs);
+    if (due === null || this.clock().getTime() < due) return;
+    entry.firstBootOverdue = true;
+    this.opts.bus.log('install', 'warn', 'install.first-boot-overdue', overdueLine(this.limits.firstBootMs), {
+      mac,
+      data: { install: entry.run.id },
+    });
+    this.scheduleSave();
+    this.publish(mac);
   }
 
   /** Mirrors the install into the registry (and so onto the event stream). */
@@ -385,7 +457,15 @@ export class InstallManager {
     const { restored, ...view } = hostViewOf(install, entry.prior);
     // A cancelled install gives back the host name too (that of an earlier install, or none).
     const hostname = restored && entry.prior?.hostname !== undefined ? entry.prior.hostname : entry.hostname;
-    const host = this.opts.hosts.setInstall(mac, install, { ...view, ...(hostname !== undefined ? { hostname } : {}) });
+    // …and its confirmed first boot; a new install starts without one.
+    const firstBoot = restored ? (entry.prior?.firstBoot ?? null) : (entry.firstBoot ?? null);
+    const firstBootOverdue = !restored && entry.run.stage === 'installed' && entry.firstBootOverdue === true;
+    const host = this.opts.hosts.setInstall(mac, install, {
+      ...view,
+      ...(hostname !== undefined ? { hostname } : {}),
+      firstBoot,
+      firstBootOverdue,
+    });
     if (!host) throw new BootbenchError('HOST_NOT_FOUND', { mac });
     return host;
   }

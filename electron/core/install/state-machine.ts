@@ -39,6 +39,8 @@ export interface StageLimits {
   installingMaxMs: number;
   /** Installer boots of one install before it is given up (a host that reboots into the installer again and again). */
   maxBoots: number;
+  /** Installed: no first boot reported for this long after `installed` → a warning (the install is not failed). */
+  firstBootMs: number;
 }
 
 export const DEFAULT_LIMITS: StageLimits = {
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS: StageLimits = {
   installingIdleMs: 30 * 60_000,
   installingMaxMs: 4 * 60 * 60_000,
   maxBoots: 3,
+  firstBootMs: 30 * 60_000,
 };
 
 /** The record plus what the machine needs to remember between observations. */
@@ -77,6 +80,8 @@ export interface PriorState {
   failure: InstallFailure | null;
   /** The host name it had (from an earlier install), absent in records kept before it was. */
   hostname?: string | null;
+  /** Its confirmed first boot (from an earlier install), absent in records kept before it was. */
+  firstBoot?: string | null;
 }
 
 /**
@@ -84,12 +89,13 @@ export interface PriorState {
  * already under way is requeued: `underWay` is the prior state of that install, kept.
  */
 export function priorStateOf(
-  host: Pick<Host, 'state' | 'failureCode' | 'failureReason' | 'hostname'>,
+  host: Pick<Host, 'state' | 'failureCode' | 'failureReason' | 'hostname' | 'firstBoot'>,
   underWay: PriorState | null,
 ): PriorState {
   const hostname = host.hostname ?? null;
   switch (host.state) {
     case 'installed':
+      return { state: host.state, failure: null, hostname, firstBoot: host.firstBoot ?? null };
     case 'discovered':
       return { state: host.state, failure: null, hostname };
     case 'failed':

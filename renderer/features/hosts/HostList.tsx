@@ -14,7 +14,7 @@ import { queuedWords } from '../power/power-words.js';
 import { InventoryImport } from '../inventory/InventoryImport.js';
 import { BatchBar } from './BatchBar.js';
 import { hostChainWords } from './chain-words.js';
-import { matchesSearch, nameOf, pollWords, sortHosts } from './host-words.js';
+import { firstBootWords, matchesSearch, nameOf, pollWords, sortHosts } from './host-words.js';
 import { vendorOf } from './oui.js';
 import {
   headerState,
@@ -140,6 +140,7 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
           const polled = pollWords(h, now);
           const waitingFor = queuedWords(h, now);
           const chain = hostChainWords(h);
+          const firstBoot = firstBootWords(h);
           const isSelected = selected === h.mac;
           const isPicked = selection.selected.has(h.mac);
           return (
@@ -192,6 +193,11 @@ export function HostList({ selected, onSelect }: { selected: string | null; onSe
                 <StateBadge state={h.state} title={h.failureReason ?? h.install?.lastStep ?? undefined} />
                 {polled ? <div className="muted poll">{polled}</div> : null}
                 {waitingFor ? <div className={h.powerMethod ? 'muted poll' : 'poll warn-text'}>{waitingFor}</div> : null}
+                {firstBoot ? (
+                  <div className={firstBoot.warn ? 'first-boot warn-text' : 'first-boot muted'} title={firstBoot.at ?? undefined}>
+                    {firstBoot.text}
+                  </div>
+                ) : null}
                 {h.state !== 'failed' && h.install?.failure?.code === 'cancelled' ? (
                   <div className="muted">last install cancelled</div>
                 ) : null}

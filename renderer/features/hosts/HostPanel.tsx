@@ -20,6 +20,7 @@ import { HostBootSection } from './HostBootSection.js';
 import { InstallProgress } from './InstallProgress.js';
 import { HostManage } from './HostManage.js';
 import { InstallConfirm } from './InstallConfirm.js';
+import { firstBootWords } from './host-words.js';
 import { Timeline } from './Timeline.js';
 import { vendorOf } from './oui.js';
 import { parseOverrides } from './overrides.js';
@@ -77,6 +78,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   const installLabel = host.state === 'installed' || host.state === 'failed' ? 'Reinstall' : 'Install';
   const chosen = distros.get(distro);
   const waitingFor = queuedWords(host, now);
+  const firstBoot = firstBootWords(host);
   return (
     <aside
       ref={focus.ref}
@@ -121,6 +123,19 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
               {host.install.distro} · {host.install.template} · since {formatTime(host.install.stageSince)}
               {host.install.lastStep ? <div className="muted">Last step: {host.install.lastStep}</div> : null}
             </dd>
+          </>
+        ) : null}
+        {firstBoot ? (
+          <>
+            <dt>First boot</dt>
+            {firstBoot.at ? (
+              <dd data-testid="first-boot">confirmed {formatTime(firstBoot.at)}: the installed system booted from its disk</dd>
+            ) : (
+              <dd className="warn-text" data-testid="first-boot">
+                Not reported: the installed system may not boot from its disk. Check its boot order and its console (the install itself is
+                not failed).
+              </dd>
+            )}
           </>
         ) : null}
         {host.failureReason ? (

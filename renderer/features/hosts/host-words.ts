@@ -1,5 +1,6 @@
 // What the machine list says of a host, pure (tested in test/ui/hosts-logic.test.ts): its order,
-// its name, whether a search matches it, and how long ago a waiting machine last polled.
+// its name, whether a search matches it, how long ago a waiting machine last polled, and whether
+// its installed system has booted.
 import type { Host } from '../../../electron/shared/contract.js';
 import { vendorOf } from './oui.js';
 
@@ -50,4 +51,18 @@ export function pollWords(host: Pick<Host, 'state' | 'lastPolledAt'>, now: numbe
   if (s <= STILL_POLLING_S) return `waiting — polled ${s} s ago`;
   const ago = s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h`;
   return `not polling — last poll ${ago} ago`;
+}
+
+/**
+ * What an installed host says of its first boot from its own disk: "first boot confirmed", or a
+ * warning once it is overdue (the install itself stays installed); null otherwise (not installed,
+ * still within the expected time, or an install whose answer file has no first-boot unit).
+ */
+export function firstBootWords(
+  host: Pick<Host, 'state' | 'firstBoot' | 'firstBootOverdue'>,
+): { text: string; warn: boolean; at: string | null } | null {
+  if (host.state !== 'installed') return null;
+  if (host.firstBoot) return { text: 'first boot confirmed', warn: false, at: host.firstBoot };
+  if (host.firstBootOverdue) return { text: 'no first boot reported', warn: true, at: null };
+  return null;
 }

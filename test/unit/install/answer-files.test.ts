@@ -115,7 +115,9 @@ describe('kickstart', () => {
     assert.equal(ks.match(/event=installed/g)?.length, 1);
     // the user's post-install script runs in an earlier %post, in the installed system
     const userPost = sections.filter((s) => s.header.startsWith('%post'));
-    assert.equal(userPost.length, 2);
+    // the user's %post, the first-boot unit's (chrooted: in the installed system), the report
+    assert.equal(userPost.length, 3);
+    assert.match(userPost[1]?.header ?? '', /^%post --log=\/root\/bootbench-first-boot\.log$/);
     assert.match(userPost[0]?.body.join('\n') ?? '', /echo 'hello from post' > \/root\/hello/);
     for (const s of sections.filter((x) => x.header.startsWith('%pre') || x.header.startsWith('%post') || x.header === '%onerror'))
       shellParses(s.body.join('\n'));
@@ -129,7 +131,7 @@ describe('kickstart', () => {
     assert.doesNotMatch(ks, /%include|lsblk/);
     assert.match(ks, /^rootpw --lock$/m);
     assert.doesNotMatch(ks, /sshkey/);
-    assert.equal(kickstartSections(ks).filter((s) => s.header.startsWith('%post')).length, 1);
+    assert.equal(kickstartSections(ks).filter((s) => s.header.startsWith('%post')).length, 2, 'the first-boot unit and the report');
   });
 });
 
@@ -191,7 +193,10 @@ describe('preseed', () => {
     assert.equal(v.get('passwd/root-login'), 'false');
     assert.equal(v.has('mirror/suite'), false);
     assert.equal(v.get('pkgsel/include'), 'openssh-server curl');
-    assert.match(v.get('preseed/late_command') ?? '', /^true; +wget -q -O \/dev\/null '.*event=installed.*' \|\| true$/);
+    assert.match(
+      v.get('preseed/late_command') ?? '',
+      /^true; +in-target sh -c 'mkdir -p [^']*base64 -d[^']*' \|\| true; +wget -q -O \/dev\/null '.*event=installed.*' \|\| true$/,
+    );
   });
 });
 
@@ -244,7 +249,7 @@ describe('autoinstall', () => {
     assert.deepEqual(ai.storage, { layout: { name: 'lvm', match: { path: '/dev/vda' } } });
     assert.deepEqual(ai.ssh, { 'install-server': true, 'authorized-keys': [] });
     assert.equal((ai.identity as { password: string }).password, '!');
-    assert.equal((ai['late-commands'] as string[]).length, 1);
+    assert.equal((ai['late-commands'] as string[]).length, 2, 'the first-boot unit, then the report');
   });
 });
 

@@ -8,7 +8,17 @@ import { hostViewOf, priorStateOf } from '../../../electron/core/install/state-m
 const run = (stage: HostInstall['stage'], failure: HostInstall['failure'] = null) => ({ stage, failure }) as HostInstall;
 
 test('priorStateOf: installed, discovered and failed are kept; a requeue keeps the first', () => {
-  assert.deepEqual(priorStateOf({ state: 'installed', hostname: 'web-1' }, null), { state: 'installed', failure: null, hostname: 'web-1' });
+  assert.deepEqual(priorStateOf({ state: 'installed', hostname: 'web-1' }, null), {
+    state: 'installed',
+    failure: null,
+    hostname: 'web-1',
+    firstBoot: null,
+  });
+  // An installed host's confirmed first boot is kept too (Cancel of a reinstall gives it back).
+  assert.equal(
+    priorStateOf({ state: 'installed', hostname: 'web-1', firstBoot: '2026-01-01T00:00:00.000Z' }, null).firstBoot,
+    '2026-01-01T00:00:00.000Z',
+  );
   assert.deepEqual(priorStateOf({ state: 'discovered', hostname: null }, null), { state: 'discovered', failure: null, hostname: null });
   assert.deepEqual(priorStateOf({ state: 'failed', hostname: null, failureCode: 'timeout-queued', failureReason: 'timed out' }, null), {
     state: 'failed',
