@@ -9,6 +9,7 @@ import type {
   RouteOutput as Output,
   RouteParams,
   RouteQuery,
+  ValidationProblem,
 } from '../../electron/shared/contract.js';
 
 export type { RouteKey };
@@ -26,6 +27,8 @@ export class ApiError extends Error {
     message: string,
     /** The input the error is about, with words for it (ApiErrorBody.field). */
     readonly field?: { name: string; detail: string },
+    /** Problems by line of an uploaded file (an inventory CSV), every one (ApiErrorBody.problems). */
+    readonly problems?: readonly ValidationProblem[],
   ) {
     super(message);
   }
@@ -48,13 +51,14 @@ export async function errorOf(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = `${res.status} ${res.statusText}`;
   let field: ApiErrorBody['error']['field'];
+  let problems: ApiErrorBody['error']['problems'];
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
-    if (body.error) ({ code, message, field } = body.error);
+    if (body.error) ({ code, message, field, problems } = body.error);
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(res.status, code, message, field);
+  return new ApiError(res.status, code, message, field, Array.isArray(problems) ? problems : undefined);
 }
 
 export interface ApiClient {

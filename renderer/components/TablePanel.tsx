@@ -12,9 +12,11 @@ export interface TablePanelProps {
   rows: readonly ReactNode[];
   /** Controls between the title and the table (a search field). */
   tools?: ReactNode;
+  /** A first header cell before the columns (the machine list's select-all box). */
+  leadHeader?: ReactNode;
 }
 
-export function TablePanel({ titleId, title, columns, empty, className, rows, tools }: TablePanelProps) {
+export function TablePanel({ titleId, title, columns, empty, className, rows, tools, leadHeader }: TablePanelProps) {
   return (
     <section aria-labelledby={titleId} className="panel">
       <h2 id={titleId}>{title}</h2>
@@ -25,6 +27,11 @@ export function TablePanel({ titleId, title, columns, empty, className, rows, to
         <table className={className ? `table ${className}` : 'table'} aria-labelledby={titleId}>
           <thead>
             <tr>
+              {leadHeader !== undefined ? (
+                <th scope="col" className="lead">
+                  {leadHeader}
+                </th>
+              ) : null}
               {columns.map((c) => (
                 <th key={c} scope="col">
                   {c}

@@ -236,6 +236,37 @@ const DIALOGS: readonly DialogRow[] = [
     },
   },
   {
+    name: 'Import an inventory (CSV)',
+    steps: 'Machines; Import inventory (CSV)…',
+    trigger: async (page) => {
+      await nav(page, 'Machines').click();
+      await closeHostPanel(page);
+      const open = page.getByRole('button', { name: 'Import inventory (CSV)…' });
+      if ((await open.count()) === 0) return false;
+      await open.click();
+      return true;
+    },
+  },
+  {
+    // Late: in a UI without a confirmation this queues installs on every machine.
+    name: 'Install on the selected machines',
+    steps: 'Machines; tick the box of every machine; Install… in the batch bar',
+    trigger: async (page) => {
+      await nav(page, 'Machines').click();
+      await closeHostPanel(page);
+      const all = page.getByRole('checkbox', { name: 'Select every machine' });
+      if ((await all.count()) === 0) return false;
+      await all.check();
+      await page.locator('.batch-bar').getByRole('button', { name: 'Install…' }).click();
+      return true;
+    },
+    close: async (dialog) => {
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+      await dialog.page().locator('.batch-bar').getByRole('button', { name: 'Clear selection' }).click();
+    },
+  },
+  {
     // Late: in a UI without a confirmation this queues an install.
     name: 'Install on a discovered machine',
     steps: 'Machines; click the discovered machine; Install',

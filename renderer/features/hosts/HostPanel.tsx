@@ -1,6 +1,6 @@
 // One host: what it is, its install (distro, per-host settings, Install / Cancel / Reinstall, now
-// through its power settings), its power and boot chain, the answer file it would get, and its live
-// timeline.
+// through its power settings), its power and boot chain, booting without installing, its wait policy
+// and kernel arguments (issue 13), the answer file it would get, and its live timeline.
 import { useEffect, useId, useState } from 'react';
 import type { Host } from '../../../electron/shared/contract.js';
 import { useConnected } from '../../app/ConnectionBanner.js';
@@ -12,9 +12,11 @@ import { useNow } from '../../components/useNow.js';
 import { usePanelFocus } from '../../components/usePanelFocus.js';
 import { PowerSection } from '../power/PowerSection.js';
 import { queuedWords } from '../power/power-words.js';
+import { isInstaller } from '../boot/boot-words.js';
 import { InstallLoginWarning } from '../settings/InstallLoginWarning.js';
 import { AnswerFilePreview } from './AnswerFilePreview.js';
 import { ChainControl } from './ChainControl.js';
+import { HostBootSection } from './HostBootSection.js';
 import { InstallProgress } from './InstallProgress.js';
 import { HostManage } from './HostManage.js';
 import { InstallConfirm } from './InstallConfirm.js';
@@ -41,9 +43,12 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
   // Focus lands on the installer choice, two Tabs before Install; Escape closes the panel.
   const focus = usePanelFocus<HTMLElement>(!!host, '.install-form select', onClose);
 
-  // Default to the host's last distro, else the first one that is usable.
+  // Default to the host's last distro, else the first installer that is usable (a live system or a
+  // whole ISO has no unattended install: it is booted from the Boot section instead).
   useEffect(() => {
-    setDistro((d) => d || host?.install?.distro || host?.distro || [...distros.values()].find((x) => x.status === 'ok')?.id || '');
+    setDistro(
+      (d) => d || host?.install?.distro || host?.distro || [...distros.values()].find((x) => x.status === 'ok' && isInstaller(x))?.id || '',
+    );
   }, [host?.install?.distro, host?.distro, distros]);
 
   if (!host) return null;
@@ -163,7 +168,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
             <option value="" disabled>
               {distros.size === 0 ? 'Import an ISO first' : 'Choose…'}
             </option>
-            {[...distros.values()].map((d) => (
+            {[...distros.values()].filter(isInstaller).map((d) => (
               <option key={d.id} value={d.id} disabled={d.status !== 'ok'}>
                 {d.name} {d.version} ({d.arch})
               </option>
@@ -190,6 +195,7 @@ export function HostPanel({ mac, onClose }: { mac: string; onClose: () => void }
         <ErrorNote error={error} onDismiss={() => setError(null)} />
         <PowerSection host={host} />
         <ChainControl host={host} />
+        <HostBootSection host={host} />
         <HostManage host={host} onForgotten={onClose} />
       </fieldset>
       {confirming ? (

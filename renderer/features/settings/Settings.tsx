@@ -21,6 +21,7 @@ import {
   type TypedPasswords,
 } from './settings-draft.js';
 import { ChainSetting } from './ChainSetting.js';
+import { NewHostsSetting } from './NewHostsSetting.js';
 import { Templates } from './Templates.js';
 
 export function Settings() {
@@ -121,6 +122,7 @@ export function Settings() {
         </form>
       )}
       <LeaveGuard dirty={dirty} onSave={save} onDiscard={discard} />
+      <NewHostsSetting />
       <ChainSetting />
       <Templates />
     </main>
