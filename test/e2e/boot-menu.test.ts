@@ -4,7 +4,8 @@
 // undionly.kpxe (--bios-chain), whose script now opens the menu. One lab and one server for both:
 //   (b) memtest86+: `t` at the menu; memtest86+'s own serial output (its console=ttyS0 argument; it
 //       mirrors its video text screen, so this VM has a display adapter);
-//   (c) an installer: `1`, then `y` at the confirmation; the install is queued by the choice (no
+//   (c) an installer: the menu left to time out into the wait loop (it polls), `m` opens it again,
+//       then `1`, and `y` at the confirmation; the install is queued by the choice (no
 //       click in the app) and reaches `installed` with the emulated installer (installer-iso.ts).
 // Each choice lands on the host's timeline (boot.menu-choice) and in Host.lastBoot (chosenAt machine).
 import { after, before, describe, test } from 'node:test';
@@ -124,6 +125,15 @@ describe('The boot menu at the machine (BIOS, keys on the serial console)', { sk
   test('(c) an installer picked at the machine (confirmed there) installs with no click', async () => {
     const vm = await toMenu('mnu-install', 512);
     try {
+      // Nobody chooses: the menu times out into the wait loop, which polls (lastPolledAt moves);
+      // m during the loop opens the menu again.
+      const first = (await hostOf(vm.mac))?.lastPolledAt ?? '';
+      await waitForStage(vm, { stage: 'mnu-install polling after the menu timed out', deadlineMs: 120_000 }, async () => {
+        const polled = (await hostOf(vm.mac))?.lastPolledAt ?? '';
+        return polled !== first && /Wait for Bootbench/.test(vm.serialLog());
+      });
+      const again = await press(vm, 'm');
+      await vm.waitForSerial(MENU_UP, 60_000, again);
       await press(vm, 'x');
       let from = await press(vm, '1');
       await vm.waitForSerial(/erase the disk and install/, 60_000, from);

@@ -269,10 +269,12 @@ describe('GRUB: the menu of the signed chain', () => {
   const menuOf = (distros: Distro[] = [distro('debian-12')]) =>
     buildBootMenu({ distros, host: host('uefi'), chain: 'signed', liveBoots: false });
 
-  test('a waiting host’s config opens the menu file; local policy boots the disk; no policy: the old loop', () => {
+  test('a waiting host’s config opens the menu file under the menu policy; local boots the disk; wait: the old loop', () => {
     const base = { mac: MAC, host: host('uefi'), server: TFTP, pollSeconds: 5 };
-    const withMenu = renderGrubConfig({ ...base, waitPolicy: 'wait' });
+    const withMenu = renderGrubConfig({ ...base, waitPolicy: 'menu' });
     assert.ok(withMenu.includes("configfile '(tftp,10.231.200.1)/grub/menu/52-54-00-12-34-56.cfg'"));
+    // `wait`: today's loop, unchanged (GRUB's time-polling loops under OVMF/TCG: grub-config.ts).
+    assert.equal(renderGrubConfig({ ...base, waitPolicy: 'wait' }), renderGrubConfig(base));
     assert.ok(renderGrubConfig({ ...base, waitPolicy: 'local' }).includes('\nexit 1\n'));
     assert.ok(!renderGrubConfig(base).includes('configfile'));
   });
@@ -342,7 +344,7 @@ describe('GRUB: the menu of the signed chain', () => {
           heading: HOSTILE,
         }),
         renderGrubMenu({ mac: MAC, menu: menuOf([evil]), policy: 'menu', timeoutSeconds: 0, pollSeconds: 5, server: TFTP, heading: 'x' }),
-        renderGrubConfig({ mac: MAC, host: host('uefi'), server: TFTP, pollSeconds: 5, waitPolicy: 'wait' }),
+        renderGrubConfig({ mac: MAC, host: host('uefi'), server: TFTP, pollSeconds: 5, waitPolicy: 'menu' }),
         ...(['memtest', 'local', 'reboot', 'shell'] as const).map((e) =>
           grubTargetLines(fixedTarget(e, host('uefi'), BASE)!, TFTP).join('\n'),
         ),
