@@ -377,7 +377,10 @@ export class IsoLibrary {
 
   private newId(name: string, version: string, arch: string): string {
     const base =
-      `${name.split(' ')[0] ?? name}-${version}-${arch}`
+      // Empty parts (a whole ISO has no version, often no known architecture) leave no '--'.
+      [name.split(' ')[0] ?? name, version, arch === 'unknown' ? '' : arch]
+        .filter(Boolean)
+        .join('-')
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-')
         .replace(/^-+|-+$/g, '') || 'iso';
