@@ -107,7 +107,8 @@ export function buildBootMenu(input: BootMenuInput): BootMenu {
  * says `x86` (it cannot tell its CPU's width): both x86 builds are offered, as `unknown` offers all.
  */
 export function archFits(host: Distro['arch'], distro: Distro['arch']): boolean {
-  if (host === distro || host === 'unknown') return true;
+  // A distro of no known architecture (a whole ISO, often) is offered: its own loader decides.
+  if (host === distro || host === 'unknown' || distro === 'unknown') return true;
   return host === 'x86' && (distro === 'x86_64' || distro === 'i386');
 }
 
