@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Lab, type LabHost, type Segment } from '../../helpers/netns.js';
 import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../../helpers/bootbench.js';
 import { dhclient, udhcpc } from '../../helpers/clients.js';
-import type { BatchResult, Distro, Host, InventoryImportResult, ReservationRecord, ServerInfo } from '../../../electron/shared/contract.js';
+import type { BatchResult, Distro, InventoryImportResult, ReservationRecord, ServerInfo } from '../../../electron/shared/contract.js';
 import { loadManifest } from '../../fixtures/iso-layouts/manifest.js';
 
 const SUBNET = '10.231.215';
