@@ -59,7 +59,11 @@ describe('inventory import, batch and reservations', { timeout: 600_000 }, () =>
     // The control API listens on loopback inside the server's namespace: curl it there.
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as ServerInfo;
     const args = ['-s', '-w', '\n%{http_code}', '-X', method, '-H', `Authorization: Bearer ${info.token}`];
-    if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body));
+    if (body !== undefined) {
+      const file = join(dataDir, 'body.json');
+      writeFileSync(file, JSON.stringify(body));
+      args.push('-H', 'Content-Type: application/json', '--data-binary', `@${file}`);
+    }
     const r = await lab.exec(lab.serverNs, 'curl', [...args, `${info.controlUrl}${path}`]);
     const i = r.stdout.lastIndexOf('\n');
     return { status: Number(r.stdout.slice(i + 1)), json: JSON.parse(r.stdout.slice(0, i)) as unknown };
@@ -163,6 +167,13 @@ describe('inventory import, batch and reservations', { timeout: 600_000 }, () =>
     assert.deepEqual(
       problems.map((p) => p.line),
       [4, 5],
+    );
+    // A file larger than the API's usual 1 MiB body (comments here) is read, and checked like any other.
+    const big = await api('POST', '/api/hosts/import', { csv: `${'# padding\n'.repeat(200_000)}mac\nzz\n` });
+    assert.equal(big.status, 400, JSON.stringify(big.json).slice(0, 300));
+    assert.deepEqual(
+      (big.json as { error: { problems: { line: number }[] } }).error.problems.map((p) => p.line),
+      [200_002],
     );
   });
 

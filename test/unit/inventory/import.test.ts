@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EventBus } from '../../../electron/core/events.js';
 import { HostRegistry } from '../../../electron/core/hosts/registry.js';
 import { PowerSettingsStore } from '../../../electron/core/power/settings-store.js';
-import { mergeReservations, ReservationStore } from '../../../electron/core/dhcp/reservation-store.js';
+import { mergeReservations, ReservationStore, toLeaseReservations } from '../../../electron/core/dhcp/reservation-store.js';
 import { LeaseTable } from '../../../electron/core/dhcp/leases.js';
 import { ipToInt, subnetOf } from '../../../electron/core/dhcp/ipv4.js';
 import { importInventory, type InventoryDeps } from '../../../electron/core/inventory/import.js';
@@ -35,7 +35,7 @@ async function setup() {
     leaseTimeSec: 3600,
   });
   // What the session does: a stored reservation applies to the running lease table at once.
-  reservations.onChange(() => table.setReservations(mergeReservations([], reservations.all()).records));
+  reservations.onChange(() => table.setReservations(toLeaseReservations(mergeReservations([], reservations.all()).records)));
   const deps: InventoryDeps = {
     hosts,
     library: { get: () => undefined },
