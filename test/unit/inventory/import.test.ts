@@ -139,3 +139,20 @@ describe('reservations: flags and stored', () => {
     assert.match(conflicts[1]!.message, /52:54:00:00:00:03 gets a pool address/);
   });
 });
+
+describe('imports at once', () => {
+  test('two imports giving one address to two machines: the second is refused, not both applied', async () => {
+    const { deps, reservations } = await setup();
+    const [a, b] = await Promise.allSettled([
+      importInventory(deps, { csv: 'mac,ip\n52:54:00:00:00:01,10.9.0.80\n' }),
+      importInventory(deps, { csv: 'mac,ip\n52:54:00:00:00:02,10.9.0.80\n' }),
+    ]);
+    assert.equal(a.status, 'fulfilled');
+    assert.equal(b.status, 'rejected');
+    assert.match(String((b as PromiseRejectedResult).reason.problems?.[0]?.message), /reserved for 52:54:00:00:00:01 already/);
+    assert.deepEqual(
+      reservations.all().map((r) => [r.mac, r.ip]),
+      [['52:54:00:00:00:01', '10.9.0.80']],
+    );
+  });
+});
