@@ -81,7 +81,10 @@ type RouteSchema<K extends RouteKey> = Slot<'query', RouteQuery<K>> &
   Slot<'body', RouteBody<K>> &
   // A raw route gets the request body as a stream (uploads), not parsed JSON.
   (RouteBody<K> extends UploadStream ? { raw: true } : { raw?: never }) &
-  ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: z.ZodType<RouteParams<K>> });
+  ([ParamNames<PathOf<K>>] extends [never] ? { params?: never } : { params: z.ZodType<RouteParams<K>> }) & {
+    /** A JSON body larger than the default (1 MiB) this route accepts. */
+    maxBodyBytes?: number;
+  };
 
 /** Input validation per route: the one place a new route is declared on the server side. */
 export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
@@ -111,7 +114,8 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
   'POST /api/hosts/:mac/boot': { params: MacParams, body: HostBootRequest },
   // Before the routes with ':mac': the first route that matches answers.
   'POST /api/hosts/batch': { body: BatchRequest },
-  'POST /api/hosts/import': { body: InventoryImportRequest },
+  // An inventory CSV of up to 4 MiB (schemas.ts), JSON-escaped.
+  'POST /api/hosts/import': { body: InventoryImportRequest, maxBodyBytes: 10 * 1024 * 1024 },
   'GET /api/reservations': {},
   'DELETE /api/hosts/:mac': { params: MacParams },
   'GET /api/hosts/:mac/answer-file': { params: MacParams, query: AnswerFileQuery },
@@ -132,7 +136,9 @@ export const routeSchemas: { [K in RouteKey]: RouteSchema<K> } = {
 };
 
 /** A route table with its types erased: what the HTTP layer below works with. */
-export type RouteTable = Readonly<Record<string, { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; raw?: true }>>;
+export type RouteTable = Readonly<
+  Record<string, { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; raw?: true; maxBodyBytes?: number }>
+>;
 export type UntypedHandler = (input: { params: unknown; query: unknown; body: unknown }) => unknown;
 
 interface CompiledRoute {
@@ -271,7 +277,7 @@ export async function startRouteServer(opts: RouteServerOptions): Promise<Contro
       body: route.schema.raw
         ? uploadOf(req)
         : route.schema.body
-          ? parseWith(route.schema.body, 'body', await readJsonBody(req))
+          ? parseWith(route.schema.body, 'body', await readJsonBody(req, route.schema.maxBodyBytes ?? MAX_BODY_BYTES))
           : undefined,
     };
     const handler = handlers[route.key];
@@ -395,11 +401,11 @@ function uploadOf(req: IncomingMessage): UploadStream {
   return { stream: req, length: Number.isFinite(length) ? length : null };
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  const read = await readBody(req, MAX_BODY_BYTES);
-  if (!read.ok) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { Connection: 'close' });
+  const read = await readBody(req, maxBytes);
+  if (!read.ok) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${maxBytes} bytes.`, { Connection: 'close' });
   try {
     return JSON.parse(read.body.toString('utf8')) as unknown;
   } catch {

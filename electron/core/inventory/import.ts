@@ -35,7 +35,20 @@ export interface InventoryDeps {
   serving(): { installs: InstallManager; leases: LeaseTable | null } | null;
 }
 
-export async function importInventory(deps: InventoryDeps, request: InventoryImportRequest): Promise<InventoryImportResult> {
+// One import at a time per data folder: two files checked against the same reservations, then both
+// applied, could give one address to two machines.
+const running = new WeakMap<ReservationStore, Promise<unknown>>();
+
+export function importInventory(deps: InventoryDeps, request: InventoryImportRequest): Promise<InventoryImportResult> {
+  const run = (running.get(deps.reservations) ?? Promise.resolve()).then(() => importOnce(deps, request));
+  running.set(
+    deps.reservations,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+async function importOnce(deps: InventoryDeps, request: InventoryImportRequest): Promise<InventoryImportResult> {
   const session = deps.serving();
   const { rows, problems } = checkInventory(request.csv, contextOf(deps, session));
   const prepared = new Map<string, PreparedInstall>();
