@@ -7,14 +7,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type Segment } from '../helpers/netns.js';
-import { removeDir, startBootbench, tempDataDir, type RunningBootbench } from '../helpers/bootbench.js';
-import { probeAccel, qemuUnavailable, startVm, vmMac, type Accel, type Vm } from '../helpers/qemu.js';
-import { consoleTail, waitForStage } from '../helpers/vm-stage.js';
+import { qemuUnavailable, vmMac } from '../helpers/qemu.js';
 import { buildIso } from '../helpers/iso-build.js';
+import { VmLab } from '../helpers/vm-lab.js';
 import type { Distro, LogEvent } from '../../electron/shared/contract.js';
 
 const skip = qemuUnavailable();
@@ -51,101 +48,58 @@ async function buildEfiOnlyIso(work: string): Promise<string> {
 }
 
 describe('UEFI HTTP boot of a whole small ISO as a RAM disk reaches its own loader', { skip: skip ?? false, timeout: 1_200_000 }, () => {
-  let accel: Accel = 'tcg';
-  let lab: Lab;
-  let seg: Segment;
-  let server: RunningBootbench;
-  let dataDir: string;
-  let work: string;
+  let lab: VmLab | undefined;
   let distro: Distro;
-  let vm: Vm | undefined;
-
-  async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-    const ui = /^UI: (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)$/m.exec(server.output());
-    assert.ok(ui?.[1] && ui[2], 'serve printed its UI address');
-    const args = ['-sS', '-X', method, '-H', `Authorization: Bearer ${ui[2]}`, '-H', 'Content-Type: application/json', `${ui[1]}${path}`];
-    if (body !== undefined) args.push('--data', JSON.stringify(body));
-    const r = await lab.exec(lab.serverNs, 'curl', args, { timeoutMs: 30_000 });
-    assert.equal(r.code, 0, `curl ${method} ${path}: ${r.stderr}`);
-    const parsed = JSON.parse(r.stdout) as { error?: { message: string } };
-    assert.ok(!parsed.error, `${method} ${path}: ${parsed.error?.message}`);
-    return parsed;
-  }
 
   before(async () => {
-    accel = (await probeAccel()).accel;
-    work = mkdtempSync(join(tmpdir(), 'bootbench-e2e-wholeiso-'));
-    const iso = await buildEfiOnlyIso(work);
-    dataDir = tempDataDir('e2e-wholeiso');
-    lab = Lab.create('lvu');
-    seg = lab.segment('lvu0', `${SERVER_IP}/24`);
-    lab.run(lab.serverNs, 'sysctl', ['-qw', `net.ipv6.conf.${seg.name}.disable_ipv6=0`]);
-    server = await startBootbench(lab, ['--interface', seg.name, '--mode', 'dhcp'], dataDir);
-    distro = JSON.parse(await server.cliOk(['import', iso, '--json'], 60_000)) as Distro;
+    // IPv6 on the bridge: RAs end iPXE's IPv6 wait.
+    lab = await VmLab.create({ tag: 'lvu', bridge: 'lvu0', cidr: `${SERVER_IP}/24`, ipv6: true, serve: ['--mode', 'dhcp'] });
+    distro = await lab.importIso(await buildEfiOnlyIso(lab.work));
     assert.equal(distro.boot, 'whole-iso', `imported as a whole ISO: ${distro.bootReason}`);
     assert.match(distro.bootReason ?? '', /UEFI: the firmware HTTP-boots the \.iso as a RAM disk/);
   });
 
   after(async () => {
-    await vm?.dispose().catch(() => undefined);
-    await server?.stop();
-    lab?.destroy();
-    if (dataDir) removeDir(dataDir);
-    if (work) rmSync(work, { recursive: true, force: true });
+    await lab?.dispose();
   });
 
   test(
     'HTTP boot → iPXE waits → iso:<id> → firmware HTTP-boots the .iso → its GRUB prints the marker',
     { timeout: 1_100_000 },
     async () => {
+      const l = lab!;
       const mac = vmMac(`wiso-1-${process.pid}`);
-      vm = await startVm({
-        ns: lab.serverNs,
-        bridge: seg.name,
-        name: 'wiso-1',
-        firmware: 'uefi',
-        uefiBoot: 'http',
-        mac,
-        accel,
-        logDir: work,
-        diskSizeMiB: 16,
-        memMiB: 512,
-      });
-      const running = vm;
+      const vm = await l.startVm({ name: 'wiso-1', firmware: 'uefi', uefiBoot: 'http', mac, diskSizeMiB: 16, memMiB: 512 });
+      const watch = l.watch(mac);
       const pathOf = (e: LogEvent) => String(e.data?.path ?? '');
-      try {
-        await waitForStage(running, { stage: 'wiso-1 waiting in the iPXE loop (uefi-http)', deadlineMs: 300_000 }, async () => {
-          const host = (await server.hosts(60_000)).find((h) => h.mac === mac);
-          if (host?.firmware !== 'uefi-http') return null;
-          return (await server.timeline(mac, 60_000)).some((e) => e.kind === 'http.request' && pathOf(e).startsWith('/ipxe/'));
-        });
-        const toldAt = Date.now();
-        await api('POST', `/api/hosts/${mac}/boot`, { entry: `iso:${distro.id}` });
-        const clean = () => running.serialLog().replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '');
-        await waitForStage(running, { stage: `the ISO's own GRUB printing ${MARKER}`, deadlineMs: 600_000 }, async () =>
-          clean().includes(MARKER),
-        );
-        const t = await server.timeline(mac, 60_000);
-        assert.ok(
-          t.some((e) => e.kind === 'http.request' && pathOf(e) === `/iso/${distro.id}.iso`),
-          'the firmware downloaded the whole .iso over HTTP',
-        );
-        assert.match(
-          clean(),
-          new RegExp(`http://${SERVER_IP.replace(/\./g, '\\.')}/iso/${distro.id}\\.iso`),
-          'the firmware was handed the .iso URL',
-        );
-        process.stdout.write(
-          `# wiso-1 (${accel}): the ISO's own loader ran ${((Date.now() - toldAt) / 1000).toFixed(0)} s after iso:${distro.id} was asked\n`,
-        );
-      } catch (e) {
-        const timeline = await server
-          .cli(['logs', mac])
-          .then((r) => r.stdout)
-          .catch(() => '(timeline unavailable)');
-        process.stdout.write(`\n${consoleTail(running, 6000)}\n--- Bootbench timeline ---\n${timeline.slice(-5000)}\n`);
-        throw e;
-      }
+      const clean = () => vm.serialLog().replace(/\x1b\[[0-9;=?]*[A-Za-z]/g, '');
+      let stage = 'wiso-1 waiting in the iPXE loop (uefi-http)';
+      await watch.reporting(
+        () => stage,
+        async () => {
+          await watch.waitFor(
+            { stage, deadlineMs: 300_000 },
+            () => watch.host?.firmware === 'uefi-http' && watch.has((e) => e.kind === 'http.request' && pathOf(e).startsWith('/ipxe/')),
+          );
+          const toldAt = Date.now();
+          await l.api('POST', `/api/hosts/${mac}/boot`, { entry: `iso:${distro.id}` });
+          stage = `the ISO's own GRUB printing ${MARKER}`;
+          await watch.waitFor({ stage, deadlineMs: 600_000 }, () => clean().includes(MARKER));
+          await watch.look();
+          assert.ok(
+            watch.has((e) => e.kind === 'http.request' && pathOf(e) === `/iso/${distro.id}.iso`),
+            'the firmware downloaded the whole .iso over HTTP',
+          );
+          assert.match(
+            clean(),
+            new RegExp(`http://${SERVER_IP.replace(/\./g, '\\.')}/iso/${distro.id}\\.iso`),
+            'the firmware was handed the .iso URL',
+          );
+          process.stdout.write(
+            `# wiso-1 (${l.accel}): the ISO's own loader ran ${((Date.now() - toldAt) / 1000).toFixed(0)} s after iso:${distro.id} was asked\n`,
+          );
+        },
+      );
     },
   );
 });

@@ -118,27 +118,23 @@ export class VmLab {
   async importIso(iso: string, kernelArgs?: string): Promise<Distro> {
     const distro = JSON.parse(await this.cli(['import', iso, '--json'])) as Distro;
     if (kernelArgs === undefined) return distro;
-    const info = JSON.parse(readFileSync(join(this.dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
-    const put = await this.lab.exec(this.lab.serverNs, 'curl', [
-      '-sS',
-      '-f',
-      '-X',
-      'PUT',
-      '-H',
-      `Authorization: Bearer ${info.token}`,
-      '-H',
-      'Content-Type: application/json',
-      '--data',
-      JSON.stringify({ kernelArgs }),
-      `${info.controlUrl}/api/distros/${distro.id}`,
-    ]);
-    assert.equal(put.code, 0, put.stderr);
-    const updated = JSON.parse(put.stdout) as Distro;
+    const updated = (await this.api('PUT', `/api/distros/${distro.id}`, { kernelArgs })) as Distro;
     assert.equal(updated.kernelArgs, kernelArgs);
     return updated;
   }
 
-  /** Queues an install before (or after) power-on: the host record it answers. */
+  /** A control-API call from inside the lab (the API listens on the server namespace's loopback) that must succeed. */
+  async api(method: string, path: string, body?: unknown): Promise<unknown> {
+    const info = JSON.parse(readFileSync(join(this.dataDir, 'server.json'), 'utf8')) as { controlUrl: string; token: string };
+    const args = ['-sS', '-X', method, '-H', `Authorization: Bearer ${info.token}`, '-H', 'Content-Type: application/json'];
+    if (body !== undefined) args.push('--data', JSON.stringify(body));
+    const r = await this.lab.exec(this.lab.serverNs, 'curl', [...args, `${info.controlUrl}${path}`], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, `curl ${method} ${path}: ${r.stderr}`);
+    const parsed = JSON.parse(r.stdout) as { error?: { message: string } };
+    assert.ok(!parsed.error, `${method} ${path}: ${parsed.error?.message}`);
+    return parsed;
+  }
+
   async install(mac: string, distroId: string): Promise<Host> {
     return JSON.parse(await this.cli(['install', mac, '--distro', distroId, '--json'])) as Host;
   }
