@@ -1,9 +1,8 @@
 // A host's boot chain (issue 17): what its next UEFI boot gets (iPXE or the signed shim + GRUB
 // chain), why `auto` switched it, and its own setting over the global one.
-import { useId, useState } from 'react';
 import type { ChainSetting, Host } from '../../../electron/shared/contract.js';
 import { useLive, useStore } from '../../app/context.js';
-import { ErrorNote } from '../../components/ErrorNote.js';
+import { OwnSettingForm } from '../../components/OwnSettingForm.js';
 import { CHAIN_SETTING_WORDS, CHAIN_WORDS, chainSourceWords, hostChainWords } from './chain-words.js';
 
 const SETTINGS: readonly ChainSetting[] = ['auto', 'ipxe', 'signed'];
@@ -11,27 +10,7 @@ const SETTINGS: readonly ChainSetting[] = ['auto', 'ipxe', 'signed'];
 export function ChainControl({ host }: { host: Host }) {
   const store = useStore();
   const global = useLive((s) => s.status?.chain);
-  const ids = useId();
-  const current = host.chainOverride ?? '';
-  const [choice, setChoice] = useState<string>(current);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const chain = hostChainWords(host);
-
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await store.api.call('PUT /api/hosts/:mac/chain', {
-        params: { mac: host.mac },
-        body: { chain: choice === '' ? null : (choice as ChainSetting) },
-      });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <div className="chain-control">
@@ -45,27 +24,14 @@ export function ChainControl({ host }: { host: Host }) {
           {host.chainReason ? <div className="chain-reason">{host.chainReason}</div> : null}
         </dd>
       </dl>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <label htmlFor={`${ids}-chain`}>Boot chain for this machine</label>
-        <select id={`${ids}-chain`} value={choice} onChange={(e) => setChoice(e.target.value)}>
-          <option value="">Default (global{global ? `: ${CHAIN_SETTING_WORDS[global]}` : ''})</option>
-          {SETTINGS.map((s) => (
-            <option key={s} value={s}>
-              {CHAIN_SETTING_WORDS[s]}
-            </option>
-          ))}
-        </select>
-        <button type="submit" disabled={busy || choice === current}>
-          {busy ? 'Setting…' : 'Set chain'}
-        </button>
-      </form>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <OwnSettingForm<ChainSetting>
+        label="Boot chain for this machine"
+        followWords={`Default (global${global ? `: ${CHAIN_SETTING_WORDS[global]}` : ''})`}
+        options={SETTINGS.map((s) => ({ value: s, words: CHAIN_SETTING_WORDS[s] }))}
+        current={host.chainOverride ?? null}
+        action="Set chain"
+        save={(chain) => store.api.call('PUT /api/hosts/:mac/chain', { params: { mac: host.mac }, body: { chain } })}
+      />
     </div>
   );
 }
