@@ -287,7 +287,8 @@ describe('inventory import, batch and reservations', { timeout: 600_000 }, () =>
     assert.equal((await server.cli(['cancel', a, 'not-a-mac'])).code, 2);
     assert.equal((await server.hosts()).find((h) => h.mac === a)?.state, 'queued', 'not cancelled by the refused command');
 
-    // Wait policy through the route: the known host's own policy is set, the unknown one fails.
+    // Wait policy through the route: each host's own policy is set; a MAC not seen yet is prepared
+    // with it, as the single-host route does (PUT /api/hosts/:mac/wait-policy), for its first boot.
     const wp = await api('POST', '/api/hosts/batch', { macs: [a, unknown], action: 'wait-policy', policy: 'local' });
     assert.equal(wp.status, 200);
     const wr = (wp.json as BatchResult).results;
@@ -295,9 +296,10 @@ describe('inventory import, batch and reservations', { timeout: 600_000 }, () =>
       wr.map((r) => [r.mac, r.ok, r.host?.waitPolicy ?? r.error?.code]),
       [
         [a, true, 'local'],
-        [unknown, false, 'HOST_NOT_FOUND'],
+        [unknown, true, 'local'],
       ],
     );
+    assert.equal((await server.hosts()).find((h) => h.mac === unknown)?.waitPolicy, 'local', 'the unseen MAC is prepared');
   });
 
   test('a restart: stored reservations outlive it; a --reserve flag that disagrees wins, and the start says so', async () => {
