@@ -146,11 +146,12 @@ describe('power control and the boot chain in the UI (issues 14 and 17)', { time
       const leaked = responses.filter((r) => r.body.includes(secret)).map((r) => r.url);
       assert.deepEqual(leaked, [], `no response carries the password (${when})`);
     };
+    // The form shows what the page read; its response body reaches `responses` a little later (an
+    // async text()), later still on a loaded machine: wait for it, so that the check below sees it.
+    const readPower = () => responses.some((r) => new URL(r.url).pathname === `/api/hosts/${bmcHost.mac}/power`);
+    for (const until = Date.now() + 15_000; !readPower() && Date.now() < until;) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(readPower(), 'the page read the power settings (so the check saw them)');
     await noSecretOnPage(IPMI_PASSWORD, 'after a reload');
-    assert.ok(
-      responses.some((r) => new URL(r.url).pathname === `/api/hosts/${bmcHost.mac}/power`),
-      'the page read the power settings (so the check saw them)',
-    );
 
     // Another field changed, the password left empty: the update keeps the stored one and sends none.
     await form.getByLabel('User').fill('operator');
