@@ -166,6 +166,7 @@ async function compose(c: Composition): Promise<Session> {
   // The signed chain's GRUB configs, over TFTP (Debian's signed GRUB has no http) and HTTP.
   const grub: GrubFilesOptions = {
     hosts,
+    macForIp,
     serverIp,
     httpPort: options.httpPort,
     installerFor: async (mac, ip) => (installsRef ? installsRef.installerFor(mac, ip) : null),
@@ -271,6 +272,7 @@ async function compose(c: Composition): Promise<Session> {
     httpPort: options.httpPort,
     biosChain: options.biosChain ?? false,
     installerFor: (mac, ip) => installs.installerFor(mac, ip),
+    macForIp,
     ...(c.shared.boots ? { choices: c.shared.boots } : {}),
   });
   mountGrubRoutes(http, grub);

@@ -29,6 +29,8 @@ export interface GrubFilesOptions {
   hosts: { get(mac: string): Host | undefined };
   serverIp: string;
   httpPort: number;
+  /** The MAC Bootbench knows holds an address (HTTP requests; TFTP's asker carries it already). */
+  macForIp?: (ip: string) => string | null;
   /** Seconds between polls of a waiting host (default 5). */
   pollSeconds?: number;
   /** The installer of a host with an install under way (the install manager's answer). */
@@ -140,7 +142,7 @@ async function menuFiles(
 }
 
 function clientOf(opts: GrubFilesOptions, asker: Asker | undefined): BootClient {
-  return { serverBase: httpBase(opts.serverIp, opts.httpPort), ip: asker?.ip ?? '', chain: 'signed' };
+  return { serverBase: httpBase(opts.serverIp, opts.httpPort), ip: asker?.ip ?? '', chain: 'signed', ownerMac: asker?.mac ?? null };
 }
 
 function targetConfig(mac: string, target: BootTarget, server: GrubServer): string {
@@ -172,7 +174,7 @@ export function mountGrubRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Gru
   server.mount('/grub', async (req, res, rest) => {
     if (!requireGetOrHead(req, res)) return;
     const ip = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
-    const answer = await grubAnswer(opts, rest.split('?')[0] ?? '', 'http', { ip, mac: null });
+    const answer = await grubAnswer(opts, rest.split('?')[0] ?? '', 'http', { ip, mac: opts.macForIp?.(ip) ?? null });
     if (answer.quiet) logQuietly(res);
     if (answer.kind === 'absent') return sendText(req, res, 404, 'Not found\n');
     sendText(req, res, 200, answer.text, CONFIG_HEADERS);

@@ -22,6 +22,12 @@ export interface BootClient {
   ip: string;
   /** Which program will boot it. */
   chain: 'ipxe' | 'signed';
+  /**
+   * The MAC Bootbench knows holds the asking address (its lease, else the host registry), or null.
+   * A choice is a machine's own: another machine on the segment cannot choose for it (an install
+   * erases a disk), as it cannot fetch its installer (install manager, installerFor).
+   */
+  ownerMac?: string | null;
 }
 
 /** The live boots (live:<id>, iso:<id>): the BootTarget of such an entry, or null when it cannot boot. */
@@ -69,6 +75,11 @@ export class BootChoices {
 
   /** A choice at the machine's menu: recorded, queued or resolved to what boots it. */
   async choose(mac: string, entry: string, client: BootClient): Promise<ChoiceOutcome> {
+    if (client.ownerMac && client.ownerMac !== mac) {
+      const reason = `${client.ip} (${client.ownerMac}) chose ${entry} for ${mac}: a machine chooses only for itself`;
+      this.opts.log('warn', mac, 'boot.menu-refused', `Boot menu: ${reason}`, { entry, from: client.ip });
+      return { kind: 'refused', reason };
+    }
     const host = this.opts.hosts.get(mac);
     const offered = this.offered(host, entry, client.chain);
     if (!offered) {
@@ -119,7 +130,7 @@ export class BootChoices {
   /** The target chosen in the app for this host's next boot, taken (one-shot); null when none. */
   async takeNext(mac: string, client: BootClient): Promise<BootTarget | null> {
     const pending = this.next.get(mac);
-    if (!pending) return null;
+    if (!pending || (client.ownerMac && client.ownerMac !== mac)) return null; // kept for the machine itself
     const host = this.opts.hosts.get(mac);
     // A UEFI HTTP-boot host's whole ISO is its firmware's to boot: the script reboots it, and its
     // next DHCP takes the entry (takeHttpBootIso).

@@ -32,6 +32,8 @@ export interface BootRoutesOptions {
   biosChain?: boolean;
   /** The installer of a host with an install under way (the install manager's answer). */
   installerFor?: InstallerFor;
+  /** The MAC Bootbench knows holds an address (lease, registry): a machine chooses only for itself. */
+  macForIp?: (ip: string) => string | null;
   /** The boot menu and its choices; absent: the plain wait loop. */
   choices?: BootChoices;
 }
@@ -66,7 +68,7 @@ export function mountBootRoutes(server: Pick<BootHttpServer, 'mount'>, opts: Boo
     // The wait loop polls with ?poll=1 (see ipxe-script.ts): quiet log lines, no banner.
     const poll = (req.url ?? '').endsWith('?poll=1');
     const ip = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
-    const client: BootClient = { serverBase, ip, chain: 'ipxe' };
+    const client: BootClient = { serverBase, ip, chain: 'ipxe', ownerMac: opts.macForIp?.(ip) ?? null };
     const choices = opts.choices;
     if (choice && choices) {
       const outcome = await choices.choose(mac, m[2]!, client);

@@ -432,6 +432,20 @@ describe('BootChoices', () => {
     assert.match(logs.join('\n'), /boot\.menu-choice: Boot menu at the machine: Install Debian 12/);
   });
 
+  test("a machine chooses only for itself: a choice or a pending boot asked from another machine's address is refused", async () => {
+    const { hosts, queued, logs, choices } = setup();
+    const other = { ...client, ownerMac: '52:54:00:99:99:99' };
+    const outcome = await choices.choose(MAC, 'install:debian-12', other);
+    assert.equal(outcome.kind, 'refused');
+    assert.deepEqual(queued, [], "nothing queued: no disk is erased on another machine's word");
+    assert.equal(hosts.get(MAC)!.lastBoot ?? null, null);
+    assert.match(logs.join('\n'), /boot\.menu-refused: .*a machine chooses only for itself/);
+    choices.setNext(MAC, 'memtest');
+    assert.equal(await choices.takeNext(MAC, other), null, 'another machine does not take it');
+    assert.equal((await choices.takeNext(MAC, { ...client, ownerMac: MAC }))?.kind, 'kernel', 'the machine itself does');
+    assert.equal((await choices.choose(MAC, 'install:debian-12', { ...client, ownerMac: MAC })).kind, 'install');
+  });
+
   test('memtest at the machine: its target, recorded; an entry not on the menu is refused', async () => {
     const { hosts, choices } = setup();
     const outcome = await choices.choose(MAC, 'memtest', client);
